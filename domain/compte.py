@@ -1,0 +1,263 @@
+"""The worker's account: payments, balance, per-period detail, majorations — SPEC §4
+"Payments" and the rejected direct debits of §4 "Schedule".
+
+Pure functions over plain values: the persistence layer loads instalments and
+payments, calls these rules and stores what they return. "Today" is an argument.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+
+from domain.echeancier import Instalment, add_months
+from domain.errors import DomainError
+from domain.money import ONE_CENT, ZERO, floor_cent, round_cent
+
+TAUX_MAJORATION = Decimal("0.05")
+TAUX_MAJORATION_MENSUELLE = Decimal("0.002")
+#: Consecutive rejections after which the periodicity becomes TRIMESTRIEL.
+REJETS_AVANT_TRIMESTRIEL = 2
+
+
+def last_accounting_day(today: date) -> date:
+    """Last weekday (Monday–Friday) strictly before ``today`` (§4); a Monday gives the
+    previous Friday. Public holidays are not considered (the SPEC says weekday)."""
+    jour = today - timedelta(days=1)
+    while jour.weekday() >= 5:  # Saturday = 5, Sunday = 6
+        jour -= timedelta(days=1)
+    return jour
+
+
+# --- allocation ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Allocation:
+    """How one payment is spread: amount per instalment id, and the leftover credit."""
+
+    parts: dict[int, Decimal] = field(default_factory=dict, hash=False)
+    reste: Decimal = ZERO
+
+
+def allocate_payment(montant: Decimal, echeances: Iterable[Instalment]) -> Allocation:
+    """Allocate a payment (or a credit) to the oldest unpaid instalments first — due
+    date, then id — whether already due or not; what is left is a credit (§4)."""
+    if montant <= ZERO or montant != montant.quantize(ONE_CENT):
+        raise DomainError(
+            f"Le montant du paiement doit être positif et exprimé en centimes (reçu : {montant}).",
+            field="montant",
+            code="MONTANT_INVALIDE",
+        )
+    reste = montant
+    parts: dict[int, Decimal] = {}
+    for echeance in sorted(echeances, key=lambda e: (e.date_echeance, e.id)):
+        if reste == ZERO:
+            break
+        part = min(reste, echeance.reste_du)
+        if part > ZERO:
+            parts[echeance.id] = part
+            reste -= part
+    return Allocation(parts=parts, reste=reste)
+
+
+def attribute_to_lines(montant: Decimal, lignes: Mapping[str, Decimal]) -> dict[str, Decimal]:
+    """Attribute an amount paid to the contribution lines of its year, pro rata (§4).
+
+    Each line gets its share rounded *down* to the cent, the remainder (less than one
+    cent per line) goes to the largest line (first in mapping order on a tie), so the
+    parts sum exactly to the amount and none is negative. This is how "RETRAITE_BASE
+    paid" or "CFP paid" is known.
+    """
+    if any(m < ZERO for m in lignes.values()):
+        raise ValueError("contribution lines are never negative")
+    total = sum(lignes.values(), ZERO)
+    if total == ZERO:
+        raise ValueError("cannot attribute to lines that sum to zero")
+    parts = {code: floor_cent(montant * m / total) for code, m in lignes.items()}
+    plus_grande = max(lignes, key=lambda code: lignes[code])
+    parts[plus_grande] += montant - sum(parts.values(), ZERO)
+    return parts
+
+
+# --- balance and per-period detail --------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Paiement:
+    """A payment received (or a credit set against the account) on a date."""
+
+    id: int
+    date_paiement: date
+    montant: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class PeriodeDetail:
+    """One month of the account: called = instalments due that month; paid = amounts
+    allocated to those instalments; remaining = called − paid."""
+
+    annee: int
+    mois: int
+    appele: Decimal
+    paye: Decimal
+    reste: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class AccountSummary:
+    """Balance and detail at the last accounting day (majorations are shown beside)."""
+
+    date_arrete: date
+    solde: Decimal
+    periodes: tuple[PeriodeDetail, ...]
+
+
+def paid_by_instalment(
+    echeances: Sequence[Instalment], paiements: Iterable[Paiement], as_of: date
+) -> dict[int, Decimal]:
+    """Replay the allocation of every payment received on or before ``as_of`` (by date,
+    then id) over the instalments, ignoring their stored ``montant_paye``."""
+    paye = {e.id: ZERO for e in echeances}
+    for paiement in sorted(paiements, key=lambda p: (p.date_paiement, p.id)):
+        if paiement.date_paiement > as_of or paiement.montant <= ZERO:
+            continue
+        etat = [
+            Instalment(e.id, e.date_echeance, e.montant, paye[e.id], e.nature) for e in echeances
+        ]
+        for ident, part in allocate_payment(paiement.montant, etat).parts.items():
+            paye[ident] += part
+    return paye
+
+
+def balance(echeances: Iterable[Instalment], paiements: Iterable[Paiement], as_of: date) -> Decimal:
+    """Instalments due on or before ``as_of`` − payments received on or before it (§4).
+    Negative when the worker is in credit (payments in advance)."""
+    du = sum((e.montant for e in echeances if e.date_echeance <= as_of), ZERO)
+    recu = sum((p.montant for p in paiements if p.date_paiement <= as_of), ZERO)
+    return du - recu
+
+
+def period_detail(
+    echeances: Sequence[Instalment], paiements: Iterable[Paiement], as_of: date
+) -> list[PeriodeDetail]:
+    """Per (year, month) of due date, for instalments due on or before ``as_of``: called,
+    paid (allocated from payments received on or before ``as_of``), remaining.
+
+    Payments allocated to instalments due later, and unallocated credit, show only in
+    the balance: balance = Σ remaining − those amounts.
+    """
+    paye = paid_by_instalment(echeances, paiements, as_of)
+    mois: dict[tuple[int, int], tuple[Decimal, Decimal]] = {}
+    for e in echeances:
+        if e.date_echeance > as_of:
+            continue
+        cle = (e.date_echeance.year, e.date_echeance.month)
+        appele, deja = mois.get(cle, (ZERO, ZERO))
+        mois[cle] = (appele + e.montant, deja + paye[e.id])
+    return [PeriodeDetail(a, m, c, p, c - p) for (a, m), (c, p) in sorted(mois.items())]
+
+
+def account_summary(
+    echeances: Sequence[Instalment], paiements: Sequence[Paiement], today: date
+) -> AccountSummary:
+    """The account summary at the last accounting day before ``today`` (§4)."""
+    arrete = last_accounting_day(today)
+    return AccountSummary(
+        date_arrete=arrete,
+        solde=balance(echeances, paiements, arrete),
+        periodes=tuple(period_detail(echeances, paiements, arrete)),
+    )
+
+
+# --- majorations --------------------------------------------------------------------
+
+
+def months_of_delay(date_echeance: date, today: date) -> int:
+    """Months "or part of a month" elapsed since the due date (0 when not overdue).
+
+    Month m ends on the same day m months after the due date (clamped to the month end):
+    due 5 March → today 6 March..5 April = 1, 6 April..5 May = 2. Due 31 January →
+    1 February..28 February = 1, 1 March..31 March = 2.
+    """
+    if today <= date_echeance:
+        return 0
+    mois = (today.year - date_echeance.year) * 12 + today.month - date_echeance.month
+    while add_months(date_echeance, mois) >= today:
+        mois -= 1
+    return mois + 1
+
+
+def majorations(echeance: Instalment, today: date, *, exoneree: bool = False) -> Decimal:
+    """Late-payment surcharges of one instalment (§4), shown beside the balance.
+
+    5 % of the unpaid amount, plus 0.2 % of it per month or part of a month since the due
+    date (:func:`months_of_delay`); each of the two parts is rounded to the cent half up.
+    Zero when nothing is unpaid, when not yet overdue (today ≤ due date) or when
+    ``exoneree``: covered by an accepted and respected payment plan (§5), or a rejected
+    debit carried to the next instalment (majorations only after two rejections).
+    """
+    mois = months_of_delay(echeance.date_echeance, today)
+    du = echeance.reste_du
+    if exoneree or mois == 0 or du == ZERO:
+        return ZERO
+    return round_cent(du * TAUX_MAJORATION) + round_cent(du * TAUX_MAJORATION_MENSUELLE * mois)
+
+
+# --- rejected direct debits ---------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Rejet:
+    """A rejected direct debit: the instalment's own amount that was not collected
+    (amounts carried into it from an earlier rejection excluded)."""
+
+    echeance_id: int
+    date_echeance: date
+    montant: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class SuiteRejet:
+    """What to change after a rejection (§4): carry ``montant_reporte`` to the next
+    instalment ``report_sur`` (collected with its debit), or — after two consecutive
+    rejections — force TRIMESTRIEL (not a request: it does not count toward the yearly
+    limit) and apply majorations to every rejected amount of the streak."""
+
+    report_sur: int | None
+    montant_reporte: Decimal
+    passage_trimestriel: bool
+    rejets_majores: tuple[Rejet, ...]
+
+
+def after_rejected_debit(
+    rejets_consecutifs: Sequence[Rejet], echeances: Iterable[Instalment]
+) -> SuiteRejet:
+    """Decide what follows the latest rejection (last of ``rejets_consecutifs``, the
+    current streak oldest first; a successful debit resets the streak).
+
+    Below two rejections the amount is carried to the next unpaid instalment due after
+    the rejected one (none: it simply stays due, without majorations yet).
+    """
+    if not rejets_consecutifs:
+        raise ValueError("at least one rejection is expected")
+    if len(rejets_consecutifs) >= REJETS_AVANT_TRIMESTRIEL:
+        return SuiteRejet(None, ZERO, True, tuple(rejets_consecutifs))
+    rejet = rejets_consecutifs[-1]
+    suivantes = sorted(
+        (e for e in echeances if e.date_echeance > rejet.date_echeance and e.reste_du > ZERO),
+        key=lambda e: (e.date_echeance, e.id),
+    )
+    if not suivantes:
+        return SuiteRejet(None, ZERO, False, ())
+    return SuiteRejet(suivantes[0].id, rejet.montant, False, ())
+
+
+def rejection_majorations(rejets: Iterable[Rejet], today: date) -> Decimal:
+    """Majorations on rejected amounts, each from its own original due date."""
+    return sum(
+        (majorations(Instalment(r.echeance_id, r.date_echeance, r.montant), today) for r in rejets),
+        ZERO,
+    )

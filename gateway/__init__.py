@@ -1,0 +1,1 @@
+"""Mon compte indépendant GraphQL gateway: HTTP, auth, GraphQL schema, services, persistence."""

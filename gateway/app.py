@@ -1,0 +1,127 @@
+"""Starlette application factory: /graphql (GraphiQL on GET), /health."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import date
+from typing import Any
+
+from sqlalchemy import text
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+from starlette.websockets import WebSocket
+from strawberry.asgi import GraphQL
+
+from domain.baremes import ANNEES_COUVERTES
+from gateway.auth.authenticate import authenticate
+from gateway.auth.passwords import Passwords
+from gateway.auth.tokens import TokenSigner
+from gateway.clock import Clock
+from gateway.config import Settings
+from gateway.context import AppServices, Context
+from gateway.db.engine import RequestSession, create_engine, session_factory
+from gateway.schema.assembly import build_schema
+
+log = logging.getLogger(__name__)
+
+
+def clock_for(settings: Settings) -> Clock:
+    """The configured date; else the real one when its year has a barème; else
+    15 November of the last covered year, with a warning (SPEC §4 "Dates")."""
+    if settings.today is not None:
+        return Clock.at(settings.today)
+    real = Clock().today()
+    if real.year in ANNEES_COUVERTES:
+        return Clock()
+    fallback = date(max(ANNEES_COUVERTES), 11, 15)
+    log.warning("no barème for %s: running on %s (set GATEWAY_TODAY to choose)", real.year, fallback)
+    return Clock.at(fallback)
+
+
+def build_services(settings: Settings) -> AppServices:
+    engine = create_engine(settings.database_url)
+    return AppServices(
+        settings=settings,
+        engine=engine,
+        sessions=session_factory(engine),
+        clock=clock_for(settings),
+        passwords=Passwords(settings.argon2_time_cost, settings.argon2_memory_cost),
+        signer=TokenSigner(settings.signing_key, settings.access_token_ttl_seconds),
+    )
+
+
+class GatewayGraphQL(GraphQL[Context, None]):
+    """strawberry's ASGI view with our per-request context.
+
+    The request's session is opened here and closed by ``SessionMiddleware`` once the
+    response is sent.
+    """
+
+    def __init__(self, services: AppServices) -> None:
+        super().__init__(build_schema(), graphql_ide="graphiql")
+        self.services = services
+
+    async def get_context(self, request: Request | WebSocket, response: Any) -> Context:
+        session = request.scope["state"]["db_session"]
+        db = RequestSession(session)
+        principal, auth_error = await authenticate(
+            request.headers.get("authorization"), self.services.signer, self.services.clock, db
+        )
+        return Context(
+            request=request if isinstance(request, Request) else None,
+            services=self.services,
+            db=db,
+            principal=principal,
+            request_id=request.headers.get("x-request-id") or uuid.uuid4().hex,
+            auth_error=auth_error,
+        )
+
+
+class SessionMiddleware:
+    """One database session per request, closed (rolled back if uncommitted) at the end."""
+
+    def __init__(self, app: Any, services: AppServices) -> None:
+        self.app = app
+        self.services = services
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        async with self.services.sessions() as session:
+            scope.setdefault("state", {})["db_session"] = session
+            await self.app(scope, receive, send)
+
+
+def create_app(settings: Settings | None = None, services: AppServices | None = None) -> Starlette:
+    services = services or build_services(settings or Settings.from_environment())
+    graphql = SessionMiddleware(GatewayGraphQL(services), services)
+
+    async def health(_request: Request) -> Response:
+        try:
+            async with services.engine.connect() as connection:
+                await connection.execute(text("SELECT 1"))
+        except Exception as error:  # any database failure means "not healthy"
+            log.warning("health check failed: %s", error)
+            return JSONResponse({"status": "indisponible", "database": "injoignable"}, 503)
+        return JSONResponse({"status": "ok", "database": "ok"})
+
+    @asynccontextmanager
+    async def lifespan(_app: Starlette) -> AsyncIterator[None]:
+        yield
+        await services.engine.dispose()
+
+    app = Starlette(
+        routes=[
+            Route("/graphql", graphql, methods=["GET", "POST"]),
+            Route("/health", health),
+        ],
+        lifespan=lifespan,
+    )
+    app.state.services = services
+    return app

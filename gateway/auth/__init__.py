@@ -1,0 +1,1 @@
+"""Authentication (passwords, tokens) and authorization (principals, visibility, scopes)."""

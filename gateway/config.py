@@ -1,0 +1,49 @@
+"""Settings from the environment, read once at start-up (documented in the README)."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///var/moncompte.sqlite3"
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    database_url: str = DEFAULT_DATABASE_URL
+    # HMAC key for access tokens (HS256). Without one, a random key per process:
+    # fine for a demo, tokens die with the process.
+    signing_key: str = field(default_factory=lambda: secrets.token_urlsafe(32))
+    access_token_ttl_seconds: int = 900
+    # Fixed "today" for demos and tests (ISO date); None means the real date.
+    today: date | None = None
+    # Where e-mails go when no SMTP server is configured.
+    mail_dir: Path = Path("var/mail")
+    smtp_host: str | None = None
+    smtp_port: int = 25
+    mail_sender: str = "ne-pas-repondre@moncompte-independant.example"
+    public_base_url: str = "http://127.0.0.1:8000"
+    # argon2 cost: tests lower it (2 cores); production keeps the library default.
+    argon2_time_cost: int = 3
+    argon2_memory_cost: int = 65536
+
+    @classmethod
+    def from_environment(cls) -> Settings:
+        env = os.environ
+        today = env.get("GATEWAY_TODAY")
+        kwargs: dict[str, object] = {
+            "database_url": env.get("DATABASE_URL", DEFAULT_DATABASE_URL),
+            "today": date.fromisoformat(today) if today else None,
+            "mail_dir": Path(env.get("GATEWAY_MAIL_DIR", "var/mail")),
+            "smtp_host": env.get("SMTP_HOST") or None,
+            "smtp_port": int(env.get("SMTP_PORT", "25")),
+            "public_base_url": env.get("GATEWAY_PUBLIC_URL", "http://127.0.0.1:8000"),
+        }
+        if env.get("GATEWAY_SIGNING_KEY"):
+            kwargs["signing_key"] = env["GATEWAY_SIGNING_KEY"]
+        if env.get("GATEWAY_TOKEN_TTL"):
+            kwargs["access_token_ttl_seconds"] = int(env["GATEWAY_TOKEN_TTL"])
+        return cls(**kwargs)  # type: ignore[arg-type]

@@ -1,0 +1,1 @@
+"""Persistence: SQLAlchemy models, column types, repositories (all SQL lives here), migrations."""

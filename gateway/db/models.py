@@ -1,0 +1,381 @@
+"""SQLAlchemy models of the account.
+
+Relationships are ``lazy="raise"``: nothing loads behind a resolver's back; every
+relation goes through a repository query batched by a DataLoader (STYLE §2).
+Money columns are integer cents (``Cents``); timestamps are timezone-aware.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    Enum,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from domain.cotisations import CotisationCode
+from domain.delais import StatutDelai
+from domain.echeancier import NatureEcheance, Periodicite
+from domain.micro import ActiviteMicro
+from domain.nomenclatures import (
+    IssueAudit,
+    ModePaiement,
+    NatureCotisation,
+    NatureRevenu,
+    PeriodiciteDeclaration,
+    Regime,
+    Role,
+    Situation,
+    StatutMandat,
+    StatutProfessionnel,
+    TypeAttestation,
+)
+from gateway.db.types import Cents, ExactDecimal, UtcDateTime
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def enum_column(enum_type: type[enum.Enum]) -> Enum:
+    """Enums as plain strings: portable, and readable in either database."""
+    return Enum(enum_type, native_enum=False, length=40, validate_strings=True)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class Caisse(Base):
+    __tablename__ = "caisse"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(20), unique=True)
+    nom: Mapped[str] = mapped_column(String(200))
+    region: Mapped[str] = mapped_column(String(100))
+    adresse: Mapped[str] = mapped_column(String(300))
+    telephone: Mapped[str] = mapped_column(String(30))
+    courriel: Mapped[str] = mapped_column(String(200))
+    horaires: Mapped[str] = mapped_column(Text)
+
+
+class Travailleur(Base):
+    __tablename__ = "travailleur"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    caisse_id: Mapped[int] = mapped_column(ForeignKey("caisse.id"), index=True)
+    nir: Mapped[str] = mapped_column(String(15), unique=True)
+    civilite: Mapped[str] = mapped_column(String(10))
+    nom: Mapped[str] = mapped_column(String(100), index=True)
+    prenom: Mapped[str] = mapped_column(String(100))
+    date_naissance: Mapped[date] = mapped_column(Date)
+    courriel: Mapped[str] = mapped_column(String(200))
+    telephone: Mapped[str | None] = mapped_column(String(30))
+    adresse: Mapped[str] = mapped_column(String(300))
+    code_postal: Mapped[str] = mapped_column(String(5))
+    ville: Mapped[str] = mapped_column(String(100))
+    region: Mapped[str] = mapped_column(String(100))
+    statut: Mapped[StatutProfessionnel] = mapped_column(enum_column(StatutProfessionnel))
+    profession: Mapped[str] = mapped_column(String(200))
+    regime: Mapped[Regime] = mapped_column(enum_column(Regime))
+    situation: Mapped[Situation] = mapped_column(enum_column(Situation))
+    date_debut_activite: Mapped[date] = mapped_column(Date)
+    date_fin_activite: Mapped[date | None] = mapped_column(Date)
+    periodicite: Mapped[Periodicite] = mapped_column(enum_column(Periodicite))
+    # Year of the last voluntary periodicity change: at most one per calendar year (SPEC §4).
+    annee_changement_periodicite: Mapped[int | None] = mapped_column(Integer)
+    activite_micro: Mapped[ActiviteMicro | None] = mapped_column(enum_column(ActiviteMicro))
+    periodicite_declaration: Mapped[PeriodiciteDeclaration | None] = mapped_column(
+        enum_column(PeriodiciteDeclaration)
+    )
+
+
+class Etablissement(Base):
+    __tablename__ = "etablissement"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    travailleur_id: Mapped[int] = mapped_column(ForeignKey("travailleur.id"), index=True)
+    siret: Mapped[str] = mapped_column(String(14), unique=True)
+    enseigne: Mapped[str] = mapped_column(String(200))
+    adresse: Mapped[str] = mapped_column(String(300))
+    code_postal: Mapped[str] = mapped_column(String(5))
+    ville: Mapped[str] = mapped_column(String(100))
+    code_activite: Mapped[str] = mapped_column(String(6))
+    libelle_activite: Mapped[str] = mapped_column(String(200))
+    principal: Mapped[bool] = mapped_column(Boolean)
+    date_ouverture: Mapped[date] = mapped_column(Date)
+
+
+class CoordonneesBancaires(Base):
+    """Bank details with the SEPA mandate; at most one active set per worker."""
+
+    __tablename__ = "coordonnees_bancaires"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    travailleur_id: Mapped[int] = mapped_column(ForeignKey("travailleur.id"), index=True)
+    iban: Mapped[str] = mapped_column(String(34))
+    bic: Mapped[str] = mapped_column(String(11))
+    titulaire: Mapped[str] = mapped_column(String(200))
+    reference_mandat_sepa: Mapped[str] = mapped_column(String(35), unique=True)
+    date_signature: Mapped[date] = mapped_column(Date)
+    actif: Mapped[bool] = mapped_column(Boolean)
+
+
+class Revenu(Base):
+    __tablename__ = "revenu"
+    __table_args__ = (UniqueConstraint("travailleur_id", "annee", "nature"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    travailleur_id: Mapped[int] = mapped_column(ForeignKey("travailleur.id"), index=True)
+    annee: Mapped[int] = mapped_column(Integer)
+    nature: Mapped[NatureRevenu] = mapped_column(enum_column(NatureRevenu))
+    montant: Mapped[Decimal] = mapped_column(Cents)
+    date_saisie: Mapped[date] = mapped_column(Date)
+
+
+class Cotisation(Base):
+    """One contribution line of a year, with the base and rate that produced it."""
+
+    __tablename__ = "cotisation"
+    __table_args__ = (UniqueConstraint("travailleur_id", "annee", "nature", "code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    travailleur_id: Mapped[int] = mapped_column(ForeignKey("travailleur.id"), index=True)
+    annee: Mapped[int] = mapped_column(Integer)
+    nature: Mapped[NatureCotisation] = mapped_column(enum_column(NatureCotisation))
+    code: Mapped[CotisationCode] = mapped_column(enum_column(CotisationCode))
+    montant: Mapped[Decimal] = mapped_column(Cents)
+    assiette: Mapped[Decimal] = mapped_column(Cents)
+    # Rate slices, floor/ceiling and deduction as the engine produced them, so the stored
+    # line explains itself exactly like a simulation (see services/contributions.py).
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON)
+    # What the amounts were computed on (e.g. "revenu estimé 2026", "forfait").
+    base_calcul: Mapped[str] = mapped_column(String(200))
+    date_calcul: Mapped[date] = mapped_column(Date)
+
+
+class Echeance(Base):
+    __tablename__ = "echeance"
+    __table_args__ = (Index("ix_echeance_travailleur_date", "travailleur_id", "date_echeance"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    travailleur_id: Mapped[int] = mapped_column(ForeignKey("travailleur.id"))
+    annee: Mapped[int] = mapped_column(Integer)
+    nature: Mapped[NatureEcheance] = mapped_column(enum_column(NatureEcheance))
+    date_echeance: Mapped[date] = mapped_column(Date)
+    montant: Mapped[Decimal] = mapped_column(Cents)
+    montant_paye: Mapped[Decimal] = mapped_column(Cents, default=Decimal(0))
+    annulee: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Rejected direct debits in a row on this instalment (SPEC §4).
+    rejets: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Paiement(Base):
+    __tablename__ = "paiement"
+    __table_args__ = (Index("ix_paiement_travailleur_date", "travailleur_id", "date_paiement"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    travailleur_id: Mapped[int] = mapped_column(ForeignKey("travailleur.id"))
+    date_paiement: Mapped[date] = mapped_column(Date)
+    montant: Mapped[Decimal] = mapped_column(Cents)
+    mode: Mapped[ModePaiement] = mapped_column(enum_column(ModePaiement))
+    reference: Mapped[str] = mapped_column(String(50))
+
+
+class AffectationPaiement(Base):
+    """The part of a payment allocated to one instalment (oldest first, SPEC §4)."""
+
+    __tablename__ = "affectation_paiement"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    paiement_id: Mapped[int] = mapped_column(ForeignKey("paiement.id"), index=True)
+    echeance_id: Mapped[int] = mapped_column(ForeignKey("echeance.id"), index=True)
+    montant: Mapped[Decimal] = mapped_column(Cents)
+
+
+class DelaiPaiement(Base):
+    __tablename__ = "delai_paiement"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    travailleur_id: Mapped[int] = mapped_column(ForeignKey("travailleur.id"), index=True)
+    statut: Mapped[StatutDelai] = mapped_column(enum_column(StatutDelai))
+    date_demande: Mapped[date] = mapped_column(Date)
+    montant: Mapped[Decimal] = mapped_column(Cents)
+    nombre_echeances: Mapped[int] = mapped_column(Integer)
+    premiere_echeance: Mapped[date] = mapped_column(Date)
+    motif: Mapped[str] = mapped_column(Text)
+    date_decision: Mapped[date | None] = mapped_column(Date)
+    motif_decision: Mapped[str | None] = mapped_column(Text)
+    # A renegotiation links the new request to the plan it replaces (SPEC §5).
+    remplace_id: Mapped[int | None] = mapped_column(ForeignKey("delai_paiement.id"))
+
+
+class EcheanceDelai(Base):
+    """One monthly instalment of a payment plan."""
+
+    __tablename__ = "echeance_delai"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    delai_id: Mapped[int] = mapped_column(ForeignKey("delai_paiement.id"), index=True)
+    numero: Mapped[int] = mapped_column(Integer)
+    date_echeance: Mapped[date] = mapped_column(Date)
+    montant: Mapped[Decimal] = mapped_column(Cents)
+    montant_paye: Mapped[Decimal] = mapped_column(Cents, default=Decimal(0))
+
+
+class DelaiEcheanceCouverte(Base):
+    """Which overdue instalments a payment plan covers."""
+
+    __tablename__ = "delai_echeance_couverte"
+
+    delai_id: Mapped[int] = mapped_column(ForeignKey("delai_paiement.id"), primary_key=True)
+    echeance_id: Mapped[int] = mapped_column(ForeignKey("echeance.id"), primary_key=True)
+
+
+class Attestation(Base):
+    __tablename__ = "attestation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    travailleur_id: Mapped[int] = mapped_column(ForeignKey("travailleur.id"), index=True)
+    type: Mapped[TypeAttestation] = mapped_column(enum_column(TypeAttestation))
+    annee: Mapped[int | None] = mapped_column(Integer)
+    date_emission: Mapped[date] = mapped_column(Date)
+    date_fin_validite: Mapped[date | None] = mapped_column(Date)
+    code_verification: Mapped[str | None] = mapped_column(String(32), unique=True)
+    # The figures printed on the document, frozen at issue time.
+    contenu: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+class DeclarationMicro(Base):
+    """A micro-entrepreneur's turnover for one period and activity (SPEC §7)."""
+
+    __tablename__ = "declaration_micro"
+    __table_args__ = (UniqueConstraint("travailleur_id", "periode", "activite"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    travailleur_id: Mapped[int] = mapped_column(ForeignKey("travailleur.id"), index=True)
+    periode: Mapped[str] = mapped_column(String(7))
+    activite: Mapped[ActiviteMicro] = mapped_column(enum_column(ActiviteMicro))
+    chiffre_affaires: Mapped[Decimal] = mapped_column(Cents)
+    taux: Mapped[Decimal] = mapped_column(ExactDecimal)
+    cotisations: Mapped[Decimal] = mapped_column(Cents)
+    formation_professionnelle: Mapped[Decimal] = mapped_column(Cents)
+    date_declaration: Mapped[date] = mapped_column(Date)
+    date_exigibilite: Mapped[date] = mapped_column(Date)
+
+
+class Cabinet(Base):
+    __tablename__ = "cabinet"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    nom: Mapped[str] = mapped_column(String(200))
+    siret: Mapped[str] = mapped_column(String(14), unique=True)
+    adresse: Mapped[str] = mapped_column(String(300))
+
+
+class Utilisateur(Base):
+    """Anyone who logs in: a worker (by NIR), an accountant or an agent (by e-mail)."""
+
+    __tablename__ = "utilisateur"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    identifiant: Mapped[str] = mapped_column(String(200), unique=True)
+    role: Mapped[Role] = mapped_column(enum_column(Role))
+    nom_affiche: Mapped[str] = mapped_column(String(200))
+    mot_de_passe_hash: Mapped[str] = mapped_column(String(200))
+    mot_de_passe_a_changer: Mapped[bool] = mapped_column(Boolean, default=False)
+    travailleur_id: Mapped[int | None] = mapped_column(ForeignKey("travailleur.id"), unique=True)
+    cabinet_id: Mapped[int | None] = mapped_column(ForeignKey("cabinet.id"), index=True)
+    administrateur_cabinet: Mapped[bool] = mapped_column(Boolean, default=False)
+    caisse_id: Mapped[int | None] = mapped_column(ForeignKey("caisse.id"))
+    actif: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class Mandat(Base):
+    __tablename__ = "mandat"
+    __table_args__ = (Index("ix_mandat_cabinet_statut", "cabinet_id", "statut"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cabinet_id: Mapped[int] = mapped_column(ForeignKey("cabinet.id"))
+    travailleur_id: Mapped[int] = mapped_column(ForeignKey("travailleur.id"), index=True)
+    statut: Mapped[StatutMandat] = mapped_column(enum_column(StatutMandat))
+    cle_activation_hash: Mapped[str | None] = mapped_column(String(200))
+    date_demande: Mapped[date] = mapped_column(Date)
+    date_activation: Mapped[date | None] = mapped_column(Date)
+    date_revocation: Mapped[date | None] = mapped_column(Date)
+
+
+class AffectationCollaborateur(Base):
+    """A client of the cabinet assigned to one of its collaborators."""
+
+    __tablename__ = "affectation_collaborateur"
+
+    utilisateur_id: Mapped[int] = mapped_column(ForeignKey("utilisateur.id"), primary_key=True)
+    travailleur_id: Mapped[int] = mapped_column(ForeignKey("travailleur.id"), primary_key=True)
+
+
+class EvenementAudit(Base):
+    """Who did what, on behalf of which worker, when, with what result (SPEC §10)."""
+
+    __tablename__ = "evenement_audit"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    horodatage: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
+    request_id: Mapped[str] = mapped_column(String(64))
+    acteur_id: Mapped[int | None] = mapped_column(ForeignKey("utilisateur.id"), index=True)
+    acteur: Mapped[str] = mapped_column(String(200))
+    role: Mapped[Role | None] = mapped_column(enum_column(Role))
+    cabinet_id: Mapped[int | None] = mapped_column(ForeignKey("cabinet.id"), index=True)
+    travailleur_id: Mapped[int | None] = mapped_column(ForeignKey("travailleur.id"), index=True)
+    operation: Mapped[str] = mapped_column(String(100))
+    issue: Mapped[IssueAudit] = mapped_column(enum_column(IssueAudit))
+    detail: Mapped[str] = mapped_column(Text)
+
+
+class Idempotence(Base):
+    """First result of a mutation, replayed for a retry with the same key (SPEC §9)."""
+
+    __tablename__ = "idempotence"
+    __table_args__ = (UniqueConstraint("principal", "cle"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    principal: Mapped[str] = mapped_column(String(100))
+    cle: Mapped[str] = mapped_column(String(200))
+    operation: Mapped[str] = mapped_column(String(100))
+    resultat: Mapped[dict[str, Any]] = mapped_column(JSON)
+    horodatage: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class CourrielSortant(Base):
+    """E-mail outbox, written in the same transaction as the change it reports."""
+
+    __tablename__ = "courriel_sortant"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    horodatage: Mapped[datetime] = mapped_column(UtcDateTime)
+    destinataire: Mapped[str] = mapped_column(String(200))
+    sujet: Mapped[str] = mapped_column(String(300))
+    corps: Mapped[str] = mapped_column(Text)
+    travailleur_id: Mapped[int | None] = mapped_column(ForeignKey("travailleur.id"), index=True)
+    envoye_le: Mapped[datetime | None] = mapped_column(UtcDateTime, index=True)
+    tentatives: Mapped[int] = mapped_column(Integer, default=0)
+    prochaine_tentative: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    derniere_erreur: Mapped[str | None] = mapped_column(Text)

@@ -1,0 +1,1 @@
+"""Repositories: every SQL statement of the gateway, each filtered by the principal."""

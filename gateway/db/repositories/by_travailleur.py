@@ -1,0 +1,101 @@
+"""Batched reads of a worker's rows: one statement for many workers.
+
+Every function takes the principal and adds the visibility filter itself, so no
+caller can forget it (SPEC §10: authorization where data is read).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from typing import Any, TypeVar
+
+from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy.orm import InstrumentedAttribute, aliased
+
+from gateway.auth.principal import Principal
+from gateway.auth.visibility import is_visible
+from gateway.db.engine import RequestSession
+
+M = TypeVar("M")
+
+
+def _owner(model: type[Any]) -> InstrumentedAttribute[int]:
+    column: InstrumentedAttribute[int] = model.travailleur_id
+    return column
+
+
+async def rows_by_travailleur(
+    db: RequestSession,
+    principal: Principal | None,
+    model: type[M],
+    travailleur_ids: Sequence[int],
+    *,
+    where: Iterable[ColumnElement[bool]] = (),
+    order_by: Sequence[Any] = (),
+) -> dict[int, list[M]]:
+    """All rows of ``model`` for each worker, in ``order_by`` order."""
+    owner = _owner(model)
+    statement = (
+        select(model)
+        .where(owner.in_(travailleur_ids), is_visible(owner, principal), *where)
+        .order_by(owner, *order_by)
+    )
+    grouped: dict[int, list[M]] = defaultdict(list)
+    for row in await db.scalars(statement):
+        grouped[row.travailleur_id].append(row)
+    return grouped
+
+
+async def page_by_travailleur(
+    db: RequestSession,
+    principal: Principal | None,
+    model: type[M],
+    travailleur_ids: Sequence[int],
+    *,
+    offset: int,
+    limit: int,
+    where: Iterable[ColumnElement[bool]] = (),
+    order_by: Sequence[Any],
+) -> dict[int, tuple[list[M], int]]:
+    """One page of rows per worker and each worker's total, in a single statement.
+
+    A window function numbers each worker's rows; the first row is always fetched
+    too so the total survives when the page window is empty.
+    """
+    owner = _owner(model)
+    position = func.row_number().over(partition_by=owner, order_by=order_by).label("position")
+    total = func.count().over(partition_by=owner).label("total")
+    inner = (
+        select(model, position, total)
+        .where(owner.in_(travailleur_ids), is_visible(owner, principal), *where)
+        .subquery()
+    )
+    row = aliased(model, inner)
+    statement = (
+        select(row, inner.c.position, inner.c.total)
+        .where(
+            or_(
+                inner.c.position == 1,
+                inner.c.position.between(offset + 1, offset + limit),
+            )
+        )
+        .order_by(inner.c.travailleur_id, inner.c.position)
+    )
+    pages: dict[int, tuple[list[M], int]] = {}
+    for item, rank, count in (await db.execute(statement)).all():
+        items, _ = pages.get(item.travailleur_id, ([], count))
+        if offset < rank <= offset + limit:
+            items.append(item)
+        pages[item.travailleur_id] = (items, count)
+    return pages
+
+
+async def rows_by_ids(
+    db: RequestSession, principal: Principal | None, model: type[M], ids: Sequence[int]
+) -> dict[int, M]:
+    """Rows of a worker-owned table by primary key, only those of visible workers."""
+    owner = _owner(model)
+    pk: InstrumentedAttribute[int] = model.id  # type: ignore[attr-defined]
+    statement = select(model).where(pk.in_(ids), is_visible(owner, principal))
+    return {row.id: row for row in await db.scalars(statement)}  # type: ignore[attr-defined]

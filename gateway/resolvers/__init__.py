@@ -1,0 +1,1 @@
+"""Thin resolvers: check the caller, parse arguments, call a loader or service, map to types."""

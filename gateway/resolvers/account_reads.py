@@ -1,0 +1,111 @@
+"""Reads of a worker's account that need arguments (pages, filters, the clock)."""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Sequence
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import ColumnElement, and_
+
+from domain import compte as compte_rules
+from domain.echeancier import Instalment
+from domain.money import ZERO
+from domain.nomenclatures import StatutEcheance
+from gateway.context import Context
+from gateway.db.models import Echeance, Paiement
+from gateway.loaders import PagedKey, PageQuery
+from gateway.schema.compte import CompteResume, Echeance as EcheanceType, compte_type, echeance_type
+from gateway.schema.compte import Paiement as PaiementType
+from gateway.schema.relay import Connection, connection, page_from
+
+
+def _echeance_filters(filters: tuple[Hashable, ...]) -> Sequence[ColumnElement[bool]]:
+    du, au, statut, today = filters
+    where: list[ColumnElement[bool]] = []
+    if du is not None:
+        where.append(Echeance.date_echeance >= du)
+    if au is not None:
+        where.append(Echeance.date_echeance <= au)
+    unpaid = and_(Echeance.annulee.is_(False), Echeance.montant_paye < Echeance.montant)
+    if statut is None:
+        where.append(Echeance.annulee.is_(False))
+    elif statut is StatutEcheance.ANNULEE:
+        where.append(Echeance.annulee.is_(True))
+    elif statut is StatutEcheance.PAYEE:
+        where.append(and_(Echeance.annulee.is_(False), Echeance.montant_paye >= Echeance.montant))
+    elif statut is StatutEcheance.EN_RETARD:
+        where.append(and_(unpaid, Echeance.date_echeance < today))
+    else:
+        where.append(and_(unpaid, Echeance.date_echeance >= today))
+    return where
+
+
+async def echeances(
+    ctx: Context,
+    travailleur_id: int,
+    first: int | None,
+    after: str | None,
+    du: date | None,
+    au: date | None,
+    statut: StatutEcheance | None,
+) -> Connection[EcheanceType]:
+    page = page_from(first, after)
+    today = ctx.clock.today()
+    loader = ctx.loaders.paged(
+        "echeances",
+        Echeance,
+        filters_to_where=_echeance_filters,
+        order_by=(Echeance.date_echeance, Echeance.id),
+    )
+    query = PageQuery(page.offset, page.limit, (du, au, statut, today))
+    result = await loader.load(PagedKey(travailleur_id, query))
+    return connection([echeance_type(r, today) for r in result.items], result.total_count, page)
+
+
+def _paiement_filters(filters: tuple[Hashable, ...]) -> Sequence[ColumnElement[bool]]:
+    du, au = filters
+    where: list[ColumnElement[bool]] = []
+    if du is not None:
+        where.append(Paiement.date_paiement >= du)
+    if au is not None:
+        where.append(Paiement.date_paiement <= au)
+    return where
+
+
+async def paiements(
+    ctx: Context,
+    travailleur_id: int,
+    first: int | None,
+    after: str | None,
+    du: date | None,
+    au: date | None,
+) -> Connection[PaiementType]:
+    page = page_from(first, after)
+    loader = ctx.loaders.paged(
+        "paiements",
+        Paiement,
+        filters_to_where=_paiement_filters,
+        order_by=(Paiement.date_paiement, Paiement.id),
+    )
+    result = await loader.load(PagedKey(travailleur_id, PageQuery(page.offset, page.limit, (du, au))))
+    return connection([PaiementType.from_row(r) for r in result.items], result.total_count, page)
+
+
+async def compte_resume(ctx: Context, travailleur_id: int) -> CompteResume:
+    """Balance at the last accounting day, surcharges today, monthly detail (SPEC §4)."""
+    rows = await ctx.loaders.echeances_actives.load(travailleur_id)
+    payments = await ctx.loaders.paiements.load(travailleur_id)
+    today = ctx.clock.today()
+    instalments = [
+        Instalment(r.id, r.date_echeance, r.montant, r.montant_paye, r.nature) for r in rows
+    ]
+    summary = compte_rules.account_summary(
+        instalments,
+        [compte_rules.Paiement(p.id, p.date_paiement, p.montant) for p in payments],
+        today,
+    )
+    overdue = [i for i in instalments if i.date_echeance < today and i.reste_du > ZERO]
+    majorations = sum((compte_rules.majorations(i, today) for i in overdue), Decimal(0))
+    en_retard = sum((i.reste_du for i in overdue), Decimal(0))
+    return compte_type(summary, majorations, en_retard)

@@ -1,0 +1,90 @@
+"""``node(id)`` and ``nodes(ids)``: global IDs resolved through the per-type loaders.
+
+An ID that is malformed, of an unknown type, or of an object the caller may not see
+all resolve to null: the three cases are indistinguishable (SPEC §10).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from gateway.context import Context
+from gateway.db import models
+from gateway.schema.compte import (
+    Attestation,
+    Cotisation,
+    DelaiPaiement,
+    Paiement,
+    Revenu,
+    echeance_type,
+)
+from gateway.schema.errors import bad_user_input
+from gateway.schema.micro import DeclarationMicro
+from gateway.schema.references import Caisse, Etablissement
+from gateway.schema.relay import Node, decode_global_id
+from gateway.schema.travailleur import travailleur_type
+
+MAX_NODES = 100
+
+
+async def _owned(ctx: Context, model: type[Any], key: str, to_type: Callable[[Any], Node]) -> Node | None:
+    if not key.isdigit():
+        return None
+    row = await ctx.loaders.by_id(model).load(int(key))
+    return None if row is None else to_type(row)
+
+
+async def _travailleur(ctx: Context, key: str) -> Node | None:
+    if not key.isdigit():
+        return None
+    row = await ctx.loaders.travailleur.load(int(key))
+    return None if row is None else travailleur_type(row)
+
+
+async def _cotisation(ctx: Context, key: str) -> Node | None:
+    travailleur, _, annee = key.partition(":")
+    if not (travailleur.isdigit() and annee.isdigit()):
+        return None
+    rows = [r for r in await ctx.loaders.cotisations.load(int(travailleur)) if r.annee == int(annee)]
+    return Cotisation.from_rows(int(travailleur), int(annee), rows) if rows else None
+
+
+async def _caisse(ctx: Context, key: str) -> Node | None:
+    row = await ctx.loaders.caisse.load(int(key)) if key.isdigit() else None
+    return None if row is None else Caisse.from_row(row)
+
+
+def _resolvers(ctx: Context) -> dict[str, Callable[[str], Awaitable[Node | None]]]:
+    today = ctx.clock.today()
+    return {
+        "Travailleur": lambda k: _travailleur(ctx, k),
+        "Cotisation": lambda k: _cotisation(ctx, k),
+        "Caisse": lambda k: _caisse(ctx, k),
+        "Etablissement": lambda k: _owned(ctx, models.Etablissement, k, Etablissement.from_row),
+        "Revenu": lambda k: _owned(ctx, models.Revenu, k, Revenu.from_row),
+        "Echeance": lambda k: _owned(ctx, models.Echeance, k, lambda r: echeance_type(r, today)),
+        "Paiement": lambda k: _owned(ctx, models.Paiement, k, Paiement.from_row),
+        "DelaiPaiement": lambda k: _owned(ctx, models.DelaiPaiement, k, DelaiPaiement.from_row),
+        "Attestation": lambda k: _owned(ctx, models.Attestation, k, Attestation.from_row),
+        "DeclarationMicro": lambda k: _owned(
+            ctx, models.DeclarationMicro, k, DeclarationMicro.from_row
+        ),
+    }
+
+
+async def node(ctx: Context, global_id: str) -> Node | None:
+    ctx.require_principal()
+    decoded = decode_global_id(global_id)
+    if decoded is None:
+        return None
+    resolver = _resolvers(ctx).get(decoded[0])
+    return None if resolver is None else await resolver(decoded[1])
+
+
+async def nodes(ctx: Context, global_ids: list[str]) -> list[Node | None]:
+    ctx.require_principal()
+    if len(global_ids) > MAX_NODES:
+        raise bad_user_input(f"ids : au plus {MAX_NODES} identifiants par requête.", "ids")
+    return list(await asyncio.gather(*(node(ctx, gid) for gid in global_ids)))

@@ -1,0 +1,1 @@
+"""GraphQL schema: strawberry types per area, assembled in ``assembly.py``."""

@@ -1,0 +1,57 @@
+"""Schema assembly: the root types, the concrete types, extensions, scalars."""
+
+from __future__ import annotations
+
+import strawberry
+from graphql import GraphQLError
+from strawberry.types import ExecutionContext
+from strawberry.extensions import MaskErrors
+from strawberry.schema.config import StrawberryConfig
+
+from gateway.schema.compte import Attestation, Cotisation, DelaiPaiement, Echeance, Paiement, Revenu
+from gateway.schema.errors import should_mask
+from gateway.schema.scalars import SCALAR_MAP
+from gateway.schema.micro import DeclarationMicro
+from gateway.schema.references import Caisse, Etablissement
+from gateway.schema.root import Mutation, Query
+from gateway.schema.travailleur import MicroEntrepreneur, TravailleurClassique
+
+# Types reachable only through interfaces must be listed for the schema to know them.
+CONCRETE_TYPES = [
+    TravailleurClassique,
+    MicroEntrepreneur,
+    Etablissement,
+    Caisse,
+    Revenu,
+    Cotisation,
+    Echeance,
+    Paiement,
+    DelaiPaiement,
+    Attestation,
+    DeclarationMicro,
+]
+
+
+class GatewaySchema(strawberry.Schema):
+    """Logs only unexpected errors: refusals (auth, bad input) are the client's business."""
+
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        unexpected = [e for e in errors if should_mask(e)]
+        if unexpected:
+            super().process_errors(unexpected, execution_context)
+
+
+def build_schema() -> strawberry.Schema:
+    return GatewaySchema(
+        query=Query,
+        mutation=Mutation,
+        types=CONCRETE_TYPES,
+        extensions=[lambda: MaskErrors(should_mask_error=should_mask)],
+        config=StrawberryConfig(auto_camel_case=True, scalar_map=SCALAR_MAP),
+    )
+
+
+def export_sdl() -> str:
+    return build_schema().as_str() + "\n"

@@ -1,0 +1,281 @@
+"""Account types: revenus, cotisations, échéances, paiements, payment plans, attestations."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import strawberry
+
+from domain import compte as compte_rules
+from domain.cotisations import LIBELLES, CotisationCode
+from domain.delais import StatutDelai
+from domain.echeancier import Instalment, NatureEcheance
+from domain.nomenclatures import ModePaiement, NatureRevenu, StatutEcheance, TypeAttestation
+from gateway.db import models
+from gateway.services.contributions import ligne_from_row
+from gateway.schema.cotisations import LigneCotisation, ligne_type
+from gateway.schema.relay import Node, encode_global_id
+from gateway.schema.scalars import Money, Rate
+
+StatutDelaiEnum = strawberry.enum(
+    StatutDelai,
+    description=(
+        "DEMANDE (awaiting an agent), ACCEPTE, REFUSE, SOLDE (fully paid), DENONCE "
+        "(an instalment unpaid 30 days after its date), RENEGOCIE (replaced by a new plan)."
+    ),
+)
+
+
+@strawberry.type(description="A yearly professional income, declared or estimated.")
+class Revenu(Node):
+    annee: int = strawberry.field(description="Year of the income.")
+    montant: Money = strawberry.field(description="Amount in euros (negative for a loss).")
+    nature: NatureRevenu = strawberry.field(description="Declared, or online estimate.")
+    date_saisie: date = strawberry.field(description="When it was entered.")
+
+    @staticmethod
+    def from_row(row: models.Revenu) -> Revenu:
+        return Revenu(
+            id=strawberry.ID(encode_global_id("Revenu", row.id)),
+            annee=row.annee,
+            montant=Money(row.montant),
+            nature=row.nature,
+            date_saisie=row.date_saisie,
+        )
+
+
+@strawberry.type(description="Provisional against definitive amount of one line, for a year.")
+class EcartCotisation:
+    code: CotisationCode = strawberry.field(description="Line code.")
+    libelle: str = strawberry.field(description="French label of the line.")
+    provisionnel: Money = strawberry.field(description="Provisional amount called.")
+    definitif: Money = strawberry.field(description="Definitive amount on the declared income.")
+    regularisation: Money = strawberry.field(
+        description="definitif − provisionnel: positive is due, negative is a credit."
+    )
+
+
+@strawberry.type(
+    description=(
+        "Contributions of one year: provisional, definitive once the income is declared, "
+        "and the régularisation between them, per line."
+    )
+)
+class Cotisation(Node):
+    annee: int = strawberry.field(description="Year of the contributions.")
+    base_provisionnelle: str | None = strawberry.field(
+        description="What the provisional contributions were computed on (estimate, N-1, forfait…)."
+    )
+    provisionnelles: list[LigneCotisation] = strawberry.field(description="Provisional lines.")
+    total_provisionnel: Money | None = strawberry.field(description="Sum of the provisional lines.")
+    definitives: list[LigneCotisation] | None = strawberry.field(
+        description="Definitive lines, once the year's income is declared; null before."
+    )
+    total_definitif: Money | None = strawberry.field(description="Sum of the definitive lines.")
+    regularisation: Money | None = strawberry.field(
+        description="Definitive − provisional total: positive is due, negative a credit; null before."
+    )
+    ecarts: list[EcartCotisation] | None = strawberry.field(
+        description="Régularisation per line; null until the definitive contributions exist."
+    )
+
+    @staticmethod
+    def from_rows(travailleur_id: int, annee: int, rows: list[models.Cotisation]) -> Cotisation:
+        from domain.nomenclatures import NatureCotisation
+
+        provisional = [r for r in rows if r.nature is NatureCotisation.PROVISIONNELLE]
+        definitive = [r for r in rows if r.nature is NatureCotisation.DEFINITIVE]
+        total_p = sum((r.montant for r in provisional), Decimal(0)) if provisional else None
+        total_d = sum((r.montant for r in definitive), Decimal(0)) if definitive else None
+        ecarts = None
+        if definitive:
+            called = {r.code: r.montant for r in provisional}
+            ecarts = [
+                EcartCotisation(
+                    code=r.code,
+                    libelle=LIBELLES[r.code],
+                    provisionnel=Money(called.get(r.code, Decimal(0))),
+                    definitif=Money(r.montant),
+                    regularisation=Money(r.montant - called.get(r.code, Decimal(0))),
+                )
+                for r in definitive
+            ]
+        return Cotisation(
+            id=strawberry.ID(encode_global_id("Cotisation", f"{travailleur_id}:{annee}")),
+            annee=annee,
+            base_provisionnelle=provisional[0].base_calcul if provisional else None,
+            provisionnelles=[ligne_type(ligne_from_row(r)) for r in provisional],
+            total_provisionnel=Money(total_p) if total_p is not None else None,
+            definitives=[ligne_type(ligne_from_row(r)) for r in definitive] if definitive else None,
+            total_definitif=Money(total_d) if total_d is not None else None,
+            regularisation=(
+                Money(total_d - (total_p or Decimal(0))) if total_d is not None else None
+            ),
+            ecarts=ecarts,
+        )
+
+
+@strawberry.type(description="One instalment of the schedule (échéancier).")
+class Echeance(Node):
+    annee: int = strawberry.field(description="Contribution year the instalment belongs to.")
+    nature: NatureEcheance = strawberry.field(description="Provisional or régularisation.")
+    date_echeance: date = strawberry.field(description="Due date.")
+    montant: Money = strawberry.field(description="Amount due.")
+    montant_paye: Money = strawberry.field(description="Amount paid so far.")
+    reste_du: Money = strawberry.field(description="montant − montantPaye.")
+    statut: StatutEcheance = strawberry.field(description="Status on the clock's date.")
+    majorations: Money = strawberry.field(
+        description=(
+            "Late-payment surcharges on the unpaid part today: 5 % plus 0.2 % per month "
+            "or part of a month since the due date (SPEC §4); shown beside the balance."
+        )
+    )
+
+
+@strawberry.type(description="A payment received, allocated to the oldest unpaid instalments.")
+class Paiement(Node):
+    date_paiement: date = strawberry.field(description="Date received.")
+    montant: Money = strawberry.field(description="Amount received.")
+    mode: ModePaiement = strawberry.field(description="Direct debit, transfer, cheque or card.")
+    reference: str = strawberry.field(description="Payment reference.")
+
+    @staticmethod
+    def from_row(row: models.Paiement) -> Paiement:
+        return Paiement(
+            id=strawberry.ID(encode_global_id("Paiement", row.id)),
+            date_paiement=row.date_paiement,
+            montant=Money(row.montant),
+            mode=row.mode,
+            reference=row.reference,
+        )
+
+
+@strawberry.type(description="A monthly instalment of a payment plan.")
+class EcheanceDelai:
+    numero: int = strawberry.field(description="Rank in the plan, from 1.")
+    date_echeance: date = strawberry.field(description="Due date.")
+    montant: Money = strawberry.field(description="Amount due.")
+    montant_paye: Money = strawberry.field(description="Amount paid so far.")
+
+
+@strawberry.type(description="A payment plan (délai de paiement) over overdue amounts (SPEC §5).")
+class DelaiPaiement(Node):
+    statut: StatutDelai = strawberry.field(description="State of the plan.")
+    date_demande: date = strawberry.field(description="When it was requested.")
+    montant: Money = strawberry.field(description="Overdue amount the plan covers.")
+    nombre_echeances: int = strawberry.field(description="Number of monthly instalments.")
+    premiere_echeance: date = strawberry.field(description="Due date of the first instalment.")
+    motif: str = strawberry.field(description="Reason given by the worker.")
+    date_decision: date | None = strawberry.field(description="When it was accepted or refused.")
+    motif_decision: str | None = strawberry.field(description="Reason of a refusal.")
+
+    @staticmethod
+    def from_row(row: models.DelaiPaiement) -> DelaiPaiement:
+        return DelaiPaiement(
+            id=strawberry.ID(encode_global_id("DelaiPaiement", row.id)),
+            statut=row.statut,
+            date_demande=row.date_demande,
+            montant=Money(row.montant),
+            nombre_echeances=row.nombre_echeances,
+            premiere_echeance=row.premiere_echeance,
+            motif=row.motif,
+            date_decision=row.date_decision,
+            motif_decision=row.motif_decision,
+        )
+
+
+@strawberry.type(description="An attestation issued to the worker (SPEC §6).")
+class Attestation(Node):
+    type: TypeAttestation = strawberry.field(description="Kind of attestation.")
+    annee: int | None = strawberry.field(description="Year it concerns, when it has one.")
+    date_emission: date = strawberry.field(description="Issue date.")
+    date_fin_validite: date | None = strawberry.field(description="End of validity, if limited.")
+    code_verification: str | None = strawberry.field(
+        description="Code a third party checks with the public `verifyAttestation` query."
+    )
+
+    @staticmethod
+    def from_row(row: models.Attestation) -> Attestation:
+        return Attestation(
+            id=strawberry.ID(encode_global_id("Attestation", row.id)),
+            type=row.type,
+            annee=row.annee,
+            date_emission=row.date_emission,
+            date_fin_validite=row.date_fin_validite,
+            code_verification=row.code_verification,
+        )
+
+
+@strawberry.type(description="Called, paid and remaining amounts of one month.")
+class PeriodeCompte:
+    annee: int = strawberry.field(description="Year.")
+    mois: int = strawberry.field(description="Month, 1–12.")
+    appele: Money = strawberry.field(description="Instalments due that month.")
+    paye: Money = strawberry.field(description="Amounts paid on those instalments.")
+    reste: Money = strawberry.field(description="appele − paye.")
+
+
+@strawberry.type(description="Account summary at the last accounting day (SPEC §4).")
+class CompteResume:
+    date_arrete: date = strawberry.field(
+        description="Last accounting day: the last weekday before today."
+    )
+    solde: Money = strawberry.field(
+        description=(
+            "Balance at the last accounting day: instalments due on or before it minus "
+            "payments received on or before it. Positive: owed by the worker."
+        )
+    )
+    majorations_de_retard: Money = strawberry.field(
+        description="Late-payment surcharges on overdue instalments, shown beside the balance."
+    )
+    montant_en_retard: Money = strawberry.field(
+        description="Unpaid part of the instalments past their due date."
+    )
+    detail: list[PeriodeCompte] = strawberry.field(description="Per month: called, paid, remaining.")
+
+
+def statut_of(row: models.Echeance, today: date) -> StatutEcheance:
+    """Status of an instalment on ``today`` (see ``StatutEcheance``)."""
+    if row.annulee:
+        return StatutEcheance.ANNULEE
+    if row.montant_paye >= row.montant:
+        return StatutEcheance.PAYEE
+    return StatutEcheance.EN_RETARD if row.date_echeance < today else StatutEcheance.A_VENIR
+
+
+def echeance_type(row: models.Echeance, today: date, exoneree: bool = False) -> Echeance:
+    instalment = Instalment(row.id, row.date_echeance, row.montant, row.montant_paye, row.nature)
+    return Echeance(
+        id=strawberry.ID(encode_global_id("Echeance", row.id)),
+        annee=row.annee,
+        nature=row.nature,
+        date_echeance=row.date_echeance,
+        montant=Money(row.montant),
+        montant_paye=Money(row.montant_paye),
+        reste_du=Money(instalment.reste_du),
+        statut=statut_of(row, today),
+        majorations=Money(
+            Decimal(0) if row.annulee else compte_rules.majorations(instalment, today, exoneree=exoneree)
+        ),
+    )
+
+
+def compte_type(summary: compte_rules.AccountSummary, majorations: Decimal, en_retard: Decimal) -> CompteResume:
+    return CompteResume(
+        date_arrete=summary.date_arrete,
+        solde=Money(summary.solde),
+        majorations_de_retard=Money(majorations),
+        montant_en_retard=Money(en_retard),
+        detail=[
+            PeriodeCompte(
+                annee=p.annee,
+                mois=p.mois,
+                appele=Money(p.appele),
+                paye=Money(p.paye),
+                reste=Money(p.reste),
+            )
+            for p in summary.periodes
+        ],
+    )

@@ -1,0 +1,114 @@
+"""Contribution lines with their explanation, shared by the simulator and the account."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import strawberry
+
+from domain import cotisations as engine
+from domain.cotisations import CotisationCode, NaturePartie, TypeBorne
+from domain.money import ZERO
+from gateway.schema.scalars import Money, Rate
+
+TypeBorneEnum = strawberry.enum(
+    TypeBorne, description="A floor (minimum base) or ceiling that replaced the income."
+)
+NaturePartieEnum = strawberry.enum(
+    NaturePartie, description="Kind of explanation part: base, rate slice, ceiling, deduction, result."
+)
+
+
+@strawberry.type(description="A rate applied to one slice of the base.")
+class TrancheCotisation:
+    de: Money = strawberry.field(description="Start of the slice (euros).")
+    a: Money | None = strawberry.field(description="End of the slice (euros); null: no end.")
+    taux: Rate = strawberry.field(description="Rate on the slice, in percent.")
+    base: Money = strawberry.field(description="Part of the base in the slice.")
+    montant: Money = strawberry.field(description="Contribution of the slice, to the cent (not rounded to the euro).")
+
+
+@strawberry.type(description="A floor or ceiling that applied, and its amount.")
+class BorneCotisation:
+    type: TypeBorne = strawberry.field(description="Which floor or ceiling.")
+    libelle: str = strawberry.field(description='French label, e.g. "minimum 40 % du PASS".')
+    montant: Money = strawberry.field(description="Its amount in euros.")
+
+
+@strawberry.type(description="One part of a line's explanation, to render as you like.")
+class PartieExplication:
+    nature: NaturePartie = strawberry.field(description="Kind of part.")
+    texte: str = strawberry.field(description="French text of the part.")
+    montant: Money | None = strawberry.field(description="Amount the part mentions.")
+    taux: Rate | None = strawberry.field(description="Rate the part mentions.")
+
+
+@strawberry.type(description="One contribution line: amount, base, rates, and why.")
+class LigneCotisation:
+    code: CotisationCode = strawberry.field(description="Line code.")
+    libelle: str = strawberry.field(description="French label of the line.")
+    montant: Money = strawberry.field(description="Amount, in whole euros (rounded half up).")
+    assiette: Money = strawberry.field(description="Base the rate(s) applied to, after any floor or ceiling.")
+    taux: Rate = strawberry.field(
+        description="The rate when one slice applies; else the effective rate montant / assiette."
+    )
+    tranches: list[TrancheCotisation] = strawberry.field(description="Rate slices over the base.")
+    plancher: BorneCotisation | None = strawberry.field(description="Minimum base that applied.")
+    plafond: BorneCotisation | None = strawberry.field(description="Ceiling that applied.")
+    deduction: Money = strawberry.field(
+        description="Amount subtracted (MALADIE: the indemnités journalières line)."
+    )
+    ligne: strawberry.Private[engine.LigneCotisation]
+
+    @strawberry.field(description='The explanation in French, e.g. "assiette 19 224 € (minimum 40 % du PASS) × 0,5 % = 96 €".')
+    def explication(self) -> str:
+        return self.ligne.explication
+
+    @strawberry.field(description="The explanation as parts: base, slices, ceiling, deduction, result.")
+    def explication_detaillee(self) -> list[PartieExplication]:
+        return [
+            PartieExplication(
+                nature=p.nature,
+                texte=p.texte,
+                montant=None if p.montant is None else Money(p.montant),
+                taux=None if p.taux is None else Rate(p.taux),
+            )
+            for p in self.ligne.parties_explication()
+        ]
+
+
+def _borne(borne: engine.BorneAppliquee | None) -> BorneCotisation | None:
+    if borne is None:
+        return None
+    return BorneCotisation(type=borne.type, libelle=borne.libelle, montant=Money(borne.montant))
+
+
+def effective_rate(ligne: engine.LigneCotisation) -> Decimal:
+    actives = [t for t in ligne.taux if t.base(ligne.assiette) > ZERO]
+    if len(actives) <= 1:
+        return (actives or list(ligne.taux))[0].taux
+    return (ligne.montant + ligne.deduction) * 100 / ligne.assiette
+
+
+def ligne_type(ligne: engine.LigneCotisation) -> LigneCotisation:
+    return LigneCotisation(
+        code=ligne.code,
+        libelle=ligne.libelle,
+        montant=Money(ligne.montant),
+        assiette=Money(ligne.assiette),
+        taux=Rate(effective_rate(ligne).quantize(Decimal("0.0001")).normalize()),
+        tranches=[
+            TrancheCotisation(
+                de=Money(t.de),
+                a=None if t.a is None else Money(t.a),
+                taux=Rate(t.taux),
+                base=Money(t.base(ligne.assiette)),
+                montant=Money(t.montant(ligne.assiette)),
+            )
+            for t in ligne.taux
+        ],
+        plancher=_borne(ligne.plancher),
+        plafond=_borne(ligne.plafond),
+        deduction=Money(ligne.deduction),
+        ligne=ligne,
+    )

@@ -1,0 +1,113 @@
+"""Relay primitives: opaque global IDs, the Node interface, connections (SPEC §9)."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+import strawberry
+
+from gateway.schema.errors import bad_user_input
+
+T = TypeVar("T")
+
+MAX_PAGE = 100
+
+
+def encode_global_id(type_name: str, key: str | int) -> str:
+    return base64.urlsafe_b64encode(f"{type_name}:{key}".encode()).decode().rstrip("=")
+
+
+def decode_global_id(global_id: str) -> tuple[str, str] | None:
+    """``(type name, key)``, or None when the ID is not one of ours."""
+    try:
+        padded = global_id + "=" * (-len(global_id) % 4)
+        type_name, _, key = base64.urlsafe_b64decode(padded.encode()).decode().partition(":")
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        return None
+    if not type_name or not key:
+        return None
+    return type_name, key
+
+
+def decode_int_id(global_id: str, *type_names: str) -> int | None:
+    """The integer key of a global ID of one of ``type_names``; None otherwise."""
+    decoded = decode_global_id(global_id)
+    if decoded is None or decoded[0] not in type_names or not decoded[1].isdigit():
+        return None
+    return int(decoded[1])
+
+
+@strawberry.interface(description="An object with an opaque global ID, fetchable with `node(id:)`.")
+class Node:
+    id: strawberry.ID = strawberry.field(description="Opaque global identifier.")
+
+
+@strawberry.type(description="Pagination state of a connection.")
+class PageInfo:
+    has_next_page: bool = strawberry.field(description="More items follow this page.")
+    has_previous_page: bool = strawberry.field(description="Items precede this page.")
+    start_cursor: str | None = strawberry.field(description="Cursor of the first item.")
+    end_cursor: str | None = strawberry.field(description="Cursor of the last item.")
+
+
+@strawberry.type(description="An item of a connection with its cursor.")
+class Edge(Generic[T]):
+    node: T = strawberry.field(description="The item.")
+    cursor: str = strawberry.field(description="Pass as `after` to continue after this item.")
+
+
+@strawberry.type(description="A page of items (Relay connection).")
+class Connection(Generic[T]):
+    edges: list[Edge[T]] = strawberry.field(description="The items of this page with cursors.")
+    nodes: list[T] = strawberry.field(description="The items of this page.")
+    page_info: PageInfo = strawberry.field(description="Pagination state.")
+    total_count: int = strawberry.field(description="Number of items across all pages.")
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """A validated page request: ``offset`` rows skipped, ``limit`` rows wanted."""
+
+    offset: int
+    limit: int
+
+
+def encode_cursor(offset: int) -> str:
+    return base64.urlsafe_b64encode(f"offset:{offset}".encode()).decode().rstrip("=")
+
+
+def page_from(first: int | None, after: str | None, *, maximum: int = MAX_PAGE, default: int = 20) -> Page:
+    """Check ``first``/``after`` and turn them into an offset window."""
+    limit = default if first is None else first
+    if limit < 0 or limit > maximum:
+        raise bad_user_input(f"first : doit être compris entre 0 et {maximum} (reçu {limit}).", "first")
+    offset = 0
+    if after is not None:
+        try:
+            padded = after + "=" * (-len(after) % 4)
+            kind, _, value = base64.urlsafe_b64decode(padded.encode()).decode().partition(":")
+            if kind != "offset" or not value.isdigit():
+                raise ValueError(after)
+        except (binascii.Error, UnicodeDecodeError, ValueError):
+            raise bad_user_input("after : curseur invalide.", "after") from None
+        offset = int(value) + 1
+    return Page(offset=offset, limit=limit)
+
+
+def connection(items: Sequence[T], total_count: int, page: Page) -> Connection[T]:
+    edges = [Edge(node=item, cursor=encode_cursor(page.offset + i)) for i, item in enumerate(items)]
+    return Connection(
+        edges=edges,
+        nodes=list(items),
+        page_info=PageInfo(
+            has_next_page=page.offset + len(items) < total_count,
+            has_previous_page=page.offset > 0,
+            start_cursor=edges[0].cursor if edges else None,
+            end_cursor=edges[-1].cursor if edges else None,
+        ),
+        total_count=total_count,
+    )

@@ -1,0 +1,70 @@
+"""Root Query and Mutation: each field delegates to a thin resolver."""
+
+from __future__ import annotations
+
+import strawberry
+from strawberry.types import Info
+
+from gateway.context import Context
+from gateway.resolvers import auth, nodes, portfolio, simulation
+from gateway.schema.auth import LoginInput, LoginPayload, Me
+from gateway.schema.relay import Connection, Node
+from gateway.schema.simulation import Simulation, SimulationInput
+from gateway.schema.travailleur import Travailleur
+
+ContextInfo = Info[Context, None]
+
+
+@strawberry.type(description="Read the accounts you may see; the simulator needs no login.")
+class Query:
+    @strawberry.field(description="The authenticated caller: role, and the account, cabinet or caisse tied to it.")
+    def me(self, info: ContextInfo) -> Me:
+        return auth.me(info.context)
+
+    @strawberry.field(
+        description=(
+            "Fetch any object by its global ID. Null when the ID is unknown, malformed, or "
+            "of an object you may not see (the three are indistinguishable)."
+        )
+    )
+    async def node(self, info: ContextInfo, id: strawberry.ID) -> Node | None:
+        return await nodes.node(info.context, id)
+
+    @strawberry.field(description="Fetch up to 100 objects by global ID, in order; null where not visible.")
+    async def nodes(self, info: ContextInfo, ids: list[strawberry.ID]) -> list[Node | None]:
+        return await nodes.nodes(info.context, list(ids))
+
+    @strawberry.field(
+        description=(
+            "The clients an expert-comptable sees (admin: every client with an active "
+            "mandate; collaborator: those assigned), sorted by name. `first` up to 500."
+        )
+    )
+    async def portfolio(
+        self, info: ContextInfo, first: int | None = 50, after: str | None = None
+    ) -> Connection[Travailleur]:
+        return await portfolio.portfolio(info.context, first, after)
+
+    @strawberry.field(
+        description=(
+            "Public simulator (no login): the contributions of an artisan or commerçant for a "
+            "year and an income, line by line with explanations; with `dateCreation` in the "
+            "year, the prorated contributions and the start-of-activity forfait. Refused with "
+            "BAD_USER_INPUT for a year without a barème, a creation date after the year, or "
+            "an absurd amount."
+        )
+    )
+    def simulate_cotisations(self, input: SimulationInput) -> Simulation:
+        return simulation.simulate(input)
+
+
+@strawberry.type(description="Act on accounts. Every mutation is audited and accepts an idempotencyKey where it changes data.")
+class Mutation:
+    @strawberry.mutation(
+        description=(
+            "Log in with a NIR (workers) or an e-mail (accountants, agents) and a password; "
+            "returns a short-lived bearer token."
+        )
+    )
+    async def login(self, info: ContextInfo, input: LoginInput) -> LoginPayload:
+        return await auth.login(info.context, input)

@@ -1,0 +1,222 @@
+"""The worker and what hangs off them; every relation goes through a DataLoader."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+
+import strawberry
+from strawberry.types import Info
+
+from domain.base_provisionnelle import is_taxation_d_office
+from domain.echeancier import Periodicite
+from domain.micro import ActiviteMicro
+from domain.nomenclatures import (
+    NatureRevenu,
+    PeriodiciteDeclaration,
+    Regime,
+    Situation,
+    StatutEcheance,
+    StatutProfessionnel,
+)
+from gateway.context import Context
+from gateway.db import models
+from gateway.resolvers import account_reads
+from gateway.schema.compte import (
+    Attestation,
+    CompteResume,
+    Cotisation,
+    DelaiPaiement,
+    Echeance,
+    Paiement,
+    Revenu,
+)
+from gateway.schema.micro import DeclarationMicro
+from gateway.schema.references import Adresse, Caisse, CoordonneesBancaires, Etablissement
+from gateway.schema.relay import Connection, Node
+
+ContextInfo = Info[Context, None]
+
+
+@strawberry.type(description="Direct debit (prélèvement automatique) and its periodicity.")
+class Prelevement:
+    actif: bool = strawberry.field(description="A SEPA mandate is in force.")
+    periodicite: Periodicite = strawberry.field(
+        description="Periodicity of the instalments (TRIMESTRIEL without direct debit)."
+    )
+    coordonnees_bancaires: CoordonneesBancaires | None = strawberry.field(
+        description="Bank details of the mandate, IBAN masked."
+    )
+
+
+@strawberry.interface(
+    description=(
+        "A self-employed worker's account. Régime classique workers are "
+        "`TravailleurClassique` (revenus, cotisations, échéances); micro-entrepreneurs are "
+        "`MicroEntrepreneur` (turnover declarations instead)."
+    )
+)
+class Travailleur(Node):
+    nir: str = strawberry.field(description="Social security number (15 characters).")
+    civilite: str = strawberry.field(description="M. or Mme.")
+    nom: str = strawberry.field(description="Family name.")
+    prenom: str = strawberry.field(description="First name.")
+    date_naissance: date = strawberry.field(description="Date of birth.")
+    courriel: str = strawberry.field(description="Contact e-mail address.")
+    telephone: str | None = strawberry.field(description="Contact phone number.")
+    adresse: Adresse = strawberry.field(description="Personal address.")
+    statut: StatutProfessionnel = strawberry.field(description="Artisan, commerçant or industriel.")
+    profession: str = strawberry.field(description="Profession.")
+    regime: Regime = strawberry.field(description="Régime classique or micro-entrepreneur.")
+    situation: Situation = strawberry.field(description="Active, struck off or retired.")
+    date_debut_activite: date = strawberry.field(description="Start of activity.")
+    date_fin_activite: date | None = strawberry.field(description="End of activity, if struck off.")
+    row: strawberry.Private[models.Travailleur]
+
+    @strawberry.field(description="The caisse that manages the account.")
+    async def caisse(self, info: ContextInfo) -> Caisse:
+        return Caisse.from_row(await info.context.loaders.caisse.load(self.row.caisse_id))
+
+    @strawberry.field(description="Places of business, the principal one first.")
+    async def etablissements(self, info: ContextInfo) -> list[Etablissement]:
+        rows = await info.context.loaders.etablissements.load(self.row.id)
+        return [Etablissement.from_row(r) for r in rows]
+
+    @strawberry.field(description="Direct debit and periodicity.")
+    async def prelevement(self, info: ContextInfo) -> Prelevement:
+        banks = await info.context.loaders.coordonnees_bancaires.load(self.row.id)
+        return Prelevement(
+            actif=bool(banks),
+            periodicite=self.row.periodicite,
+            coordonnees_bancaires=CoordonneesBancaires.from_row(banks[-1]) if banks else None,
+        )
+
+    @strawberry.field(description="Payments received, most recent last; filter by date range.")
+    async def paiements(
+        self,
+        info: ContextInfo,
+        first: int | None = 20,
+        after: str | None = None,
+        du: date | None = None,
+        au: date | None = None,
+    ) -> Connection[Paiement]:
+        return await account_reads.paiements(info.context, self.row.id, first, after, du, au)
+
+    @strawberry.field(description="Payment plans requested, oldest first.")
+    async def delais_paiement(self, info: ContextInfo) -> list[DelaiPaiement]:
+        rows = await info.context.loaders.delais.load(self.row.id)
+        return [DelaiPaiement.from_row(r) for r in rows]
+
+    @strawberry.field(description="Attestations issued, most recent first.")
+    async def attestations(self, info: ContextInfo) -> list[Attestation]:
+        rows = await info.context.loaders.attestations.load(self.row.id)
+        return [Attestation.from_row(r) for r in rows]
+
+    @strawberry.field(description="Account summary: balance, surcharges, detail per month.")
+    async def compte(self, info: ContextInfo) -> CompteResume:
+        return await account_reads.compte_resume(info.context, self.row.id)
+
+
+def _common(row: models.Travailleur) -> dict[str, object]:
+    from gateway.schema.relay import encode_global_id
+
+    return {
+        "id": strawberry.ID(encode_global_id("Travailleur", row.id)),
+        "nir": row.nir,
+        "civilite": row.civilite,
+        "nom": row.nom,
+        "prenom": row.prenom,
+        "date_naissance": row.date_naissance,
+        "courriel": row.courriel,
+        "telephone": row.telephone,
+        "adresse": Adresse(ligne=row.adresse, code_postal=row.code_postal, ville=row.ville),
+        "statut": row.statut,
+        "profession": row.profession,
+        "regime": row.regime,
+        "situation": row.situation,
+        "date_debut_activite": row.date_debut_activite,
+        "date_fin_activite": row.date_fin_activite,
+        "row": row,
+    }
+
+
+@strawberry.type(description="A worker under the régime classique: contributions on income.")
+class TravailleurClassique(Travailleur):
+    @strawberry.field(
+        description=(
+            "True when contributions are assessed by the caisse because past incomes were "
+            "not declared (derived from the declarations, SPEC §4)."
+        )
+    )
+    async def taxation_d_office(self, info: ContextInfo) -> bool:
+        revenus = await info.context.loaders.revenus.load(self.row.id)
+        declared = {r.annee for r in revenus if r.nature is NatureRevenu.DECLARE}
+        return is_taxation_d_office(
+            info.context.clock.today().year, declared, self.row.date_debut_activite
+        )
+
+    @strawberry.field(description="Incomes per year, declared and estimated, oldest first.")
+    async def revenus(self, info: ContextInfo) -> list[Revenu]:
+        return [Revenu.from_row(r) for r in await info.context.loaders.revenus.load(self.row.id)]
+
+    @strawberry.field(description="Contributions per year (oldest first); `annee` selects one year.")
+    async def cotisations(self, info: ContextInfo, annee: int | None = None) -> list[Cotisation]:
+        rows = await info.context.loaders.cotisations.load(self.row.id)
+        by_year: dict[int, list[models.Cotisation]] = defaultdict(list)
+        for r in rows:
+            if annee is None or r.annee == annee:
+                by_year[r.annee].append(r)
+        return [Cotisation.from_rows(self.row.id, y, by_year[y]) for y in sorted(by_year)]
+
+    @strawberry.field(
+        description=(
+            "Instalments in due-date order; filter by due-date range (`du`, `au`, inclusive) "
+            "and status. Cancelled instalments appear only when asked for with statut ANNULEE."
+        )
+    )
+    async def echeances(
+        self,
+        info: ContextInfo,
+        first: int | None = 20,
+        after: str | None = None,
+        du: date | None = None,
+        au: date | None = None,
+        statut: StatutEcheance | None = None,
+    ) -> Connection[Echeance]:
+        return await account_reads.echeances(info.context, self.row.id, first, after, du, au, statut)
+
+    @staticmethod
+    def from_row(row: models.Travailleur) -> TravailleurClassique:
+        return TravailleurClassique(**_common(row))  # type: ignore[arg-type]
+
+
+@strawberry.type(
+    description=(
+        "A micro-entrepreneur: contributions are a rate × declared turnover; no revenus, "
+        "annual cotisations nor échéances (SPEC §7)."
+    )
+)
+class MicroEntrepreneur(Travailleur):
+    activite: ActiviteMicro | None = strawberry.field(description="Main activity.")
+    periodicite_declaration: PeriodiciteDeclaration | None = strawberry.field(
+        description="Monthly or quarterly declarations."
+    )
+
+    @strawberry.field(description="Turnover declarations, most recent period first.")
+    async def declarations(self, info: ContextInfo) -> list[DeclarationMicro]:
+        rows = await info.context.loaders.declarations.load(self.row.id)
+        return [DeclarationMicro.from_row(r) for r in rows]
+
+    @staticmethod
+    def from_row(row: models.Travailleur) -> MicroEntrepreneur:
+        return MicroEntrepreneur(
+            **_common(row),  # type: ignore[arg-type]
+            activite=row.activite_micro,
+            periodicite_declaration=row.periodicite_declaration,
+        )
+
+
+def travailleur_type(row: models.Travailleur) -> Travailleur:
+    if row.regime is Regime.MICRO:
+        return MicroEntrepreneur.from_row(row)
+    return TravailleurClassique.from_row(row)

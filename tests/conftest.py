@@ -1,0 +1,100 @@
+"""Test fixtures: the same API tests run on SQLite and on PostgreSQL.
+
+PostgreSQL: 127.0.0.1:5432, user postgres, database ``test`` (override with
+TEST_POSTGRES_URL). In CI (CI=true) it must be reachable; elsewhere its tests skip
+with a message saying why.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import pytest
+import pytest_asyncio
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from gateway.config import Settings
+from gateway.db.engine import create_engine
+from gateway.db.migrate import upgrade_async
+from gateway.db.models import Base
+
+POSTGRES_URL = os.environ.get(
+    "TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
+)
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+async def _postgres_reachable() -> str | None:
+    """None when PostgreSQL answers, else the reason."""
+    engine = create_engine(POSTGRES_URL)
+    try:
+        async with engine.connect() as connection:
+            await asyncio.wait_for(connection.execute(text("SELECT 1")), 5)
+    except Exception as error:  # any failure to connect means "not reachable"
+        return f"{type(error).__name__}: {error}"
+    finally:
+        await engine.dispose()
+    return None
+
+
+@dataclass
+class Database:
+    name: str
+    url: str
+    engine: AsyncEngine
+
+
+@pytest_asyncio.fixture(scope="session", params=["sqlite", "postgresql"])
+async def database(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Database]:
+    if request.param == "sqlite":
+        path: Path = tmp_path_factory.mktemp("db") / "test.sqlite3"
+        url = f"sqlite+aiosqlite:///{path}"
+    else:
+        reason = await _postgres_reachable()
+        if reason is not None:
+            message = f"PostgreSQL not reachable at {POSTGRES_URL} ({reason})"
+            if IN_CI:
+                pytest.fail(f"{message}: PostgreSQL tests are mandatory in CI", pytrace=False)
+            pytest.skip(f"{message}: PostgreSQL tests skipped (they run in CI)")
+        url = POSTGRES_URL
+        engine = create_engine(url)
+        async with engine.begin() as connection:
+            await connection.execute(text("DROP SCHEMA public CASCADE"))
+            await connection.execute(text("CREATE SCHEMA public"))
+        await engine.dispose()
+    await upgrade_async(url)
+    engine = create_engine(url)
+    yield Database(request.param, url, engine)
+    await engine.dispose()
+
+
+@pytest_asyncio.fixture
+async def db(database: Database) -> AsyncIterator[Database]:
+    """An empty database for each test (tables emptied after it)."""
+    yield database
+    tables = [t.name for t in reversed(Base.metadata.sorted_tables)]
+    async with database.engine.begin() as connection:
+        if database.name == "postgresql":
+            await connection.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                await connection.execute(text(f"DELETE FROM {table}"))
+
+
+TODAY = date(2026, 11, 23)
+
+
+def test_settings(url: str, today: date = TODAY) -> Settings:
+    return Settings(
+        database_url=url,
+        signing_key="test-signing-key-not-secret-0123456789",
+        today=today,
+        argon2_time_cost=1,
+        argon2_memory_cost=1024,
+    )
