@@ -47,10 +47,11 @@ class Bareme:
     taux_indemnites_journalieres: Decimal
 
 
-# PASS: modele-social 10.0.1, règle « plafond sécurité sociale ». SMIC: règle
-# « SMIC . horaire . début d'année ». PRCI: règle « ind. cotisations et
-# contributions . retraite complémentaire . plafond ». IJ: règle « ind. cotisations
-# et contributions . indemnités journalières maladie . taux » (0,85 % until 2023).
+# Sources (modele-social 10.0.1): the PASS is the reference « plafond sécurité
+# sociale »; the SMIC the reference « SMIC . horaire . début d'année » of the règle
+# « ind. assiette minimale . retraite »; the PRCI the règle « ind. cotisations et
+# contributions . retraite complémentaire . plafond »; the IJ rate the règle « ind.
+# cotisations et contributions . indemnités journalières maladie . taux ».
 _BAREMES: Final[dict[int, Bareme]] = {
     2023: Bareme(2023, Decimal(43992), Decimal("11.27"), Decimal(40784), Decimal("0.85")),
     2024: Bareme(2024, Decimal(46368), Decimal("11.65"), Decimal(42946), Decimal("0.5")),

@@ -4,8 +4,9 @@ The rules are those of the official Urssaf simulator (publicodes rules of
 ``modele-social`` 10.0.1, cited by rule name in ``domain.baremes``); the reference
 cases in ``tests/reference/cotisations-ti.json`` are reproduced to the euro.
 
-Exactness: every amount is a ``Decimal``; a line is rounded to the euro (half up)
-only once, at the end. A prorata p = days/365 is never materialised inside the
+Exactness: every amount is a ``Decimal``, rounded (half up) only where SPEC §3
+says so: each line to the euro, the maladie rate to 2 decimals, the minimum and
+flat bases. A prorata p = days/365 is never materialised inside the
 computation: prorated amounts are computed as ``X × days / 365`` with a single
 division, and progressive rates compare ``365 × base`` with ``x × PASS × days``, so
 an amount that lands exactly on half a euro stays exactly there.
@@ -263,6 +264,7 @@ _UN: Final = Decimal(1)
 _CENTIEME: Final = Decimal("0.01")
 _JOURS_PRORATA: Final = Decimal(b.JOURS_PRORATA)
 _REVENU_MAX: Final = Decimal(100_000_000)
+_REVENU_MIN: Final = -_REVENU_MAX
 _T_MALADIE_HAUT: Final = b.TAUX_MALADIE_AU_DELA_PLAFOND * _CENTIEME
 _T_RB: Final = b.TAUX_RETRAITE_BASE_PLAFONNE * _CENTIEME
 _T_RB_HAUT: Final = b.TAUX_RETRAITE_BASE_DEPLAFONNE * _CENTIEME
@@ -533,7 +535,7 @@ def _verifier_revenu(revenu: Decimal) -> None:
     champ = "revenuProfessionnel"
     if not isinstance(revenu, Decimal) or not revenu.is_finite():
         raise DomainError("Le revenu professionnel doit être un montant décimal", field=champ)
-    if revenu > _REVENU_MAX or revenu < -_REVENU_MAX:
+    if revenu > _REVENU_MAX or revenu < _REVENU_MIN:
         raise DomainError(
             "Revenu professionnel invraisemblable : plus de 100 000 000 € en valeur absolue",
             field=champ,

@@ -51,7 +51,7 @@ _TAUX: Final[dict[ActiviteMicro, tuple[tuple[date, Decimal], ...]]] = {
         (date(2026, 1, 1), Decimal("26.1")),
     ),
 }
-_FIN_COUVERTURE: Final = date(2026, 12, 31)
+_DEBUT_COUVERTURE, _FIN_COUVERTURE = date(2023, 1, 1), date(2026, 12, 31)
 
 # CFP in percent: on BIC turnover 0,3 % for artisans, 0,1 % for commerçants; on BNC
 # turnover 0,2 % (SPEC §7).
@@ -128,23 +128,26 @@ class Periode:
         return f"{self.annee:04d}-T{self.numero}"
 
 
-def taux_micro(activite: ActiviteMicro, premier_jour: date) -> Decimal:
-    """Rate (percent) in force on ``premier_jour``, the first day of the period (SPEC §7)."""
-    baremes = _TAUX[ActiviteMicro(activite)]
-    if not baremes[0][0] <= premier_jour <= _FIN_COUVERTURE:
+def _verifier_couverture(premier_jour: date) -> None:
+    if not _DEBUT_COUVERTURE <= premier_jour <= _FIN_COUVERTURE:
         raise BaremeIntrouvable(
             f"Aucun taux micro-social pour le {premier_jour:%d/%m/%Y} "
-            f"(années couvertes : {baremes[0][0].year} à {_FIN_COUVERTURE.year})",
+            f"(années couvertes : {_DEBUT_COUVERTURE.year} à {_FIN_COUVERTURE.year})",
             field="periode",
         )
-    return next(taux for debut, taux in reversed(baremes) if debut <= premier_jour)
+
+
+def taux_micro(activite: ActiviteMicro, premier_jour: date) -> Decimal:
+    """Rate (percent) in force on ``premier_jour``, the first day of the period (SPEC §7)."""
+    _verifier_couverture(premier_jour)
+    return next(taux for debut, taux in reversed(_TAUX[activite]) if debut <= premier_jour)
 
 
 def taux_cfp_micro(activite: ActiviteMicro, nature: NatureActivite) -> Decimal:
     """CFP rate (percent): BIC by nature of the activity, BNC 0,2 % (SPEC §7)."""
-    if activite is ActiviteMicro.BNC:
+    if activite == ActiviteMicro.BNC:
         return TAUX_CFP_BNC
-    if nature is NatureActivite.ARTISANALE:
+    if nature == NatureActivite.ARTISANALE:
         return TAUX_CFP_BIC_ARTISAN
     return TAUX_CFP_BIC_COMMERCANT
 
@@ -218,24 +221,27 @@ def compute_cotisations_micro(
     rounded once, to the cent.
     """
     periode = Periode.parse(periode) if isinstance(periode, str) else periode
-    par_activite: dict[ActiviteMicro, Decimal] = {}
-    for cle, montant in montants.items():
-        if cle not in LIBELLES_ACTIVITES:
-            raise DomainError(f"Activité inconnue : {cle}", field="montants")
-        activite = ActiviteMicro(cle)
+    _verifier_couverture(periode.debut)
+    if nature not in _NATURES:
+        raise DomainError(f"Nature d'activité inconnue : {nature}", field="nature")
+    for activite, montant in montants.items():
+        if activite not in LIBELLES_ACTIVITES:
+            raise DomainError(f"Activité inconnue : {activite}", field="montants")
         _verifier_montant(activite, montant)
-        par_activite[activite] = montant
-    lignes = tuple(
-        LigneMicro(
-            activite,
-            ca,
-            taux := taux_micro(activite, periode.debut),
-            round_euro(ca * taux / 100),
-            taux_cfp_micro(activite, nature),
-        )
-        for activite in ActiviteMicro
-        if (ca := par_activite.get(activite)) is not None
-    )
+    lignes = []
+    for activite in ActiviteMicro:  # in a stable order, whatever the mapping's
+        if (ca := montants.get(activite)) is not None:
+            taux = taux_micro(activite, periode.debut)
+            cotisations = round_euro(ca * taux / 100)
+            lignes.append(
+                LigneMicro(activite, ca, taux, cotisations, taux_cfp_micro(activite, nature))
+            )
     total_cotisations = sum((ligne.cotisations for ligne in lignes), ZERO)
     cfp = round_cent(sum((ligne.chiffre_affaires * ligne.taux_cfp / 100 for ligne in lignes), ZERO))
-    return ResultatMicro(periode, nature, lignes, total_cotisations, cfp, total_cotisations + cfp)
+    total = total_cotisations + cfp
+    return ResultatMicro(
+        periode, NatureActivite(nature), tuple(lignes), total_cotisations, cfp, total
+    )
+
+
+_NATURES: Final = frozenset(NatureActivite)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from gateway.auth.authenticate import principal_for
 from gateway.auth.principal import Principal
 from gateway.context import Context
 from gateway.schema.auth import LoginInput, LoginPayload, Me
-from gateway.schema.errors import UserError
+from gateway.resolvers.payloads import user_errors
 from gateway.services import authentication
 
 
@@ -26,14 +27,9 @@ def me(ctx: Context) -> Me:
 
 async def login(ctx: Context, data: LoginInput) -> LoginPayload:
     result = await authentication.login(ctx, data.identifiant, data.mot_de_passe)
-    errors = [
-        UserError(field=["input", e["field"]] if e["field"] else None, message=e["message"], code=e["code"])
-        for e in result.outcome.errors
-    ]
+    errors = user_errors(result.outcome)
     if result.user is None:
         return LoginPayload(access_token=None, expires_in=None, me=None, user_errors=errors)
-    from gateway.auth.authenticate import principal_for
-
     return LoginPayload(
         access_token=result.access_token,
         expires_in=result.expires_in,

@@ -8,8 +8,9 @@ from strawberry.types import ExecutionContext
 from strawberry.extensions import MaskErrors
 from strawberry.schema.config import StrawberryConfig
 
+from gateway.schema import enums  # noqa: F401  (gives the domain enums their descriptions)
 from gateway.schema.compte import Attestation, Cotisation, DelaiPaiement, Echeance, Paiement, Revenu
-from gateway.schema.errors import should_mask
+from gateway.schema.errors import should_mask, with_error_code
 from gateway.schema.scalars import SCALAR_MAP
 from gateway.schema.micro import DeclarationMicro
 from gateway.schema.references import Caisse, Etablissement
@@ -38,6 +39,8 @@ class GatewaySchema(strawberry.Schema):
     def process_errors(
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
     ) -> None:
+        for error in errors:
+            with_error_code(error)
         unexpected = [e for e in errors if should_mask(e)]
         if unexpected:
             super().process_errors(unexpected, execution_context)

@@ -52,9 +52,14 @@ def bad_input_from(error: DomainError) -> ApiError:
 
 
 def should_mask(error: GraphQLError) -> bool:
-    """Mask unexpected exceptions; keep GraphQL validation errors and our own."""
+    """Mask unexpected exceptions raised while executing; keep validation errors (no
+    path: the document or its values were refused before execution) and our own."""
     original = error.original_error
-    return original is not None and not isinstance(original, GraphQLError)
+    return (
+        error.path is not None
+        and original is not None
+        and not isinstance(original, GraphQLError)
+    )
 
 
 @strawberry.type(description="Why a mutation (or one item of a batch) was refused.")
@@ -69,3 +74,17 @@ class UserError:
     def from_domain(error: DomainError) -> UserError:
         path = ["input", *error.field.split(".")] if error.field else None
         return UserError(field=path, message=error.message, code=error.code)
+
+
+def with_error_code(error: GraphQLError) -> GraphQLError:
+    """Give graphql-core's own errors a code: bad argument values are BAD_USER_INPUT,
+    other document errors GRAPHQL_VALIDATION_FAILED."""
+    if (error.extensions or {}).get("code") or should_mask(error):
+        return error
+    original = error.original_error
+    bad_value = isinstance(original, ValueError | TypeError) or any(
+        marker in error.message for marker in ("got invalid value", "Expected value of type", "Expected type")
+    )
+    code = ErrorCode.BAD_USER_INPUT.value if bad_value else "GRAPHQL_VALIDATION_FAILED"
+    error.extensions = {**(error.extensions or {}), "code": code}
+    return error

@@ -6,10 +6,16 @@ import strawberry
 from strawberry.types import Info
 
 from gateway.context import Context
-from gateway.resolvers import auth, nodes, portfolio, simulation
+from gateway.resolvers import auth, contact, nodes, portfolio, simulation
 from gateway.schema.auth import LoginInput, LoginPayload, Me
+from gateway.schema.contact import UpdateContactInput, UpdateContactPayload
 from gateway.schema.relay import Connection, Node
-from gateway.schema.simulation import Simulation, SimulationInput
+from gateway.schema.simulation import (
+    Simulation,
+    SimulationInput,
+    SimulationMicro,
+    SimulationMicroInput,
+)
 from gateway.schema.travailleur import Travailleur
 
 ContextInfo = Info[Context, None]
@@ -57,6 +63,16 @@ class Query:
     def simulate_cotisations(self, input: SimulationInput) -> Simulation:
         return simulation.simulate(input)
 
+    @strawberry.field(
+        description=(
+            "Public simulator for micro-entrepreneurs (no login): contributions of one month "
+            '("2026-03") or quarter ("2026-T1") from the turnover of each activity, at the '
+            "rate in force on the first day of the period, plus the CFP."
+        )
+    )
+    def simulate_cotisations_micro(self, input: SimulationMicroInput) -> SimulationMicro:
+        return simulation.simulate_micro(input)
+
 
 @strawberry.type(description="Act on accounts. Every mutation is audited and accepts an idempotencyKey where it changes data.")
 class Mutation:
@@ -68,3 +84,13 @@ class Mutation:
     )
     async def login(self, info: ContextInfo, input: LoginInput) -> LoginPayload:
         return await auth.login(info.context, input)
+
+    @strawberry.mutation(
+        description=(
+            "Change a worker's contact e-mail and/or phone (the worker, a mandated "
+            "accountant, or an agent of the caisse). A notice goes to the previous and the "
+            "new address. Refused with NOT_FOUND for a worker you may not see."
+        )
+    )
+    async def update_contact(self, info: ContextInfo, input: UpdateContactInput) -> UpdateContactPayload:
+        return await contact.update_contact(info.context, input)

@@ -6,27 +6,21 @@ from decimal import Decimal, InvalidOperation
 from typing import NewType
 
 import strawberry
-from graphql import GraphQLError
 
 from domain.money import ONE_CENT, round_cent
 
 
 def _parse_decimal(value: object, scalar: str) -> Decimal:
     # Floats would carry binary rounding: amounts travel as strings or integers.
-    if isinstance(value, bool) or isinstance(value, float):
-        raise GraphQLError(
-            f"{scalar} must be a string such as \"1234.56\" or an integer, not a float",
-            extensions={"code": "BAD_USER_INPUT"},
-        )
+    # ValueError lets graphql-core name the argument or variable path in its message.
+    if isinstance(value, bool | float):
+        raise ValueError(f'{scalar} : donnez un texte comme "1234.56" ou un entier, pas un flottant')
     try:
         parsed = Decimal(str(value).strip())
     except InvalidOperation:
-        raise GraphQLError(
-            f"{scalar} must be a decimal number such as \"1234.56\", got {value!r}",
-            extensions={"code": "BAD_USER_INPUT"},
-        ) from None
+        raise ValueError(f'{scalar} : nombre décimal attendu, comme "1234.56" (reçu {value!r})') from None
     if not parsed.is_finite():
-        raise GraphQLError(f"{scalar} must be finite", extensions={"code": "BAD_USER_INPUT"})
+        raise ValueError(f"{scalar} : nombre fini attendu")
     return parsed
 
 

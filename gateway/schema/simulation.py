@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 import strawberry
 
 from domain import cotisations as engine
 from domain.cotisations import NatureActivite
+from domain import micro
 from domain.micro import ActiviteMicro
 from gateway.schema.cotisations import LigneCotisation, ligne_type
 from gateway.schema.scalars import Money, Rate
@@ -34,7 +36,10 @@ class Simulation:
         description="Income the lines were computed on (for the forfait: the flat basis)."
     )
     prorata: Rate = strawberry.field(
-        description="Share of the year covered, in percent (100 for a full year; 366/365 → 100.27… in a leap creation year)."
+        description=(
+            "Share of the year covered, in percent, shown to 4 decimals (100 for a full "
+            "year; 1 January of a leap year: 366/365 → 100.2740). Computations use it exact."
+        )
     )
     lignes: list[LigneCotisation] = strawberry.field(description="The contribution lines.")
     total: Money = strawberry.field(description="Sum of the lines.")
@@ -53,7 +58,7 @@ def simulation_type(
         annee=resultat.annee,
         nature=resultat.nature,
         revenu_professionnel=Money(resultat.revenu),
-        prorata=Rate(resultat.prorata * 100),
+        prorata=Rate((resultat.prorata * 100).quantize(Decimal("0.0001"))),
         lignes=[ligne_type(ligne) for ligne in resultat.lignes],
         total=Money(resultat.total),
         forfait_debut_activite=None if forfait is None else simulation_type(forfait),
@@ -76,10 +81,14 @@ class SimulationMicroInput:
 @strawberry.type(description="Contributions of one activity for the period.")
 class LigneMicro:
     activite: ActiviteMicro = strawberry.field(description="Activity.")
+    libelle: str = strawberry.field(description="French label of the activity.")
     chiffre_affaires: Money = strawberry.field(description="Turnover declared.")
     taux: Rate = strawberry.field(description="Rate in force on the first day of the period.")
     cotisations: Money = strawberry.field(description="Contributions, rounded to the euro half up.")
-    formation_professionnelle: Money = strawberry.field(description="CFP on this turnover, to the cent.")
+    taux_formation_professionnelle: Rate = strawberry.field(
+        description="CFP rate on this turnover (0.3 % artisans / 0.1 % commerçants on BIC, 0.2 % on BNC)."
+    )
+    explication: str = strawberry.field(description="E.g. « chiffre d'affaires 10 000,00 € × 23,1 % = 2 310 € ».")
 
 
 @strawberry.type(description="Micro-entrepreneur contributions for one period (SPEC §7).")
@@ -90,5 +99,31 @@ class SimulationMicro:
     date_exigibilite: date = strawberry.field(description="Due by: end of the month after the period.")
     lignes: list[LigneMicro] = strawberry.field(description="One line per activity.")
     total_cotisations: Money = strawberry.field(description="Sum of the contributions.")
-    total_formation_professionnelle: Money = strawberry.field(description="Sum of the CFP.")
+    formation_professionnelle: Money = strawberry.field(
+        description="CFP on the whole turnover, rounded once to the cent."
+    )
     total: Money = strawberry.field(description="Contributions + CFP.")
+
+
+def simulation_micro_type(resultat: micro.ResultatMicro) -> SimulationMicro:
+    return SimulationMicro(
+        periode=str(resultat.periode),
+        date_debut=resultat.periode.debut,
+        date_fin=resultat.periode.fin,
+        date_exigibilite=resultat.echeance,
+        lignes=[
+            LigneMicro(
+                activite=ligne.activite,
+                libelle=ligne.libelle,
+                chiffre_affaires=Money(ligne.chiffre_affaires),
+                taux=Rate(ligne.taux),
+                cotisations=Money(ligne.cotisations),
+                taux_formation_professionnelle=Rate(ligne.taux_cfp),
+                explication=ligne.explication,
+            )
+            for ligne in resultat.lignes
+        ],
+        total_cotisations=Money(resultat.total_cotisations),
+        formation_professionnelle=Money(resultat.cfp),
+        total=Money(resultat.total),
+    )

@@ -16,6 +16,7 @@ from datetime import date
 from stdnum import iban, luhn
 from stdnum.fr import nir
 
+from domain.micro import ActiviteMicro
 from domain.nomenclatures import StatutProfessionnel
 
 PRENOMS_HOMMES = (
@@ -111,8 +112,7 @@ LIBELLES_APE = {
     "95.11Z": "Réparation d'ordinateurs et d'équipements périphériques",
     "81.21Z": "Nettoyage courant des bâtiments",
     "47.91B": "Vente à distance sur catalogue spécialisé",
-    "96.09Z": "Autres services personnels n.c.a.",
-    "74.10Z": "Activités spécialisées de design",
+    "47.81Z": "Commerce de détail alimentaire sur éventaires et marchés",
 }
 
 
@@ -163,6 +163,35 @@ METIERS: dict[StatutProfessionnel, tuple[Metier, ...]] = {
         Metier("Chaudronnier", "25.29Z", "Chaudronnerie {nom}"),
     ),
 }
+
+#: Activities typical of micro-entrepreneurs, with their micro-social category.
+METIERS_MICRO: tuple[tuple[StatutProfessionnel, Metier, ActiviteMicro], ...] = (
+    (
+        StatutProfessionnel.ARTISAN,
+        Metier("Dépanneur informatique", "95.11Z", "{prenom} Dépannage Informatique"),
+        ActiviteMicro.BIC_SERVICES,
+    ),
+    (
+        StatutProfessionnel.ARTISAN,
+        Metier("Agent d'entretien", "81.21Z", "{nom} Services"),
+        ActiviteMicro.BIC_SERVICES,
+    ),
+    (
+        StatutProfessionnel.ARTISAN,
+        Metier("Coiffeur à domicile", "96.02A", "{prenom} Coiffure à domicile"),
+        ActiviteMicro.BIC_SERVICES,
+    ),
+    (
+        StatutProfessionnel.COMMERCANT,
+        Metier("Vendeur en ligne", "47.91B", "Les Créations de {prenom}"),
+        ActiviteMicro.BIC_VENTE,
+    ),
+    (
+        StatutProfessionnel.COMMERCANT,
+        Metier("Commerçant non sédentaire", "47.81Z", "{prenom} sur les marchés"),
+        ActiviteMicro.BIC_VENTE,
+    ),
+)
 
 #: French banks: code banque, BIC.
 BANQUES = (

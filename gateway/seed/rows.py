@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, insert, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gateway.db import models
@@ -99,3 +99,19 @@ async def insert_all(session: AsyncSession, lignes: Lignes, taille_lot: int = 50
         rows = lignes.of(model)
         for debut in range(0, len(rows), taille_lot):
             await session.execute(insert(model), rows[debut : debut + taille_lot])
+    await sync_sequences(session)
+
+
+async def sync_sequences(session: AsyncSession) -> None:
+    """On PostgreSQL, move each id sequence past the ids we chose, or the next row
+    the application inserts would collide with ours (SQLite needs nothing)."""
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    for model in AVEC_ID:
+        table = model.__tablename__
+        await session.execute(
+            text(
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                f"(SELECT COALESCE(MAX(id), 0) + 1 FROM {table}), false)"
+            )
+        )

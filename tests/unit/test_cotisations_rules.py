@@ -71,8 +71,9 @@ def test_under_90_days_of_activity_there_is_no_retirement_minimum() -> None:
 
     # 450 × 11,88 = 5 346 € (not prorated) × 17,75 % = 948,92 → 949.
     assert quatre_vingt_dix_jours.ligne(RB).montant == D(949)
-    assert quatre_vingt_dix_jours.ligne(RB).plancher is not None
-    assert quatre_vingt_dix_jours.ligne(RB).plancher.montant == D(5346)
+    plancher = quatre_vingt_dix_jours.ligne(RB).plancher
+    assert plancher is not None
+    assert (plancher.type, plancher.montant) == (TypeBorne.MINIMUM_RETRAITE, D(5346))
     assert quatre_vingt_neuf_jours.ligne(RB).montant == D(0)
     assert quatre_vingt_neuf_jours.ligne(RB).plancher is None
     assert (quatre_vingt_dix_jours.total, quatre_vingt_neuf_jours.total) == (D(1222), D(181))
@@ -142,6 +143,15 @@ def test_amounts_landing_on_half_a_euro_are_rounded_up() -> None:
     # C = −1 003 + 96 + 960 + 72 = 125: 6,8 % = 8,50 → 9.
     csg = compute_cotisations(2026, ART, D(-1003)).ligne(CSG_D)
     assert (csg.assiette, csg.montant) == (D(125), D(9))
+
+
+def test_a_prorated_ceiling_keeps_an_exact_half_euro_which_rounds_up() -> None:
+    # 73 days in 2024: PRCI × p = 42 946 × 73 / 365 = 8 589,20 exactly;
+    # 7 % × 8 589,20 + 8 % × 415,70 = 601,244 + 33,256 = 634,50 → 635.
+    ligne = compute_cotisations(2024, ART, D("9004.90"), date(2024, 10, 20)).ligne(RC)
+
+    assert ligne.taux[0].a == D("8589.20")
+    assert ligne.montant == D(635)
 
 
 def test_retraite_de_base_slices_add_up_to_the_line_before_rounding() -> None:
@@ -258,8 +268,9 @@ def test_trailing_zeros_and_the_largest_income_are_accepted() -> None:
         CFP: D(137),
     }
     assert plus_haut.total == D(20_915_639)
-    assert plus_haut.ligne(IJ).plafond is not None
-    assert plus_haut.ligne(IJ).plafond.type is TypeBorne.PLAFOND_5_PASS
+    plafond = plus_haut.ligne(IJ).plafond
+    assert plafond is not None
+    assert (plafond.type, plafond.montant) == (TypeBorne.PLAFOND_5_PASS, D(235_500))
 
 
 # --- Results and explanations --------------------------------------------------------

@@ -157,8 +157,18 @@ def test_bad_turnover_is_refused_naming_the_field(montants: dict[ActiviteMicro, 
     assert erreur.value.field == "montants"
 
 
-def test_a_period_outside_the_covered_years_is_refused() -> None:
+@pytest.mark.parametrize("montants", [{VENTE: D(100)}, {}])
+def test_a_period_outside_the_covered_years_is_refused(
+    montants: dict[ActiviteMicro, Decimal],
+) -> None:
     with pytest.raises(BaremeIntrouvable) as erreur:
-        compute_cotisations_micro("2027-01", ART, {VENTE: D(100)})
+        compute_cotisations_micro("2027-01", ART, montants)
 
     assert erreur.value.field == "periode"
+
+
+def test_an_unknown_nature_is_refused() -> None:
+    with pytest.raises(DomainError) as erreur:
+        compute_cotisations_micro("2025-05", "LIBERALE", {BNC: D(100)})  # type: ignore[arg-type]
+
+    assert erreur.value.field == "nature"

@@ -1,0 +1,59 @@
+"""What both loaders share: the caisse, and running a load in one transaction.
+
+Workers of the demo and of synthetic portfolios belong to the same regional caisse,
+so a synthetic portfolio loaded beside the demo reuses it instead of adding a second.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from gateway.config import Settings
+from gateway.db import models
+from gateway.db.engine import create_engine, session_factory
+from gateway.seed.rows import Lignes
+
+T = TypeVar("T")
+
+CODE_CAISSE = "SSI-IDF"
+CAISSE: dict[str, Any] = {
+    "code": CODE_CAISSE,
+    "nom": "Urssaf Île-de-France — Sécurité sociale des indépendants",
+    "region": "Île-de-France",
+    "adresse": "22-24 rue de Lagny, 93100 Montreuil",
+    "telephone": "36 98 (service gratuit + prix d'un appel)",
+    "courriel": "independants@caisse-demo.fr",
+    "horaires": (
+        "Par téléphone : du lundi au vendredi, de 8 h 30 à 17 h. "
+        "Accueil physique sur rendez-vous : mardi et jeudi, de 9 h à 12 h et de 13 h 30 à 16 h."
+    ),
+}
+
+
+async def existing_caisse(session: AsyncSession) -> int | None:
+    """Id of the seeded caisse when it is already there."""
+    found: int | None = await session.scalar(
+        select(models.Caisse.id).where(models.Caisse.code == CODE_CAISSE)
+    )
+    return found
+
+
+async def caisse_id_for(session: AsyncSession, lignes: Lignes) -> int:
+    """The seeded caisse's id, adding its row when it is not there yet."""
+    existing = await existing_caisse(session)
+    return existing if existing is not None else lignes.add(models.Caisse, **CAISSE)
+
+
+async def run_in_transaction(settings: Settings, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
+    """Run ``work`` in one transaction on the configured database (committed when it
+    returns, rolled back when it raises), then release the engine."""
+    engine = create_engine(settings.database_url)
+    try:
+        async with session_factory(engine)() as session, session.begin():
+            return await work(session)
+    finally:
+        await engine.dispose()

@@ -1,0 +1,37 @@
+"""Loading the account a mutation acts on, locked and authorized."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from gateway.auth.principal import Principal
+from gateway.auth.visibility import is_visible
+from gateway.db.models import Travailleur
+from gateway.schema.relay import decode_int_id
+from gateway.services.unit_of_work import NotFound
+
+
+def not_found(field: str = "travailleurId") -> NotFound:
+    return NotFound("Aucun travailleur ne correspond à cet identifiant.", field=field)
+
+
+async def travailleur_for_update(
+    session: AsyncSession, principal: Principal, travailleur_global_id: str
+) -> Travailleur:
+    """The worker, row-locked for the transaction (PostgreSQL ``FOR UPDATE``).
+
+    Unknown, malformed and invisible IDs all raise the same NOT_FOUND refusal.
+    The lock serializes concurrent mutations of one account so none is lost.
+    """
+    travailleur_id = decode_int_id(travailleur_global_id, "Travailleur")
+    if travailleur_id is None:
+        raise not_found()
+    row = await session.scalar(
+        select(Travailleur)
+        .where(Travailleur.id == travailleur_id, is_visible(Travailleur.id, principal))
+        .with_for_update()
+    )
+    if row is None:
+        raise not_found()
+    return row
