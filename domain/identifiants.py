@@ -43,7 +43,9 @@ def _check(module: object, value: str, field: str, label: str, code: str) -> str
     try:
         return str(module.validate(value))  # type: ignore[attr-defined]
     except ValidationError as error:
-        reason = next((text for kind, text in _REASONS if isinstance(error, kind)), "il est mal formé")
+        reason = next(
+            (text for kind, text in _REASONS if isinstance(error, kind)), "il est mal formé"
+        )
         raise DomainError(f"{label} invalide : {reason}.", field=field, code=code) from None
 
 

@@ -39,7 +39,9 @@ def clock_for(settings: Settings) -> Clock:
     if real.year in ANNEES_COUVERTES:
         return Clock()
     fallback = date(max(ANNEES_COUVERTES), 11, 15)
-    log.warning("no barème for %s: running on %s (set GATEWAY_TODAY to choose)", real.year, fallback)
+    log.warning(
+        "no barème for %s: running on %s (set GATEWAY_TODAY to choose)", real.year, fallback
+    )
     return Clock.at(fallback)
 
 

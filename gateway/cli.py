@@ -46,7 +46,9 @@ def _export_schema(_args: argparse.Namespace, _settings: Settings) -> None:
 
 
 def parser() -> argparse.ArgumentParser:
-    root = argparse.ArgumentParser(prog="gateway", description="Mon compte indépendant GraphQL gateway")
+    root = argparse.ArgumentParser(
+        prog="gateway", description="Mon compte indépendant GraphQL gateway"
+    )
     commands = root.add_subparsers(dest="command", required=True)
 
     serve = commands.add_parser("serve", help="serve GraphQL (GraphiQL on GET /graphql)")
@@ -56,7 +58,9 @@ def parser() -> argparse.ArgumentParser:
 
     db = commands.add_parser("db", help="database migrations")
     db_commands = db.add_subparsers(dest="db_command", required=True)
-    db_commands.add_parser("upgrade", help="apply Alembic migrations").set_defaults(handler=_db_upgrade)
+    db_commands.add_parser("upgrade", help="apply Alembic migrations").set_defaults(
+        handler=_db_upgrade
+    )
 
     seed = commands.add_parser("seed", help="load data")
     seed_commands = seed.add_subparsers(dest="seed_command", required=True)

@@ -55,7 +55,7 @@ class PageResult(Generic[M]):
     total_count: int
 
 
-def _by_id_loader(fetch: Callable[[Sequence[int]], Awaitable[dict[int, Any]]]) -> DataLoader:
+def _by_id_loader(fetch: Callable[[Sequence[int]], Awaitable[dict[int, Any]]]) -> DataLoader[Any, Any]:
     async def batch(ids: list[int]) -> list[Any]:
         found = await fetch(ids)
         return [found.get(i) for i in ids]
@@ -93,17 +93,19 @@ class Loaders:
             order_by=(Echeance.date_echeance, Echeance.id),
         )
         self.paiements = self._rows(Paiement, order_by=(Paiement.date_paiement, Paiement.id))
-        self.delais = self._rows(DelaiPaiement, order_by=(DelaiPaiement.date_demande, DelaiPaiement.id))
+        self.delais = self._rows(
+            DelaiPaiement, order_by=(DelaiPaiement.date_demande, DelaiPaiement.id)
+        )
         self.attestations = self._rows(
             Attestation, order_by=(Attestation.date_emission.desc(), Attestation.id.desc())
         )
         self.declarations = self._rows(
             DeclarationMicro, order_by=(DeclarationMicro.periode.desc(), DeclarationMicro.activite)
         )
-        self._paged: dict[str, DataLoader] = {}
-        self._by_id: dict[type[Any], DataLoader] = {}
+        self._paged: dict[str, DataLoader[Any, Any]] = {}
+        self._by_id: dict[type[Any], DataLoader[Any, Any]] = {}
 
-    def by_id(self, model: type[Any]) -> DataLoader:
+    def by_id(self, model: type[Any]) -> DataLoader[Any, Any]:
         """Rows of a worker-owned table by id (for ``node``), visibility applied."""
         if model not in self._by_id:
             self._by_id[model] = _by_id_loader(
@@ -117,7 +119,7 @@ class Loaders:
         *,
         where: Sequence[ColumnElement[bool]] = (),
         order_by: Sequence[Any] = (),
-    ) -> DataLoader:
+    ) -> DataLoader[Any, Any]:
         async def batch(ids: list[int]) -> list[list[Any]]:
             grouped = await by_travailleur.rows_by_travailleur(
                 self._db, self._principal, model, ids, where=where, order_by=order_by
@@ -133,7 +135,7 @@ class Loaders:
         *,
         filters_to_where: Callable[[tuple[Hashable, ...]], Sequence[ColumnElement[bool]]],
         order_by: Sequence[Any],
-    ) -> DataLoader:
+    ) -> DataLoader[Any, Any]:
         """A loader of one page per worker; keys sharing a query share one statement."""
         if name in self._paged:
             return self._paged[name]

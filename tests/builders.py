@@ -52,7 +52,9 @@ def valid_siret(n: int) -> str:
     return body + calc_check_digit(body)
 
 
-async def caisse(session: AsyncSession, *, code: str | None = None, region: str = "Île-de-France") -> models.Caisse:
+async def caisse(
+    session: AsyncSession, *, code: str | None = None, region: str = "Île-de-France"
+) -> models.Caisse:
     n = next(_sequence)
     row = models.Caisse(
         code=code or f"C{n:03d}",
@@ -136,7 +138,9 @@ async def travailleur(
 
 async def cabinet(session: AsyncSession, *, nom: str = "Cabinet Test") -> models.Cabinet:
     n = next(_sequence)
-    row = models.Cabinet(nom=nom, siret=valid_siret(5000 + n), adresse="1 place de la Bourse, 75002 Paris")
+    row = models.Cabinet(
+        nom=nom, siret=valid_siret(5000 + n), adresse="1 place de la Bourse, 75002 Paris"
+    )
     session.add(row)
     await session.flush()
     return row
@@ -183,7 +187,11 @@ async def mandat(
     )
     session.add(row)
     if assigned_to is not None:
-        session.add(models.AffectationCollaborateur(utilisateur_id=assigned_to, travailleur_id=travailleur_id))
+        session.add(
+            models.AffectationCollaborateur(
+                utilisateur_id=assigned_to, travailleur_id=travailleur_id
+            )
+        )
     await session.flush()
     return row
 

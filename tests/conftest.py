@@ -51,7 +51,9 @@ class Database:
 
 
 @pytest_asyncio.fixture(scope="session", params=["sqlite", "postgresql"])
-async def database(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Database]:
+async def database(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> AsyncIterator[Database]:
     if request.param == "sqlite":
         path: Path = tmp_path_factory.mktemp("db") / "test.sqlite3"
         url = f"sqlite+aiosqlite:///{path}"

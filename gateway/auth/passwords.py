@@ -18,6 +18,9 @@ class Passwords:
 
     def verify(self, stored_hash: str | None, password: str) -> bool:
         try:
-            return self._hasher.verify(stored_hash or self._decoy, password) and stored_hash is not None
+            return (
+                self._hasher.verify(stored_hash or self._decoy, password)
+                and stored_hash is not None
+            )
         except (VerificationError, InvalidHashError):
             return False

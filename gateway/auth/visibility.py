@@ -8,13 +8,14 @@ where data is read, and an invisible worker looks exactly like a missing one.
 from __future__ import annotations
 
 from sqlalchemy import ColumnElement, Select, false, literal, select
+from sqlalchemy.orm import InstrumentedAttribute
 
 from domain.nomenclatures import Role, StatutMandat
 from gateway.auth.principal import Principal
 from gateway.db.models import AffectationCollaborateur, Mandat, Travailleur
 
 
-def visible_travailleur_ids(principal: Principal | None) -> Select[tuple[int]]:
+def visible_travailleur_ids(principal: Principal | None) -> Select[int]:
     """A subquery of the ids of the workers the principal may see."""
     if principal is None:
         return select(Travailleur.id).where(false())
@@ -36,7 +37,9 @@ def visible_travailleur_ids(principal: Principal | None) -> Select[tuple[int]]:
     )
 
 
-def is_visible(column: ColumnElement[int], principal: Principal | None) -> ColumnElement[bool]:
+def is_visible(
+    column: ColumnElement[int] | InstrumentedAttribute[int], principal: Principal | None
+) -> ColumnElement[bool]:
     """``column IN (visible workers)``, the filter every account query carries."""
     if principal is not None and principal.role is Role.TRAVAILLEUR:
         return column == (principal.travailleur_id or -1)

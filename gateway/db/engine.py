@@ -10,7 +10,12 @@ from typing import Any, TypeVar
 
 from sqlalchemy import Executable, Result, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
 
 T = TypeVar("T")
 

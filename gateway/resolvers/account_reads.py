@@ -15,7 +15,8 @@ from domain.nomenclatures import StatutEcheance
 from gateway.context import Context
 from gateway.db.models import Echeance, Paiement
 from gateway.loaders import PagedKey, PageQuery
-from gateway.schema.compte import CompteResume, Echeance as EcheanceType, compte_type, echeance_type
+from gateway.schema.compte import CompteResume, compte_type, echeance_type
+from gateway.schema.compte import Echeance as EcheanceType
 from gateway.schema.compte import Paiement as PaiementType
 from gateway.schema.relay import Connection, connection, page_from
 
@@ -88,7 +89,9 @@ async def paiements(
         filters_to_where=_paiement_filters,
         order_by=(Paiement.date_paiement, Paiement.id),
     )
-    result = await loader.load(PagedKey(travailleur_id, PageQuery(page.offset, page.limit, (du, au))))
+    result = await loader.load(
+        PagedKey(travailleur_id, PageQuery(page.offset, page.limit, (du, au)))
+    )
     return connection([PaiementType.from_row(r) for r in result.items], result.total_count, page)
 
 

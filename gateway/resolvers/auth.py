@@ -5,8 +5,8 @@ from __future__ import annotations
 from gateway.auth.authenticate import principal_for
 from gateway.auth.principal import Principal
 from gateway.context import Context
-from gateway.schema.auth import LoginInput, LoginPayload, Me
 from gateway.resolvers.payloads import user_errors
+from gateway.schema.auth import LoginInput, LoginPayload, Me
 from gateway.services import authentication
 
 

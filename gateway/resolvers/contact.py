@@ -12,4 +12,6 @@ async def update_contact(ctx: Context, data: UpdateContactInput) -> UpdateContac
     outcome = await contact.update_contact(
         ctx, data.travailleur_id, data.courriel, data.telephone, data.idempotency_key
     )
-    return UpdateContactPayload(travailleur=await travailleur_of(ctx, outcome), user_errors=user_errors(outcome))
+    return UpdateContactPayload(
+        travailleur=await travailleur_of(ctx, outcome), user_errors=user_errors(outcome)
+    )

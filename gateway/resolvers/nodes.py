@@ -29,7 +29,9 @@ from gateway.schema.travailleur import travailleur_type
 MAX_NODES = 100
 
 
-async def _owned(ctx: Context, model: type[Any], key: str, to_type: Callable[[Any], Node]) -> Node | None:
+async def _owned(
+    ctx: Context, model: type[Any], key: str, to_type: Callable[[Any], Node]
+) -> Node | None:
     if not key.isdigit():
         return None
     row = await ctx.loaders.by_id(model).load(int(key))
@@ -47,7 +49,9 @@ async def _cotisation(ctx: Context, key: str) -> Node | None:
     travailleur, _, annee = key.partition(":")
     if not (travailleur.isdigit() and annee.isdigit()):
         return None
-    rows = [r for r in await ctx.loaders.cotisations.load(int(travailleur)) if r.annee == int(annee)]
+    rows = [
+        r for r in await ctx.loaders.cotisations.load(int(travailleur)) if r.annee == int(annee)
+    ]
     return Cotisation.from_rows(int(travailleur), int(annee), rows) if rows else None
 
 

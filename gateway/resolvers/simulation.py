@@ -23,7 +23,9 @@ def simulate(data: SimulationInput) -> Simulation:
         )
         forfait = None
         if data.date_creation is not None and data.date_creation.year == data.annee:
-            forfait = engine.compute_forfait_debut_activite(data.annee, data.nature, data.date_creation)
+            forfait = engine.compute_forfait_debut_activite(
+                data.annee, data.nature, data.date_creation
+            )
     except DomainError as error:
         raise bad_input_from(error) from error
     return simulation_type(resultat, forfait)

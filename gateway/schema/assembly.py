@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import strawberry
 from graphql import GraphQLError
-from strawberry.types import ExecutionContext
 from strawberry.extensions import MaskErrors
 from strawberry.schema.config import StrawberryConfig
+from strawberry.types import ExecutionContext
 
 from gateway.schema import enums  # noqa: F401  (gives the domain enums their descriptions)
 from gateway.schema.compte import Attestation, Cotisation, DelaiPaiement, Echeance, Paiement, Revenu
 from gateway.schema.errors import should_mask, with_error_code
-from gateway.schema.scalars import SCALAR_MAP
 from gateway.schema.micro import DeclarationMicro
 from gateway.schema.references import Caisse, Etablissement
 from gateway.schema.root import Mutation, Query
+from gateway.schema.scalars import SCALAR_MAP
 from gateway.schema.travailleur import MicroEntrepreneur, TravailleurClassique
 
 # Types reachable only through interfaces must be listed for the schema to know them.

@@ -61,7 +61,9 @@ class Me:
         return Caisse.from_row(await info.context.loaders.caisse.load(self.caisse_id))
 
 
-@strawberry.input(description="Credentials: a worker's NIR, or the e-mail of an accountant or agent.")
+@strawberry.input(
+    description="Credentials: a worker's NIR, or the e-mail of an accountant or agent."
+)
 class LoginInput:
     identifiant: str = strawberry.field(description="NIR (15 characters) or e-mail address.")
     mot_de_passe: str = strawberry.field(description="Password.")

@@ -13,10 +13,10 @@ from domain.delais import StatutDelai
 from domain.echeancier import Instalment, NatureEcheance
 from domain.nomenclatures import ModePaiement, NatureRevenu, StatutEcheance, TypeAttestation
 from gateway.db import models
-from gateway.services.contributions import ligne_from_row
 from gateway.schema.cotisations import LigneCotisation, ligne_type
 from gateway.schema.relay import Node, encode_global_id
-from gateway.schema.scalars import Money, Rate
+from gateway.schema.scalars import Money
+from gateway.services.contributions import ligne_from_row
 
 StatutDelaiEnum = strawberry.enum(
     StatutDelai,
@@ -74,7 +74,9 @@ class Cotisation(Node):
     )
     total_definitif: Money | None = strawberry.field(description="Sum of the definitive lines.")
     regularisation: Money | None = strawberry.field(
-        description="Definitive − provisional total: positive is due, negative a credit; null before."
+        description=(
+            "Definitive − provisional total: positive is due, negative a credit; null before."
+        )
     )
     ecarts: list[EcartCotisation] | None = strawberry.field(
         description="Régularisation per line; null until the definitive contributions exist."
@@ -233,7 +235,9 @@ class CompteResume:
     montant_en_retard: Money = strawberry.field(
         description="Unpaid part of the instalments past their due date."
     )
-    detail: list[PeriodeCompte] = strawberry.field(description="Per month: called, paid, remaining.")
+    detail: list[PeriodeCompte] = strawberry.field(
+        description="Per month: called, paid, remaining."
+    )
 
 
 def statut_of(row: models.Echeance, today: date) -> StatutEcheance:
@@ -257,12 +261,16 @@ def echeance_type(row: models.Echeance, today: date, exoneree: bool = False) -> 
         reste_du=Money(instalment.reste_du),
         statut=statut_of(row, today),
         majorations=Money(
-            Decimal(0) if row.annulee else compte_rules.majorations(instalment, today, exoneree=exoneree)
+            Decimal(0)
+            if row.annulee
+            else compte_rules.majorations(instalment, today, exoneree=exoneree)
         ),
     )
 
 
-def compte_type(summary: compte_rules.AccountSummary, majorations: Decimal, en_retard: Decimal) -> CompteResume:
+def compte_type(
+    summary: compte_rules.AccountSummary, majorations: Decimal, en_retard: Decimal
+) -> CompteResume:
     return CompteResume(
         date_arrete=summary.date_arrete,
         solde=Money(summary.solde),

@@ -17,7 +17,10 @@ class UpdateContactInput:
     )
     idempotency_key: str | None = strawberry.field(
         default=None,
-        description="Any unique string: a retry with the same key returns the first result and changes nothing more.",
+        description=(
+            "Any unique string: a retry with the same key returns the first result and "
+            "changes nothing more."
+        ),
     )
 
 

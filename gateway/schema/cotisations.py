@@ -15,7 +15,8 @@ TypeBorneEnum = strawberry.enum(
     TypeBorne, description="A floor (minimum base) or ceiling that replaced the income."
 )
 NaturePartieEnum = strawberry.enum(
-    NaturePartie, description="Kind of explanation part: base, rate slice, ceiling, deduction, result."
+    NaturePartie,
+    description="Kind of explanation part: base, rate slice, ceiling, deduction, result.",
 )
 
 
@@ -25,7 +26,9 @@ class TrancheCotisation:
     a: Money | None = strawberry.field(description="End of the slice (euros); null: no end.")
     taux: Rate = strawberry.field(description="Rate on the slice, in percent.")
     base: Money = strawberry.field(description="Part of the base in the slice.")
-    montant: Money = strawberry.field(description="Contribution of the slice, to the cent (not rounded to the euro).")
+    montant: Money = strawberry.field(
+        description="Contribution of the slice, to the cent (not rounded to the euro)."
+    )
 
 
 @strawberry.type(description="A floor or ceiling that applied, and its amount.")
@@ -48,7 +51,9 @@ class LigneCotisation:
     code: CotisationCode = strawberry.field(description="Line code.")
     libelle: str = strawberry.field(description="French label of the line.")
     montant: Money = strawberry.field(description="Amount, in whole euros (rounded half up).")
-    assiette: Money = strawberry.field(description="Base the rate(s) applied to, after any floor or ceiling.")
+    assiette: Money = strawberry.field(
+        description="Base the rate(s) applied to, after any floor or ceiling."
+    )
     taux: Rate = strawberry.field(
         description="The rate when one slice applies; else the effective rate montant / assiette."
     )
@@ -60,11 +65,18 @@ class LigneCotisation:
     )
     ligne: strawberry.Private[engine.LigneCotisation]
 
-    @strawberry.field(description='The explanation in French, e.g. "assiette 19 224 € (minimum 40 % du PASS) × 0,5 % = 96 €".')
+    @strawberry.field(
+        description=(
+            'The explanation in French, e.g. "assiette 19 224 € (minimum 40 % du PASS) '
+            '× 0,5 % = 96 €".'
+        )
+    )
     def explication(self) -> str:
         return self.ligne.explication
 
-    @strawberry.field(description="The explanation as parts: base, slices, ceiling, deduction, result.")
+    @strawberry.field(
+        description="The explanation as parts: base, slices, ceiling, deduction, result."
+    )
     def explication_detaillee(self) -> list[PartieExplication]:
         return [
             PartieExplication(

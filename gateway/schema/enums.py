@@ -42,13 +42,16 @@ ActiviteMicroEnum = strawberry.enum(
 )
 ModePaiementEnum = strawberry.enum(ModePaiement, description="How a payment was made.")
 NatureCotisationEnum = strawberry.enum(
-    NatureCotisation, description="Provisional (called on a basis) or definitive (on the declared income)."
+    NatureCotisation,
+    description="Provisional (called on a basis) or definitive (on the declared income).",
 )
 NatureRevenuEnum = strawberry.enum(
-    NatureRevenu, description="Declared income of a closed year, or online estimate of the current year."
+    NatureRevenu,
+    description="Declared income of a closed year, or online estimate of the current year.",
 )
 PeriodiciteDeclarationEnum = strawberry.enum(
-    PeriodiciteDeclaration, description="Micro-entrepreneur turnover declarations: monthly or quarterly."
+    PeriodiciteDeclaration,
+    description="Micro-entrepreneur turnover declarations: monthly or quarterly.",
 )
 RegimeEnum = strawberry.enum(Regime, description="Régime classique or micro-entrepreneur.")
 RoleEnum = strawberry.enum(Role, description="Kind of principal.")

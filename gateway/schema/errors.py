@@ -29,7 +29,9 @@ class ApiError(GraphQLError):
         super().__init__(message, extensions={"code": code.value, **extensions})
 
 
-def unauthenticated(reason: str = "Authentification requise : envoyez 'Authorization: Bearer <jeton>'.") -> ApiError:
+def unauthenticated(
+    reason: str = "Authentification requise : envoyez 'Authorization: Bearer <jeton>'.",
+) -> ApiError:
     return ApiError(reason, ErrorCode.UNAUTHENTICATED)
 
 
@@ -56,16 +58,14 @@ def should_mask(error: GraphQLError) -> bool:
     path: the document or its values were refused before execution) and our own."""
     original = error.original_error
     return (
-        error.path is not None
-        and original is not None
-        and not isinstance(original, GraphQLError)
+        error.path is not None and original is not None and not isinstance(original, GraphQLError)
     )
 
 
 @strawberry.type(description="Why a mutation (or one item of a batch) was refused.")
 class UserError:
     field: list[str] | None = strawberry.field(
-        description="Path of the input field the error is about, e.g. [\"input\", \"montant\"]."
+        description='Path of the input field the error is about, e.g. ["input", "montant"].'
     )
     message: str = strawberry.field(description="Human-readable reason, in French.")
     code: str = strawberry.field(description="Stable machine-readable code, e.g. NOT_FOUND.")
@@ -83,7 +83,8 @@ def with_error_code(error: GraphQLError) -> GraphQLError:
         return error
     original = error.original_error
     bad_value = isinstance(original, ValueError | TypeError) or any(
-        marker in error.message for marker in ("got invalid value", "Expected value of type", "Expected type")
+        marker in error.message
+        for marker in ("got invalid value", "Expected value of type", "Expected type")
     )
     code = ErrorCode.BAD_USER_INPUT.value if bad_value else "GRAPHQL_VALIDATION_FAILED"
     error.extensions = {**(error.extensions or {}), "code": code}

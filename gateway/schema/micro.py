@@ -14,14 +14,18 @@ from gateway.schema.scalars import Money, Rate
 
 @strawberry.type(description="Turnover declared for one period and activity, and what it costs.")
 class DeclarationMicro(Node):
-    periode: str = strawberry.field(description='Period: a month ("2026-03") or a quarter ("2026-T1").')
+    periode: str = strawberry.field(
+        description='Period: a month ("2026-03") or a quarter ("2026-T1").'
+    )
     activite: ActiviteMicro = strawberry.field(description="Activity the turnover belongs to.")
     chiffre_affaires: Money = strawberry.field(description="Turnover declared.")
     taux: Rate = strawberry.field(description="Rate in force on the first day of the period.")
     cotisations: Money = strawberry.field(description="Contributions (rounded to the euro).")
     formation_professionnelle: Money = strawberry.field(description="CFP, to the cent.")
     date_declaration: date = strawberry.field(description="When it was declared.")
-    date_exigibilite: date = strawberry.field(description="Due by (end of the month after the period).")
+    date_exigibilite: date = strawberry.field(
+        description="Due by (end of the month after the period)."
+    )
 
     @staticmethod
     def from_row(row: models.DeclarationMicro) -> DeclarationMicro:

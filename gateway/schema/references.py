@@ -74,7 +74,9 @@ def mask_iban(iban: str) -> str:
 
 @strawberry.type(description="Bank details of the direct debit; the IBAN is masked.")
 class CoordonneesBancaires:
-    iban_masque: str = strawberry.field(description="IBAN with all but the last 4 characters masked.")
+    iban_masque: str = strawberry.field(
+        description="IBAN with all but the last 4 characters masked."
+    )
     bic: str = strawberry.field(description="BIC of the bank.")
     titulaire: str = strawberry.field(description="Account holder.")
     reference_mandat_sepa: str = strawberry.field(description="SEPA mandate reference (RUM).")

@@ -80,11 +80,15 @@ def encode_cursor(offset: int) -> str:
     return base64.urlsafe_b64encode(f"offset:{offset}".encode()).decode().rstrip("=")
 
 
-def page_from(first: int | None, after: str | None, *, maximum: int = MAX_PAGE, default: int = 20) -> Page:
+def page_from(
+    first: int | None, after: str | None, *, maximum: int = MAX_PAGE, default: int = 20
+) -> Page:
     """Check ``first``/``after`` and turn them into an offset window."""
     limit = default if first is None else first
     if limit < 0 or limit > maximum:
-        raise bad_user_input(f"first : doit être compris entre 0 et {maximum} (reçu {limit}).", "first")
+        raise bad_user_input(
+            f"first : doit être compris entre 0 et {maximum} (reçu {limit}).", "first"
+        )
     offset = 0
     if after is not None:
         try:

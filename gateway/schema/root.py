@@ -23,7 +23,9 @@ ContextInfo = Info[Context, None]
 
 @strawberry.type(description="Read the accounts you may see; the simulator needs no login.")
 class Query:
-    @strawberry.field(description="The authenticated caller: role, and the account, cabinet or caisse tied to it.")
+    @strawberry.field(
+        description="The authenticated caller: role, and the account, cabinet or caisse tied to it."
+    )
     def me(self, info: ContextInfo) -> Me:
         return auth.me(info.context)
 
@@ -36,7 +38,9 @@ class Query:
     async def node(self, info: ContextInfo, id: strawberry.ID) -> Node | None:
         return await nodes.node(info.context, id)
 
-    @strawberry.field(description="Fetch up to 100 objects by global ID, in order; null where not visible.")
+    @strawberry.field(
+        description="Fetch up to 100 objects by global ID, in order; null where not visible."
+    )
     async def nodes(self, info: ContextInfo, ids: list[strawberry.ID]) -> list[Node | None]:
         return await nodes.nodes(info.context, list(ids))
 
@@ -74,7 +78,12 @@ class Query:
         return simulation.simulate_micro(input)
 
 
-@strawberry.type(description="Act on accounts. Every mutation is audited and accepts an idempotencyKey where it changes data.")
+@strawberry.type(
+    description=(
+        "Act on accounts. Every mutation is audited and accepts an idempotencyKey where it "
+        "changes data."
+    )
+)
 class Mutation:
     @strawberry.mutation(
         description=(
@@ -92,5 +101,7 @@ class Mutation:
             "new address. Refused with NOT_FOUND for a worker you may not see."
         )
     )
-    async def update_contact(self, info: ContextInfo, input: UpdateContactInput) -> UpdateContactPayload:
+    async def update_contact(
+        self, info: ContextInfo, input: UpdateContactInput
+    ) -> UpdateContactPayload:
         return await contact.update_contact(info.context, input)

@@ -6,6 +6,7 @@ from decimal import Decimal, InvalidOperation
 from typing import NewType
 
 import strawberry
+from strawberry.types.scalar import ScalarDefinition
 
 from domain.money import ONE_CENT, round_cent
 
@@ -14,11 +15,15 @@ def _parse_decimal(value: object, scalar: str) -> Decimal:
     # Floats would carry binary rounding: amounts travel as strings or integers.
     # ValueError lets graphql-core name the argument or variable path in its message.
     if isinstance(value, bool | float):
-        raise ValueError(f'{scalar} : donnez un texte comme "1234.56" ou un entier, pas un flottant')
+        raise ValueError(
+            f'{scalar} : donnez un texte comme "1234.56" ou un entier, pas un flottant'
+        )
     try:
         parsed = Decimal(str(value).strip())
     except InvalidOperation:
-        raise ValueError(f'{scalar} : nombre décimal attendu, comme "1234.56" (reçu {value!r})') from None
+        raise ValueError(
+            f'{scalar} : nombre décimal attendu, comme "1234.56" (reçu {value!r})'
+        ) from None
     if not parsed.is_finite():
         raise ValueError(f"{scalar} : nombre fini attendu")
     return parsed
@@ -57,4 +62,4 @@ RATE_SCALAR = strawberry.scalar(
 )
 
 #: Passed to ``StrawberryConfig(scalar_map=...)`` by the schema assembly.
-SCALAR_MAP = {Money: MONEY_SCALAR, Rate: RATE_SCALAR}
+SCALAR_MAP: dict[object, ScalarDefinition] = {Money: MONEY_SCALAR, Rate: RATE_SCALAR}

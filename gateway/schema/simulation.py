@@ -8,14 +8,16 @@ from decimal import Decimal
 import strawberry
 
 from domain import cotisations as engine
-from domain.cotisations import NatureActivite
 from domain import micro
+from domain.cotisations import NatureActivite
 from domain.micro import ActiviteMicro
 from gateway.schema.cotisations import LigneCotisation, ligne_type
 from gateway.schema.scalars import Money, Rate
 
 
-@strawberry.input(description="A simulation of the contributions of artisans and commerçants (régime classique).")
+@strawberry.input(
+    description="A simulation of the contributions of artisans and commerçants (régime classique)."
+)
 class SimulationInput:
     annee: int = strawberry.field(description="Year, 2023 to 2026 (years with a barème).")
     nature: NatureActivite = strawberry.field(description="Artisanal or commercial activity.")
@@ -24,11 +26,15 @@ class SimulationInput:
     )
     date_creation: date | None = strawberry.field(
         default=None,
-        description="Start of activity: prorates the year when it falls in it, and gives the forfait.",
+        description=(
+            "Start of activity: prorates the year when it falls in it, and gives the forfait."
+        ),
     )
 
 
-@strawberry.type(description="Contributions computed for one year, line by line, with explanations.")
+@strawberry.type(
+    description="Contributions computed for one year, line by line, with explanations."
+)
 class Simulation:
     annee: int = strawberry.field(description="Year simulated.")
     nature: NatureActivite = strawberry.field(description="Nature of the activity.")
@@ -68,13 +74,17 @@ def simulation_type(
 @strawberry.input(description="Turnover per activity, for the micro-entrepreneur simulator.")
 class ChiffreAffairesInput:
     activite: ActiviteMicro = strawberry.field(description="BIC sales, BIC services or BNC.")
-    montant: Money = strawberry.field(description="Turnover of the period for that activity, in euros.")
+    montant: Money = strawberry.field(
+        description="Turnover of the period for that activity, in euros."
+    )
 
 
 @strawberry.input(description="A micro-entrepreneur simulation for one period.")
 class SimulationMicroInput:
     periode: str = strawberry.field(description='A month ("2026-03") or a quarter ("2026-T1").')
-    nature: NatureActivite = strawberry.field(description="Artisan (CFP 0.3 % of BIC turnover) or commerçant (0.1 %).")
+    nature: NatureActivite = strawberry.field(
+        description="Artisan (CFP 0.3 % of BIC turnover) or commerçant (0.1 %)."
+    )
     montants: list[ChiffreAffairesInput] = strawberry.field(description="Turnover per activity.")
 
 
@@ -86,9 +96,13 @@ class LigneMicro:
     taux: Rate = strawberry.field(description="Rate in force on the first day of the period.")
     cotisations: Money = strawberry.field(description="Contributions, rounded to the euro half up.")
     taux_formation_professionnelle: Rate = strawberry.field(
-        description="CFP rate on this turnover (0.3 % artisans / 0.1 % commerçants on BIC, 0.2 % on BNC)."
+        description=(
+            "CFP rate on this turnover (0.3 % artisans / 0.1 % commerçants on BIC, 0.2 % on BNC)."
+        )
     )
-    explication: str = strawberry.field(description="E.g. « chiffre d'affaires 10 000,00 € × 23,1 % = 2 310 € ».")
+    explication: str = strawberry.field(
+        description="E.g. « chiffre d'affaires 10 000,00 € × 23,1 % = 2 310 € »."
+    )
 
 
 @strawberry.type(description="Micro-entrepreneur contributions for one period (SPEC §7).")
@@ -96,7 +110,9 @@ class SimulationMicro:
     periode: str = strawberry.field(description="Period simulated.")
     date_debut: date = strawberry.field(description="First day of the period.")
     date_fin: date = strawberry.field(description="Last day of the period.")
-    date_exigibilite: date = strawberry.field(description="Due by: end of the month after the period.")
+    date_exigibilite: date = strawberry.field(
+        description="Due by: end of the month after the period."
+    )
     lignes: list[LigneMicro] = strawberry.field(description="One line per activity.")
     total_cotisations: Money = strawberry.field(description="Sum of the contributions.")
     formation_professionnelle: Money = strawberry.field(

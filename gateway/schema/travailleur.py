@@ -159,7 +159,9 @@ class TravailleurClassique(Travailleur):
     async def revenus(self, info: ContextInfo) -> list[Revenu]:
         return [Revenu.from_row(r) for r in await info.context.loaders.revenus.load(self.row.id)]
 
-    @strawberry.field(description="Contributions per year (oldest first); `annee` selects one year.")
+    @strawberry.field(
+        description="Contributions per year (oldest first); `annee` selects one year."
+    )
     async def cotisations(self, info: ContextInfo, annee: int | None = None) -> list[Cotisation]:
         rows = await info.context.loaders.cotisations.load(self.row.id)
         by_year: dict[int, list[models.Cotisation]] = defaultdict(list)
@@ -183,7 +185,9 @@ class TravailleurClassique(Travailleur):
         au: date | None = None,
         statut: StatutEcheance | None = None,
     ) -> Connection[Echeance]:
-        return await account_reads.echeances(info.context, self.row.id, first, after, du, au, statut)
+        return await account_reads.echeances(
+            info.context, self.row.id, first, after, du, au, statut
+        )
 
     @staticmethod
     def from_row(row: models.Travailleur) -> TravailleurClassique:

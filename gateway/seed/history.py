@@ -28,13 +28,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from domain.baremes import bareme
 from domain.base_provisionnelle import BaseProvisionnelle, NatureBase, provisional_basis
 from domain.compte import allocate_payment, last_accounting_day
 from domain.cotisations import (
-    LigneCotisation,
     ResultatCotisations,
     compute_cotisations,
     compute_forfait_debut_activite,
@@ -50,7 +49,7 @@ from domain.echeancier import (
     recompute_schedule,
     spread_regularisation,
 )
-from domain.money import ZERO
+from domain.money import ZERO, round_cent
 from domain.nomenclatures import (
     ModePaiement,
     NatureCotisation,
@@ -59,6 +58,7 @@ from domain.nomenclatures import (
 )
 from gateway.db import models
 from gateway.seed.rows import Lignes
+from gateway.services.contributions import ligne_detail
 
 #: First year with a barème: earlier years only feed the provisional bases.
 PREMIERE_ANNEE = 2023
@@ -67,7 +67,6 @@ DELAI_REMBOURSEMENT_JOURS = 30
 #: How a régularisation credit set against the account is recorded. There is no
 #: dedicated mode (a "compensation") in ``ModePaiement`` yet; the reference says what it is.
 MODE_CREDIT = ModePaiement.VIREMENT
-_QUATRE_DECIMALES = Decimal("0.0001")
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,18 +132,6 @@ class _Calcul:
     base: BaseProvisionnelle | None = None
 
 
-def taux_effectif(ligne: LigneCotisation) -> Decimal:
-    """The rate shown beside a line (percent): its own rate when a single slice of the
-    base is taxed (so it matches the explanation, « × 6,70 % »), montant / assiette to
-    four decimals when several slices are (retraite above the PASS), 0 on a zero base."""
-    actives = [t for t in ligne.taux if t.base(ligne.assiette) > ZERO]
-    if len(actives) <= 1:
-        return (actives or list(ligne.taux[:1]))[0].taux
-    if ligne.assiette == ZERO:
-        return ZERO
-    return (ligne.montant * 100 / ligne.assiette).quantize(_QUATRE_DECIMALES, ROUND_HALF_UP)
-
-
 def add_cotisation_rows(
     lignes: Lignes,
     travailleur_id: int,
@@ -153,7 +140,13 @@ def add_cotisation_rows(
     base_calcul: str,
     date_calcul: date,
 ) -> None:
-    """One ``cotisation`` row per line of an engine result, with its explanation."""
+    """One ``cotisation`` row per line of an engine result, its slices, floor or ceiling
+    kept as the services keep them (``ligne_detail``) so the API explains it.
+
+    The base is stored to the cent: a prorated minimum (invalidité-décès in a creation
+    year) has more decimals than a money column holds; the exact floor stays in the
+    detail.
+    """
     for ligne in resultat.lignes:
         lignes.add(
             models.Cotisation,
@@ -162,9 +155,8 @@ def add_cotisation_rows(
             nature=nature,
             code=ligne.code,
             montant=ligne.montant,
-            assiette=ligne.assiette,
-            taux=taux_effectif(ligne),
-            explication=ligne.explication,
+            assiette=round_cent(ligne.assiette),
+            detail=ligne_detail(ligne),
             base_calcul=base_calcul,
             date_calcul=date_calcul,
         )

@@ -97,9 +97,22 @@ async def insert_all(session: AsyncSession, lignes: Lignes, taille_lot: int = 50
     """
     for model in ORDRE_INSERTION:
         rows = lignes.of(model)
+        if rows:
+            _check_columns(model, rows[0])
         for debut in range(0, len(rows), taille_lot):
             await session.execute(insert(model), rows[debut : debut + taille_lot])
     await sync_sequences(session)
+
+
+def _check_columns(model: type[Base], row: Row) -> None:
+    """A bulk insert ignores keys that are not columns: a renamed column would be lost
+    silently, so the rows must name exactly the table's columns."""
+    colonnes = set(model.__table__.c.keys())
+    if set(row) != colonnes:
+        raise ValueError(
+            f"{model.__tablename__}: rows do not match the columns "
+            f"(missing {sorted(colonnes - set(row))}, unknown {sorted(set(row) - colonnes)})"
+        )
 
 
 async def sync_sequences(session: AsyncSession) -> None:

@@ -27,7 +27,7 @@ async def travailleur_for_update(
     travailleur_id = decode_int_id(travailleur_global_id, "Travailleur")
     if travailleur_id is None:
         raise not_found()
-    row = await session.scalar(
+    row: Travailleur | None = await session.scalar(
         select(Travailleur)
         .where(Travailleur.id == travailleur_id, is_visible(Travailleur.id, principal))
         .with_for_update()

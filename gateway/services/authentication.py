@@ -45,9 +45,7 @@ async def login(ctx: Context, identifiant: str, mot_de_passe: str) -> LoginResul
         )
         if user is None or not valid:
             # Same message for an unknown identifier and a wrong password.
-            raise InvalidCredentials(
-                "Identifiant ou mot de passe incorrect.", field="motDePasse"
-            )
+            raise InvalidCredentials("Identifiant ou mot de passe incorrect.", field="motDePasse")
         found["user"] = user
         return Outcome(reference={"utilisateur_id": user.id}, travailleur_id=user.travailleur_id)
 

@@ -21,7 +21,8 @@ def check_telephone(value: str) -> str:
     compact = re.sub(r"[\s.\-]", "", value)
     if not PHONE.match(compact):
         raise DomainError(
-            "Numéro de téléphone invalide : 10 chiffres commençant par 0, ou +33 suivi de 9 chiffres.",
+            "Numéro de téléphone invalide : 10 chiffres commençant par 0, "
+            "ou +33 suivi de 9 chiffres.",
             field="telephone",
             code="TELEPHONE_INVALIDE",
         )
@@ -43,7 +44,9 @@ async def update_contact(
         new_phone = check_telephone(telephone) if telephone is not None else None
         if new_email is None and new_phone is None:
             raise DomainError(
-                "Indiquez au moins un courriel ou un téléphone.", field="courriel", code="AUCUNE_MODIFICATION"
+                "Indiquez au moins un courriel ou un téléphone.",
+                field="courriel",
+                code="AUCUNE_MODIFICATION",
             )
         travailleur = await travailleur_for_update(session, principal, travailleur_id)
         previous_email = travailleur.courriel
@@ -61,13 +64,12 @@ async def update_contact(
                 corps=(
                     f"Bonjour {travailleur.prenom} {travailleur.nom},\n\n"
                     f"Les coordonnées de votre compte ont été modifiées par {principal.label}.\n"
-                    f"Courriel : {travailleur.courriel}\nTéléphone : {travailleur.telephone or '-'}\n\n"
+                    f"Courriel : {travailleur.courriel}\n"
+                    f"Téléphone : {travailleur.telephone or '-'}\n\n"
                     "Si vous n'êtes pas à l'origine de cette modification, contactez votre caisse."
                 ),
                 travailleur_id=travailleur.id,
             )
         return Outcome(reference={"travailleur_id": travailleur.id}, travailleur_id=travailleur.id)
 
-    return await run_mutation(
-        ctx, "updateContact", action, idempotency_key=idempotency_key
-    )
+    return await run_mutation(ctx, "updateContact", action, idempotency_key=idempotency_key)

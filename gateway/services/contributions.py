@@ -28,7 +28,9 @@ def _borne_json(borne: BorneAppliquee | None) -> dict[str, str] | None:
 
 
 def _borne(data: dict[str, str] | None) -> BorneAppliquee | None:
-    return None if data is None else BorneAppliquee(TypeBorne(data["type"]), Decimal(data["montant"]))
+    return (
+        None if data is None else BorneAppliquee(TypeBorne(data["type"]), Decimal(data["montant"]))
+    )
 
 
 def ligne_detail(ligne: LigneCotisation) -> dict[str, Any]:
@@ -51,7 +53,9 @@ def ligne_from_row(row: models.Cotisation) -> LigneCotisation:
         montant=row.montant,
         assiette=row.assiette,
         taux=tuple(
-            TrancheTaux(Decimal(t["de"]), None if t["a"] is None else Decimal(t["a"]), Decimal(t["taux"]))
+            TrancheTaux(
+                Decimal(t["de"]), None if t["a"] is None else Decimal(t["a"]), Decimal(t["taux"])
+            )
             for t in detail["tranches"]
         ),
         plancher=_borne(detail.get("plancher")),

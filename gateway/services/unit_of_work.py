@@ -47,7 +47,11 @@ class Outcome:
         return not self.errors
 
     def to_json(self) -> dict[str, Any]:
-        return {"reference": self.reference, "errors": self.errors, "travailleur_id": self.travailleur_id}
+        return {
+            "reference": self.reference,
+            "errors": self.errors,
+            "travailleur_id": self.travailleur_id,
+        }
 
     @staticmethod
     def from_json(data: dict[str, Any]) -> Outcome:
@@ -130,7 +134,9 @@ async def _recorded_outcome(
             errors=[
                 {
                     "field": "idempotencyKey",
-                    "message": f"Cette clé d'idempotence a déjà servi pour l'opération {record.operation}.",
+                    "message": (
+                        f"Cette clé d'idempotence a déjà servi pour l'opération {record.operation}."
+                    ),
                     "code": "IDEMPOTENCY_KEY_REUSED",
                 }
             ]

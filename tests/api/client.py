@@ -22,7 +22,9 @@ class Api:
     http: httpx.AsyncClient
     services: AppServices
 
-    async def post(self, query: str, variables: dict[str, Any] | None = None, token: str | None = None) -> dict[str, Any]:
+    async def post(
+        self, query: str, variables: dict[str, Any] | None = None, token: str | None = None
+    ) -> dict[str, Any]:
         headers = {"Authorization": f"Bearer {token}"} if token else {}
         response = await self.http.post(
             "/graphql", json={"query": query, "variables": variables or {}}, headers=headers
@@ -31,7 +33,9 @@ class Api:
         body: dict[str, Any] = response.json()
         return body
 
-    async def data(self, query: str, variables: dict[str, Any] | None = None, token: str | None = None) -> dict[str, Any]:
+    async def data(
+        self, query: str, variables: dict[str, Any] | None = None, token: str | None = None
+    ) -> dict[str, Any]:
         """The ``data`` of a query that must succeed."""
         body = await self.post(query, variables, token)
         assert "errors" not in body, body["errors"]

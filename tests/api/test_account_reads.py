@@ -10,7 +10,6 @@ import pytest
 from domain import cotisations as engine
 from domain.cotisations import NatureActivite
 from domain.nomenclatures import NatureCotisation
-from gateway.schema.relay import encode_global_id
 from gateway.services.contributions import cotisation_rows
 from tests import builders
 from tests.api.client import api_for, error_codes
@@ -44,7 +43,9 @@ async def test_instalments_come_in_due_date_order_with_their_status_today(settin
     api, _, token = setting
     page = await echeances(api, token)
     assert page["totalCount"] == 4
-    assert [(n["dateEcheance"], n["statut"], n["resteDu"], n["majorations"]) for n in page["nodes"]] == [
+    assert [
+        (n["dateEcheance"], n["statut"], n["resteDu"], n["majorations"]) for n in page["nodes"]
+    ] == [
         ("2026-09-05", "PAYEE", "0.00", "0.00"),
         ("2026-10-05", "PAYEE", "0.00", "0.00"),
         # Due 5 November, today 23 November: 5 % × 250 + 0.2 % × 250 × 1 month.
@@ -66,14 +67,26 @@ async def test_instalments_filter_by_status_and_period(setting) -> None:
 async def test_instalments_page_with_cursors(setting) -> None:
     api, _, token = setting
     first = await echeances(api, token, first=3)
-    assert (first["totalCount"], len(first["nodes"]), first["pageInfo"]["hasNextPage"]) == (4, 3, True)
+    assert (first["totalCount"], len(first["nodes"]), first["pageInfo"]["hasNextPage"]) == (
+        4,
+        3,
+        True,
+    )
     rest = await echeances(api, token, first=3, after=first["pageInfo"]["endCursor"])
     assert [n["dateEcheance"] for n in rest["nodes"]] == ["2026-12-05"]
-    assert rest["pageInfo"] == {"hasNextPage": False, "hasPreviousPage": True, "endCursor": rest["pageInfo"]["endCursor"]}
+    assert rest["pageInfo"] == {
+        "hasNextPage": False,
+        "hasPreviousPage": True,
+        "endCursor": rest["pageInfo"]["endCursor"],
+    }
 
 
-@pytest.mark.parametrize(("first", "after", "field"), [(101, None, "first"), (-1, None, "first"), (10, "bogus", "after")])
-async def test_bad_page_arguments_are_bad_user_input_naming_the_argument(setting, first, after, field) -> None:
+@pytest.mark.parametrize(
+    ("first", "after", "field"), [(101, None, "first"), (-1, None, "first"), (10, "bogus", "after")]
+)
+async def test_bad_page_arguments_are_bad_user_input_naming_the_argument(
+    setting, first, after, field
+) -> None:
     api, _, token = setting
     body = await api.post(ACCOUNT, {"first": first, "after": after}, token)
     assert error_codes(body) == ["BAD_USER_INPUT"]
@@ -101,7 +114,11 @@ async def test_the_summary_gives_the_balance_at_the_last_accounting_day(setting)
         ],
     }
     assert travailleur["paiements"]["totalCount"] == 2
-    assert travailleur["paiements"]["nodes"][0] == {"datePaiement": "2026-09-05", "montant": "250.00", "mode": "PRELEVEMENT"}
+    assert travailleur["paiements"]["nodes"][0] == {
+        "datePaiement": "2026-09-05",
+        "montant": "250.00",
+        "mode": "PRELEVEMENT",
+    }
 
 
 async def test_cotisations_show_provisional_definitive_and_regularisation_per_line(setting) -> None:
@@ -109,8 +126,19 @@ async def test_cotisations_show_provisional_definitive_and_regularisation_per_li
     provisional = engine.compute_cotisations(2025, NatureActivite.ARTISANALE, Decimal("41570"))
     definitive = engine.compute_cotisations(2025, NatureActivite.ARTISANALE, Decimal("43000"))
     async with api.session() as session:
-        for nature, resultat, base in ((NatureCotisation.PROVISIONNELLE, provisional, "revenu déclaré 2024"), (NatureCotisation.DEFINITIVE, definitive, "revenu déclaré 2025")):
-            session.add_all(cotisation_rows(travailleur_id=world.assigned.id, nature=nature, resultat=resultat, base_calcul=base, date_calcul=date(2025, 6, 1)))
+        for nature, resultat, base in (
+            (NatureCotisation.PROVISIONNELLE, provisional, "revenu déclaré 2024"),
+            (NatureCotisation.DEFINITIVE, definitive, "revenu déclaré 2025"),
+        ):
+            session.add_all(
+                cotisation_rows(
+                    travailleur_id=world.assigned.id,
+                    nature=nature,
+                    resultat=resultat,
+                    base_calcul=base,
+                    date_calcul=date(2025, 6, 1),
+                )
+            )
         await session.commit()
     data = await api.data(
         "{ me { travailleur { ... on TravailleurClassique { taxationDOffice revenus { annee montant nature }"
@@ -138,7 +166,11 @@ async def test_cotisations_show_provisional_definitive_and_regularisation_per_li
     }
     line = next(d for d in year["definitives"] if d["code"] == "RETRAITE_BASE")
     assert line["explication"] == definitive.ligne(engine.CotisationCode.RETRAITE_BASE).explication
-    node = await api.data("query($id: ID!) { node(id: $id) { ... on Cotisation { annee totalDefinitif } } }", {"id": year["id"]}, token)
+    node = await api.data(
+        "query($id: ID!) { node(id: $id) { ... on Cotisation { annee totalDefinitif } } }",
+        {"id": year["id"]},
+        token,
+    )
     assert node["node"] == {"annee": 2025, "totalDefinitif": year["totalDefinitif"]}
 
 
@@ -147,15 +179,35 @@ async def test_the_worker_sees_bank_details_with_the_iban_masked(setting) -> Non
     async with api.session() as session:
         from gateway.db.models import CoordonneesBancaires
 
-        session.add(CoordonneesBancaires(travailleur_id=world.assigned.id, iban="FR7630006000011234567890189", bic="AGRIFRPP", titulaire="Luc Bernard", reference_mandat_sepa="RUM-0001", date_signature=date(2020, 1, 2), actif=True))
+        session.add(
+            CoordonneesBancaires(
+                travailleur_id=world.assigned.id,
+                iban="FR7630006000011234567890189",
+                bic="AGRIFRPP",
+                titulaire="Luc Bernard",
+                reference_mandat_sepa="RUM-0001",
+                date_signature=date(2020, 1, 2),
+                actif=True,
+            )
+        )
         await session.commit()
-    data = await api.data("{ me { travailleur { prelevement { actif periodicite coordonneesBancaires { ibanMasque bic } } etablissements { siret siren principal } caisse { nom horaires } } } }", token=token)
+    data = await api.data(
+        "{ me { travailleur { prelevement { actif periodicite coordonneesBancaires { ibanMasque bic } } etablissements { siret siren principal } caisse { nom horaires } } } }",
+        token=token,
+    )
     travailleur = data["me"]["travailleur"]
-    assert travailleur["prelevement"] == {"actif": True, "periodicite": "MENSUEL_5", "coordonneesBancaires": {"ibanMasque": "FR*********************0189", "bic": "AGRIFRPP"}}
+    assert travailleur["prelevement"] == {
+        "actif": True,
+        "periodicite": "MENSUEL_5",
+        "coordonneesBancaires": {"ibanMasque": "FR*********************0189", "bic": "AGRIFRPP"},
+    }
     [etab] = travailleur["etablissements"]
     builders.assert_valid_identifiers(world.assigned.nir, etab["siret"])
     assert etab["siren"] == etab["siret"][:9] and etab["principal"] is True
-    assert travailleur["caisse"] == {"nom": "Urssaf Île-de-France", "horaires": "Du lundi au vendredi, 8h30–17h00"}
+    assert travailleur["caisse"] == {
+        "nom": "Urssaf Île-de-France",
+        "horaires": "Du lundi au vendredi, 8h30–17h00",
+    }
 
 
 async def test_a_micro_entrepreneur_is_typed_apart_and_has_no_echeances(db: Database) -> None:
@@ -169,7 +221,18 @@ async def test_a_micro_entrepreneur_is_typed_apart_and_has_no_echeances(db: Data
             worker.activite_micro = ActiviteMicro.BIC_SERVICES
             await session.commit()
         token = await api.login(worker.nir, WORKER_PASSWORD)
-        data = await api.data("{ me { travailleur { __typename regime ... on MicroEntrepreneur { activite declarations { periode } } } } }", token=token)
-        assert data["me"]["travailleur"] == {"__typename": "MicroEntrepreneur", "regime": "MICRO", "activite": "BIC_SERVICES", "declarations": []}
-        body = await api.post("{ me { travailleur { ... on MicroEntrepreneur { echeances { totalCount } } } } }", token=token)
+        data = await api.data(
+            "{ me { travailleur { __typename regime ... on MicroEntrepreneur { activite declarations { periode } } } } }",
+            token=token,
+        )
+        assert data["me"]["travailleur"] == {
+            "__typename": "MicroEntrepreneur",
+            "regime": "MICRO",
+            "activite": "BIC_SERVICES",
+            "declarations": [],
+        }
+        body = await api.post(
+            "{ me { travailleur { ... on MicroEntrepreneur { echeances { totalCount } } } } }",
+            token=token,
+        )
         assert error_codes(body) == ["GRAPHQL_VALIDATION_FAILED"]

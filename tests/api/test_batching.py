@@ -54,29 +54,150 @@ async def seed_portfolio(api, clients: int) -> None:
     async with api.session() as session:
         caisse = await builders.caisse(session, code="IDF")
         cabinet = await builders.cabinet(session)
-        await builders.user(session, identifiant="admin@bulk.fr", role=Role.EXPERT_COMPTABLE, cabinet_id=cabinet.id, administrateur_cabinet=True)
-        workers, mandates, etabs, revenus, cotisations, echeances, paiements, delais, banks = ([] for _ in range(9))
+        await builders.user(
+            session,
+            identifiant="admin@bulk.fr",
+            role=Role.EXPERT_COMPTABLE,
+            cabinet_id=cabinet.id,
+            administrateur_cabinet=True,
+        )
+        workers, mandates, etabs, revenus, cotisations, echeances, paiements, delais, banks = (
+            [] for _ in range(9)
+        )
         for i in range(1, clients + 1):
             micro = i % 10 == 0
-            workers.append({
-                "id": i, "caisse_id": caisse.id, "nir": builders.valid_nir(1, 75, 1, "75", i), "civilite": "M.",
-                "nom": f"Client{i:04d}", "prenom": "Paul", "date_naissance": date(1975, 1, 1), "courriel": f"c{i}@example.fr",
-                "telephone": None, "adresse": "1 rue A", "code_postal": "75001", "ville": "Paris", "region": "Île-de-France",
-                "statut": StatutProfessionnel.ARTISAN, "profession": "Plombier", "regime": Regime.MICRO if micro else Regime.CLASSIQUE,
-                "situation": Situation.ACTIF, "date_debut_activite": date(2015, 1, 1), "date_fin_activite": None,
-                "periodicite": Periodicite.MENSUEL_5, "annee_changement_periodicite": None, "activite_micro": None,
-                "periodicite_declaration": None,
-            })
-            mandates.append({"cabinet_id": cabinet.id, "travailleur_id": i, "statut": StatutMandat.ACTIF, "date_demande": date(2024, 1, 1)})
-            etabs.append({"travailleur_id": i, "siret": builders.valid_siret(100000 + i), "enseigne": f"E{i}", "adresse": "1 rue A", "code_postal": "75001", "ville": "Paris", "code_activite": "4322A", "libelle_activite": "Plomberie", "principal": True, "date_ouverture": date(2015, 1, 1)})
-            banks.append({"travailleur_id": i, "iban": "FR7630006000011234567890189", "bic": "AGRIFRPP", "titulaire": "Paul", "reference_mandat_sepa": f"RUM{i:08d}", "date_signature": date(2015, 1, 1), "actif": True})
-            revenus.append({"travailleur_id": i, "annee": 2025, "nature": NatureRevenu.DECLARE, "montant": Decimal("40000"), "date_saisie": date(2026, 5, 15)})
-            cotisations.append({"travailleur_id": i, "annee": 2026, "nature": NatureCotisation.PROVISIONNELLE, "code": CotisationCode.RETRAITE_BASE, "montant": Decimal("7100"), "assiette": Decimal("40000"), "detail": {"tranches": [{"de": "0", "a": None, "taux": "17.75"}], "plancher": None, "plafond": None, "deduction": "0", "origine": "REVENU"}, "base_calcul": "revenu déclaré 2025", "date_calcul": date(2026, 5, 15)})
+            workers.append(
+                {
+                    "id": i,
+                    "caisse_id": caisse.id,
+                    "nir": builders.valid_nir(1, 75, 1, "75", i),
+                    "civilite": "M.",
+                    "nom": f"Client{i:04d}",
+                    "prenom": "Paul",
+                    "date_naissance": date(1975, 1, 1),
+                    "courriel": f"c{i}@example.fr",
+                    "telephone": None,
+                    "adresse": "1 rue A",
+                    "code_postal": "75001",
+                    "ville": "Paris",
+                    "region": "Île-de-France",
+                    "statut": StatutProfessionnel.ARTISAN,
+                    "profession": "Plombier",
+                    "regime": Regime.MICRO if micro else Regime.CLASSIQUE,
+                    "situation": Situation.ACTIF,
+                    "date_debut_activite": date(2015, 1, 1),
+                    "date_fin_activite": None,
+                    "periodicite": Periodicite.MENSUEL_5,
+                    "annee_changement_periodicite": None,
+                    "activite_micro": None,
+                    "periodicite_declaration": None,
+                }
+            )
+            mandates.append(
+                {
+                    "cabinet_id": cabinet.id,
+                    "travailleur_id": i,
+                    "statut": StatutMandat.ACTIF,
+                    "date_demande": date(2024, 1, 1),
+                }
+            )
+            etabs.append(
+                {
+                    "travailleur_id": i,
+                    "siret": builders.valid_siret(100000 + i),
+                    "enseigne": f"E{i}",
+                    "adresse": "1 rue A",
+                    "code_postal": "75001",
+                    "ville": "Paris",
+                    "code_activite": "4322A",
+                    "libelle_activite": "Plomberie",
+                    "principal": True,
+                    "date_ouverture": date(2015, 1, 1),
+                }
+            )
+            banks.append(
+                {
+                    "travailleur_id": i,
+                    "iban": "FR7630006000011234567890189",
+                    "bic": "AGRIFRPP",
+                    "titulaire": "Paul",
+                    "reference_mandat_sepa": f"RUM{i:08d}",
+                    "date_signature": date(2015, 1, 1),
+                    "actif": True,
+                }
+            )
+            revenus.append(
+                {
+                    "travailleur_id": i,
+                    "annee": 2025,
+                    "nature": NatureRevenu.DECLARE,
+                    "montant": Decimal("40000"),
+                    "date_saisie": date(2026, 5, 15),
+                }
+            )
+            cotisations.append(
+                {
+                    "travailleur_id": i,
+                    "annee": 2026,
+                    "nature": NatureCotisation.PROVISIONNELLE,
+                    "code": CotisationCode.RETRAITE_BASE,
+                    "montant": Decimal("7100"),
+                    "assiette": Decimal("40000"),
+                    "detail": {
+                        "tranches": [{"de": "0", "a": None, "taux": "17.75"}],
+                        "plancher": None,
+                        "plafond": None,
+                        "deduction": "0",
+                        "origine": "REVENU",
+                    },
+                    "base_calcul": "revenu déclaré 2025",
+                    "date_calcul": date(2026, 5, 15),
+                }
+            )
             for month in range(1, 13):
-                echeances.append({"travailleur_id": i, "annee": 2026, "nature": NatureEcheance.PROVISIONNELLE, "date_echeance": date(2026, month, 5), "montant": Decimal("500"), "montant_paye": Decimal("500") if month < 11 else Decimal(0), "annulee": False, "rejets": 0})
-            paiements.append({"travailleur_id": i, "date_paiement": date(2026, 10, 5), "montant": Decimal("5000"), "mode": ModePaiement.PRELEVEMENT, "reference": f"P{i}"})
-            delais.append({"travailleur_id": i, "statut": StatutDelai.ACCEPTE, "date_demande": date(2026, 1, 10), "montant": Decimal("1000"), "nombre_echeances": 4, "premiere_echeance": date(2026, 2, 5), "motif": "Trésorerie"})
-        for model, rows in ((models.Travailleur, workers), (models.Mandat, mandates), (models.Etablissement, etabs), (models.CoordonneesBancaires, banks), (models.Revenu, revenus), (models.Cotisation, cotisations), (models.Echeance, echeances), (models.Paiement, paiements), (models.DelaiPaiement, delais)):
+                echeances.append(
+                    {
+                        "travailleur_id": i,
+                        "annee": 2026,
+                        "nature": NatureEcheance.PROVISIONNELLE,
+                        "date_echeance": date(2026, month, 5),
+                        "montant": Decimal("500"),
+                        "montant_paye": Decimal("500") if month < 11 else Decimal(0),
+                        "annulee": False,
+                        "rejets": 0,
+                    }
+                )
+            paiements.append(
+                {
+                    "travailleur_id": i,
+                    "date_paiement": date(2026, 10, 5),
+                    "montant": Decimal("5000"),
+                    "mode": ModePaiement.PRELEVEMENT,
+                    "reference": f"P{i}",
+                }
+            )
+            delais.append(
+                {
+                    "travailleur_id": i,
+                    "statut": StatutDelai.ACCEPTE,
+                    "date_demande": date(2026, 1, 10),
+                    "montant": Decimal("1000"),
+                    "nombre_echeances": 4,
+                    "premiere_echeance": date(2026, 2, 5),
+                    "motif": "Trésorerie",
+                }
+            )
+        for model, rows in (
+            (models.Travailleur, workers),
+            (models.Mandat, mandates),
+            (models.Etablissement, etabs),
+            (models.CoordonneesBancaires, banks),
+            (models.Revenu, revenus),
+            (models.Cotisation, cotisations),
+            (models.Echeance, echeances),
+            (models.Paiement, paiements),
+            (models.DelaiPaiement, delais),
+        ):
             await session.execute(insert(model), rows)
         await session.commit()
 
@@ -88,7 +209,9 @@ async def statements_for_page(api, token: str, first: int) -> tuple[int, dict]:
     return counter.count, data
 
 
-async def test_a_page_of_500_clients_costs_the_same_statements_as_a_page_of_50(db: Database) -> None:
+async def test_a_page_of_500_clients_costs_the_same_statements_as_a_page_of_50(
+    db: Database,
+) -> None:
     async with api_for(db) as api:
         await seed_portfolio(api, 500)
         token = await api.login("admin@bulk.fr", "secret-utilisateur")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from domain.nomenclatures import IssueAudit
 from gateway.db.models import EvenementAudit
@@ -29,7 +29,9 @@ async def setting(db: Database):
 async def audit_events(api) -> list[tuple[str, str, str]]:
     async with api.session() as session:
         rows = await session.execute(
-            select(EvenementAudit.operation, EvenementAudit.acteur, EvenementAudit.issue).order_by(EvenementAudit.id)
+            select(EvenementAudit.operation, EvenementAudit.acteur, EvenementAudit.issue).order_by(
+                EvenementAudit.id
+            )
         )
         return [(op, actor, issue.value) for op, actor, issue in rows]
 
@@ -50,14 +52,20 @@ async def test_an_accountant_logs_in_with_their_email_in_any_case(setting) -> No
     assert data["login"]["me"]["role"] == "EXPERT_COMPTABLE"
     token = data["login"]["accessToken"]
     me = await api.data("{ me { role administrateurCabinet cabinet { nom } } }", token=token)
-    assert me["me"] == {"role": "EXPERT_COMPTABLE", "administrateurCabinet": True, "cabinet": {"nom": "Cabinet Alpha"}}
+    assert me["me"] == {
+        "role": "EXPERT_COMPTABLE",
+        "administrateurCabinet": True,
+        "cabinet": {"nom": "Cabinet Alpha"},
+    }
 
 
 @pytest.mark.parametrize(
     ("identifiant", "password"),
     [("admin@alpha.fr", "wrong"), ("nobody@alpha.fr", PASSWORD), ("", "")],
 )
-async def test_wrong_credentials_get_one_neutral_user_error_and_are_audited(setting, identifiant, password) -> None:
+async def test_wrong_credentials_get_one_neutral_user_error_and_are_audited(
+    setting, identifiant, password
+) -> None:
     api, _ = setting
     data = await api.data(LOGIN, {"i": identifiant, "m": password})
     assert data["login"] == {
@@ -65,7 +73,11 @@ async def test_wrong_credentials_get_one_neutral_user_error_and_are_audited(sett
         "expiresIn": None,
         "me": None,
         "userErrors": [
-            {"field": ["input", "motDePasse"], "message": "Identifiant ou mot de passe incorrect.", "code": "INVALID_CREDENTIALS"}
+            {
+                "field": ["input", "motDePasse"],
+                "message": "Identifiant ou mot de passe incorrect.",
+                "code": "INVALID_CREDENTIALS",
+            }
         ],
     }
     assert await audit_events(api) == [("login", "anonyme", IssueAudit.REFUS.value)]
@@ -98,4 +110,7 @@ async def test_health_answers_503_when_the_database_does_not(tmp_path) -> None:
     transport = httpx.ASGITransport(app=create_app(services=services))
     async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
         response = await http.get("/health")
-    assert (response.status_code, response.json()) == (503, {"status": "indisponible", "database": "injoignable"})
+    assert (response.status_code, response.json()) == (
+        503,
+        {"status": "indisponible", "database": "injoignable"},
+    )

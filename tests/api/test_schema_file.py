@@ -15,7 +15,12 @@ def test_schema_graphql_is_in_sync_with_the_code() -> None:
 
 
 def test_every_type_and_field_of_the_schema_is_described() -> None:
-    from graphql import GraphQLEnumType, GraphQLInputObjectType, GraphQLInterfaceType, GraphQLObjectType
+    from graphql import (
+        GraphQLEnumType,
+        GraphQLInputObjectType,
+        GraphQLInterfaceType,
+        GraphQLObjectType,
+    )
 
     from gateway.schema.assembly import build_schema
 

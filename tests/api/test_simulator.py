@@ -28,14 +28,27 @@ async def api(db: Database):
         yield api
 
 
-@pytest.mark.parametrize("case", CASES[:6], ids=lambda c: f"{c['annee']}-{c['nature']}-{c['revenu']}")
+@pytest.mark.parametrize(
+    "case", CASES[:6], ids=lambda c: f"{c['annee']}-{c['nature']}-{c['revenu']}"
+)
 async def test_the_simulator_reproduces_reference_cases_without_login(api, case) -> None:
-    variables = {"input": {"annee": case["annee"], "nature": case["nature"].upper(), "revenuProfessionnel": str(case["revenu"]), "dateCreation": case["dateCreation"]}}
+    variables = {
+        "input": {
+            "annee": case["annee"],
+            "nature": case["nature"].upper(),
+            "revenuProfessionnel": str(case["revenu"]),
+            "dateCreation": case["dateCreation"],
+        }
+    }
     data = (await api.data(SIMULATE, variables))["simulateCotisations"]
-    assert {line["code"]: line["montant"] for line in data["lignes"]} == {code: f"{amount}.00" for code, amount in case["lignes"].items()}
+    assert {line["code"]: line["montant"] for line in data["lignes"]} == {
+        code: f"{amount}.00" for code, amount in case["lignes"].items()
+    }
     assert data["total"] == f"{case['total']}.00"
     forfait = data["forfaitDebutActivite"]
-    assert (forfait and forfait["total"]) == (case["forfaitDebutActivite"] and f"{case['forfaitDebutActivite']}.00")
+    assert (forfait and forfait["total"]) == (
+        case["forfaitDebutActivite"] and f"{case['forfaitDebutActivite']}.00"
+    )
 
 
 async def test_each_line_explains_its_base_rate_and_floor(api) -> None:
@@ -62,15 +75,31 @@ async def test_each_line_explains_its_base_rate_and_floor(api) -> None:
 
 
 async def test_a_creation_in_the_year_gives_the_prorata_and_the_forfait(api) -> None:
-    variables = {"input": {"annee": 2025, "nature": "COMMERCIALE", "revenuProfessionnel": "20000", "dateCreation": "2025-03-01"}}
+    variables = {
+        "input": {
+            "annee": 2025,
+            "nature": "COMMERCIALE",
+            "revenuProfessionnel": "20000",
+            "dateCreation": "2025-03-01",
+        }
+    }
     data = (await api.data(SIMULATE, variables))["simulateCotisations"]
     assert data["prorata"] == "83.8356"  # 306 days / 365
-    assert data["forfaitDebutActivite"]["revenuProfessionnel"] == "7503.00"  # round(round(47 100 × 306/365) × 19 %)
+    assert (
+        data["forfaitDebutActivite"]["revenuProfessionnel"] == "7503.00"
+    )  # round(round(47 100 × 306/365) × 19 %)
     assert data["forfaitDebutActivite"]["total"] == "3044.00"
 
 
 async def test_a_creation_before_the_year_gives_no_forfait(api) -> None:
-    variables = {"input": {"annee": 2025, "nature": "COMMERCIALE", "revenuProfessionnel": "20000", "dateCreation": "2019-03-01"}}
+    variables = {
+        "input": {
+            "annee": 2025,
+            "nature": "COMMERCIALE",
+            "revenuProfessionnel": "20000",
+            "dateCreation": "2019-03-01",
+        }
+    }
     data = (await api.data(SIMULATE, variables))["simulateCotisations"]
     assert (data["prorata"], data["forfaitDebutActivite"]) == ("100.00", None)
 
@@ -78,21 +107,51 @@ async def test_a_creation_before_the_year_gives_no_forfait(api) -> None:
 @pytest.mark.parametrize(
     ("overrides", "field", "message"),
     [
-        ({"annee": 2030}, "annee", "annee : Aucun barème pour l'année 2030 (années couvertes : 2023 à 2026)"),
-        ({"annee": 2022}, "annee", "annee : Aucun barème pour l'année 2022 (années couvertes : 2023 à 2026)"),
-        ({"dateCreation": "2026-01-01"}, "dateCreation", "dateCreation : La date de création (01/01/2026) est postérieure à l'année 2025"),
-        ({"revenuProfessionnel": "100000001"}, "revenuProfessionnel", "revenuProfessionnel : Revenu professionnel invraisemblable : plus de 100 000 000 € en valeur absolue"),
+        (
+            {"annee": 2030},
+            "annee",
+            "annee : Aucun barème pour l'année 2030 (années couvertes : 2023 à 2026)",
+        ),
+        (
+            {"annee": 2022},
+            "annee",
+            "annee : Aucun barème pour l'année 2022 (années couvertes : 2023 à 2026)",
+        ),
+        (
+            {"dateCreation": "2026-01-01"},
+            "dateCreation",
+            "dateCreation : La date de création (01/01/2026) est postérieure à l'année 2025",
+        ),
+        (
+            {"revenuProfessionnel": "100000001"},
+            "revenuProfessionnel",
+            "revenuProfessionnel : Revenu professionnel invraisemblable : plus de 100 000 000 € en valeur absolue",
+        ),
     ],
 )
-async def test_bad_simulation_input_is_refused_naming_the_field(api, overrides, field, message) -> None:
-    variables = {"input": {"annee": 2025, "nature": "COMMERCIALE", "revenuProfessionnel": "30000", **overrides}}
+async def test_bad_simulation_input_is_refused_naming_the_field(
+    api, overrides, field, message
+) -> None:
+    variables = {
+        "input": {
+            "annee": 2025,
+            "nature": "COMMERCIALE",
+            "revenuProfessionnel": "30000",
+            **overrides,
+        }
+    }
     body = await api.post(SIMULATE, variables)
     assert body["data"] is None
-    assert [(e["message"], e["extensions"]) for e in body["errors"]] == [(message, {"code": "BAD_USER_INPUT", "field": field})]
+    assert [(e["message"], e["extensions"]) for e in body["errors"]] == [
+        (message, {"code": "BAD_USER_INPUT", "field": field})
+    ]
 
 
 async def test_a_float_amount_is_refused_as_bad_user_input_naming_the_variable_path(api) -> None:
-    body = await api.post(SIMULATE, {"input": {"annee": 2025, "nature": "COMMERCIALE", "revenuProfessionnel": 30000.5}})
+    body = await api.post(
+        SIMULATE,
+        {"input": {"annee": 2025, "nature": "COMMERCIALE", "revenuProfessionnel": 30000.5}},
+    )
     assert error_codes(body) == ["BAD_USER_INPUT"]
     assert "$input' has invalid value at .revenuProfessionnel" in body["errors"][0]["message"]
     assert "pas un flottant" in body["errors"][0]["message"]
@@ -107,7 +166,16 @@ MICRO = """query($input: SimulationMicroInput!) {
 
 
 async def test_the_micro_simulator_uses_the_rate_in_force_on_the_first_day(api) -> None:
-    variables = {"input": {"periode": "2024-T3", "nature": "ARTISANALE", "montants": [{"activite": "BNC", "montant": "10000"}, {"activite": "BIC_VENTE", "montant": "5000"}]}}
+    variables = {
+        "input": {
+            "periode": "2024-T3",
+            "nature": "ARTISANALE",
+            "montants": [
+                {"activite": "BNC", "montant": "10000"},
+                {"activite": "BIC_VENTE", "montant": "5000"},
+            ],
+        }
+    }
     data = (await api.data(MICRO, variables))["simulateCotisationsMicro"]
     assert data == {
         "periode": "2024-T3",
@@ -118,8 +186,18 @@ async def test_the_micro_simulator_uses_the_rate_in_force_on_the_first_day(api) 
         "formationProfessionnelle": "35.00",  # 5 000 × 0.3 % + 10 000 × 0.2 %
         "total": "2960.00",
         "lignes": [
-            {"activite": "BIC_VENTE", "taux": "12.30", "cotisations": "615.00", "tauxFormationProfessionnelle": "0.30"},
-            {"activite": "BNC", "taux": "23.10", "cotisations": "2310.00", "tauxFormationProfessionnelle": "0.20"},
+            {
+                "activite": "BIC_VENTE",
+                "taux": "12.30",
+                "cotisations": "615.00",
+                "tauxFormationProfessionnelle": "0.30",
+            },
+            {
+                "activite": "BNC",
+                "taux": "23.10",
+                "cotisations": "2310.00",
+                "tauxFormationProfessionnelle": "0.20",
+            },
         ],
     }
 
@@ -130,11 +208,17 @@ async def test_the_micro_simulator_uses_the_rate_in_force_on_the_first_day(api) 
         ("2024-13", [], "periode"),
         ("2031-01", [], "periode"),
         ("2025-01", [{"activite": "BNC", "montant": "-5"}], "montants"),
-        ("2025-01", [{"activite": "BNC", "montant": "5"}, {"activite": "BNC", "montant": "6"}], "montants"),
+        (
+            "2025-01",
+            [{"activite": "BNC", "montant": "5"}, {"activite": "BNC", "montant": "6"}],
+            "montants",
+        ),
     ],
 )
 async def test_bad_micro_input_is_refused_naming_the_field(api, periode, montants, field) -> None:
-    body = await api.post(MICRO, {"input": {"periode": periode, "nature": "COMMERCIALE", "montants": montants}})
+    body = await api.post(
+        MICRO, {"input": {"periode": periode, "nature": "COMMERCIALE", "montants": montants}}
+    )
     assert error_codes(body) == ["BAD_USER_INPUT"]
     assert body["errors"][0]["extensions"]["field"] == field
     assert body["errors"][0]["message"].startswith(f"{field} : ")

@@ -36,7 +36,11 @@ async def visible_names(api: Api, token: str, world: World) -> set[str]:
 
 async def test_anonymous_callers_are_refused_with_unauthenticated(setting) -> None:
     api, world = setting
-    for query, variables in (("{ me { role } }", None), (PORTFOLIO, None), (NODE, {"id": gid(world.assigned)})):
+    for query, variables in (
+        ("{ me { role } }", None),
+        (PORTFOLIO, None),
+        (NODE, {"id": gid(world.assigned)}),
+    ):
         body = await api.post(query, variables)
         assert error_codes(body) == ["UNAUTHENTICATED"]
         assert body["data"] is None or not any(body["data"].values())
@@ -54,7 +58,10 @@ async def test_a_worker_sees_only_their_own_account(setting) -> None:
     api, world = setting
     token = await api.login(world.assigned.nir, WORKER_PASSWORD)
     me = await api.data("{ me { role travailleur { nom nir } } }", token=token)
-    assert me["me"] == {"role": "TRAVAILLEUR", "travailleur": {"nom": "Bernard", "nir": world.assigned.nir}}
+    assert me["me"] == {
+        "role": "TRAVAILLEUR",
+        "travailleur": {"nom": "Bernard", "nir": world.assigned.nir},
+    }
     assert await visible_names(api, token, world) == {"Bernard"}
 
 
@@ -108,21 +115,33 @@ async def test_an_invisible_object_answers_exactly_like_a_missing_one(setting) -
 
 
 async def test_child_objects_of_an_invisible_worker_are_invisible_too(setting) -> None:
-    api, world = setting
+    api, _ = setting
     admin = await api.login("admin@alpha.fr", PASSWORD)
     query = "{ portfolio { nodes { ... on TravailleurClassique { echeances { nodes { id } } } } } }"
     data = await api.data(query, token=admin)
     echeance_id = data["portfolio"]["nodes"][0]["echeances"]["nodes"][0]["id"]
     other = await api.login("admin@beta.fr", PASSWORD)
-    assert await api.data("query($id: ID!) { node(id: $id) { id } }", {"id": echeance_id}, other) == {"node": None}
-    assert (await api.data("query($id: ID!) { node(id: $id) { id } }", {"id": echeance_id}, admin))["node"] == {"id": echeance_id}
+    assert await api.data(
+        "query($id: ID!) { node(id: $id) { id } }", {"id": echeance_id}, other
+    ) == {"node": None}
+    assert (await api.data("query($id: ID!) { node(id: $id) { id } }", {"id": echeance_id}, admin))[
+        "node"
+    ] == {"id": echeance_id}
 
 
 async def test_nodes_takes_at_most_one_hundred_ids(setting) -> None:
     api, world = setting
     token = await api.login("admin@alpha.fr", PASSWORD)
-    body = await api.post("query($ids: [ID!]!) { nodes(ids: $ids) { id } }", {"ids": [gid(world.assigned)] * 101}, token)
+    body = await api.post(
+        "query($ids: [ID!]!) { nodes(ids: $ids) { id } }",
+        {"ids": [gid(world.assigned)] * 101},
+        token,
+    )
     assert error_codes(body) == ["BAD_USER_INPUT"]
     assert body["errors"][0]["message"] == "ids : au plus 100 identifiants par requête."
-    ok = await api.data("query($ids: [ID!]!) { nodes(ids: $ids) { id } }", {"ids": [gid(world.assigned), gid(world.revoked)]}, token)
+    ok = await api.data(
+        "query($ids: [ID!]!) { nodes(ids: $ids) { id } }",
+        {"ids": [gid(world.assigned), gid(world.revoked)]},
+        token,
+    )
     assert ok == {"nodes": [{"id": gid(world.assigned)}, None]}

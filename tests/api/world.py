@@ -31,26 +31,87 @@ async def build_world(api: Api) -> World:
         other = await builders.caisse(session, code="BRE", region="Bretagne")
         cabinet = await builders.cabinet(session, nom="Cabinet Alpha")
         other_cabinet = await builders.cabinet(session, nom="Cabinet Beta")
-        await builders.user(session, identifiant="admin@alpha.fr", role=Role.EXPERT_COMPTABLE, cabinet_id=cabinet.id, administrateur_cabinet=True)
-        collab = await builders.user(session, identifiant="collab@alpha.fr", role=Role.EXPERT_COMPTABLE, cabinet_id=cabinet.id)
-        await builders.user(session, identifiant="admin@beta.fr", role=Role.EXPERT_COMPTABLE, cabinet_id=other_cabinet.id, administrateur_cabinet=True)
-        await builders.user(session, identifiant="agent@idf.fr", role=Role.AGENT, caisse_id=caisse.id)
-        assigned = await builders.travailleur(session, caisse_id=caisse.id, nom="Bernard", prenom="Luc")
+        await builders.user(
+            session,
+            identifiant="admin@alpha.fr",
+            role=Role.EXPERT_COMPTABLE,
+            cabinet_id=cabinet.id,
+            administrateur_cabinet=True,
+        )
+        collab = await builders.user(
+            session,
+            identifiant="collab@alpha.fr",
+            role=Role.EXPERT_COMPTABLE,
+            cabinet_id=cabinet.id,
+        )
+        await builders.user(
+            session,
+            identifiant="admin@beta.fr",
+            role=Role.EXPERT_COMPTABLE,
+            cabinet_id=other_cabinet.id,
+            administrateur_cabinet=True,
+        )
+        await builders.user(
+            session, identifiant="agent@idf.fr", role=Role.AGENT, caisse_id=caisse.id
+        )
+        assigned = await builders.travailleur(
+            session, caisse_id=caisse.id, nom="Bernard", prenom="Luc"
+        )
         unassigned = await builders.travailleur(
-            session, caisse_id=caisse.id, nom="Dubois", prenom="Anne", statut=StatutProfessionnel.COMMERCANT
+            session,
+            caisse_id=caisse.id,
+            nom="Dubois",
+            prenom="Anne",
+            statut=StatutProfessionnel.COMMERCANT,
         )
         revoked = await builders.travailleur(session, caisse_id=other.id, nom="Roux", prenom="Marc")
-        unmandated = await builders.travailleur(session, caisse_id=caisse.id, nom="Petit", prenom="Julie")
-        await builders.mandat(session, cabinet_id=cabinet.id, travailleur_id=assigned.id, assigned_to=collab.id)
+        unmandated = await builders.travailleur(
+            session, caisse_id=caisse.id, nom="Petit", prenom="Julie"
+        )
+        await builders.mandat(
+            session, cabinet_id=cabinet.id, travailleur_id=assigned.id, assigned_to=collab.id
+        )
         await builders.mandat(session, cabinet_id=cabinet.id, travailleur_id=unassigned.id)
-        await builders.mandat(session, cabinet_id=cabinet.id, travailleur_id=revoked.id, statut=StatutMandat.REVOQUE)
+        await builders.mandat(
+            session, cabinet_id=cabinet.id, travailleur_id=revoked.id, statut=StatutMandat.REVOQUE
+        )
         # Luc Bernard: two instalments paid, one overdue, one to come.
-        for day, paid in ((date(2026, 9, 5), "250.00"), (date(2026, 10, 5), "250.00"), (date(2026, 11, 5), "0"), (date(2026, 12, 5), "0")):
-            await builders.echeance(session, travailleur_id=assigned.id, date_echeance=day, montant=Decimal("250.00"), montant_paye=Decimal(paid))
-        await builders.paiement(session, travailleur_id=assigned.id, date_paiement=date(2026, 9, 5), montant=Decimal("250.00"))
-        await builders.paiement(session, travailleur_id=assigned.id, date_paiement=date(2026, 10, 5), montant=Decimal("250.00"))
-        await builders.revenu(session, travailleur_id=assigned.id, annee=2024, montant=Decimal("41570"))
-        await builders.revenu(session, travailleur_id=assigned.id, annee=2025, montant=Decimal("43000"))
-        await builders.echeance(session, travailleur_id=unassigned.id, date_echeance=date(2026, 11, 5), montant=Decimal("100.00"))
+        for day, paid in (
+            (date(2026, 9, 5), "250.00"),
+            (date(2026, 10, 5), "250.00"),
+            (date(2026, 11, 5), "0"),
+            (date(2026, 12, 5), "0"),
+        ):
+            await builders.echeance(
+                session,
+                travailleur_id=assigned.id,
+                date_echeance=day,
+                montant=Decimal("250.00"),
+                montant_paye=Decimal(paid),
+            )
+        await builders.paiement(
+            session,
+            travailleur_id=assigned.id,
+            date_paiement=date(2026, 9, 5),
+            montant=Decimal("250.00"),
+        )
+        await builders.paiement(
+            session,
+            travailleur_id=assigned.id,
+            date_paiement=date(2026, 10, 5),
+            montant=Decimal("250.00"),
+        )
+        await builders.revenu(
+            session, travailleur_id=assigned.id, annee=2024, montant=Decimal("41570")
+        )
+        await builders.revenu(
+            session, travailleur_id=assigned.id, annee=2025, montant=Decimal("43000")
+        )
+        await builders.echeance(
+            session,
+            travailleur_id=unassigned.id,
+            date_echeance=date(2026, 11, 5),
+            montant=Decimal("100.00"),
+        )
         await session.commit()
         return World(caisse, other, assigned, unassigned, revoked, unmandated)

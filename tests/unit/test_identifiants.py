@@ -26,14 +26,31 @@ def test_a_corsican_nir_uses_the_19_and_18_substitutions() -> None:
 @pytest.mark.parametrize(
     ("check", "value", "field", "message"),
     [
-        (check_nir, "184127510804232", "nir", "NIR invalide : la clé de contrôle ne correspond pas."),
+        (
+            check_nir,
+            "184127510804232",
+            "nir",
+            "NIR invalide : la clé de contrôle ne correspond pas.",
+        ),
         (check_nir, "18412751080423", "nir", "NIR invalide : la longueur est incorrecte."),
-        (check_siret, "73282932000075", "siret", "SIRET invalide : la clé de contrôle ne correspond pas."),
-        (check_iban, "FR7630006000011234567890188", "iban", "IBAN invalide : la clé de contrôle ne correspond pas."),
+        (
+            check_siret,
+            "73282932000075",
+            "siret",
+            "SIRET invalide : la clé de contrôle ne correspond pas.",
+        ),
+        (
+            check_iban,
+            "FR7630006000011234567890188",
+            "iban",
+            "IBAN invalide : la clé de contrôle ne correspond pas.",
+        ),
         (check_bic, "BNPA", "bic", "BIC invalide : la longueur est incorrecte."),
     ],
 )
-def test_a_bad_identifier_is_refused_naming_the_field_and_the_reason(check, value, field, message) -> None:
+def test_a_bad_identifier_is_refused_naming_the_field_and_the_reason(
+    check, value, field, message
+) -> None:
     with pytest.raises(DomainError) as refused:
         check(value)
     assert (refused.value.field, refused.value.message) == (field, message)
@@ -44,4 +61,7 @@ def test_a_bad_email_address_is_refused_with_the_reason() -> None:
         check_courriel("claire@")
     assert refused.value.field == "courriel"
     assert refused.value.code == "COURRIEL_INVALIDE"
-    assert refused.value.message == "Adresse électronique invalide : There must be something after the @-sign."
+    assert (
+        refused.value.message
+        == "Adresse électronique invalide : There must be something after the @-sign."
+    )

@@ -83,7 +83,8 @@ async def page_by_travailleur(
         .order_by(inner.c.travailleur_id, inner.c.position)
     )
     pages: dict[int, tuple[list[M], int]] = {}
-    for item, rank, count in (await db.execute(statement)).all():
+    rows: Sequence[Any] = (await db.execute(statement)).all()
+    for item, rank, count in rows:
         items, _ = pages.get(item.travailleur_id, ([], count))
         if offset < rank <= offset + limit:
             items.append(item)
@@ -96,6 +97,6 @@ async def rows_by_ids(
 ) -> dict[int, M]:
     """Rows of a worker-owned table by primary key, only those of visible workers."""
     owner = _owner(model)
-    pk: InstrumentedAttribute[int] = model.id  # type: ignore[attr-defined]
+    pk: InstrumentedAttribute[int] = getattr(model, "id")  # noqa: B009  (M is any model)
     statement = select(model).where(pk.in_(ids), is_visible(owner, principal))
-    return {row.id: row for row in await db.scalars(statement)}  # type: ignore[attr-defined]
+    return {row.id: row for row in await db.scalars(statement)}

@@ -15,7 +15,9 @@ from gateway.db.models import Cabinet, Caisse, Travailleur, Utilisateur
 async def travailleurs_by_ids(
     db: RequestSession, principal: Principal | None, ids: Sequence[int]
 ) -> dict[int, Travailleur]:
-    statement = select(Travailleur).where(Travailleur.id.in_(ids), is_visible(Travailleur.id, principal))
+    statement = select(Travailleur).where(
+        Travailleur.id.in_(ids), is_visible(Travailleur.id, principal)
+    )
     return {row.id: row for row in await db.scalars(statement)}
 
 
