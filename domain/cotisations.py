@@ -11,266 +11,75 @@ computation: prorated amounts are computed as ``X × days / 365`` with a single
 division, and progressive rates compare ``365 × base`` with ``x × PASS × days``, so
 an amount that lands exactly on half a euro stays exactly there.
 
-Speed: the constants of a (year, nature) are computed once (``_Parametres``); lines
-carry data only, and their explanation (``LigneCotisation.explication``) is built
-when asked, never on the hot path.
+Speed: the constants of a (year, nature) are computed once (``_Parametres``, in
+``domain.parametres_annee``); lines carry data only, and their explanation
+(``LigneCotisation.explication``) is built when asked, never on the hot path.
+
+Layout: this module is the engine and the public entry point; it re-exports (see
+``__all__``) the data types of ``domain.lignes``, the explanation vocabulary of
+``domain.explications`` and ``prorata`` from ``domain.parametres_annee`` (per-year
+constants), so that callers import everything from ``domain.cotisations``.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
-from enum import StrEnum
-from itertools import pairwise
 from typing import Any, Final
 
 from domain import baremes as b
 from domain.errors import DomainError
-from domain.money import ONE_CENT, ZERO, round_cent, round_euro
+from domain.explications import (
+    BorneAppliquee,
+    NaturePartie,
+    OrigineAssiette,
+    PartieExplication,
+    TypeBorne,
+)
+from domain.lignes import (
+    LIBELLES,
+    CotisationCode,
+    LigneCotisation,
+    NatureActivite,
+    ResultatCotisations,
+    TrancheTaux,
+)
+from domain.money import ONE_CENT, ZERO, round_euro
+from domain.parametres_annee import (
+    _CENTIEME,
+    _T_INV,
+    _T_RB,
+    _T_RC_1,
+    _UN,
+    _Parametres,
+    _parametres,
+    _Progressif,
+    prorata,
+)
+
+__all__ = [
+    "LIBELLES",
+    "BorneAppliquee",
+    "CotisationCode",
+    "LigneCotisation",
+    "NatureActivite",
+    "NaturePartie",
+    "OrigineAssiette",
+    "PartieExplication",
+    "ResultatCotisations",
+    "TrancheTaux",
+    "TypeBorne",
+    "compute_cotisations",
+    "compute_forfait_debut_activite",
+    "prorata",
+]
 
 
-class NatureActivite(StrEnum):
-    """Nature of the activity: decides the CFP rate (SPEC §3 line 9)."""
-
-    ARTISANALE = "ARTISANALE"
-    COMMERCIALE = "COMMERCIALE"
-
-
-class CotisationCode(StrEnum):
-    """Contribution lines, in the order of SPEC §3 (and of ``ResultatCotisations.lignes``)."""
-
-    MALADIE = "MALADIE"
-    INDEMNITES_JOURNALIERES = "INDEMNITES_JOURNALIERES"
-    RETRAITE_BASE = "RETRAITE_BASE"
-    RETRAITE_COMPLEMENTAIRE = "RETRAITE_COMPLEMENTAIRE"
-    INVALIDITE_DECES = "INVALIDITE_DECES"
-    ALLOCATIONS_FAMILIALES = "ALLOCATIONS_FAMILIALES"
-    CSG_CRDS_DEDUCTIBLE = "CSG_CRDS_DEDUCTIBLE"
-    CSG_CRDS_NON_DEDUCTIBLE = "CSG_CRDS_NON_DEDUCTIBLE"
-    FORMATION_PROFESSIONNELLE = "FORMATION_PROFESSIONNELLE"
-
-
-LIBELLES: Final[dict[CotisationCode, str]] = {
-    CotisationCode.MALADIE: "Maladie-maternité",
-    CotisationCode.INDEMNITES_JOURNALIERES: "Indemnités journalières",
-    CotisationCode.RETRAITE_BASE: "Retraite de base",
-    CotisationCode.RETRAITE_COMPLEMENTAIRE: "Retraite complémentaire",
-    CotisationCode.INVALIDITE_DECES: "Invalidité-décès",
-    CotisationCode.ALLOCATIONS_FAMILIALES: "Allocations familiales",
-    CotisationCode.CSG_CRDS_DEDUCTIBLE: "CSG-CRDS déductible",
-    CotisationCode.CSG_CRDS_NON_DEDUCTIBLE: "CSG-CRDS non déductible",
-    CotisationCode.FORMATION_PROFESSIONNELLE: "Contribution à la formation professionnelle",
-}
-_INDEX: Final = {code: i for i, code in enumerate(CotisationCode)}
-
-
-class TypeBorne(StrEnum):
-    """A floor or ceiling that replaced the income in a line (SPEC §3 definitions)."""
-
-    MINIMUM_MALADIE = "MINIMUM_MALADIE"
-    MINIMUM_RETRAITE = "MINIMUM_RETRAITE"
-    MINIMUM_INVALIDITE_DECES = "MINIMUM_INVALIDITE_DECES"
-    PLAFOND_PASS = "PLAFOND_PASS"
-    PLAFOND_4_PASS = "PLAFOND_4_PASS"
-    PLAFOND_5_PASS = "PLAFOND_5_PASS"
-    PLAFOND_MALADIE_TOTALE = "PLAFOND_MALADIE_TOTALE"
-
-
-_LIBELLES_BORNES: Final = {
-    TypeBorne.MINIMUM_MALADIE: "minimum 40 % du PASS",
-    TypeBorne.MINIMUM_RETRAITE: "minimum 450 × SMIC horaire",
-    TypeBorne.MINIMUM_INVALIDITE_DECES: "minimum 11,5 % du PASS",
-    TypeBorne.PLAFOND_PASS: "plafond 1 PASS",
-    TypeBorne.PLAFOND_4_PASS: "plafond 4 PASS",
-    TypeBorne.PLAFOND_5_PASS: "plafond 5 PASS",
-    TypeBorne.PLAFOND_MALADIE_TOTALE: "plafonné à la cotisation maladie totale",
-}
-
-
-class OrigineAssiette(StrEnum):
-    """What a line's base is made of, for its explanation."""
-
-    REVENU = "REVENU"
-    REVENU_ET_COTISATIONS = "REVENU_ET_COTISATIONS"
-    FORFAIT = "FORFAIT"
-    PASS = "PASS"
-
-
-_LIBELLES_ORIGINES: Final = {
-    OrigineAssiette.REVENU: "",
-    OrigineAssiette.REVENU_ET_COTISATIONS: " (revenu + cotisations sociales)",
-    OrigineAssiette.FORFAIT: " (forfait de début d'activité, 19 % du PASS)",
-    OrigineAssiette.PASS: " (PASS)",
-}
-
-
-@dataclass(frozen=True, slots=True)
-class BorneAppliquee:
-    """The floor or ceiling that applied, and its amount in euros."""
-
-    type: TypeBorne
-    montant: Decimal
-
-    @property
-    def libelle(self) -> str:
-        return _LIBELLES_BORNES[self.type]
-
-
-@dataclass(frozen=True, slots=True)
-class TrancheTaux:
-    """Rate ``taux`` (percent) on the part of the base from ``de`` to ``a`` (``None``: no end).
-
-    Slices are rate schedules, shared between results of the same year; the amount
-    of a slice is derived from the line's base on demand (``montant``).
-    """
-
-    de: Decimal
-    a: Decimal | None
-    taux: Decimal
-
-    def base(self, assiette: Decimal) -> Decimal:
-        """The part of ``assiette`` that falls in this slice."""
-        haut = assiette if self.a is None or assiette < self.a else self.a
-        return haut - self.de if haut > self.de else ZERO
-
-    def montant(self, assiette: Decimal) -> Decimal:
-        """This slice's contribution, not rounded (a line is rounded as a whole)."""
-        return self.base(assiette) * self.taux / 100
-
-
-class NaturePartie(StrEnum):
-    """Kinds of explanation parts, so that a client can render them its own way."""
-
-    ASSIETTE = "ASSIETTE"
-    TRANCHE = "TRANCHE"
-    PLAFOND = "PLAFOND"
-    DEDUCTION = "DEDUCTION"
-    RESULTAT = "RESULTAT"
-
-
-@dataclass(frozen=True, slots=True)
-class PartieExplication:
-    """One part of a line's explanation: its French ``texte`` plus the figures in it."""
-
-    nature: NaturePartie
-    texte: str
-    montant: Decimal | None = None
-    taux: Decimal | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class LigneCotisation:
-    """One contribution line: amount (whole euros) and what it was computed from.
-
-    ``assiette`` is the base the rates applied to, after ``plancher`` (a minimum
-    base) or ``plafond`` (a ceiling); ``taux`` the rate slices over it; ``deduction``
-    what was subtracted (MALADIE: the indemnités journalières, SPEC §3 line 3).
-    """
-
-    code: CotisationCode
-    montant: Decimal
-    assiette: Decimal
-    taux: tuple[TrancheTaux, ...]
-    plancher: BorneAppliquee | None = None
-    plafond: BorneAppliquee | None = None
-    deduction: Decimal = ZERO
-    origine: OrigineAssiette = OrigineAssiette.REVENU
-
-    @property
-    def libelle(self) -> str:
-        return LIBELLES[self.code]
-
-    def parties_explication(self) -> tuple[PartieExplication, ...]:
-        """The explanation as data: base, floor/ceiling, slices, deduction, result."""
-        return _expliquer(self)
-
-    @property
-    def explication(self) -> str:
-        """The explanation in French.
-
-        E.g. « assiette 19 224 € (minimum 40 % du PASS) × 0,5 % = 96 € ».
-        """
-        return " ".join(partie.texte for partie in _expliquer(self))
-
-
-@dataclass(frozen=True, slots=True)
-class ResultatCotisations:
-    """The contributions of one year (``forfait``: on the flat start-of-activity bases)."""
-
-    annee: int
-    nature: NatureActivite
-    revenu: Decimal
-    prorata: Decimal
-    lignes: tuple[LigneCotisation, ...]
-    total: Decimal
-    forfait: bool = False
-
-    def ligne(self, code: CotisationCode) -> LigneCotisation:
-        return self.lignes[_INDEX[code]]
-
-    def montants(self) -> dict[CotisationCode, Decimal]:
-        return {ligne.code: ligne.montant for ligne in self.lignes}
-
-
-# --- Explanations (built only when asked) -----------------------------------------
-
-
-def _euros(montant: Decimal) -> str:
-    arrondi = round_cent(montant)
-    texte = f"{arrondi:,.0f}" if arrondi == arrondi.to_integral_value() else f"{arrondi:,.2f}"
-    return texte.replace(",", " ").replace(".", ",") + " €"
-
-
-def _pourcent(taux: Decimal) -> str:
-    exposant = taux.as_tuple().exponent
-    if isinstance(exposant, int) and exposant < -4:  # unrounded progressive rate
-        taux = taux.quantize(Decimal("0.0001"))
-    return f"{taux:f}".replace(".", ",") + " %"
-
-
-def _expliquer(ligne: LigneCotisation) -> tuple[PartieExplication, ...]:
-    assiette, P = ligne.assiette, PartieExplication
-    precision = _LIBELLES_ORIGINES[ligne.origine]  # a floor or ceiling says more
-    if ligne.plancher:
-        precision = f" ({ligne.plancher.libelle})"
-    if ligne.plafond and ligne.plafond.type is not TypeBorne.PLAFOND_MALADIE_TOTALE:
-        precision = f" ({ligne.plafond.libelle})"
-    texte = f"assiette {_euros(assiette)}{precision}"
-    parties = [P(NaturePartie.ASSIETTE, texte, montant=assiette)]
-    actives = [t for t in ligne.taux if t.base(assiette) > 0] or [ligne.taux[0]]
-    progressif = ligne.code in (CotisationCode.MALADIE, CotisationCode.ALLOCATIONS_FAMILIALES)
-    if len(actives) == 1:
-        suffixe = " (taux progressif)" if progressif else ""
-        texte = f"× {_pourcent(actives[0].taux)}{suffixe}"
-        parties.append(P(NaturePartie.TRANCHE, texte, taux=actives[0].taux))
-    for rang, tranche in enumerate(actives if len(actives) > 1 else ()):
-        base = tranche.base(assiette)
-        texte = f"{': ' if rang == 0 else '+ '}{_pourcent(tranche.taux)} sur {_euros(base)}"
-        parties.append(P(NaturePartie.TRANCHE, texte, montant=base, taux=tranche.taux))
-    if ligne.plafond and ligne.plafond.type is TypeBorne.PLAFOND_MALADIE_TOTALE:
-        texte = f"{ligne.plafond.libelle} ({_euros(ligne.plafond.montant)})"
-        parties.append(P(NaturePartie.PLAFOND, texte, montant=ligne.plafond.montant))
-    if ligne.deduction:
-        texte = f"− indemnités journalières {_euros(ligne.deduction)}"
-        parties.append(P(NaturePartie.DEDUCTION, texte, montant=ligne.deduction))
-    parties.append(P(NaturePartie.RESULTAT, f"= {_euros(ligne.montant)}", montant=ligne.montant))
-    return tuple(parties)
-
-
-# --- Engine -----------------------------------------------------------------------
-
-_UN: Final = Decimal(1)
-_CENTIEME: Final = Decimal("0.01")
-_JOURS_PRORATA: Final = Decimal(b.JOURS_PRORATA)
 _REVENU_MAX: Final = Decimal(100_000_000)
 _REVENU_MIN: Final = -_REVENU_MAX
 _T_MALADIE_HAUT: Final = b.TAUX_MALADIE_AU_DELA_PLAFOND * _CENTIEME
-_T_RB: Final = b.TAUX_RETRAITE_BASE_PLAFONNE * _CENTIEME
 _T_RB_HAUT: Final = b.TAUX_RETRAITE_BASE_DEPLAFONNE * _CENTIEME
-_T_RC_1: Final = b.TAUX_RETRAITE_COMPLEMENTAIRE_TRANCHE_1 * _CENTIEME
 _T_RC_2: Final = b.TAUX_RETRAITE_COMPLEMENTAIRE_TRANCHE_2 * _CENTIEME
-_T_INV: Final = b.TAUX_INVALIDITE_DECES * _CENTIEME
 _T_CSG_D: Final = b.TAUX_CSG_CRDS_DEDUCTIBLE * _CENTIEME
 _T_CSG_ND: Final = b.TAUX_CSG_CRDS_NON_DEDUCTIBLE * _CENTIEME
 _MAL, _IJ, _RB, _RC, _INV, _AF, _CSG_D, _CSG_ND, _CFP = tuple(CotisationCode)
@@ -333,36 +142,6 @@ def _resultat(
     return resultat
 
 
-# A taux progressif in the engine's scaled units: ``x`` is 365 × base (or the base
-# for a full year), compared with thresholds ``x_i × PASS × days`` (or × PASS).
-# Each segment is (upper, lower, t_lower × width, t_upper − t_lower, width): the
-# rate in a segment is a fraction whose only division happens at the very end.
-_Segment = tuple[Decimal, Decimal, Decimal, Decimal, Decimal]
-_Progressif = tuple[Decimal, Decimal, tuple[_Segment, ...], Decimal]
-
-
-def _segments(points: tuple[tuple[Decimal, Decimal], ...]) -> tuple[_Segment, ...]:
-    """Segments of a scale over the ratio itself (scale 1), to be multiplied by PASS × days."""
-    return tuple(
-        (x1, x0, t0 * (x1 - x0), t1 - t0, x1 - x0) for (x0, t0), (x1, t1) in pairwise(points)
-    )
-
-
-_SEGMENTS_MALADIE: Final = _segments(b.BAREME_TAUX_MALADIE)
-_SEGMENTS_AF: Final = _segments(b.BAREME_TAUX_ALLOCATIONS_FAMILIALES)
-
-
-def _progressif(
-    points: tuple[tuple[Decimal, Decimal], ...], segments: tuple[_Segment, ...], echelle: Decimal
-) -> _Progressif:
-    """The scale of ``points`` in the engine's units (thresholds × ``echelle``)."""
-    mis_a_l_echelle = [
-        (haut * echelle, bas * echelle, depart * echelle, pente, largeur * echelle)
-        for haut, bas, depart, pente, largeur in segments
-    ]
-    return points[0][0] * echelle, points[0][1], tuple(mis_a_l_echelle), points[-1][1]
-
-
 def _taux_progressif(x: Decimal, bareme: _Progressif) -> tuple[Decimal, Decimal]:
     """SPEC §3 « taux progressif » at ``x``, in percent, as (numerator, denominator).
 
@@ -375,160 +154,6 @@ def _taux_progressif(x: Decimal, bareme: _Progressif) -> tuple[Decimal, Decimal]
         if x <= haut:
             return depart + (x - bas) * pente, largeur
     return dernier_taux, _UN
-
-
-class _Parametres:
-    """Constants of a (year, nature, days of activity), as ready-to-use Decimals.
-
-    Built once per year and nature for a full year (``_PLEINE_ANNEE``); in a
-    creation year only the prorated ones are recomputed, per call. ``den`` is 365
-    when prorated, else 1: a prorated amount is ``X × days / den``, one division
-    (SPEC §3 « prorata p », kept exact).
-    """
-
-    __slots__ = (
-        "af", "annee", "assiette_forfait", "borne_4_pass", "borne_5_pass", "borne_pass",
-        "bornes_min", "cinq_pass", "cinq_pass_p", "den", "inv_plafond", "ligne_cfp", "maladie",
-        "min_inv", "min_maladie", "min_retraite", "nature", "pass_p", "plafond_ij", "prci_p",
-        "prorata", "quatre_pass", "rb_plein", "rc_plein", "t_ij", "tr_af", "tr_fixes", "tr_mal",
-        "tr_proratises", "x_forfait_maladie",
-    )  # fmt: skip
-    _ANNUELS = (
-        "cinq_pass", "quatre_pass", "t_ij", "plafond_ij", "borne_4_pass", "borne_5_pass",
-        "tr_af", "tr_fixes", "ligne_cfp",
-    )  # fmt: skip
-
-    def __init__(
-        self, annee: int, nature: NatureActivite, jours: int | None, annuels: _Parametres | None
-    ) -> None:
-        bar = b.bareme(annee)
-        self.annee, self.nature = annee, nature
-        if annuels is None:
-            self._preparer_annuels(bar)
-        else:
-            for nom in self._ANNUELS:
-                setattr(self, nom, getattr(annuels, nom))
-        self._preparer_proratises(bar, jours)
-
-    def _preparer_annuels(self, bar: b.Bareme) -> None:
-        """What the prorata does not change: 5 and 4 PASS, IJ, CFP, fixed rate slices."""
-        B, T, pss = BorneAppliquee, TrancheTaux, bar.plafond_securite_sociale
-        self.cinq_pass = b.PLAFOND_INDEMNITES_JOURNALIERES_EN_PASS * pss
-        self.quatre_pass = b.PLAFOND_RETRAITE_COMPLEMENTAIRE_EN_PASS * pss
-        self.t_ij = bar.taux_indemnites_journalieres * _CENTIEME
-        self.plafond_ij = bar.annee <= b.ANNEE_FIN_PLAFOND_IJ_MALADIE_TOTALE
-        self.borne_4_pass = B(TypeBorne.PLAFOND_4_PASS, self.quatre_pass)
-        self.borne_5_pass = B(TypeBorne.PLAFOND_5_PASS, self.cinq_pass)
-        taux_af = (
-            b.BAREME_TAUX_ALLOCATIONS_FAMILIALES[0][1],
-            b.BAREME_TAUX_ALLOCATIONS_FAMILIALES[-1][1],
-        )
-        self.tr_af = {t: (T(ZERO, None, t),) for t in taux_af}
-        self.tr_fixes = tuple(
-            (T(ZERO, None, taux),)
-            for taux in (
-                bar.taux_indemnites_journalieres,
-                b.TAUX_INVALIDITE_DECES,
-                b.TAUX_CSG_CRDS_DEDUCTIBLE,
-                b.TAUX_CSG_CRDS_NON_DEDUCTIBLE,
-            )
-        )
-        taux_cfp = (
-            b.TAUX_FORMATION_PROFESSIONNELLE_ARTISAN
-            if self.nature is NatureActivite.ARTISANALE
-            else b.TAUX_FORMATION_PROFESSIONNELLE_COMMERCANT
-        )
-        cfp, tranche_cfp = round_euro(pss * taux_cfp * _CENTIEME), (T(ZERO, None, taux_cfp),)
-        self.ligne_cfp = LigneCotisation(_CFP, cfp, pss, tranche_cfp, origine=OrigineAssiette.PASS)
-
-    def _preparer_proratises(self, bar: b.Bareme, jours: int | None) -> None:
-        """What the prorata changes: PASSp, PRCI × p, minimum bases, progressive scales."""
-        B, T, pss = BorneAppliquee, TrancheTaux, bar.plafond_securite_sociale
-        num, den = (Decimal(jours), _JOURS_PRORATA) if jours is not None else (_UN, _UN)
-        self.den, self.prorata, pass_jours = den, num / den, pss * num
-        self.pass_p = pass_p = pass_jours / den
-        pss_p = round_euro(pass_p)
-        self.cinq_pass_p = cinq = b.PLAFOND_MALADIE_EN_PASS * pass_jours / den
-        self.prci_p = prci_p = bar.prci * num / den
-        self.min_maladie = round_euro(pss_p * b.PART_PASS_MINIMUM_MALADIE * _CENTIEME)
-        min_inv = round_euro(pss * b.PART_PASS_MINIMUM_INVALIDITE_DECES * _CENTIEME)
-        self.min_inv = min_inv * num / den
-        court = jours is not None and jours < b.JOURS_MINIMUM_RETRAITE
-        heures = b.HEURES_SMIC_MINIMUM_RETRAITE
-        self.min_retraite = ZERO if court else round_euro(heures * bar.smic_horaire)
-        self.maladie = _progressif(b.BAREME_TAUX_MALADIE, _SEGMENTS_MALADIE, pass_jours)
-        self.af = _progressif(b.BAREME_TAUX_ALLOCATIONS_FAMILIALES, _SEGMENTS_AF, pass_jours)
-        self.rb_plein, self.rc_plein, self.inv_plafond = (
-            pass_p * _T_RB,
-            prci_p * _T_RC_1,
-            pass_p * _T_INV,
-        )
-        self.assiette_forfait = round_euro(pss_p * b.PART_PASS_ASSIETTE_FORFAITAIRE * _CENTIEME)
-        forfait_maladie = pss * b.PART_PASS_ASSIETTE_FORFAITAIRE_MALADIE * _CENTIEME
-        self.x_forfait_maladie = round_euro(forfait_maladie) * den
-        self.bornes_min = (
-            B(TypeBorne.MINIMUM_MALADIE, self.min_maladie),
-            B(TypeBorne.MINIMUM_RETRAITE, self.min_retraite),
-            B(TypeBorne.MINIMUM_INVALIDITE_DECES, self.min_inv),
-        )
-        self.borne_pass = B(TypeBorne.PLAFOND_PASS, pass_p)
-        au_dela = T(cinq, None, b.TAUX_MALADIE_AU_DELA_PLAFOND)
-        plats = (self.maladie[1], self.maladie[3])  # rates of the flat parts of the scale
-        self.tr_mal = {t: (T(ZERO, cinq, t), au_dela) for t in plats}
-        self.tr_proratises = (
-            au_dela,
-            (
-                T(ZERO, pass_p, b.TAUX_RETRAITE_BASE_PLAFONNE),
-                T(pass_p, None, b.TAUX_RETRAITE_BASE_DEPLAFONNE),
-            ),
-            (
-                T(ZERO, prci_p, b.TAUX_RETRAITE_COMPLEMENTAIRE_TRANCHE_1),
-                T(prci_p, self.quatre_pass, b.TAUX_RETRAITE_COMPLEMENTAIRE_TRANCHE_2),
-            ),
-        )
-
-
-_PLEINE_ANNEE: Final = {
-    (annee, nature): _Parametres(annee, nature, None, None)
-    for annee in b.ANNEES_COUVERTES
-    for nature in NatureActivite
-}
-
-
-def _jours_activite(annee: int, date_creation: date | None) -> int | None:
-    """Days of activity in ``annee`` (both ends included) when created that year, else None."""
-    if date_creation is None or date_creation.year < annee:
-        return None
-    if date_creation.year > annee:
-        raise DomainError(
-            f"La date de création ({date_creation:%d/%m/%Y}) est postérieure à l'année {annee}",
-            field="dateCreation",
-        )
-    return (date(annee, 12, 31) - date_creation).days + 1
-
-
-def prorata(annee: int, date_creation: date | None) -> Decimal:
-    """SPEC §3 prorata p: days of activity in the creation year / 365 (366/365 possible), else 1.
-
-    For display: the engine never multiplies by this 28-digit quotient, it computes
-    ``X × days / 365`` with one final division.
-    """
-    jours = _jours_activite(annee, date_creation)
-    return _UN if jours is None else Decimal(jours) / _JOURS_PRORATA
-
-
-def _parametres(annee: int, nature: NatureActivite, date_creation: date | None) -> _Parametres:
-    if date_creation is None or date_creation.year < annee:
-        parametres = _PLEINE_ANNEE.get((annee, nature))
-        if parametres is not None:
-            return parametres
-    b.bareme(annee)  # an uncovered year is reported before anything else
-    if (annee, nature) not in _PLEINE_ANNEE:
-        raise DomainError(f"Nature d'activité inconnue : {nature}", field="nature")
-    if not isinstance(nature, NatureActivite):
-        nature = NatureActivite(nature)
-    jours = _jours_activite(annee, date_creation)
-    return _Parametres(annee, nature, jours, _PLEINE_ANNEE[annee, nature])
 
 
 def _verifier_revenu(revenu: Decimal) -> None:

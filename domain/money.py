@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
+from domain.errors import DomainError
+
 ZERO = Decimal(0)
 ONE_EURO = Decimal(1)
 ONE_CENT = Decimal("0.01")
@@ -40,3 +42,27 @@ def to_cents(amount: Decimal) -> int:
 def from_cents(cents: int) -> Decimal:
     """Integer cents back to a ``Decimal`` with exactly two decimals."""
     return (Decimal(cents) / 100).quantize(ONE_CENT)
+
+
+MONTANT_MAX = Decimal(100_000_000)
+
+
+def check_amount(amount: Decimal, field: str, *, negative_allowed: bool = False) -> Decimal:
+    """An input amount: finite, to the cent, plausible (|x| ≤ 100 000 000 €), and not
+    negative unless allowed (a declared income may be a loss). Raises a DomainError
+    naming ``field`` otherwise."""
+    if not amount.is_finite():
+        raise DomainError(
+            "Montant invalide : un nombre fini est attendu.", field=field, code="MONTANT_INVALIDE"
+        )
+    if amount < 0 and not negative_allowed:
+        raise DomainError("Le montant ne peut pas être négatif.", field=field, code="MONTANT_NEGATIF")
+    if abs(amount) > MONTANT_MAX:
+        raise DomainError(
+            "Montant invraisemblable : plus de 100 000 000 € en valeur absolue.",
+            field=field,
+            code="MONTANT_INVRAISEMBLABLE",
+        )
+    if amount != amount.quantize(ONE_CENT):
+        raise DomainError("Le montant a plus de deux décimales.", field=field, code="MONTANT_INVALIDE")
+    return amount

@@ -56,10 +56,15 @@ class NatureCotisation(StrEnum):
 
 
 class ModePaiement(StrEnum):
+    """How an amount came in. CREDIT is not money received: a credit of the account
+    (régularisation or recomputation in the worker's favour) set against the oldest
+    debts first, the rest refundable (SPEC §4)."""
+
     PRELEVEMENT = "PRELEVEMENT"
     VIREMENT = "VIREMENT"
     CHEQUE = "CHEQUE"
     CARTE = "CARTE"
+    CREDIT = "CREDIT"
 
 
 class TypeAttestation(StrEnum):

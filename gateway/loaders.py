@@ -19,6 +19,7 @@ from gateway.auth.principal import Principal
 from gateway.db.engine import RequestSession
 from gateway.db.models import (
     Attestation,
+    AvisAppel,
     CoordonneesBancaires,
     Cotisation,
     DeclarationMicro,
@@ -98,6 +99,9 @@ class Loaders:
         )
         self.attestations = self._rows(
             Attestation, order_by=(Attestation.date_emission.desc(), Attestation.id.desc())
+        )
+        self.avis_appel = self._rows(
+            AvisAppel, order_by=(AvisAppel.date_emission.desc(), AvisAppel.id.desc())
         )
         self.declarations = self._rows(
             DeclarationMicro, order_by=(DeclarationMicro.periode.desc(), DeclarationMicro.activite)

@@ -102,6 +102,7 @@ class Travailleur(Base):
     periodicite: Mapped[Periodicite] = mapped_column(enum_column(Periodicite))
     # Year of the last voluntary periodicity change: at most one per calendar year (SPEC §4).
     annee_changement_periodicite: Mapped[int | None] = mapped_column(Integer)
+    date_changement_periodicite: Mapped[date | None] = mapped_column(Date)
     activite_micro: Mapped[ActiviteMicro | None] = mapped_column(enum_column(ActiviteMicro))
     periodicite_declaration: Mapped[PeriodiciteDeclaration | None] = mapped_column(
         enum_column(PeriodiciteDeclaration)
@@ -184,8 +185,12 @@ class Echeance(Base):
     montant: Mapped[Decimal] = mapped_column(Cents)
     montant_paye: Mapped[Decimal] = mapped_column(Cents, default=Decimal(0))
     annulee: Mapped[bool] = mapped_column(Boolean, default=False)
-    # Rejected direct debits in a row on this instalment (SPEC §4).
+    # Rejected direct debits on this instalment (SPEC §4).
     rejets: Mapped[int] = mapped_column(Integer, default=0)
+    # A rejected debit's amount carried to the next instalment (undone after a second
+    # rejection, so each amount stays overdue from its own due date).
+    report_vers_id: Mapped[int | None] = mapped_column(ForeignKey("echeance.id"))
+    montant_reporte: Mapped[Decimal] = mapped_column(Cents, default=Decimal(0))
 
 
 class Paiement(Base):
@@ -248,6 +253,23 @@ class DelaiEcheanceCouverte(Base):
 
     delai_id: Mapped[int] = mapped_column(ForeignKey("delai_paiement.id"), primary_key=True)
     echeance_id: Mapped[int] = mapped_column(ForeignKey("echeance.id"), primary_key=True)
+
+
+class AvisAppel(Base):
+    """Avis d'appel rectificatif issued after an income estimate (SPEC §4, §6).
+
+    ``contenu`` freezes what the notice shows (lines, schedule) so the PDF is the same
+    whenever it is downloaded.
+    """
+
+    __tablename__ = "avis_appel"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    travailleur_id: Mapped[int] = mapped_column(ForeignKey("travailleur.id"), index=True)
+    annee: Mapped[int] = mapped_column(Integer)
+    date_emission: Mapped[date] = mapped_column(Date)
+    revenu_estime: Mapped[Decimal] = mapped_column(Cents)
+    contenu: Mapped[dict[str, Any]] = mapped_column(JSON)
 
 
 class Attestation(Base):

@@ -20,6 +20,7 @@ from gateway.schema.compte import (
     Revenu,
     echeance_type,
 )
+from gateway.resolvers.lifecycle import avis_type
 from gateway.schema.errors import bad_user_input
 from gateway.schema.micro import DeclarationMicro
 from gateway.schema.references import Caisse, Etablissement
@@ -72,6 +73,7 @@ def _resolvers(ctx: Context) -> dict[str, Callable[[str], Awaitable[Node | None]
         "Paiement": lambda k: _owned(ctx, models.Paiement, k, Paiement.from_row),
         "DelaiPaiement": lambda k: _owned(ctx, models.DelaiPaiement, k, DelaiPaiement.from_row),
         "Attestation": lambda k: _owned(ctx, models.Attestation, k, Attestation.from_row),
+        "AvisAppel": lambda k: _owned(ctx, models.AvisAppel, k, lambda r: avis_type(ctx, r)),
         "DeclarationMicro": lambda k: _owned(
             ctx, models.DeclarationMicro, k, DeclarationMicro.from_row
         ),

@@ -11,6 +11,7 @@ from strawberry.types import ExecutionContext
 from gateway.schema import enums  # noqa: F401  (gives the domain enums their descriptions)
 from gateway.schema.compte import Attestation, Cotisation, DelaiPaiement, Echeance, Paiement, Revenu
 from gateway.schema.errors import should_mask, with_error_code
+from gateway.schema.lifecycle import AvisAppel
 from gateway.schema.micro import DeclarationMicro
 from gateway.schema.references import Caisse, Etablissement
 from gateway.schema.root import Mutation, Query
@@ -30,6 +31,7 @@ CONCRETE_TYPES = [
     DelaiPaiement,
     Attestation,
     DeclarationMicro,
+    AvisAppel,
 ]
 
 

@@ -6,9 +6,24 @@ import strawberry
 from strawberry.types import Info
 
 from gateway.context import Context
-from gateway.resolvers import auth, contact, nodes, portfolio, simulation
+from gateway.resolvers import auth, contact, lifecycle, nodes, portfolio, simulation
 from gateway.schema.auth import LoginInput, LoginPayload, Me
 from gateway.schema.contact import UpdateContactInput, UpdateContactPayload
+from gateway.schema.lifecycle import (
+    DeclareRevenuInput,
+    DeclareRevenuPayload,
+    EstimateRevenueInput,
+    EstimateRevenuePayload,
+    PrelevementPayload,
+    RecordPaiementInput,
+    RecordPaiementPayload,
+    RecordPrelevementRejeteInput,
+    RecordPrelevementRejetePayload,
+    RemovePrelevementAutomatiqueInput,
+    SetPrelevementAutomatiqueInput,
+    SetPrelevementPeriodiciteInput,
+    SetPrelevementPeriodicitePayload,
+)
 from gateway.schema.relay import Connection, Node
 from gateway.schema.simulation import (
     Simulation,
@@ -105,3 +120,83 @@ class Mutation:
         self, info: ContextInfo, input: UpdateContactInput
     ) -> UpdateContactPayload:
         return await contact.update_contact(info.context, input)
+
+    @strawberry.mutation(
+        description=(
+            "Estimate the current year's income (the worker or a mandated accountant): the "
+            "provisional contributions are recomputed on it and the schedule rebuilt — only "
+            "instalments due at least 15 days from today change. With `previsualisation: true` "
+            "nothing is written. Otherwise an acknowledgment is e-mailed to `courriel` and an "
+            "avis d'appel rectificatif (PDF) is issued. Refused for workers in taxation "
+            "d'office, radiés and micro-entrepreneurs, for another year, without "
+            "`jaiEteInforme`, and for negative or absurd amounts."
+        )
+    )
+    async def estimate_revenue(self, info: ContextInfo, input: EstimateRevenueInput) -> EstimateRevenuePayload:
+        return await lifecycle.estimate_revenue(info.context, input)
+
+    @strawberry.mutation(
+        description=(
+            "Declare last year's professional income (N-1): definitive contributions are "
+            "computed; the régularisation is spread over the current year's open instalments "
+            "when due, or credited against the oldest debts (the rest refundable); the current "
+            "year's provisional contributions are recomputed on it unless an estimate exists."
+        )
+    )
+    async def declare_revenu(self, info: ContextInfo, input: DeclareRevenuInput) -> DeclareRevenuPayload:
+        return await lifecycle.declare_revenu(info.context, input)
+
+    @strawberry.mutation(
+        description=(
+            "Change the direct-debit periodicity (once per calendar year). New dates apply from "
+            "the first due date of the new periodicity at least 30 days away; monthly "
+            "periodicities need an active direct debit."
+        )
+    )
+    async def set_prelevement_periodicite(
+        self, info: ContextInfo, input: SetPrelevementPeriodiciteInput
+    ) -> SetPrelevementPeriodicitePayload:
+        return await lifecycle.set_periodicite(info.context, input)
+
+    @strawberry.mutation(
+        description=(
+            "Set up (or replace) the SEPA direct debit with checked IBAN and BIC; a mandate "
+            "reference (RUM) is issued. The periodicity is unchanged until you set it."
+        )
+    )
+    async def set_prelevement_automatique(
+        self, info: ContextInfo, input: SetPrelevementAutomatiqueInput
+    ) -> PrelevementPayload:
+        return await lifecycle.set_prelevement_automatique(info.context, input)
+
+    @strawberry.mutation(
+        description=(
+            "Stop the direct debit: payment falls back to quarterly (this does not count as "
+            "the year's periodicity change)."
+        )
+    )
+    async def remove_prelevement_automatique(
+        self, info: ContextInfo, input: RemovePrelevementAutomatiqueInput
+    ) -> PrelevementPayload:
+        return await lifecycle.remove_prelevement_automatique(info.context, input)
+
+    @strawberry.mutation(
+        description=(
+            "Caisse agents: record a payment received; it is allocated to the oldest unpaid "
+            "instalments first."
+        )
+    )
+    async def record_paiement(self, info: ContextInfo, input: RecordPaiementInput) -> RecordPaiementPayload:
+        return await lifecycle.record_paiement(info.context, input)
+
+    @strawberry.mutation(
+        description=(
+            "Caisse agents: record a direct debit rejected by the bank. The amount is carried "
+            "to the next instalment; after two rejections in a row payment becomes quarterly "
+            "and majorations apply to the rejected amounts from their own due dates."
+        )
+    )
+    async def record_prelevement_rejete(
+        self, info: ContextInfo, input: RecordPrelevementRejeteInput
+    ) -> RecordPrelevementRejetePayload:
+        return await lifecycle.record_prelevement_rejete(info.context, input)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 from strawberry.types import Info
@@ -35,7 +36,11 @@ from gateway.schema.micro import DeclarationMicro
 from gateway.schema.references import Adresse, Caisse, CoordonneesBancaires, Etablissement
 from gateway.schema.relay import Connection, Node
 
+if TYPE_CHECKING:
+    from gateway.schema.lifecycle import AvisAppel
+
 ContextInfo = Info[Context, None]
+AvisAppelType = Annotated["AvisAppel", strawberry.lazy("gateway.schema.lifecycle")]
 
 
 @strawberry.type(description="Direct debit (prélèvement automatique) and its periodicity.")
@@ -46,6 +51,15 @@ class Prelevement:
     )
     coordonnees_bancaires: CoordonneesBancaires | None = strawberry.field(
         description="Bank details of the mandate, IBAN masked."
+    )
+
+
+async def prelevement_of(ctx: Context, row: models.Travailleur) -> Prelevement:
+    banks = await ctx.loaders.coordonnees_bancaires.load(row.id)
+    return Prelevement(
+        actif=bool(banks),
+        periodicite=row.periodicite,
+        coordonnees_bancaires=CoordonneesBancaires.from_row(banks[-1]) if banks else None,
     )
 
 
@@ -84,12 +98,7 @@ class Travailleur(Node):
 
     @strawberry.field(description="Direct debit and periodicity.")
     async def prelevement(self, info: ContextInfo) -> Prelevement:
-        banks = await info.context.loaders.coordonnees_bancaires.load(self.row.id)
-        return Prelevement(
-            actif=bool(banks),
-            periodicite=self.row.periodicite,
-            coordonnees_bancaires=CoordonneesBancaires.from_row(banks[-1]) if banks else None,
-        )
+        return await prelevement_of(info.context, self.row)
 
     @strawberry.field(description="Payments received, most recent last; filter by date range.")
     async def paiements(
@@ -188,6 +197,13 @@ class TravailleurClassique(Travailleur):
         return await account_reads.echeances(
             info.context, self.row.id, first, after, du, au, statut
         )
+
+    @strawberry.field(description="Avis d'appel rectificatif issued after estimates, most recent first.")
+    async def avis_appel(self, info: ContextInfo) -> list[AvisAppelType]:
+        from gateway.resolvers.lifecycle import avis_type
+
+        rows = await info.context.loaders.avis_appel.load(self.row.id)
+        return [avis_type(info.context, r) for r in rows]
 
     @staticmethod
     def from_row(row: models.Travailleur) -> TravailleurClassique:

@@ -444,5 +444,7 @@ class _Historique:
                     "montant_paye": e.paye,
                     "annulee": e.annulee,
                     "rejets": 0,
+                    "report_vers_id": None,
+                    "montant_reporte": ZERO,
                 }
             )

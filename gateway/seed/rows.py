@@ -12,8 +12,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import func, insert, select, text
+from sqlalchemy import Table, func, insert, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql.schema import ScalarElementColumnDefault
 
 from gateway.db import models
 from gateway.db.models import Base
@@ -97,22 +98,41 @@ async def insert_all(session: AsyncSession, lignes: Lignes, taille_lot: int = 50
     """
     for model in ORDRE_INSERTION:
         rows = lignes.of(model)
+        table = Base.metadata.tables[model.__tablename__]
         if rows:
-            _check_columns(model, rows[0])
+            _check_columns(table, rows)
         for debut in range(0, len(rows), taille_lot):
-            await session.execute(insert(model), rows[debut : debut + taille_lot])
+            await session.execute(insert(table), rows[debut : debut + taille_lot])
     await sync_sequences(session)
 
 
-def _check_columns(model: type[Base], row: Row) -> None:
-    """A bulk insert ignores keys that are not columns: a renamed column would be lost
-    silently, so the rows must name exactly the table's columns."""
-    colonnes = set(model.__table__.c.keys())
-    if set(row) != colonnes:
+def _check_columns(table: Table, rows: list[Row]) -> None:
+    """A bulk insert ignores keys that are not columns, so a renamed column would be
+    lost silently: refuse unknown keys and missing required columns. A column the rows
+    do not name but that has a scalar default or is nullable (added to the model since)
+    gets its default, or NULL."""
+    premier = rows[0]
+    inconnues = set(premier) - set(table.c.keys())
+    valeurs: dict[str, Any] = {}
+    requises: list[str] = []
+    for colonne in table.c:
+        if colonne.key in premier:
+            continue
+        defaut = colonne.default
+        if isinstance(defaut, ScalarElementColumnDefault):
+            valeurs[colonne.key] = defaut.arg
+        elif colonne.nullable:
+            valeurs[colonne.key] = None
+        else:
+            requises.append(colonne.key)
+    if inconnues or requises:
         raise ValueError(
-            f"{model.__tablename__}: rows do not match the columns "
-            f"(missing {sorted(colonnes - set(row))}, unknown {sorted(set(row) - colonnes)})"
+            f"{table.name}: rows do not match the columns "
+            f"(missing {sorted(requises)}, unknown {sorted(inconnues)})"
         )
+    if valeurs:
+        for row in rows:
+            row.update(valeurs)
 
 
 async def sync_sequences(session: AsyncSession) -> None:

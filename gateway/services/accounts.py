@@ -7,7 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from gateway.auth.principal import Principal
 from gateway.auth.visibility import is_visible
-from gateway.db.models import Travailleur
+from gateway.db.models import Echeance, Travailleur
 from gateway.schema.relay import decode_int_id
 from gateway.services.unit_of_work import NotFound
 
@@ -27,6 +27,11 @@ async def travailleur_for_update(
     travailleur_id = decode_int_id(travailleur_global_id, "Travailleur")
     if travailleur_id is None:
         raise not_found()
+    return await lock_travailleur(session, principal, travailleur_id)
+
+
+async def lock_travailleur(session: AsyncSession, principal: Principal, travailleur_id: int) -> Travailleur:
+    """Same as ``travailleur_for_update``, from an internal id."""
     row: Travailleur | None = await session.scalar(
         select(Travailleur)
         .where(Travailleur.id == travailleur_id, is_visible(Travailleur.id, principal))
@@ -34,4 +39,19 @@ async def travailleur_for_update(
     )
     if row is None:
         raise not_found()
+    return row
+
+
+async def echeance_for_update(session: AsyncSession, principal: Principal, echeance_global_id: str) -> Echeance:
+    """A visible instalment (cancelled ones included), or NOT_FOUND on ``echeanceId``."""
+    echeance_id = decode_int_id(echeance_global_id, "Echeance")
+    row: Echeance | None = None
+    if echeance_id is not None:
+        row = await session.scalar(
+            select(Echeance).where(
+                Echeance.id == echeance_id, is_visible(Echeance.travailleur_id, principal)
+            )
+        )
+    if row is None:
+        raise NotFound("Aucune échéance ne correspond à cet identifiant.", field="echeanceId")
     return row

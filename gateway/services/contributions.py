@@ -47,11 +47,19 @@ def ligne_detail(ligne: LigneCotisation) -> dict[str, Any]:
 
 
 def ligne_from_row(row: models.Cotisation) -> LigneCotisation:
-    detail = row.detail
+    return ligne_from_parts(row.code, row.montant, row.assiette, row.detail)
+
+
+def ligne_from_snapshot(data: dict[str, Any]) -> LigneCotisation:
+    """A line saved in a mutation outcome (``{code, montant, assiette, detail}``)."""
+    return ligne_from_parts(data["code"], Decimal(data["montant"]), Decimal(data["assiette"]), data["detail"])
+
+
+def ligne_from_parts(code: str, montant: Decimal, assiette: Decimal, detail: dict[str, Any]) -> LigneCotisation:
     return LigneCotisation(
-        code=CotisationCode(row.code),
-        montant=row.montant,
-        assiette=row.assiette,
+        code=CotisationCode(code),
+        montant=montant,
+        assiette=assiette,
         taux=tuple(
             TrancheTaux(
                 Decimal(t["de"]), None if t["a"] is None else Decimal(t["a"]), Decimal(t["taux"])

@@ -80,13 +80,18 @@ async def run_mutation(
     idempotency_key: str | None = None,
     actor: Callable[[], Principal | None] | None = None,
     audit_detail: str = "",
+    dry_run: bool = False,
 ) -> Outcome:
     """Run ``action`` in one transaction, idempotently, and audit it.
 
-    ``actor`` names who acted when it is only known afterwards (a login).
+    ``actor`` names who acted when it is only known afterwards (a login). A
+    ``dry_run`` (preview) runs the same action and rolls it all back: nothing is
+    written, audited or remembered.
     """
     session = ctx.db.session
     who = ctx.principal
+    if dry_run:
+        return await _preview(ctx, action)
     if idempotency_key is not None and who is not None:
         replay = await _recorded_outcome(session, who, idempotency_key, operation)
         if replay is not None:
@@ -117,6 +122,18 @@ async def run_mutation(
         )
     await session.commit()
     # Payloads must show the state after the change, not what loaders cached before it.
+    ctx.loaders = Loaders(ctx.db, ctx.principal)
+    return outcome
+
+
+async def _preview(ctx: Context, action: Action) -> Outcome:
+    session = ctx.db.session
+    try:
+        outcome = await action(session)
+    except DomainError as refusal:
+        outcome = Outcome.refused(refusal)
+    finally:
+        await session.rollback()
     ctx.loaders = Loaders(ctx.db, ctx.principal)
     return outcome
 

@@ -1,0 +1,128 @@
+"""Caisse agents record payments and rejected direct debits (SPEC §4)."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.compte import Rejet, after_rejected_debit
+from domain.echeancier import DELAI_CHANGEMENT_PERIODICITE_JOURS, Instalment, Periodicite
+from domain.errors import DomainError
+from domain.money import ZERO, check_amount
+from domain.nomenclatures import ModePaiement, Role
+from gateway.context import Context
+from gateway.db.models import Paiement
+from gateway.db.repositories import account
+from gateway.services.accounts import echeance_for_update, lock_travailleur, travailleur_for_update
+from gateway.services.ledger import reallocate_payments
+from gateway.services.provisional import recompute_provisional
+from gateway.services.unit_of_work import Outcome, run_mutation
+
+
+async def record_paiement(
+    ctx: Context,
+    *,
+    travailleur_id: str,
+    montant: Decimal,
+    date_paiement: date,
+    mode: ModePaiement,
+    reference: str,
+    idempotency_key: str | None,
+) -> Outcome:
+    principal = ctx.require_role(Role.AGENT)
+    today = ctx.clock.today()
+
+    async def action(session: AsyncSession) -> Outcome:
+        check_amount(montant, "montant")
+        if montant == ZERO:
+            raise DomainError("Le montant d'un paiement doit être positif.", field="montant", code="MONTANT_NUL")
+        if date_paiement > today:
+            raise DomainError(
+                "Un paiement ne peut pas être daté du futur.", field="datePaiement", code="DATE_FUTURE"
+            )
+        if mode is ModePaiement.CREDIT:
+            raise DomainError(
+                "CREDIT est réservé aux crédits calculés par la caisse.", field="mode", code="MODE_INVALIDE"
+            )
+        travailleur = await travailleur_for_update(session, principal, travailleur_id)
+        payment = Paiement(
+            travailleur_id=travailleur.id,
+            date_paiement=date_paiement,
+            montant=montant,
+            mode=mode,
+            reference=reference.strip()[:50] or f"{mode.value}-{today:%Y%m%d}",
+        )
+        session.add(payment)
+        await session.flush()
+        await reallocate_payments(session, travailleur.id)
+        return Outcome(
+            reference={"travailleur_id": travailleur.id, "paiement_id": payment.id},
+            travailleur_id=travailleur.id,
+        )
+
+    return await run_mutation(
+        ctx, "recordPaiement", action, idempotency_key=idempotency_key, audit_detail=f"montant={montant}"
+    )
+
+
+async def record_prelevement_rejete(
+    ctx: Context, *, echeance_id: str, idempotency_key: str | None
+) -> Outcome:
+    """The debit of an instalment was rejected by the bank.
+
+    First rejection: its unpaid amount is carried to the next instalment (collected
+    with that debit, no majorations yet). Second in a row: the carry is undone so each
+    amount is overdue from its own due date (majorations apply), and the periodicity
+    becomes TRIMESTRIEL — forced, not counted toward the yearly limit.
+    """
+    principal = ctx.require_role(Role.AGENT)
+    today = ctx.clock.today()
+
+    async def action(session: AsyncSession) -> Outcome:
+        found = await echeance_for_update(session, principal, echeance_id)
+        travailleur = await lock_travailleur(session, principal, found.travailleur_id)
+        rows = await account.instalments(session, travailleur.id)
+        target = next((r for r in rows if r.id == found.id), None)
+        if target is None or target.date_echeance > today or target.montant_paye >= target.montant:
+            raise DomainError(
+                "Seule une échéance échue et non payée peut avoir un prélèvement rejeté.",
+                field="echeanceId",
+                code="ECHEANCE_NON_REJETABLE",
+            )
+        carried_in = [r for r in rows if r.report_vers_id == target.id]
+        streak = [Rejet(r.id, r.date_echeance, r.montant_reporte) for r in carried_in]
+        own = target.montant - sum((r.montant_reporte for r in carried_in), ZERO)
+        streak.append(Rejet(target.id, target.date_echeance, own - target.montant_paye))
+        target.rejets += 1
+        suite = after_rejected_debit(
+            streak, [Instalment(r.id, r.date_echeance, r.montant, r.montant_paye, r.nature) for r in rows]
+        )
+        if suite.passage_trimestriel:
+            for previous in carried_in:
+                previous.montant += previous.montant_reporte
+                target.montant -= previous.montant_reporte
+                previous.montant_reporte, previous.report_vers_id = ZERO, None
+            if travailleur.periodicite is not Periodicite.TRIMESTRIEL:
+                travailleur.periodicite = Periodicite.TRIMESTRIEL
+                await session.flush()
+                await recompute_provisional(
+                    session, travailleur, today.year, today, DELAI_CHANGEMENT_PERIODICITE_JOURS
+                )
+        elif suite.report_sur is not None:
+            next_row = next(r for r in rows if r.id == suite.report_sur)
+            target.montant -= suite.montant_reporte
+            next_row.montant += suite.montant_reporte
+            target.montant_reporte, target.report_vers_id = suite.montant_reporte, next_row.id
+        await reallocate_payments(session, travailleur.id)
+        return Outcome(
+            reference={
+                "travailleur_id": travailleur.id,
+                "reporte_sur": suite.report_sur,
+                "passage_trimestriel": suite.passage_trimestriel,
+            },
+            travailleur_id=travailleur.id,
+        )
+
+    return await run_mutation(ctx, "recordPrelevementRejete", action, idempotency_key=idempotency_key)

@@ -1,0 +1,139 @@
+"""Direct debit: its periodicity, the SEPA mandate, and their effect on the schedule (SPEC §4)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.echeancier import (
+    DELAI_CHANGEMENT_PERIODICITE_JOURS,
+    Periodicite,
+    decide_periodicity_change,
+)
+from domain.errors import DomainError
+from domain.identifiants import check_bic, check_iban
+from domain.nomenclatures import Regime, Situation
+from gateway.context import Context
+from gateway.db.models import CoordonneesBancaires, Travailleur
+from gateway.db.repositories import account
+from gateway.services.accounts import travailleur_for_update
+from gateway.services.provisional import recompute_provisional
+from gateway.services.unit_of_work import Outcome, run_mutation
+
+
+def _refuse_unless_schedule(travailleur: Travailleur) -> None:
+    if travailleur.regime is Regime.MICRO:
+        raise DomainError(
+            "Les micro-entrepreneurs n'ont pas d'échéancier de cotisations provisionnelles.",
+            field="travailleurId",
+            code="REGIME_MICRO",
+        )
+    if travailleur.situation is Situation.RADIE:
+        raise DomainError(
+            "Activité radiée : plus d'échéance à venir.", field="travailleurId", code="TRAVAILLEUR_RADIE"
+        )
+
+
+async def _apply_periodicity(
+    session: AsyncSession, travailleur: Travailleur, demandee: Periodicite | None, today: date
+) -> bool:
+    """Decide and apply; True when the schedule changed."""
+    counted = [travailleur.date_changement_periodicite] if travailleur.date_changement_periodicite else []
+    decision = decide_periodicity_change(travailleur.periodicite, demandee, today, counted)
+    if not decision.modifiee:
+        return False
+    travailleur.periodicite = decision.periodicite
+    if decision.compte:
+        travailleur.date_changement_periodicite = today
+    await session.flush()
+    # Same amounts, new dates: instalments due within 30 days stay as they are.
+    await recompute_provisional(session, travailleur, today.year, today, DELAI_CHANGEMENT_PERIODICITE_JOURS)
+    return True
+
+
+async def set_periodicite(
+    ctx: Context, *, travailleur_id: str, periodicite: Periodicite, idempotency_key: str | None
+) -> Outcome:
+    principal = ctx.require_principal()
+    today = ctx.clock.today()
+
+    async def action(session: AsyncSession) -> Outcome:
+        travailleur = await travailleur_for_update(session, principal, travailleur_id)
+        _refuse_unless_schedule(travailleur)
+        if periodicite is not Periodicite.TRIMESTRIEL and not await account.active_bank_details(session, travailleur.id):
+            raise DomainError(
+                "Sans prélèvement automatique, le paiement est trimestriel : enregistrez d'abord "
+                "vos coordonnées bancaires (setPrelevementAutomatique).",
+                field="periodicite",
+                code="PRELEVEMENT_INACTIF",
+            )
+        changed = await _apply_periodicity(session, travailleur, periodicite, today)
+        return Outcome(reference={"travailleur_id": travailleur.id, "modifiee": changed}, travailleur_id=travailleur.id)
+
+    return await run_mutation(
+        ctx, "setPrelevementPeriodicite", action, idempotency_key=idempotency_key, audit_detail=f"periodicite={periodicite}"
+    )
+
+
+async def set_prelevement_automatique(
+    ctx: Context,
+    *,
+    travailleur_id: str,
+    iban: str,
+    bic: str,
+    titulaire: str,
+    idempotency_key: str | None,
+) -> Outcome:
+    principal = ctx.require_principal()
+    today = ctx.clock.today()
+
+    async def action(session: AsyncSession) -> Outcome:
+        clean_iban, clean_bic = check_iban(iban), check_bic(bic)
+        holder = titulaire.strip()
+        if not 2 <= len(holder) <= 200:
+            raise DomainError(
+                "Indiquez le titulaire du compte (2 à 200 caractères).", field="titulaire", code="TITULAIRE_INVALIDE"
+            )
+        travailleur = await travailleur_for_update(session, principal, travailleur_id)
+        _refuse_unless_schedule(travailleur)
+        previous = await account.active_bank_details(session, travailleur.id)
+        for row in previous:
+            row.actif = False
+        mandate = CoordonneesBancaires(
+            travailleur_id=travailleur.id,
+            iban=clean_iban,
+            bic=clean_bic,
+            titulaire=holder,
+            # Unique mandate reference (RUM): the caisse's prefix, the account, a sequence.
+            reference_mandat_sepa=f"RUM-SSI-{travailleur.id:08d}-{len(previous) + 1:03d}-{today:%Y%m%d}",
+            date_signature=today,
+            actif=True,
+        )
+        session.add(mandate)
+        return Outcome(reference={"travailleur_id": travailleur.id}, travailleur_id=travailleur.id)
+
+    return await run_mutation(ctx, "setPrelevementAutomatique", action, idempotency_key=idempotency_key)
+
+
+async def remove_prelevement_automatique(
+    ctx: Context, *, travailleur_id: str, idempotency_key: str | None
+) -> Outcome:
+    principal = ctx.require_principal()
+    today = ctx.clock.today()
+
+    async def action(session: AsyncSession) -> Outcome:
+        travailleur = await travailleur_for_update(session, principal, travailleur_id)
+        _refuse_unless_schedule(travailleur)
+        active = await account.active_bank_details(session, travailleur.id)
+        if not active:
+            raise DomainError(
+                "Aucun prélèvement automatique n'est en place.", field="travailleurId", code="PRELEVEMENT_INACTIF"
+            )
+        for row in active:
+            row.actif = False
+        # Removing the direct debit forces TRIMESTRIEL; it does not count toward the yearly limit.
+        await _apply_periodicity(session, travailleur, None, today)
+        return Outcome(reference={"travailleur_id": travailleur.id}, travailleur_id=travailleur.id)
+
+    return await run_mutation(ctx, "removePrelevementAutomatique", action, idempotency_key=idempotency_key)
