@@ -12,6 +12,7 @@ from domain.echeancier import Periodicite, initial_schedule
 from domain.nomenclatures import ModePaiement, NatureCotisation, StatutProfessionnel
 from gateway.db import models
 from gateway.services.contributions import cotisation_rows
+from gateway.services.ledger import reallocate_payments
 from tests import builders
 
 
@@ -72,6 +73,9 @@ async def classique_account(
                 date_signature=date(2015, 3, 1), actif=True,
             )
         )
+    await session.flush()
+    # Allocation rows exactly as the product writes them.
+    await reallocate_payments(session, worker.id)
     await session.flush()
     return worker
 

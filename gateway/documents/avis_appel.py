@@ -50,17 +50,16 @@ def render_avis_appel_rectificatif(data: AvisAppelRectificatif) -> bytes:
         ]
     )
 
-    pdf.section(f"Cotisations provisionnelles {data.annee} recalculées")
     pdf.grid(
         ("Cotisation", "Assiette", "Montant"),
         [(ligne.libelle, euros(ligne.assiette), euros(ligne.montant)) for ligne in data.lignes],
         widths=(56, 24, 20),
         aligns=("LEFT", "RIGHT", "RIGHT"),
         total=("Total", "", euros(data.total)),
+        title=f"Cotisations provisionnelles {data.annee} recalculées",
     )
 
     actives = [e for e in data.echeances if e.statut != StatutEcheance.ANNULEE]
-    pdf.section("Nouvel échéancier")
     pdf.grid(
         ("Date d'échéance", "Montant", "Statut"),
         [(jour(e.date), euros(e.montant), STATUTS[e.statut]) for e in data.echeances],
@@ -71,13 +70,14 @@ def render_avis_appel_rectificatif(data: AvisAppelRectificatif) -> bytes:
             euros(sum((e.montant for e in actives), Decimal(0))),
             "",
         ),
+        title="Nouvel échéancier",
     )
 
     pdf.section("Important")
     pdf.paragraph(avertissement_sous_estimation(data.annee), bold=True)
     pdf.paragraph(
-        "Les échéances déjà prélevées ou arrivant à échéance dans les 15 jours ne sont pas "
-        "modifiées ; le nouveau montant est réparti sur les échéances suivantes.",
+        "Les échéances passées ou dues dans les 15 jours suivant votre estimation ne sont "
+        "pas modifiées ; le nouveau montant est réparti sur les échéances suivantes.",
         size=9,
     )
     return pdf.to_bytes()

@@ -139,7 +139,7 @@ class DocumentPdf(FPDF):
 
     def paragraph(self, text: str, *, bold: bool = False, size: float = 10) -> None:
         self.set_font(FONT, "B" if bold else "", size)
-        self.multi_cell(0, LINE, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.multi_cell(0, LINE, text, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         self.ln(1)
 
     def key_values(self, rows: Sequence[tuple[str, str]], *, label_width: float = 55) -> None:
@@ -167,14 +167,18 @@ class DocumentPdf(FPDF):
         widths: Sequence[float],
         aligns: Sequence[Align],
         total: Sequence[str] | None = None,
+        title: str | None = None,
     ) -> None:
         """A table with its headings repeated on every page; ``total`` is a bold last row.
 
-        A table that fits on one page starts on a new page rather than being split.
+        A table that fits on one page starts on a new page (with its ``title``) rather
+        than being split, or leaving its title alone at the bottom of a page.
         """
-        height = ROW * (len(rows) + 1 + (total is not None))
+        height = ROW * (len(rows) + 1 + (total is not None)) + (10 if title else 0)
         if self.will_page_break(height) and height < self.eph - 40:
             self.add_page()
+        if title:
+            self.section(title)
         self.set_font(FONT, "", 9.5)
         bold = FontFace(emphasis="BOLD")
         with self.table(

@@ -12,35 +12,35 @@ the rule that handles it in production:
   ``initial_schedule``;
 * a declaration: definitive contributions of that year, the régularisation spread
   over the open due dates (``spread_regularisation``) or a credit, then the current
-  year recomputed on the new basis (``recompute_schedule``, 15-day rule);
+  year recomputed on the new basis (``recompute_schedule``, 15-day rule, a credit
+  when the fixed instalments already exceed the new amount);
 * a radiation: provisional instalments due after it are cancelled
   (``cancelled_by_radiation``);
-* payments: each due date before ``today`` is paid on the day (direct debit or
-  transfer) unless the profile stopped paying; every payment and credit is allocated
-  oldest first with ``allocate_payment``, exactly as ``domain.compte`` replays it.
+* payments (``gateway.seed.paiements``): each due date before ``today`` is paid on
+  the day unless the profile stopped paying; payments and credits are allocated
+  oldest first with ``allocate_payment``.
 
-The output is plain rows (:class:`gateway.seed.rows.Lignes`), nothing touches a
-database, so the generator is tested alone and bulk-inserted fast.
+The steps and texts are those of ``gateway.services.revenus`` / ``provisional``, so a
+seeded account looks like one the gateway built itself. The output is plain rows
+(:class:`gateway.seed.rows.Lignes`); nothing touches a database, so the generator is
+tested alone and bulk-inserted fast.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 
 from domain.baremes import bareme
-from domain.base_provisionnelle import BaseProvisionnelle, NatureBase, provisional_basis
-from domain.compte import allocate_payment, last_accounting_day
+from domain.base_provisionnelle import NatureBase, provisional_basis
 from domain.cotisations import (
     ResultatCotisations,
     compute_cotisations,
     compute_forfait_debut_activite,
 )
 from domain.echeancier import (
-    DELAI_ECHEANCE_UNIQUE_JOURS,
-    Instalment,
     InstalmentPlan,
     NatureEcheance,
     Periodicite,
@@ -51,22 +51,17 @@ from domain.echeancier import (
 )
 from domain.money import ZERO, round_cent
 from domain.nomenclatures import (
-    ModePaiement,
     NatureCotisation,
     NatureRevenu,
     StatutProfessionnel,
 )
 from gateway.db import models
+from gateway.seed.paiements import Credit, EcheanceSimulee, Encaissements, ResumeCompte
 from gateway.seed.rows import Lignes
 from gateway.services.contributions import ligne_detail
 
 #: First year with a barème: earlier years only feed the provisional bases.
 PREMIERE_ANNEE = 2023
-#: A credit nobody could set against anything is refunded this many days later.
-DELAI_REMBOURSEMENT_JOURS = 30
-#: How a régularisation credit set against the account is recorded. There is no
-#: dedicated mode (a "compensation") in ``ModePaiement`` yet; the reference says what it is.
-MODE_CREDIT = ModePaiement.VIREMENT
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,36 +95,12 @@ class ProfilCompte:
 
 
 @dataclass(frozen=True, slots=True)
-class ResumeCompte:
-    """What the account should show, for checks: balance at the last accounting day
-    (SPEC §4) and what is overdue on ``today``."""
-
-    solde: Decimal
-    en_retard: Decimal
-
-
-@dataclass(slots=True)
-class _Echeance:
-    id: int
-    annee: int
-    nature: NatureEcheance
-    date_echeance: date
-    montant: Decimal
-    annulee: bool = False
-    paye: Decimal = ZERO
-
-    def instalment(self) -> Instalment:
-        return Instalment(self.id, self.date_echeance, self.montant, self.paye, self.nature)
-
-
-@dataclass(frozen=True, slots=True)
 class _Calcul:
     """Contributions of a year and what they were computed on, and when."""
 
     resultat: ResultatCotisations
     base_calcul: str
     date_calcul: date
-    base: BaseProvisionnelle | None = None
 
 
 def add_cotisation_rows(
@@ -162,18 +133,6 @@ def add_cotisation_rows(
         )
 
 
-def base_calcul_text(base: BaseProvisionnelle) -> str:
-    """Short French label of what provisional contributions were computed on."""
-    if base.nature is NatureBase.FORFAIT_DEBUT_ACTIVITE:
-        return "forfait de début d'activité"
-    if base.nature is NatureBase.TAXATION_OFFICE:
-        return "taxation d'office"
-    if base.nature is NatureBase.ESTIMATION:
-        return f"revenu estimé {base.annee}"
-    ecart = 1 if base.nature is NatureBase.REVENU_N_1 else 2
-    return f"revenu déclaré {base.annee - ecart}"
-
-
 def generate_account(
     travailleur_id: int, profil: ProfilCompte, today: date, lignes: Lignes
 ) -> ResumeCompte:
@@ -193,23 +152,19 @@ class _Historique:
         self.nature = profil.statut.nature
         self.today = today
         self.lignes = lignes
-        self.echeances: list[_Echeance] = []
+        self.echeances: list[EcheanceSimulee] = []
         self.provisionnelles: dict[int, _Calcul] = {}
         self.definitives: dict[int, _Calcul] = {}
-        self.credits: list[tuple[date, Decimal, int]] = []
-        # Non-cancelled instalments by (due date, id) once the timeline is replayed, and
-        # the index of the oldest one not fully paid (see _record).
-        self._actives: list[_Echeance] = []
-        self._premiere_impayee = 0
+        self.credits: list[Credit] = []
+        self.credits_recalcul: dict[int, Decimal] = {}
         radiation = profil.date_radiation
         self.radiation = radiation if radiation is not None and radiation < today else None
-
-    # --- timeline ---------------------------------------------------------------------
+        self.radie = False
 
     def run(self) -> ResumeCompte:
         creation = self.profil.date_creation
         derniere = self.today.year if self.radiation is None else self.radiation.year
-        evenements: list[tuple[date, int, int]] = []  # (date, kind, year)
+        evenements: list[tuple[date, int, int]] = []  # (day, kind, year), kinds in day order
         for annee in range(max(PREMIERE_ANNEE, creation.year), derniere + 1):
             evenements.append((max(date(annee, 1, 1), creation), 0, annee))
         for annee, jour in self.profil.declarations.items():
@@ -217,16 +172,17 @@ class _Historique:
                 evenements.append((jour, 1, annee))
         if self.radiation is not None:
             evenements.append((self.radiation, 2, 0))
-        radie = False
         for jour, kind, annee in sorted(evenements):
             if kind == 0:
                 self._open_year(annee, jour)
             elif kind == 1:
-                self._declare(annee, jour, radie)
+                self._declare(annee, jour)
             else:
                 self._radiate(jour)
-                radie = True
-        resume = self._pay()
+        encaissements = Encaissements(self.id, self.echeances, self.lignes)
+        resume = encaissements.replay(
+            self.credits, self.today, self.profil.impayes_depuis, self.profil.prelevement
+        )
         self._emit()
         return resume
 
@@ -239,17 +195,17 @@ class _Historique:
         creation = self.profil.date_creation
         pass_annuel = bareme(annee).plafond_securite_sociale
         base = provisional_basis(annee, self._declared(jour), None, creation, pass_annuel)
-        if base.revenu is None:
+        if base.nature is NatureBase.FORFAIT_DEBUT_ACTIVITE or base.revenu is None:
             resultat = compute_forfait_debut_activite(annee, self.nature, creation)
         else:
             resultat = compute_cotisations(annee, self.nature, base.revenu, creation)
-        return _Calcul(resultat, base_calcul_text(base), jour, base)
+        return _Calcul(resultat, base.explication, jour)
 
     def _add_instalments(self, annee: int, plans: list[InstalmentPlan]) -> None:
         for plan in plans:
             ident = self.lignes.next_id(models.Echeance)
             self.echeances.append(
-                _Echeance(ident, annee, plan.nature, plan.date_echeance, plan.montant)
+                EcheanceSimulee(ident, annee, plan.nature, plan.date_echeance, plan.montant)
             )
 
     def _open_year(self, annee: int, jour: date) -> None:
@@ -260,70 +216,63 @@ class _Historique:
         )
         self._add_instalments(annee, plans)
 
-    def _provisional_of(self, annee: int) -> list[_Echeance]:
+    def _provisional_of(self, annee: int) -> list[EcheanceSimulee]:
         return [
             e
             for e in self.echeances
             if e.annee == annee and e.nature is NatureEcheance.PROVISIONNELLE and not e.annulee
         ]
 
-    def _declare(self, annee: int, jour: date, radie: bool) -> None:
+    def _declare(self, annee: int, jour: date) -> None:
+        """A declaration (``declareRevenu``): régularisation of that year, then the
+        current year recomputed on the new basis unless the worker is radié."""
         if annee in self.provisionnelles:
-            self._regularise(annee, jour, radie)
+            self._regularise(annee, jour)
         courante = jour.year
-        ancienne = self.provisionnelles.get(courante)
-        if radie or ancienne is None or ancienne.base is None:
+        if self.radie or courante not in self.provisionnelles:
             return
         nouvelle = self._provisional(courante, jour)
-        assert nouvelle.base is not None
-        if (nouvelle.base.nature, nouvelle.base.revenu) == (
-            ancienne.base.nature,
-            ancienne.base.revenu,
-        ):
-            return
         self.provisionnelles[courante] = nouvelle
-        self._recompute(courante, nouvelle.resultat.total, jour)
-
-    def _regularise(self, annee: int, jour: date, radie: bool) -> None:
-        """Definitive contributions of ``annee`` and the régularisation against what
-        its provisional instalments called (SPEC §4 "Declaring income")."""
-        revenu = self.profil.revenus[annee]
-        definitive = compute_cotisations(annee, self.nature, revenu, self.profil.date_creation)
-        self.definitives[annee] = _Calcul(definitive, f"revenu déclaré {annee}", jour)
-        appele = sum((e.montant for e in self._provisional_of(annee)), ZERO)
-        ecart = definitive.total - appele
-        if ecart < ZERO:
-            self.credits.append((jour, -ecart, annee))
-        elif ecart > ZERO and radie:
-            # No schedule any more: one instalment, as when no due date is open (§4).
-            unique = jour + timedelta(days=DELAI_ECHEANCE_UNIQUE_JOURS)
-            self._add_instalments(
-                annee, [InstalmentPlan(unique, ecart, NatureEcheance.REGULARISATION)]
-            )
-        elif ecart > ZERO:
-            plans = spread_regularisation(ecart, self.profil.periodicite, jour)
-            self._add_instalments(annee, plans)
-
-    def _recompute(self, annee: int, montant: Decimal, jour: date) -> None:
-        existantes = self._provisional_of(annee)
+        existantes = self._provisional_of(courante)
         change = recompute_schedule(
-            annee,
+            courante,
             [e.instalment() for e in existantes],
-            montant,
+            nouvelle.resultat.total,
             self.profil.periodicite,
             jour,
             date_creation=self.profil.date_creation,
         )
         par_id = {e.id: e for e in existantes}
-        for ident, nouveau in change.update.items():
-            par_id[ident].montant = nouveau
+        for ident, montant in change.update.items():
+            par_id[ident].montant = montant
         for ident in change.cancel:
             par_id[ident].annulee = True
-        self._add_instalments(annee, list(change.create))
+        self._add_instalments(courante, list(change.create))
+        if change.credit > ZERO:
+            self.credits.append(Credit(jour, change.credit, f"Crédit recalcul {courante}"))
+            self.credits_recalcul[courante] = (
+                self.credits_recalcul.get(courante, ZERO) + change.credit
+            )
+
+    def _regularise(self, annee: int, jour: date) -> None:
+        """Definitive contributions of ``annee`` and the régularisation against what its
+        provisional instalments called, net of recomputation credits (SPEC §4)."""
+        revenu = self.profil.revenus[annee]
+        definitive = compute_cotisations(annee, self.nature, revenu, self.profil.date_creation)
+        self.definitives[annee] = _Calcul(definitive, f"Revenu {annee} déclaré : {revenu} €.", jour)
+        appele = sum((e.montant for e in self._provisional_of(annee)), ZERO)
+        ecart = definitive.total - appele + self.credits_recalcul.get(annee, ZERO)
+        if ecart < ZERO:
+            self.credits.append(Credit(jour, -ecart, f"Régularisation {annee}"))
+        elif ecart > ZERO:
+            # A radié has no schedule left: the quarterly due dates, as the service does.
+            periodicite = Periodicite.TRIMESTRIEL if self.radie else self.profil.periodicite
+            self._add_instalments(annee, spread_regularisation(ecart, periodicite, jour))
 
     def _radiate(self, jour: date) -> None:
         """Provisional instalments due after the radiation are cancelled; a closed
         year's régularisation still due is a debt, and stays."""
+        self.radie = True
         provisoires = [
             e for e in self.echeances if e.nature is NatureEcheance.PROVISIONNELLE and not e.annulee
         ]
@@ -331,85 +280,6 @@ class _Historique:
         for e in provisoires:
             if e.id in annulees:
                 e.annulee = True
-
-    # --- payments ---------------------------------------------------------------------
-
-    def _pay(self) -> ResumeCompte:
-        """Credits on their declaration day, then each due date before ``today`` paid
-        on the day (until the worker stopped paying), allocated oldest first."""
-        actives = sorted(
-            (e for e in self.echeances if not e.annulee), key=lambda e: (e.date_echeance, e.id)
-        )
-        self._actives, self._premiere_impayee = actives, 0
-        arret = self.profil.impayes_depuis
-        evenements: list[tuple[date, int, Decimal, int]] = [
-            (jour, 0, montant, annee) for jour, montant, annee in self.credits
-        ]
-        par_date: dict[date, list[_Echeance]] = {}
-        for e in actives:
-            par_date.setdefault(e.date_echeance, []).append(e)
-        for jour in par_date:
-            if jour < self.today and (arret is None or jour < arret):
-                evenements.append((jour, 1, ZERO, 0))
-        mode = ModePaiement.PRELEVEMENT if self.profil.prelevement else ModePaiement.VIREMENT
-        verse: list[tuple[date, Decimal]] = []
-        for jour, kind, montant, annee in sorted(evenements, key=lambda ev: (ev[0], ev[1])):
-            if kind == 0:
-                reste = self._record(jour, montant, MODE_CREDIT, f"Crédit régularisation {annee}")
-                verse.append((jour, montant))
-                remboursement = jour + timedelta(days=DELAI_REMBOURSEMENT_JOURS)
-                if reste > ZERO and remboursement < self.today:
-                    libelle = f"Remboursement crédit régularisation {annee}"
-                    self._record(remboursement, -reste, ModePaiement.VIREMENT, libelle)
-                    verse.append((remboursement, -reste))
-                continue
-            du = sum((e.montant - e.paye for e in par_date[jour]), ZERO)
-            if du > ZERO:
-                libelle = "Prélèvement SEPA" if self.profil.prelevement else "Virement"
-                self._record(jour, du, mode, f"{libelle} échéance du {jour:%d/%m/%Y}")
-                verse.append((jour, du))
-        arrete = last_accounting_day(self.today)
-        appele = sum((e.montant for e in actives if e.date_echeance <= arrete), ZERO)
-        recu = sum((m for jour, m in verse if jour <= arrete), ZERO)
-        en_retard = sum((e.montant - e.paye for e in actives if e.date_echeance < self.today), ZERO)
-        return ResumeCompte(solde=appele - recu, en_retard=en_retard)
-
-    def _record(self, jour: date, montant: Decimal, mode: ModePaiement, reference: str) -> Decimal:
-        """Store a payment (a refund when negative) and allocate it; returns what is left."""
-        paiement_id = self.lignes.add(
-            models.Paiement,
-            travailleur_id=self.id,
-            date_paiement=jour,
-            montant=montant,
-            mode=mode,
-            reference=reference,
-        )
-        if montant <= ZERO:
-            return ZERO
-        # The unpaid instalments are always a suffix (allocation fills the oldest first):
-        # hand allocate_payment the prefix of that suffix the payment can reach.
-        actives, candidates, couvert = self._actives, [], ZERO
-        for e in actives[self._premiere_impayee :]:
-            if couvert >= montant:
-                break
-            if e.montant > e.paye:
-                candidates.append(e)
-                couvert += e.montant - e.paye
-        allocation = allocate_payment(montant, [e.instalment() for e in candidates])
-        par_id = {e.id: e for e in candidates}
-        for ident, part in allocation.parts.items():
-            par_id[ident].paye += part
-            self.lignes.add(
-                models.AffectationPaiement, paiement_id=paiement_id, echeance_id=ident, montant=part
-            )
-        while (
-            self._premiere_impayee < len(actives)
-            and actives[self._premiere_impayee].paye >= actives[self._premiere_impayee].montant
-        ):
-            self._premiere_impayee += 1
-        return allocation.reste
-
-    # --- rows -------------------------------------------------------------------------
 
     def _emit(self) -> None:
         for annee, jour in sorted(self.profil.declarations.items()):

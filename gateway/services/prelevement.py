@@ -97,8 +97,8 @@ async def set_prelevement_automatique(
             )
         travailleur = await travailleur_for_update(session, principal, travailleur_id)
         _refuse_unless_schedule(travailleur)
-        previous = await account.active_bank_details(session, travailleur.id)
-        for row in previous:
+        sequence = await account.bank_details_count(session, travailleur.id) + 1
+        for row in await account.active_bank_details(session, travailleur.id):
             row.actif = False
         mandate = CoordonneesBancaires(
             travailleur_id=travailleur.id,
@@ -106,7 +106,7 @@ async def set_prelevement_automatique(
             bic=clean_bic,
             titulaire=holder,
             # Unique mandate reference (RUM): the caisse's prefix, the account, a sequence.
-            reference_mandat_sepa=f"RUM-SSI-{travailleur.id:08d}-{len(previous) + 1:03d}-{today:%Y%m%d}",
+            reference_mandat_sepa=f"RUM-SSI-{travailleur.id:08d}-{sequence:03d}-{today:%Y%m%d}",
             date_signature=today,
             actif=True,
         )

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.nomenclatures import NatureCotisation, NatureRevenu
@@ -101,3 +101,11 @@ async def active_bank_details(session: AsyncSession, travailleur_id: int) -> lis
         )
     )
     return list(rows)
+
+
+async def bank_details_count(session: AsyncSession, travailleur_id: int) -> int:
+    """How many SEPA mandates the worker ever had (the next RUM's sequence)."""
+    count = await session.scalar(
+        select(func.count()).where(CoordonneesBancaires.travailleur_id == travailleur_id)
+    )
+    return int(count or 0)
