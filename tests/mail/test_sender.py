@@ -4,18 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import email
-import socket
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from email.message import EmailMessage
 from email.policy import default as default_policy
 from pathlib import Path
-from typing import Any
 
 import pytest
 from aiosmtpd.controller import Controller
-from sqlalchemy import select
 
 from gateway.clock import Clock
 from gateway.config import Settings
@@ -28,36 +24,17 @@ from gateway.mail.transport import (
     SmtpTransport,
     transport_for,
 )
-from gateway.services.outbox import queue_email
 from tests.conftest import Database
-
-SENDER = "ne-pas-repondre@moncompte-independant.example"
-SUJET = "Votre estimation de revenu a été enregistrée"
-CORPS = (
-    "Bonjour Hélène,\n\n"
-    "Votre estimation de revenu 2026 (42 500,00 €) a bien été prise en compte.\n"
-    "En cas de sous-estimation, la différence sera régularisée l'année prochaine.\n\n"
-    "Votre caisse — Sécurité sociale des indépendants\n"
+from tests.mail.helpers import (
+    CORPS,
+    SENDER,
+    SUJET,
+    Collector,
+    FakeClock,
+    free_port,
+    outbox,
+    queue,
 )
-
-
-class Collector:
-    """aiosmtpd handler keeping every accepted message."""
-
-    def __init__(self) -> None:
-        self.messages: list[tuple[str, list[str], EmailMessage]] = []
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        parsed = email.message_from_bytes(envelope.content, policy=default_policy)
-        assert isinstance(parsed, EmailMessage)
-        self.messages.append((envelope.mail_from, list(envelope.rcpt_tos), parsed))
-        return "250 Message accepted for delivery"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @pytest.fixture
@@ -74,40 +51,6 @@ def smtp_server(smtp_port: int) -> Iterator[Collector]:
         yield collector
     finally:
         controller.stop()
-
-
-@dataclass
-class FakeClock:
-    """A clock the test moves by hand."""
-
-    current: datetime = field(default_factory=lambda: datetime(2026, 11, 23, 9, 0, tzinfo=UTC))
-
-    def now(self) -> datetime:
-        return self.current
-
-    def advance(self, delta: timedelta) -> None:
-        self.current += delta
-
-
-async def queue(db: Database, clock: Any, count: int = 1, **overrides: str) -> list[int]:
-    sessions = session_factory(db.engine)
-    async with sessions() as session, session.begin():
-        rows = [
-            queue_email(
-                session,
-                clock,
-                destinataire=overrides.get("destinataire", f"helene.{i}@example.fr"),
-                sujet=overrides.get("sujet", SUJET),
-                corps=overrides.get("corps", CORPS),
-            )
-            for i in range(count)
-        ]
-    return [row.id for row in rows]
-
-
-async def outbox(db: Database) -> list[CourrielSortant]:
-    async with session_factory(db.engine)() as session:
-        return list(await session.scalars(select(CourrielSortant).order_by(CourrielSortant.id)))
 
 
 async def test_queued_rows_are_delivered_intact_and_marked_sent(

@@ -10,8 +10,8 @@ from decimal import Decimal
 import pytest
 
 from domain import compte
-from domain.base_provisionnelle import taxation_d_office_income
 from domain.baremes import bareme
+from domain.base_provisionnelle import taxation_d_office_income
 from domain.cotisations import (
     CotisationCode,
     NatureActivite,
@@ -50,7 +50,13 @@ def profil(**changes: object) -> ProfilCompte:
         "date_creation": date(2015, 3, 2),
         "periodicite": Periodicite.MENSUEL_5,
         "prelevement": True,
-        "revenus": {2021: D(30_000), 2022: D(32_000), 2023: D(35_000), 2024: D(36_500), 2025: D(38_200)},
+        "revenus": {
+            2021: D(30_000),
+            2022: D(32_000),
+            2023: D(35_000),
+            2024: D(36_500),
+            2025: D(38_200),
+        },
         "declarations": {a: date(a + 1, 5, 15) for a in range(2021, 2026)},
     }
     valeurs.update(changes)
@@ -63,9 +69,7 @@ def run(p: ProfilCompte, today: date = TODAY) -> tuple[Lignes, ResumeCompte]:
 
 
 def echeances(lignes: Lignes, **where: object) -> list[Row]:
-    return [
-        e for e in lignes.of(models.Echeance) if all(e[k] == v for k, v in where.items())
-    ]
+    return [e for e in lignes.of(models.Echeance) if all(e[k] == v for k, v in where.items())]
 
 
 def cotisations(lignes: Lignes, annee: int, nature: NatureCotisation) -> list[Row]:
@@ -158,7 +162,9 @@ def test_the_regularisation_is_spread_over_the_open_due_dates_of_the_declaration
     regul = echeances(lignes, annee=2025, nature=NatureEcheance.REGULARISATION)
     # Declared 15 May 2026: due dates from 30 May on are open, so June to December.
     assert [e["date_echeance"] for e in regul] == [date(2026, m, 5) for m in range(6, 13)]
-    appele = sum(e["montant"] for e in echeances(lignes, annee=2025, nature=NatureEcheance.PROVISIONNELLE))
+    appele = sum(
+        e["montant"] for e in echeances(lignes, annee=2025, nature=NatureEcheance.PROVISIONNELLE)
+    )
     assert sum(e["montant"] for e in regul) == D(16_913) - appele
     provisoires_2026 = echeances(lignes, annee=2026, nature=NatureEcheance.PROVISIONNELLE)
     recalcul = compute_cotisations(2026, NatureActivite.ARTISANALE, D(38_200))
@@ -168,17 +174,24 @@ def test_the_regularisation_is_spread_over_the_open_due_dates_of_the_declaration
 
 def test_the_forfait_applies_in_the_creation_year_and_the_next_until_a_declaration() -> None:
     creation = date(2025, 3, 10)
-    p = profil(date_creation=creation, revenus={2025: D(18_000)}, declarations={2025: date(2026, 5, 20)})
+    p = profil(
+        date_creation=creation, revenus={2025: D(18_000)}, declarations={2025: date(2026, 5, 20)}
+    )
     lignes, resume = run(p)
     forfait = compute_forfait_debut_activite(2025, NatureActivite.ARTISANALE, creation)
     assert_rows_are(cotisations(lignes, 2025, NatureCotisation.PROVISIONNELLE), forfait)
-    dates_2025 = [e["date_echeance"] for e in echeances(lignes, annee=2025, nature=NatureEcheance.PROVISIONNELLE)]
+    dates_2025 = [
+        e["date_echeance"]
+        for e in echeances(lignes, annee=2025, nature=NatureEcheance.PROVISIONNELLE)
+    ]
     assert min(dates_2025) >= creation + timedelta(days=DELAI_CREATION_JOURS)
     assert dates_2025[0] == date(2025, 6, 5)
     definitive = compute_cotisations(2025, NatureActivite.ARTISANALE, D(18_000), creation)
     assert_rows_are(cotisations(lignes, 2025, NatureCotisation.DEFINITIVE), definitive)
     provisoires_2026 = cotisations(lignes, 2026, NatureCotisation.PROVISIONNELLE)
-    assert_rows_are(provisoires_2026, compute_cotisations(2026, NatureActivite.ARTISANALE, D(18_000)))
+    assert_rows_are(
+        provisoires_2026, compute_cotisations(2026, NatureActivite.ARTISANALE, D(18_000))
+    )
     assert resume.en_retard == ZERO
     assert_consistent(lignes)
 
@@ -188,7 +201,10 @@ def test_undeclared_incomes_put_the_worker_in_taxation_d_office() -> None:
     lignes, _ = run(profil(declarations=declarations))
     rows = cotisations(lignes, 2026, NatureCotisation.PROVISIONNELLE)
     revenu = taxation_d_office_income(
-        {2021: D(30_000), 2022: D(32_000), 2023: D(35_000)}, 2026, 2, bareme(2026).plafond_securite_sociale
+        {2021: D(30_000), 2022: D(32_000), 2023: D(35_000)},
+        2026,
+        2,
+        bareme(2026).plafond_securite_sociale,
     )
     assert revenu == D(41_875)  # (32 000 + 35 000) / 2 × 1,25
     assert_rows_are(rows, compute_cotisations(2026, NatureActivite.ARTISANALE, revenu))
@@ -198,7 +214,9 @@ def test_undeclared_incomes_put_the_worker_in_taxation_d_office() -> None:
 
 
 def test_radiation_cancels_the_provisional_instalments_due_after_it() -> None:
-    p = profil(date_radiation=date(2025, 6, 30), periodicite=Periodicite.TRIMESTRIEL, prelevement=False)
+    p = profil(
+        date_radiation=date(2025, 6, 30), periodicite=Periodicite.TRIMESTRIEL, prelevement=False
+    )
     lignes, resume = run(p)
     annulees = [e for e in lignes.of(models.Echeance) if e["annulee"]]
     assert [e["date_echeance"] for e in annulees] == [date(2025, 8, 5), date(2025, 11, 5)]
@@ -218,8 +236,16 @@ def test_radiation_cancels_the_provisional_instalments_due_after_it() -> None:
 
 def test_a_worker_who_stopped_paying_owes_exactly_what_fell_due_since() -> None:
     lignes, resume = run(profil(impayes_depuis=date(2026, 9, 1)))
-    impayees = [e for e in lignes.of(models.Echeance) if e["montant_paye"] < e["montant"] and e["date_echeance"] < TODAY]
-    assert {e["date_echeance"] for e in impayees} == {date(2026, 9, 5), date(2026, 10, 5), date(2026, 11, 5)}
+    impayees = [
+        e
+        for e in lignes.of(models.Echeance)
+        if e["montant_paye"] < e["montant"] and e["date_echeance"] < TODAY
+    ]
+    assert {e["date_echeance"] for e in impayees} == {
+        date(2026, 9, 5),
+        date(2026, 10, 5),
+        date(2026, 11, 5),
+    }
     assert all(e["montant_paye"] == ZERO for e in impayees)
     assert resume.en_retard == resume.solde == sum(e["montant"] for e in impayees)
     assert_consistent(lignes)
@@ -230,7 +256,9 @@ def test_a_lower_income_gives_a_credit_set_against_the_next_instalments() -> Non
     lignes, resume = run(profil(revenus=revenus))
     credits = [p for p in lignes.of(models.Paiement) if p["mode"] is ModePaiement.CREDIT]
     definitive = compute_cotisations(2025, NatureActivite.ARTISANALE, D(24_000))
-    appele = sum(e["montant"] for e in echeances(lignes, annee=2025, nature=NatureEcheance.PROVISIONNELLE))
+    appele = sum(
+        e["montant"] for e in echeances(lignes, annee=2025, nature=NatureEcheance.PROVISIONNELLE)
+    )
     assert [(p["date_paiement"], p["montant"], p["reference"]) for p in credits] == [
         (date(2026, 5, 15), appele - definitive.total, "Régularisation 2025")
     ]
@@ -239,7 +267,9 @@ def test_a_lower_income_gives_a_credit_set_against_the_next_instalments() -> Non
         (e for e in lignes.of(models.Echeance) if e["date_echeance"] >= date(2026, 5, 15)),
         key=lambda e: (e["date_echeance"], e["id"]),
     )
-    affectee = [a for a in lignes.of(models.AffectationPaiement) if a["paiement_id"] == credits[0]["id"]]
+    affectee = [
+        a for a in lignes.of(models.AffectationPaiement) if a["paiement_id"] == credits[0]["id"]
+    ]
     assert affectee[0]["echeance_id"] == premiere["id"]
     assert resume.en_retard == ZERO and resume.solde <= ZERO
     assert_consistent(lignes)
@@ -257,10 +287,20 @@ def test_micro_declarations_use_the_micro_rates_and_are_paid_when_due() -> None:
     lignes = Lignes()
     a_venir = generate_micro_account(1, p, TODAY, lignes)
     declarations = lignes.of(models.DeclarationMicro)
-    assert [d["periode"] for d in declarations] == [f"{a}-{m:02d}" for a in (2025, 2026) for m in range(1, 13)][:22]
+    assert [d["periode"] for d in declarations] == [
+        f"{a}-{m:02d}" for a in (2025, 2026) for m in range(1, 13)
+    ][:22]
     for d in declarations:
-        attendu = compute_cotisations_micro(d["periode"], NatureActivite.ARTISANALE, {ActiviteMicro.BIC_SERVICES: d["chiffre_affaires"]})
-        assert (d["taux"], d["cotisations"], d["formation_professionnelle"]) == (D("21.2"), attendu.total_cotisations, attendu.cfp)
+        attendu = compute_cotisations_micro(
+            d["periode"],
+            NatureActivite.ARTISANALE,
+            {ActiviteMicro.BIC_SERVICES: d["chiffre_affaires"]},
+        )
+        assert (d["taux"], d["cotisations"], d["formation_professionnelle"]) == (
+            D("21.2"),
+            attendu.total_cotisations,
+            attendu.cfp,
+        )
         assert d["date_declaration"] < TODAY
     paiements = {p["reference"].rsplit(" ", 1)[1]: p for p in lignes.of(models.Paiement)}
     octobre = next(d for d in declarations if d["periode"] == "2026-10")
@@ -268,7 +308,10 @@ def test_micro_declarations_use_the_micro_rates_and_are_paid_when_due() -> None:
     assert a_venir == octobre["cotisations"] + octobre["formation_professionnelle"]
     septembre = next(d for d in declarations if d["periode"] == "2026-09")
     assert paiements["2026-09"]["date_paiement"] == date(2026, 10, 31)
-    assert paiements["2026-09"]["montant"] == septembre["cotisations"] + septembre["formation_professionnelle"]
+    assert (
+        paiements["2026-09"]["montant"]
+        == septembre["cotisations"] + septembre["formation_professionnelle"]
+    )
 
 
 @pytest.mark.parametrize("today", [TODAY, date(2026, 1, 12), date(2025, 6, 2), date(2024, 3, 4)])
