@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import uuid
 from collections.abc import AsyncIterator
@@ -25,7 +26,10 @@ from gateway.clock import Clock
 from gateway.config import Settings
 from gateway.context import AppServices, Context
 from gateway.db.engine import RequestSession, create_engine, session_factory
+from gateway.mail.sender import run_sender_loop
+from gateway.mail.transport import transport_for
 from gateway.schema.assembly import build_schema
+from gateway.services import documents
 
 log = logging.getLogger(__name__)
 
@@ -115,13 +119,47 @@ def create_app(settings: Settings | None = None, services: AppServices | None = 
 
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
-        yield
-        await services.engine.dispose()
+        # The outbox sender runs beside the server; stopped before the engine goes.
+        stop = asyncio.Event()
+        sender = asyncio.create_task(
+            run_sender_loop(
+                services.sessions, transport_for(services.settings), services.clock, stop_event=stop
+            ),
+            name="mail-sender",
+        )
+        try:
+            yield
+        finally:
+            stop.set()
+            await sender
+            await services.engine.dispose()
+
+    async def document(request: Request) -> Response:
+        """GET /documents/{id}.pdf with the bearer token: 404 for anything not visible."""
+        async with services.sessions() as session:
+            db = RequestSession(session)
+            principal, _ = await authenticate(
+                request.headers.get("authorization"), services.signer, services.clock, db
+            )
+            if principal is None:
+                return JSONResponse(
+                    {"error": "UNAUTHENTICATED", "message": "Jeton requis (Authorization: Bearer)."},
+                    401,
+                )
+            pdf = await documents.avis_appel_pdf(db, principal, request.path_params["id"])
+        if pdf is None:
+            return JSONResponse({"error": "NOT_FOUND", "message": "Document introuvable."}, 404)
+        return Response(
+            pdf,
+            media_type="application/pdf",
+            headers={"Content-Disposition": f'inline; filename="{request.path_params["id"]}.pdf"'},
+        )
 
     app = Starlette(
         routes=[
             Route("/graphql", graphql, methods=["GET", "POST"]),
             Route("/health", health),
+            Route("/documents/{id}.pdf", document),
         ],
         lifespan=lifespan,
     )

@@ -39,6 +39,16 @@ def _seed_synthetic(args: argparse.Namespace, settings: Settings) -> None:
     asyncio.run(seed_synthetic_command(settings, clients=args.clients, seed=args.seed))
 
 
+def _mail_send(args: argparse.Namespace, settings: Settings) -> None:
+    from gateway.mail.command import send_mail_command
+
+    report = asyncio.run(send_mail_command(settings, watch=args.watch))
+    if not args.watch:
+        print(f"Courriels envoyés : {report.sent}, en échec : {report.failed}")
+    if report.failed:
+        sys.exit(1)
+
+
 def _export_schema(_args: argparse.Namespace, _settings: Settings) -> None:
     from gateway.schema.assembly import export_sdl
 
@@ -71,6 +81,12 @@ def parser() -> argparse.ArgumentParser:
     synthetic.add_argument("--clients", type=int, required=True)
     synthetic.add_argument("--seed", type=int, default=1)
     synthetic.set_defaults(handler=_seed_synthetic)
+
+    mail = commands.add_parser("mail", help="e-mail outbox")
+    mail_commands = mail.add_subparsers(dest="mail_command", required=True)
+    send = mail_commands.add_parser("send", help="deliver the due outbox messages")
+    send.add_argument("--watch", action="store_true", help="keep delivering until Ctrl-C")
+    send.set_defaults(handler=_mail_send)
 
     commands.add_parser("export-schema", help="print the GraphQL SDL").set_defaults(
         handler=_export_schema

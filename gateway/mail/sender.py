@@ -124,10 +124,10 @@ async def deliver_pending(
                 if row.tentatives >= max_attempts:
                     row.prochaine_tentative = None
                     abandoned += 1
+                    # Ids only in logs: addresses are personal data and stay in the table.
                     log.error(
-                        "courriel %s to %s abandoned after %s attempts: %s",
+                        "courriel %s abandoned after %s attempts: %s",
                         row.id,
-                        row.destinataire,
                         row.tentatives,
                         row.derniere_erreur,
                     )

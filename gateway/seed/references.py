@@ -25,10 +25,11 @@ CAISSE: dict[str, Any] = {
     "nom": "Urssaf Île-de-France — Sécurité sociale des indépendants",
     "region": "Île-de-France",
     "adresse": "22-24 rue de Lagny, 93100 Montreuil",
-    "telephone": "36 98 (service gratuit + prix d'un appel)",
+    "telephone": "36 98",
     "courriel": "independants@caisse-demo.fr",
     "horaires": (
-        "Par téléphone : du lundi au vendredi, de 8 h 30 à 17 h. "
+        "Par téléphone au 36 98 (service gratuit + prix d'un appel) : du lundi au vendredi, "
+        "de 8 h 30 à 17 h. "
         "Accueil physique sur rendez-vous : mardi et jeudi, de 9 h à 12 h et de 13 h 30 à 16 h."
     ),
 }

@@ -1,9 +1,11 @@
 """Rows to insert, as plain dicts per model, with ids allocated here.
 
-The generators append plain dicts instead of ORM objects: a bulk
-``session.execute(insert(Model), rows)`` of dicts is an order of magnitude faster
-than flushing objects, and explicit ids let a row refer to another (an allocation to
-its payment and instalment) before anything reaches the database.
+The generators append plain dicts instead of ORM objects: a Core bulk insert
+(``session.execute(insert(table), rows)``, one ``executemany`` per chunk) is an order
+of magnitude faster than flushing objects, and twice as fast as the ORM's bulk path;
+explicit ids let a row refer to another (an allocation to its payment and
+instalment) before anything reaches the database. Column types still apply (money
+goes in as integer cents through ``Cents``).
 """
 
 from __future__ import annotations

@@ -14,6 +14,7 @@ from domain.echeancier import (
 from domain.errors import DomainError
 from domain.identifiants import check_bic, check_iban
 from domain.nomenclatures import Regime, Situation
+from gateway.auth.principal import Scope
 from gateway.context import Context
 from gateway.db.models import CoordonneesBancaires, Travailleur
 from gateway.db.repositories import account
@@ -55,7 +56,7 @@ async def _apply_periodicity(
 async def set_periodicite(
     ctx: Context, *, travailleur_id: str, periodicite: Periodicite, idempotency_key: str | None
 ) -> Outcome:
-    principal = ctx.require_principal()
+    principal = ctx.require_scope(Scope.PRELEVEMENT_WRITE)
     today = ctx.clock.today()
 
     async def action(session: AsyncSession) -> Outcome:
@@ -85,7 +86,7 @@ async def set_prelevement_automatique(
     titulaire: str,
     idempotency_key: str | None,
 ) -> Outcome:
-    principal = ctx.require_principal()
+    principal = ctx.require_scope(Scope.PRELEVEMENT_WRITE)
     today = ctx.clock.today()
 
     async def action(session: AsyncSession) -> Outcome:
@@ -119,7 +120,7 @@ async def set_prelevement_automatique(
 async def remove_prelevement_automatique(
     ctx: Context, *, travailleur_id: str, idempotency_key: str | None
 ) -> Outcome:
-    principal = ctx.require_principal()
+    principal = ctx.require_scope(Scope.PRELEVEMENT_WRITE)
     today = ctx.clock.today()
 
     async def action(session: AsyncSession) -> Outcome:

@@ -15,6 +15,7 @@ from domain.errors import DomainError
 from domain.identifiants import check_courriel
 from domain.money import ZERO, check_amount
 from domain.nomenclatures import NatureCotisation, NatureRevenu, Regime, Situation
+from gateway.auth.principal import Scope
 from gateway.context import Context
 from gateway.db.models import AvisAppel, Echeance, Revenu, Travailleur
 from gateway.db.repositories import account
@@ -84,7 +85,7 @@ async def estimate_revenue(
     previsualisation: bool,
     idempotency_key: str | None,
 ) -> Outcome:
-    principal = ctx.require_principal()
+    principal = ctx.require_scope(Scope.REVENUS_WRITE)
     today = ctx.clock.today()
 
     async def action(session: AsyncSession) -> Outcome:
@@ -166,7 +167,7 @@ async def estimate_revenue(
 async def declare_revenu(
     ctx: Context, *, travailleur_id: str, annee: int, montant: Decimal, idempotency_key: str | None
 ) -> Outcome:
-    principal = ctx.require_principal()
+    principal = ctx.require_scope(Scope.REVENUS_WRITE)
     today = ctx.clock.today()
 
     async def action(session: AsyncSession) -> Outcome:

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from email.policy import default as default_policy
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
@@ -78,3 +79,13 @@ async def queue(db: Database, clock: Any, count: int = 1, **overrides: str) -> l
 async def outbox(db: Database) -> list[CourrielSortant]:
     async with session_factory(db.engine)() as session:
         return list(await session.scalars(select(CourrielSortant).order_by(CourrielSortant.id)))
+
+
+def read_eml(folder: Path) -> list[EmailMessage]:
+    """The ``.eml`` files of a folder, parsed, in file-name order."""
+    messages = []
+    for path in sorted(folder.glob("*.eml")):
+        parsed = email.message_from_bytes(path.read_bytes(), policy=default_policy)
+        assert isinstance(parsed, EmailMessage)
+        messages.append(parsed)
+    return messages
