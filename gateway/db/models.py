@@ -100,8 +100,7 @@ class Travailleur(Base):
     date_debut_activite: Mapped[date] = mapped_column(Date)
     date_fin_activite: Mapped[date | None] = mapped_column(Date)
     periodicite: Mapped[Periodicite] = mapped_column(enum_column(Periodicite))
-    # Year of the last voluntary periodicity change: at most one per calendar year (SPEC §4).
-    annee_changement_periodicite: Mapped[int | None] = mapped_column(Integer)
+    # Last voluntary periodicity change: at most one per calendar year (SPEC §4).
     date_changement_periodicite: Mapped[date | None] = mapped_column(Date)
     activite_micro: Mapped[ActiviteMicro | None] = mapped_column(enum_column(ActiviteMicro))
     periodicite_declaration: Mapped[PeriodiciteDeclaration | None] = mapped_column(

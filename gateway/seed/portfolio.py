@@ -258,7 +258,6 @@ def add_client(
         date_debut_activite=profil.date_creation,
         date_fin_activite=client.date_fin_activite,
         periodicite=periodicite,
-        annee_changement_periodicite=None,
         date_changement_periodicite=None,
         activite_micro=activite,
         periodicite_declaration=profil.periodicite if isinstance(profil, ProfilMicro) else None,

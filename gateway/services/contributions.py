@@ -19,6 +19,7 @@ from domain.cotisations import (
     TrancheTaux,
     TypeBorne,
 )
+from domain.money import round_cent
 from domain.nomenclatures import NatureCotisation
 from gateway.db import models
 
@@ -89,7 +90,8 @@ def cotisation_rows(
             nature=nature,
             code=ligne.code,
             montant=ligne.montant,
-            assiette=ligne.assiette,
+            # A prorated minimum base has more decimals than money columns keep.
+            assiette=round_cent(ligne.assiette),
             detail=ligne_detail(ligne),
             base_calcul=base_calcul,
             date_calcul=date_calcul,

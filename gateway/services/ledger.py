@@ -84,3 +84,8 @@ def add_credit(
                 reference=motif[:50],
             )
         )
+
+
+def recompute_credit_reference(annee: int) -> str:
+    """Reference of the credit a recomputation of ``annee`` left (see ``add_credit``)."""
+    return f"Crédit recalcul {annee}"

@@ -22,7 +22,12 @@ from domain.nomenclatures import NatureCotisation, NatureRevenu
 from gateway.db.models import Echeance, Travailleur
 from gateway.db.repositories import account
 from gateway.services.contributions import cotisation_rows
-from gateway.services.ledger import add_credit, apply_schedule_change, reallocate_payments
+from gateway.services.ledger import (
+    add_credit,
+    apply_schedule_change,
+    reallocate_payments,
+    recompute_credit_reference,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,7 +95,7 @@ async def recompute_provisional(
         date_creation=travailleur.date_debut_activite,
     )
     apply_schedule_change(session, travailleur.id, annee, rows, change)
-    add_credit(session, travailleur.id, change.credit, date_demande, f"Crédit recalcul {annee}")
+    add_credit(session, travailleur.id, change.credit, date_demande, recompute_credit_reference(annee))
     await reallocate_payments(session, travailleur.id)
     return Recalcul(base, resultat, change.credit)
 

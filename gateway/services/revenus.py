@@ -10,7 +10,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain import cotisations as engine
 from domain.base_provisionnelle import is_taxation_d_office
-from domain.echeancier import DELAI_RECALCUL_JOURS, Periodicite, spread_regularisation
+from domain.echeancier import (
+    DELAI_RECALCUL_JOURS,
+    NatureEcheance,
+    Periodicite,
+    spread_regularisation,
+)
 from domain.errors import DomainError
 from domain.identifiants import check_courriel
 from domain.money import ZERO, check_amount
@@ -21,7 +26,7 @@ from gateway.db.models import AvisAppel, Echeance, Revenu, Travailleur
 from gateway.db.repositories import account
 from gateway.services.accounts import travailleur_for_update
 from gateway.services.contributions import cotisation_rows, ligne_detail
-from gateway.services.ledger import add_credit, reallocate_payments
+from gateway.services.ledger import add_credit, reallocate_payments, recompute_credit_reference
 from gateway.services.outbox import queue_email
 from gateway.services.provisional import recompute_provisional, schedule_of_year
 from gateway.services.unit_of_work import Outcome, run_mutation
@@ -209,6 +214,28 @@ async def declare_revenu(
     )
 
 
+async def _called(session: AsyncSession, travailleur: Travailleur, annee: int) -> Decimal:
+    """Provisional contributions called for ``annee``.
+
+    Normally the year's provisional total. In the year of a radiation, instalments due
+    after it were cancelled: only what stayed called counts (net of any recomputation
+    credit), since the last year is regularised on its declared income (SPEC §4).
+    """
+    fin = travailleur.date_fin_activite
+    if fin is None or fin.year != annee:
+        provisional = await account.cotisations(session, travailleur.id, annee, NatureCotisation.PROVISIONNELLE)
+        return sum((r.montant for r in provisional), ZERO)
+    instalments = [
+        r for r in await account.instalments(session, travailleur.id)
+        if r.annee == annee and r.nature is NatureEcheance.PROVISIONNELLE
+    ]
+    credits = [
+        p for p in await account.payments(session, travailleur.id)
+        if p.reference == recompute_credit_reference(annee)
+    ]
+    return sum((r.montant for r in instalments), ZERO) - sum((p.montant for p in credits), ZERO)
+
+
 async def _regularise(
     session: AsyncSession, travailleur: Travailleur, annee: int, montant: Decimal, today: date
 ) -> Decimal:
@@ -227,8 +254,7 @@ async def _regularise(
             date_calcul=today,
         )
     )
-    provisional = await account.cotisations(session, travailleur.id, annee, NatureCotisation.PROVISIONNELLE)
-    regularisation = definitive.total - sum((r.montant for r in provisional), ZERO)
+    regularisation = definitive.total - await _called(session, travailleur, annee)
     if regularisation > ZERO:
         periodicite = travailleur.periodicite if travailleur.situation is not Situation.RADIE else Periodicite.TRIMESTRIEL
         for plan in spread_regularisation(regularisation, periodicite, today):

@@ -88,7 +88,6 @@ async def seed_portfolio(api, clients: int) -> None:
                     "date_debut_activite": date(2015, 1, 1),
                     "date_fin_activite": None,
                     "periodicite": Periodicite.MENSUEL_5,
-                    "annee_changement_periodicite": None,
                     "activite_micro": None,
                     "periodicite_declaration": None,
                 }
