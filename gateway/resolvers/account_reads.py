@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Hashable, Sequence
 from datetime import date
 from decimal import Decimal
@@ -11,9 +12,9 @@ from sqlalchemy import ColumnElement, and_
 from domain import compte as compte_rules
 from domain.echeancier import Instalment
 from domain.money import ZERO
-from domain.nomenclatures import StatutEcheance
+from domain.nomenclatures import Regime, StatutEcheance
 from gateway.context import Context
-from gateway.db.models import Echeance, Paiement
+from gateway.db.models import Echeance, Paiement, Travailleur
 from gateway.loaders import PagedKey, PageQuery
 from gateway.schema.compte import CompteResume, compte_type, echeance_type
 from gateway.schema.compte import Echeance as EcheanceType
@@ -95,14 +96,32 @@ async def paiements(
     return connection([PaiementType.from_row(r) for r in result.items], result.total_count, page)
 
 
-async def compte_resume(ctx: Context, travailleur_id: int) -> CompteResume:
-    """Balance at the last accounting day, surcharges today, monthly detail (SPEC §4)."""
-    rows = await ctx.loaders.echeances_actives.load(travailleur_id)
-    payments = await ctx.loaders.paiements.load(travailleur_id)
-    today = ctx.clock.today()
-    instalments = [
-        Instalment(r.id, r.date_echeance, r.montant, r.montant_paye, r.nature) for r in rows
+async def _dues(ctx: Context, travailleur: Travailleur) -> list[Instalment]:
+    """What the worker owes and when: instalments, or a micro-entrepreneur's declarations
+    (each period's contributions and CFP, due at the end of the following month)."""
+    if travailleur.regime is not Regime.MICRO:
+        rows = await ctx.loaders.echeances_actives.load(travailleur.id)
+        return [Instalment(r.id, r.date_echeance, r.montant, r.montant_paye, r.nature) for r in rows]
+    declarations = await ctx.loaders.declarations.load(travailleur.id)
+    by_period: dict[tuple[date, str], Decimal] = defaultdict(Decimal)
+    for d in declarations:
+        by_period[(d.date_exigibilite, d.periode)] += d.cotisations + d.formation_professionnelle
+    dues = [
+        Instalment(-(rank + 1), due, amount)
+        for rank, ((due, _periode), amount) in enumerate(sorted(by_period.items()))
     ]
+    payments = await ctx.loaders.paiements.load(travailleur.id)
+    paid = compte_rules.paid_by_instalment(
+        dues, [compte_rules.Paiement(p.id, p.date_paiement, p.montant) for p in payments], date.max
+    )
+    return [Instalment(i.id, i.date_echeance, i.montant, paid[i.id]) for i in dues]
+
+
+async def compte_resume(ctx: Context, travailleur: Travailleur) -> CompteResume:
+    """Balance at the last accounting day, surcharges today, monthly detail (SPEC §4)."""
+    payments = await ctx.loaders.paiements.load(travailleur.id)
+    today = ctx.clock.today()
+    instalments = await _dues(ctx, travailleur)
     summary = compte_rules.account_summary(
         instalments,
         [compte_rules.Paiement(p.id, p.date_paiement, p.montant) for p in payments],

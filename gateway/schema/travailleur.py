@@ -123,7 +123,7 @@ class Travailleur(Node):
 
     @strawberry.field(description="Account summary: balance, surcharges, detail per month.")
     async def compte(self, info: ContextInfo) -> CompteResume:
-        return await account_reads.compte_resume(info.context, self.row.id)
+        return await account_reads.compte_resume(info.context, self.row)
 
 
 def _common(row: models.Travailleur) -> dict[str, object]:
