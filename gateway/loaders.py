@@ -97,15 +97,13 @@ class Loaders:
         self.delais = self._rows(
             DelaiPaiement, order_by=(DelaiPaiement.date_demande, DelaiPaiement.id)
         )
-        self.attestations = self._rows(
-            Attestation, order_by=(Attestation.date_emission.desc(), Attestation.id.desc())
-        )
         self.avis_appel = self._rows(
             AvisAppel, order_by=(AvisAppel.date_emission.desc(), AvisAppel.id.desc())
         )
         self.declarations = self._rows(
             DeclarationMicro, order_by=(DeclarationMicro.periode.desc(), DeclarationMicro.activite)
         )
+        self.echeances_delai = self._plan_instalments()
         self._paged: dict[str, DataLoader[Any, Any]] = {}
         self._by_id: dict[type[Any], DataLoader[Any, Any]] = {}
 
@@ -116,6 +114,13 @@ class Loaders:
                 lambda ids: by_travailleur.rows_by_ids(self._db, self._principal, model, ids)
             )
         return self._by_id[model]
+
+    def _plan_instalments(self) -> DataLoader[Any, Any]:
+        async def batch(ids: list[int]) -> list[list[Any]]:
+            grouped = await by_travailleur.plan_instalments(self._db, self._principal, ids)
+            return [grouped.get(i, []) for i in ids]
+
+        return DataLoader(batch)
 
     def _rows(
         self,

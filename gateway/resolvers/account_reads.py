@@ -14,11 +14,13 @@ from domain.echeancier import Instalment
 from domain.money import ZERO
 from domain.nomenclatures import Regime, StatutEcheance
 from gateway.context import Context
-from gateway.db.models import Echeance, Paiement, Travailleur
+from gateway.db.models import Attestation, DeclarationMicro, Echeance, Paiement, Travailleur
 from gateway.loaders import PagedKey, PageQuery
 from gateway.schema.compte import CompteResume, compte_type, echeance_type
 from gateway.schema.compte import Echeance as EcheanceType
+from gateway.schema.compte import Attestation as AttestationType
 from gateway.schema.compte import Paiement as PaiementType
+from gateway.schema.micro import DeclarationMicro as DeclarationMicroType
 from gateway.schema.relay import Connection, connection, page_from
 
 
@@ -131,3 +133,37 @@ async def compte_resume(ctx: Context, travailleur: Travailleur) -> CompteResume:
     majorations = sum((compte_rules.majorations(i, today) for i in overdue), Decimal(0))
     en_retard = sum((i.reste_du for i in overdue), Decimal(0))
     return compte_type(summary, majorations, en_retard)
+
+
+def _no_filter(_filters: tuple[Hashable, ...]) -> Sequence[ColumnElement[bool]]:
+    return ()
+
+
+async def declarations(
+    ctx: Context, travailleur_id: int, first: int | None, after: str | None
+) -> Connection[DeclarationMicroType]:
+    page = page_from(first, after)
+    loader = ctx.loaders.paged(
+        "declarations",
+        DeclarationMicro,
+        filters_to_where=_no_filter,
+        order_by=(DeclarationMicro.periode.desc(), DeclarationMicro.activite),
+    )
+    result = await loader.load(PagedKey(travailleur_id, PageQuery(page.offset, page.limit)))
+    items = [DeclarationMicroType.from_row(r) for r in result.items]
+    return connection(items, result.total_count, page)
+
+
+async def attestations(
+    ctx: Context, travailleur_id: int, first: int | None, after: str | None
+) -> Connection[AttestationType]:
+    page = page_from(first, after)
+    loader = ctx.loaders.paged(
+        "attestations",
+        Attestation,
+        filters_to_where=_no_filter,
+        order_by=(Attestation.date_emission.desc(), Attestation.id.desc()),
+    )
+    result = await loader.load(PagedKey(travailleur_id, PageQuery(page.offset, page.limit)))
+    items = [AttestationType.from_row(r) for r in result.items]
+    return connection(items, result.total_count, page)

@@ -6,12 +6,14 @@ from datetime import date
 from decimal import Decimal
 
 import strawberry
+from strawberry.types import Info
 
 from domain import compte as compte_rules
 from domain.cotisations import LIBELLES, CotisationCode
 from domain.delais import StatutDelai
 from domain.echeancier import Instalment, NatureEcheance
 from domain.nomenclatures import ModePaiement, NatureRevenu, StatutEcheance, TypeAttestation
+from gateway.context import Context
 from gateway.db import models
 from gateway.schema.cotisations import LigneCotisation, ligne_type
 from gateway.schema.relay import Node, encode_global_id
@@ -171,10 +173,25 @@ class DelaiPaiement(Node):
     motif: str = strawberry.field(description="Reason given by the worker.")
     date_decision: date | None = strawberry.field(description="When it was accepted or refused.")
     motif_decision: str | None = strawberry.field(description="Reason of a refusal.")
+    row_id: strawberry.Private[int]
+
+    @strawberry.field(description="The plan's monthly instalments, in order.")
+    async def echeances(self, info: Info[Context, None]) -> list[EcheanceDelai]:
+        rows = await info.context.loaders.echeances_delai.load(self.row_id)
+        return [
+            EcheanceDelai(
+                numero=r.numero,
+                date_echeance=r.date_echeance,
+                montant=Money(r.montant),
+                montant_paye=Money(r.montant_paye),
+            )
+            for r in rows
+        ]
 
     @staticmethod
     def from_row(row: models.DelaiPaiement) -> DelaiPaiement:
         return DelaiPaiement(
+            row_id=row.id,
             id=strawberry.ID(encode_global_id("DelaiPaiement", row.id)),
             statut=row.statut,
             date_demande=row.date_demande,

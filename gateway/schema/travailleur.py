@@ -117,9 +117,10 @@ class Travailleur(Node):
         return [DelaiPaiement.from_row(r) for r in rows]
 
     @strawberry.field(description="Attestations issued, most recent first.")
-    async def attestations(self, info: ContextInfo) -> list[Attestation]:
-        rows = await info.context.loaders.attestations.load(self.row.id)
-        return [Attestation.from_row(r) for r in rows]
+    async def attestations(
+        self, info: ContextInfo, first: int | None = 20, after: str | None = None
+    ) -> Connection[Attestation]:
+        return await account_reads.attestations(info.context, self.row.id, first, after)
 
     @strawberry.field(description="Account summary: balance, surcharges, detail per month.")
     async def compte(self, info: ContextInfo) -> CompteResume:
@@ -223,9 +224,10 @@ class MicroEntrepreneur(Travailleur):
     )
 
     @strawberry.field(description="Turnover declarations, most recent period first.")
-    async def declarations(self, info: ContextInfo) -> list[DeclarationMicro]:
-        rows = await info.context.loaders.declarations.load(self.row.id)
-        return [DeclarationMicro.from_row(r) for r in rows]
+    async def declarations(
+        self, info: ContextInfo, first: int | None = 20, after: str | None = None
+    ) -> Connection[DeclarationMicro]:
+        return await account_reads.declarations(info.context, self.row.id, first, after)
 
     @staticmethod
     def from_row(row: models.Travailleur) -> MicroEntrepreneur:

@@ -35,15 +35,15 @@ PORTFOLIO = """query($first: Int!) {
       prelevement { actif periodicite coordonneesBancaires { ibanMasque } }
       compte { solde majorationsDeRetard detail { annee mois appele } }
       paiements(first: 5) { totalCount nodes { datePaiement montant } }
-      delaisPaiement { statut }
-      attestations { type }
+      delaisPaiement { statut echeances { numero montant } }
+      attestations { totalCount nodes { type } }
       ... on TravailleurClassique {
         taxationDOffice
         revenus { annee montant }
         cotisations { annee totalProvisionnel provisionnelles { code montant explication } }
         echeances(first: 12, du: "2026-01-01") { totalCount nodes { dateEcheance montant statut } }
       }
-      ... on MicroEntrepreneur { declarations { periode cotisations } }
+      ... on MicroEntrepreneur { declarations(first: 12) { totalCount nodes { periode cotisations } } }
     }
   }
 }"""
@@ -220,10 +220,10 @@ async def test_a_page_of_500_clients_costs_the_same_statements_as_a_page_of_50(
     assert len(large["portfolio"]["nodes"]) == 500
     assert large["portfolio"]["totalCount"] == 500
     assert small_count == large_count
-    # principal + count + page + one per relation (caisse, établissements, bank, account
-    # instalments, payments, payment page, plans, attestations, revenus, cotisations,
-    # instalment page, declarations).
-    assert large_count == 15
+    # principal + count + page + one per relation: caisse, établissements, bank details,
+    # instalments and payments and declarations (summary), payment page, plans, plan
+    # instalments, attestation page, revenus, cotisations, instalment page, declaration page.
+    assert large_count == 17
     classique = large["portfolio"]["nodes"][0]
     assert classique["echeances"]["totalCount"] == 12
     # 11 instalments of 500 due by Friday 20 November, 5 000 paid.

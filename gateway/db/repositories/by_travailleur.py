@@ -16,6 +16,7 @@ from sqlalchemy.orm import InstrumentedAttribute, aliased
 from gateway.auth.principal import Principal
 from gateway.auth.visibility import is_visible
 from gateway.db.engine import RequestSession
+from gateway.db.models import DelaiPaiement, EcheanceDelai
 
 M = TypeVar("M")
 
@@ -100,3 +101,19 @@ async def rows_by_ids(
     pk: InstrumentedAttribute[int] = getattr(model, "id")  # noqa: B009  (M is any model)
     statement = select(model).where(pk.in_(ids), is_visible(owner, principal))
     return {row.id: row for row in await db.scalars(statement)}
+
+
+async def plan_instalments(
+    db: RequestSession, principal: Principal | None, delai_ids: Sequence[int]
+) -> dict[int, list[EcheanceDelai]]:
+    """Instalments of payment plans, visible through the plan's worker."""
+    statement = (
+        select(EcheanceDelai)
+        .join(DelaiPaiement, DelaiPaiement.id == EcheanceDelai.delai_id)
+        .where(EcheanceDelai.delai_id.in_(delai_ids), is_visible(DelaiPaiement.travailleur_id, principal))
+        .order_by(EcheanceDelai.delai_id, EcheanceDelai.numero)
+    )
+    grouped: dict[int, list[EcheanceDelai]] = defaultdict(list)
+    for row in await db.scalars(statement):
+        grouped[row.delai_id].append(row)
+    return grouped
