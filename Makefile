@@ -20,8 +20,12 @@ run: $(STAMP)
 	$(BIN)/gateway seed demo --if-empty
 	$(BIN)/gateway serve --host 127.0.0.1 --port 8000
 
-## Set up and run the whole suite (SQLite always; PostgreSQL when reachable, mandatory in CI).
+## Set up, lint, type-check and run the whole suite (SQLite always; PostgreSQL when
+## reachable, mandatory in CI).
 test: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 	$(BIN)/pytest
 
 lint: $(STAMP)

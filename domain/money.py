@@ -56,7 +56,9 @@ def check_amount(amount: Decimal, field: str, *, negative_allowed: bool = False)
             "Montant invalide : un nombre fini est attendu.", field=field, code="MONTANT_INVALIDE"
         )
     if amount < 0 and not negative_allowed:
-        raise DomainError("Le montant ne peut pas être négatif.", field=field, code="MONTANT_NEGATIF")
+        raise DomainError(
+            "Le montant ne peut pas être négatif.", field=field, code="MONTANT_NEGATIF"
+        )
     if abs(amount) > MONTANT_MAX:
         raise DomainError(
             "Montant invraisemblable : plus de 100 000 000 € en valeur absolue.",
@@ -64,5 +66,7 @@ def check_amount(amount: Decimal, field: str, *, negative_allowed: bool = False)
             code="MONTANT_INVRAISEMBLABLE",
         )
     if amount != amount.quantize(ONE_CENT):
-        raise DomainError("Le montant a plus de deux décimales.", field=field, code="MONTANT_INVALIDE")
+        raise DomainError(
+            "Le montant a plus de deux décimales.", field=field, code="MONTANT_INVALIDE"
+        )
     return amount

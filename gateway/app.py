@@ -143,7 +143,10 @@ def create_app(settings: Settings | None = None, services: AppServices | None = 
             )
             if principal is None:
                 return JSONResponse(
-                    {"error": "UNAUTHENTICATED", "message": "Jeton requis (Authorization: Bearer)."},
+                    {
+                        "error": "UNAUTHENTICATED",
+                        "message": "Jeton requis (Authorization: Bearer).",
+                    },
                     401,
                 )
             pdf = await documents.avis_appel_pdf(db, principal, request.path_params["id"])

@@ -18,7 +18,6 @@ from sqlalchemy import ColumnElement
 from gateway.auth.principal import Principal
 from gateway.db.engine import RequestSession
 from gateway.db.models import (
-    Attestation,
     AvisAppel,
     CoordonneesBancaires,
     Cotisation,
@@ -56,7 +55,9 @@ class PageResult(Generic[M]):
     total_count: int
 
 
-def _by_id_loader(fetch: Callable[[Sequence[int]], Awaitable[dict[int, Any]]]) -> DataLoader[Any, Any]:
+def _by_id_loader(
+    fetch: Callable[[Sequence[int]], Awaitable[dict[int, Any]]],
+) -> DataLoader[Any, Any]:
     async def batch(ids: list[int]) -> list[Any]:
         found = await fetch(ids)
         return [found.get(i) for i in ids]

@@ -53,24 +53,37 @@ async def classique_account(
         paid = plan.date_echeance < limit
         session.add(
             models.Echeance(
-                travailleur_id=worker.id, annee=year, nature=plan.nature, date_echeance=plan.date_echeance,
-                montant=plan.montant, montant_paye=plan.montant if paid else Decimal(0), annulee=False,
-                rejets=0, montant_reporte=Decimal(0),
+                travailleur_id=worker.id,
+                annee=year,
+                nature=plan.nature,
+                date_echeance=plan.date_echeance,
+                montant=plan.montant,
+                montant_paye=plan.montant if paid else Decimal(0),
+                annulee=False,
+                rejets=0,
+                montant_reporte=Decimal(0),
             )
         )
         if paid:
             session.add(
                 models.Paiement(
-                    travailleur_id=worker.id, date_paiement=plan.date_echeance, montant=plan.montant,
-                    mode=ModePaiement.PRELEVEMENT, reference=f"PRLV-{plan.date_echeance:%Y%m}",
+                    travailleur_id=worker.id,
+                    date_paiement=plan.date_echeance,
+                    montant=plan.montant,
+                    mode=ModePaiement.PRELEVEMENT,
+                    reference=f"PRLV-{plan.date_echeance:%Y%m}",
                 )
             )
     if with_debit:
         session.add(
             models.CoordonneesBancaires(
-                travailleur_id=worker.id, iban="FR7630006000011234567890189", bic="AGRIFRPP",
-                titulaire=worker.nom, reference_mandat_sepa=f"RUM-T-{worker.id:06d}",
-                date_signature=date(2015, 3, 1), actif=True,
+                travailleur_id=worker.id,
+                iban="FR7630006000011234567890189",
+                bic="AGRIFRPP",
+                titulaire=worker.nom,
+                reference_mandat_sepa=f"RUM-T-{worker.id:06d}",
+                date_signature=date(2015, 3, 1),
+                actif=True,
             )
         )
     await session.flush()
@@ -78,4 +91,3 @@ async def classique_account(
     await reallocate_payments(session, worker.id)
     await session.flush()
     return worker
-

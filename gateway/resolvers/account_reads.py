@@ -16,9 +16,9 @@ from domain.nomenclatures import Regime, StatutEcheance
 from gateway.context import Context
 from gateway.db.models import Attestation, DeclarationMicro, Echeance, Paiement, Travailleur
 from gateway.loaders import PagedKey, PageQuery
+from gateway.schema.compte import Attestation as AttestationType
 from gateway.schema.compte import CompteResume, compte_type, echeance_type
 from gateway.schema.compte import Echeance as EcheanceType
-from gateway.schema.compte import Attestation as AttestationType
 from gateway.schema.compte import Paiement as PaiementType
 from gateway.schema.micro import DeclarationMicro as DeclarationMicroType
 from gateway.schema.relay import Connection, connection, page_from
@@ -103,7 +103,9 @@ async def _dues(ctx: Context, travailleur: Travailleur) -> list[Instalment]:
     (each period's contributions and CFP, due at the end of the following month)."""
     if travailleur.regime is not Regime.MICRO:
         rows = await ctx.loaders.echeances_actives.load(travailleur.id)
-        return [Instalment(r.id, r.date_echeance, r.montant, r.montant_paye, r.nature) for r in rows]
+        return [
+            Instalment(r.id, r.date_echeance, r.montant, r.montant_paye, r.nature) for r in rows
+        ]
     declarations = await ctx.loaders.declarations.load(travailleur.id)
     by_period: dict[tuple[date, str], Decimal] = defaultdict(Decimal)
     for d in declarations:

@@ -69,7 +69,9 @@ async def estimate_revenue(ctx: Context, data: EstimateRevenueInput) -> Estimate
         travailleur=await travailleur_of(ctx, outcome) if not data.previsualisation else None,
         previsualisation=data.previsualisation,
         base_calcul=ref.get("base"),
-        cotisations=[ligne_type(ligne_from_snapshot(line)) for line in ref["lignes"]] if outcome.ok else None,
+        cotisations=[ligne_type(ligne_from_snapshot(line)) for line in ref["lignes"]]
+        if outcome.ok
+        else None,
         total_cotisations=Money(Decimal(ref["total"])) if outcome.ok else None,
         echeancier=[
             LigneEcheancier(
@@ -105,9 +107,14 @@ async def declare_revenu(ctx: Context, data: DeclareRevenuInput) -> DeclareReven
     )
 
 
-async def set_periodicite(ctx: Context, data: SetPrelevementPeriodiciteInput) -> SetPrelevementPeriodicitePayload:
+async def set_periodicite(
+    ctx: Context, data: SetPrelevementPeriodiciteInput
+) -> SetPrelevementPeriodicitePayload:
     outcome = await prelevement.set_periodicite(
-        ctx, travailleur_id=data.travailleur_id, periodicite=data.periodicite, idempotency_key=data.idempotency_key
+        ctx,
+        travailleur_id=data.travailleur_id,
+        periodicite=data.periodicite,
+        idempotency_key=data.idempotency_key,
     )
     echeancier = []
     travailleur_id = outcome.reference.get("travailleur_id")
@@ -132,7 +139,9 @@ async def _prelevement_payload(ctx: Context, outcome: Outcome) -> PrelevementPay
     )
 
 
-async def set_prelevement_automatique(ctx: Context, data: SetPrelevementAutomatiqueInput) -> PrelevementPayload:
+async def set_prelevement_automatique(
+    ctx: Context, data: SetPrelevementAutomatiqueInput
+) -> PrelevementPayload:
     outcome = await prelevement.set_prelevement_automatique(
         ctx,
         travailleur_id=data.travailleur_id,
@@ -144,7 +153,9 @@ async def set_prelevement_automatique(ctx: Context, data: SetPrelevementAutomati
     return await _prelevement_payload(ctx, outcome)
 
 
-async def remove_prelevement_automatique(ctx: Context, data: RemovePrelevementAutomatiqueInput) -> PrelevementPayload:
+async def remove_prelevement_automatique(
+    ctx: Context, data: RemovePrelevementAutomatiqueInput
+) -> PrelevementPayload:
     outcome = await prelevement.remove_prelevement_automatique(
         ctx, travailleur_id=data.travailleur_id, idempotency_key=data.idempotency_key
     )
@@ -166,11 +177,15 @@ async def record_paiement(ctx: Context, data: RecordPaiementInput) -> RecordPaie
         row = await ctx.loaders.by_id(models.Paiement).load(int(outcome.reference["paiement_id"]))
         paiement = None if row is None else Paiement.from_row(row)
     return RecordPaiementPayload(
-        travailleur=await travailleur_of(ctx, outcome), paiement=paiement, user_errors=user_errors(outcome)
+        travailleur=await travailleur_of(ctx, outcome),
+        paiement=paiement,
+        user_errors=user_errors(outcome),
     )
 
 
-async def record_prelevement_rejete(ctx: Context, data: RecordPrelevementRejeteInput) -> RecordPrelevementRejetePayload:
+async def record_prelevement_rejete(
+    ctx: Context, data: RecordPrelevementRejeteInput
+) -> RecordPrelevementRejetePayload:
     outcome = await paiements.record_prelevement_rejete(
         ctx, echeance_id=data.echeance_id, idempotency_key=data.idempotency_key
     )

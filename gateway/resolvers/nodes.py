@@ -12,6 +12,7 @@ from typing import Any
 
 from gateway.context import Context
 from gateway.db import models
+from gateway.resolvers.lifecycle import avis_type
 from gateway.schema.compte import (
     Attestation,
     Cotisation,
@@ -20,7 +21,6 @@ from gateway.schema.compte import (
     Revenu,
     echeance_type,
 )
-from gateway.resolvers.lifecycle import avis_type
 from gateway.schema.errors import bad_user_input
 from gateway.schema.micro import DeclarationMicro
 from gateway.schema.references import Caisse, Etablissement

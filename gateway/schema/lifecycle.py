@@ -27,7 +27,10 @@ class AvisAppel(Node):
     date_emission: date = strawberry.field(description="Issue date.")
     revenu_estime: Money = strawberry.field(description="Estimated income the notice is based on.")
     url: str = strawberry.field(
-        description="Download link of the PDF (send your bearer token; only those who may see the worker can)."
+        description=(
+            "Download link of the PDF (send your bearer token; "
+            "only those who may see the worker can)."
+        )
     )
 
 
@@ -41,19 +44,23 @@ class LigneEcheancier:
 
 @strawberry.input(
     description=(
-        "The online income estimate: \"Vos revenus sont à la hausse ou à la baisse ? Adaptez "
-        "le montant de vos cotisations provisionnelles.\""
+        'The online income estimate: "Vos revenus sont à la hausse ou à la baisse ? Adaptez '
+        'le montant de vos cotisations provisionnelles."'
     )
 )
 class EstimateRevenueInput:
     travailleur_id: strawberry.ID = strawberry.field(description="Global ID of the worker.")
-    annee: int = strawberry.field(description="The current year (the only one that can be estimated).")
+    annee: int = strawberry.field(
+        description="The current year (the only one that can be estimated)."
+    )
     montant: Money = strawberry.field(description="Estimated professional income of the year, ≥ 0.")
     courriel: str = strawberry.field(
         description="Address for the acknowledgment (does not replace the contact address on file)."
     )
     jai_ete_informe: bool = strawberry.field(
-        description="Tick to confirm: an under-estimate will be claimed at regularisation. Required."
+        description=(
+            "Tick to confirm: an under-estimate will be claimed at regularisation. Required."
+        )
     )
     previsualisation: bool = strawberry.field(
         default=False,
@@ -66,13 +73,17 @@ class EstimateRevenueInput:
 class EstimateRevenuePayload:
     travailleur: Travailleur | None = strawberry.field(description="The worker.")
     previsualisation: bool = strawberry.field(description="True when nothing was written.")
-    base_calcul: str | None = strawberry.field(description="What the contributions were computed on.")
+    base_calcul: str | None = strawberry.field(
+        description="What the contributions were computed on."
+    )
     cotisations: list[LigneCotisation] | None = strawberry.field(
         description="The recomputed provisional contributions of the year, per line."
     )
     total_cotisations: Money | None = strawberry.field(description="Their total.")
     echeancier: list[LigneEcheancier] | None = strawberry.field(
-        description="The year's schedule after the change (instalments due within 15 days unchanged)."
+        description=(
+            "The year's schedule after the change (instalments due within 15 days unchanged)."
+        )
     )
     credit: Money | None = strawberry.field(
         description="Credit of the year when instalments already due exceed the new total."
@@ -114,9 +125,13 @@ class SetPrelevementPeriodiciteInput:
 @strawberry.type(description="Result of a periodicity change.")
 class SetPrelevementPeriodicitePayload:
     travailleur: Travailleur | None = strawberry.field(description="The worker.")
-    modifiee: bool = strawberry.field(description="False when the periodicity was already the one asked.")
+    modifiee: bool = strawberry.field(
+        description="False when the periodicity was already the one asked."
+    )
     echeancier: list[Echeance] = strawberry.field(
-        description="The current year's instalments after the change (those within 30 days unchanged)."
+        description=(
+            "The current year's instalments after the change (those within 30 days unchanged)."
+        )
     )
     user_errors: list[UserError] = strawberry.field(description="Why the change was refused.")
 
@@ -139,7 +154,9 @@ class RemovePrelevementAutomatiqueInput:
 @strawberry.type(description="Result of a change to the direct debit.")
 class PrelevementPayload:
     travailleur: Travailleur | None = strawberry.field(description="The worker.")
-    prelevement: Prelevement | None = strawberry.field(description="The direct debit after the change.")
+    prelevement: Prelevement | None = strawberry.field(
+        description="The direct debit after the change."
+    )
     user_errors: list[UserError] = strawberry.field(description="Why the change was refused.")
 
 
@@ -164,7 +181,9 @@ class RecordPaiementPayload:
 
 @strawberry.input(description="A direct debit rejected by the bank (agents only).")
 class RecordPrelevementRejeteInput:
-    echeance_id: strawberry.ID = strawberry.field(description="Global ID of the instalment whose debit was rejected.")
+    echeance_id: strawberry.ID = strawberry.field(
+        description="Global ID of the instalment whose debit was rejected."
+    )
     idempotency_key: str | None = strawberry.field(default=None, description=IDEMPOTENCY)
 
 

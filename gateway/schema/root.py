@@ -132,7 +132,9 @@ class Mutation:
             "`jaiEteInforme`, and for negative or absurd amounts."
         )
     )
-    async def estimate_revenue(self, info: ContextInfo, input: EstimateRevenueInput) -> EstimateRevenuePayload:
+    async def estimate_revenue(
+        self, info: ContextInfo, input: EstimateRevenueInput
+    ) -> EstimateRevenuePayload:
         return await lifecycle.estimate_revenue(info.context, input)
 
     @strawberry.mutation(
@@ -143,7 +145,9 @@ class Mutation:
             "year's provisional contributions are recomputed on it unless an estimate exists."
         )
     )
-    async def declare_revenu(self, info: ContextInfo, input: DeclareRevenuInput) -> DeclareRevenuPayload:
+    async def declare_revenu(
+        self, info: ContextInfo, input: DeclareRevenuInput
+    ) -> DeclareRevenuPayload:
         return await lifecycle.declare_revenu(info.context, input)
 
     @strawberry.mutation(
@@ -186,7 +190,9 @@ class Mutation:
             "instalments first."
         )
     )
-    async def record_paiement(self, info: ContextInfo, input: RecordPaiementInput) -> RecordPaiementPayload:
+    async def record_paiement(
+        self, info: ContextInfo, input: RecordPaiementInput
+    ) -> RecordPaiementPayload:
         return await lifecycle.record_paiement(info.context, input)
 
     @strawberry.mutation(

@@ -199,7 +199,9 @@ class TravailleurClassique(Travailleur):
             info.context, self.row.id, first, after, du, au, statut
         )
 
-    @strawberry.field(description="Avis d'appel rectificatif issued after estimates, most recent first.")
+    @strawberry.field(
+        description="Avis d'appel rectificatif issued after estimates, most recent first."
+    )
     async def avis_appel(self, info: ContextInfo) -> list[AvisAppelType]:
         from gateway.resolvers.lifecycle import avis_type
 

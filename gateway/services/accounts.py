@@ -8,7 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from gateway.auth.principal import Principal
 from gateway.auth.visibility import is_visible
 from gateway.db.models import Echeance, Travailleur
-from gateway.schema.relay import decode_int_id
+from gateway.global_ids import decode_int_id
 from gateway.services.unit_of_work import NotFound
 
 
@@ -30,7 +30,9 @@ async def travailleur_for_update(
     return await lock_travailleur(session, principal, travailleur_id)
 
 
-async def lock_travailleur(session: AsyncSession, principal: Principal, travailleur_id: int) -> Travailleur:
+async def lock_travailleur(
+    session: AsyncSession, principal: Principal, travailleur_id: int
+) -> Travailleur:
     """Same as ``travailleur_for_update``, from an internal id."""
     row: Travailleur | None = await session.scalar(
         select(Travailleur)
@@ -42,7 +44,9 @@ async def lock_travailleur(session: AsyncSession, principal: Principal, travaill
     return row
 
 
-async def echeance_for_update(session: AsyncSession, principal: Principal, echeance_global_id: str) -> Echeance:
+async def echeance_for_update(
+    session: AsyncSession, principal: Principal, echeance_global_id: str
+) -> Echeance:
     """A visible instalment (cancelled ones included), or NOT_FOUND on ``echeanceId``."""
     echeance_id = decode_int_id(echeance_global_id, "Echeance")
     row: Echeance | None = None

@@ -53,10 +53,14 @@ def ligne_from_row(row: models.Cotisation) -> LigneCotisation:
 
 def ligne_from_snapshot(data: dict[str, Any]) -> LigneCotisation:
     """A line saved in a mutation outcome (``{code, montant, assiette, detail}``)."""
-    return ligne_from_parts(data["code"], Decimal(data["montant"]), Decimal(data["assiette"]), data["detail"])
+    return ligne_from_parts(
+        data["code"], Decimal(data["montant"]), Decimal(data["assiette"]), data["detail"]
+    )
 
 
-def ligne_from_parts(code: str, montant: Decimal, assiette: Decimal, detail: dict[str, Any]) -> LigneCotisation:
+def ligne_from_parts(
+    code: str, montant: Decimal, assiette: Decimal, detail: dict[str, Any]
+) -> LigneCotisation:
     return LigneCotisation(
         code=CotisationCode(code),
         montant=montant,

@@ -21,7 +21,7 @@ from gateway.documents.data import (
     IdentiteTravailleur,
     LigneAppel,
 )
-from gateway.schema.relay import decode_global_id
+from gateway.global_ids import decode_global_id
 
 
 def caisse_emettrice(caisse: Caisse) -> CaisseEmettrice:

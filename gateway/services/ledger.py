@@ -28,9 +28,7 @@ async def reallocate_payments(session: AsyncSession, travailleur_id: int) -> Non
     await account.clear_allocations(session, [p.id for p in received])
     paid: dict[int, Decimal] = {row.id: ZERO for row in rows}
     for payment in received:
-        state = [
-            Instalment(r.id, r.date_echeance, r.montant, paid[r.id], r.nature) for r in rows
-        ]
+        state = [Instalment(r.id, r.date_echeance, r.montant, paid[r.id], r.nature) for r in rows]
         for echeance_id, part in allocate_payment(payment.montant, state).parts.items():
             paid[echeance_id] += part
             session.add(

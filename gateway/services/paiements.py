@@ -37,14 +37,20 @@ async def record_paiement(
     async def action(session: AsyncSession) -> Outcome:
         check_amount(montant, "montant")
         if montant == ZERO:
-            raise DomainError("Le montant d'un paiement doit être positif.", field="montant", code="MONTANT_NUL")
+            raise DomainError(
+                "Le montant d'un paiement doit être positif.", field="montant", code="MONTANT_NUL"
+            )
         if date_paiement > today:
             raise DomainError(
-                "Un paiement ne peut pas être daté du futur.", field="datePaiement", code="DATE_FUTURE"
+                "Un paiement ne peut pas être daté du futur.",
+                field="datePaiement",
+                code="DATE_FUTURE",
             )
         if mode is ModePaiement.CREDIT:
             raise DomainError(
-                "CREDIT est réservé aux crédits calculés par la caisse.", field="mode", code="MODE_INVALIDE"
+                "CREDIT est réservé aux crédits calculés par la caisse.",
+                field="mode",
+                code="MODE_INVALIDE",
             )
         travailleur = await travailleur_for_update(session, principal, travailleur_id)
         payment = Paiement(
@@ -63,7 +69,11 @@ async def record_paiement(
         )
 
     return await run_mutation(
-        ctx, "recordPaiement", action, idempotency_key=idempotency_key, audit_detail=f"montant={montant}"
+        ctx,
+        "recordPaiement",
+        action,
+        idempotency_key=idempotency_key,
+        audit_detail=f"montant={montant}",
     )
 
 
@@ -97,7 +107,8 @@ async def record_prelevement_rejete(
         streak.append(Rejet(target.id, target.date_echeance, own - target.montant_paye))
         target.rejets += 1
         suite = after_rejected_debit(
-            streak, [Instalment(r.id, r.date_echeance, r.montant, r.montant_paye, r.nature) for r in rows]
+            streak,
+            [Instalment(r.id, r.date_echeance, r.montant, r.montant_paye, r.nature) for r in rows],
         )
         if suite.passage_trimestriel:
             for previous in carried_in:
@@ -125,4 +136,6 @@ async def record_prelevement_rejete(
             travailleur_id=travailleur.id,
         )
 
-    return await run_mutation(ctx, "recordPrelevementRejete", action, idempotency_key=idempotency_key)
+    return await run_mutation(
+        ctx, "recordPrelevementRejete", action, idempotency_key=idempotency_key
+    )

@@ -32,7 +32,9 @@ def _refuse_unless_schedule(travailleur: Travailleur) -> None:
         )
     if travailleur.situation is Situation.RADIE:
         raise DomainError(
-            "Activité radiée : plus d'échéance à venir.", field="travailleurId", code="TRAVAILLEUR_RADIE"
+            "Activité radiée : plus d'échéance à venir.",
+            field="travailleurId",
+            code="TRAVAILLEUR_RADIE",
         )
 
 
@@ -40,7 +42,9 @@ async def _apply_periodicity(
     session: AsyncSession, travailleur: Travailleur, demandee: Periodicite | None, today: date
 ) -> bool:
     """Decide and apply; True when the schedule changed."""
-    counted = [travailleur.date_changement_periodicite] if travailleur.date_changement_periodicite else []
+    counted = (
+        [travailleur.date_changement_periodicite] if travailleur.date_changement_periodicite else []
+    )
     decision = decide_periodicity_change(travailleur.periodicite, demandee, today, counted)
     if not decision.modifiee:
         return False
@@ -49,7 +53,9 @@ async def _apply_periodicity(
         travailleur.date_changement_periodicite = today
     await session.flush()
     # Same amounts, new dates: instalments due within 30 days stay as they are.
-    await recompute_provisional(session, travailleur, today.year, today, DELAI_CHANGEMENT_PERIODICITE_JOURS)
+    await recompute_provisional(
+        session, travailleur, today.year, today, DELAI_CHANGEMENT_PERIODICITE_JOURS
+    )
     return True
 
 
@@ -62,7 +68,9 @@ async def set_periodicite(
     async def action(session: AsyncSession) -> Outcome:
         travailleur = await travailleur_for_update(session, principal, travailleur_id)
         _refuse_unless_schedule(travailleur)
-        if periodicite is not Periodicite.TRIMESTRIEL and not await account.active_bank_details(session, travailleur.id):
+        if periodicite is not Periodicite.TRIMESTRIEL and not await account.active_bank_details(
+            session, travailleur.id
+        ):
             raise DomainError(
                 "Sans prélèvement automatique, le paiement est trimestriel : enregistrez d'abord "
                 "vos coordonnées bancaires (setPrelevementAutomatique).",
@@ -70,10 +78,17 @@ async def set_periodicite(
                 code="PRELEVEMENT_INACTIF",
             )
         changed = await _apply_periodicity(session, travailleur, periodicite, today)
-        return Outcome(reference={"travailleur_id": travailleur.id, "modifiee": changed}, travailleur_id=travailleur.id)
+        return Outcome(
+            reference={"travailleur_id": travailleur.id, "modifiee": changed},
+            travailleur_id=travailleur.id,
+        )
 
     return await run_mutation(
-        ctx, "setPrelevementPeriodicite", action, idempotency_key=idempotency_key, audit_detail=f"periodicite={periodicite}"
+        ctx,
+        "setPrelevementPeriodicite",
+        action,
+        idempotency_key=idempotency_key,
+        audit_detail=f"periodicite={periodicite}",
     )
 
 
@@ -94,7 +109,9 @@ async def set_prelevement_automatique(
         holder = titulaire.strip()
         if not 2 <= len(holder) <= 200:
             raise DomainError(
-                "Indiquez le titulaire du compte (2 à 200 caractères).", field="titulaire", code="TITULAIRE_INVALIDE"
+                "Indiquez le titulaire du compte (2 à 200 caractères).",
+                field="titulaire",
+                code="TITULAIRE_INVALIDE",
             )
         travailleur = await travailleur_for_update(session, principal, travailleur_id)
         _refuse_unless_schedule(travailleur)
@@ -114,7 +131,9 @@ async def set_prelevement_automatique(
         session.add(mandate)
         return Outcome(reference={"travailleur_id": travailleur.id}, travailleur_id=travailleur.id)
 
-    return await run_mutation(ctx, "setPrelevementAutomatique", action, idempotency_key=idempotency_key)
+    return await run_mutation(
+        ctx, "setPrelevementAutomatique", action, idempotency_key=idempotency_key
+    )
 
 
 async def remove_prelevement_automatique(
@@ -129,7 +148,9 @@ async def remove_prelevement_automatique(
         active = await account.active_bank_details(session, travailleur.id)
         if not active:
             raise DomainError(
-                "Aucun prélèvement automatique n'est en place.", field="travailleurId", code="PRELEVEMENT_INACTIF"
+                "Aucun prélèvement automatique n'est en place.",
+                field="travailleurId",
+                code="PRELEVEMENT_INACTIF",
             )
         for row in active:
             row.actif = False
@@ -137,4 +158,6 @@ async def remove_prelevement_automatique(
         await _apply_periodicity(session, travailleur, None, today)
         return Outcome(reference={"travailleur_id": travailleur.id}, travailleur_id=travailleur.id)
 
-    return await run_mutation(ctx, "removePrelevementAutomatique", action, idempotency_key=idempotency_key)
+    return await run_mutation(
+        ctx, "removePrelevementAutomatique", action, idempotency_key=idempotency_key
+    )

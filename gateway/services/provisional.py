@@ -14,8 +14,8 @@ from decimal import Decimal
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain import cotisations as engine
-from domain.base_provisionnelle import BaseProvisionnelle, NatureBase, provisional_basis
 from domain.baremes import bareme
+from domain.base_provisionnelle import BaseProvisionnelle, NatureBase, provisional_basis
 from domain.echeancier import Instalment, NatureEcheance, recompute_schedule
 from domain.money import ZERO
 from domain.nomenclatures import NatureCotisation, NatureRevenu
@@ -39,21 +39,29 @@ class Recalcul:
     credit: Decimal
 
 
-async def basis_for(session: AsyncSession, travailleur: Travailleur, annee: int) -> BaseProvisionnelle:
+async def basis_for(
+    session: AsyncSession, travailleur: Travailleur, annee: int
+) -> BaseProvisionnelle:
     revenus = await account.revenus(session, travailleur.id)
     declared = {r.annee: r.montant for r in revenus if r.nature is NatureRevenu.DECLARE}
     estimate = next(
         (r.montant for r in revenus if r.nature is NatureRevenu.ESTIME and r.annee == annee), None
     )
     return provisional_basis(
-        annee, declared, estimate, travailleur.date_debut_activite, bareme(annee).plafond_securite_sociale
+        annee,
+        declared,
+        estimate,
+        travailleur.date_debut_activite,
+        bareme(annee).plafond_securite_sociale,
     )
 
 
 def compute_on(travailleur: Travailleur, base: BaseProvisionnelle) -> engine.ResultatCotisations:
     nature = travailleur.statut.nature
     if base.nature is NatureBase.FORFAIT_DEBUT_ACTIVITE or base.revenu is None:
-        return engine.compute_forfait_debut_activite(base.annee, nature, travailleur.date_debut_activite)
+        return engine.compute_forfait_debut_activite(
+            base.annee, nature, travailleur.date_debut_activite
+        )
     creation = travailleur.date_debut_activite
     return engine.compute_cotisations(
         base.annee, nature, base.revenu, creation if creation.year == base.annee else None
@@ -70,7 +78,9 @@ async def recompute_provisional(
     """Replace the year's provisional lines and rebuild its schedule (open instalments only)."""
     base = await basis_for(session, travailleur, annee)
     resultat = compute_on(travailleur, base)
-    await account.delete_cotisations(session, travailleur.id, annee, NatureCotisation.PROVISIONNELLE)
+    await account.delete_cotisations(
+        session, travailleur.id, annee, NatureCotisation.PROVISIONNELLE
+    )
     session.add_all(
         cotisation_rows(
             travailleur_id=travailleur.id,
@@ -95,12 +105,16 @@ async def recompute_provisional(
         date_creation=travailleur.date_debut_activite,
     )
     apply_schedule_change(session, travailleur.id, annee, rows, change)
-    add_credit(session, travailleur.id, change.credit, date_demande, recompute_credit_reference(annee))
+    add_credit(
+        session, travailleur.id, change.credit, date_demande, recompute_credit_reference(annee)
+    )
     await reallocate_payments(session, travailleur.id)
     return Recalcul(base, resultat, change.credit)
 
 
-async def schedule_of_year(session: AsyncSession, travailleur_id: int, annee: int) -> list[Echeance]:
+async def schedule_of_year(
+    session: AsyncSession, travailleur_id: int, annee: int
+) -> list[Echeance]:
     return [r for r in await account.instalments(session, travailleur_id) if r.annee == annee]
 
 

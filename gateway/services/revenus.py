@@ -37,7 +37,9 @@ AVERTISSEMENT = (
 )
 
 
-def _refuse_unless_classique_active(travailleur: Travailleur, today: date, declared: set[int]) -> None:
+def _refuse_unless_classique_active(
+    travailleur: Travailleur, today: date, declared: set[int]
+) -> None:
     if travailleur.regime is Regime.MICRO:
         raise DomainError(
             "Les micro-entrepreneurs déclarent leur chiffre d'affaires : l'estimation de revenu "
@@ -74,8 +76,13 @@ def schedule_snapshot(rows: list[Echeance]) -> list[dict[str, Any]]:
 
 def lines_snapshot(resultat: engine.ResultatCotisations) -> list[dict[str, Any]]:
     return [
-        {"code": l.code.value, "montant": str(l.montant), "assiette": str(l.assiette), "detail": ligne_detail(l)}
-        for l in resultat.lignes
+        {
+            "code": ligne.code.value,
+            "montant": str(ligne.montant),
+            "assiette": str(ligne.assiette),
+            "detail": ligne_detail(ligne),
+        }
+        for ligne in resultat.lignes
     ]
 
 
@@ -112,15 +119,25 @@ async def estimate_revenue(
         revenus = await account.revenus(session, travailleur.id)
         declared = {r.annee for r in revenus if r.nature is NatureRevenu.DECLARE}
         _refuse_unless_classique_active(travailleur, today, declared)
-        estimate = next((r for r in revenus if r.nature is NatureRevenu.ESTIME and r.annee == annee), None)
+        estimate = next(
+            (r for r in revenus if r.nature is NatureRevenu.ESTIME and r.annee == annee), None
+        )
         if estimate is None:
             session.add(
-                Revenu(travailleur_id=travailleur.id, annee=annee, nature=NatureRevenu.ESTIME, montant=montant, date_saisie=today)
+                Revenu(
+                    travailleur_id=travailleur.id,
+                    annee=annee,
+                    nature=NatureRevenu.ESTIME,
+                    montant=montant,
+                    date_saisie=today,
+                )
             )
         else:
             estimate.montant, estimate.date_saisie = montant, today
         await session.flush()
-        recalcul = await recompute_provisional(session, travailleur, annee, today, DELAI_RECALCUL_JOURS)
+        recalcul = await recompute_provisional(
+            session, travailleur, annee, today, DELAI_RECALCUL_JOURS
+        )
         echeancier = schedule_snapshot(await schedule_of_year(session, travailleur.id, annee))
         reference: dict[str, Any] = {
             "travailleur_id": travailleur.id,
@@ -195,7 +212,13 @@ async def declare_revenu(
                 f"Le revenu {annee} est déjà déclaré.", field="annee", code="DEJA_DECLARE"
             )
         session.add(
-            Revenu(travailleur_id=travailleur.id, annee=annee, nature=NatureRevenu.DECLARE, montant=montant, date_saisie=today)
+            Revenu(
+                travailleur_id=travailleur.id,
+                annee=annee,
+                nature=NatureRevenu.DECLARE,
+                montant=montant,
+                date_saisie=today,
+            )
         )
         regularisation = await _regularise(session, travailleur, annee, montant, today)
         current = today.year
@@ -205,12 +228,20 @@ async def declare_revenu(
             await recompute_provisional(session, travailleur, current, today, DELAI_RECALCUL_JOURS)
         await reallocate_payments(session, travailleur.id)
         return Outcome(
-            reference={"travailleur_id": travailleur.id, "annee": annee, "regularisation": str(regularisation)},
+            reference={
+                "travailleur_id": travailleur.id,
+                "annee": annee,
+                "regularisation": str(regularisation),
+            },
             travailleur_id=travailleur.id,
         )
 
     return await run_mutation(
-        ctx, "declareRevenu", action, idempotency_key=idempotency_key, audit_detail=f"annee={annee} montant={montant}"
+        ctx,
+        "declareRevenu",
+        action,
+        idempotency_key=idempotency_key,
+        audit_detail=f"annee={annee} montant={montant}",
     )
 
 
@@ -223,14 +254,18 @@ async def _called(session: AsyncSession, travailleur: Travailleur, annee: int) -
     """
     fin = travailleur.date_fin_activite
     if fin is None or fin.year != annee:
-        provisional = await account.cotisations(session, travailleur.id, annee, NatureCotisation.PROVISIONNELLE)
+        provisional = await account.cotisations(
+            session, travailleur.id, annee, NatureCotisation.PROVISIONNELLE
+        )
         return sum((r.montant for r in provisional), ZERO)
     instalments = [
-        r for r in await account.instalments(session, travailleur.id)
+        r
+        for r in await account.instalments(session, travailleur.id)
         if r.annee == annee and r.nature is NatureEcheance.PROVISIONNELLE
     ]
     credits = [
-        p for p in await account.payments(session, travailleur.id)
+        p
+        for p in await account.payments(session, travailleur.id)
         if p.reference == recompute_credit_reference(annee)
     ]
     return sum((r.montant for r in instalments), ZERO) - sum((p.montant for p in credits), ZERO)
@@ -256,7 +291,11 @@ async def _regularise(
     )
     regularisation = definitive.total - await _called(session, travailleur, annee)
     if regularisation > ZERO:
-        periodicite = travailleur.periodicite if travailleur.situation is not Situation.RADIE else Periodicite.TRIMESTRIEL
+        periodicite = (
+            travailleur.periodicite
+            if travailleur.situation is not Situation.RADIE
+            else Periodicite.TRIMESTRIEL
+        )
         for plan in spread_regularisation(regularisation, periodicite, today):
             session.add(
                 Echeance(

@@ -238,7 +238,9 @@ async def test_a_micro_entrepreneur_is_typed_apart_and_has_no_echeances(db: Data
         assert error_codes(body) == ["GRAPHQL_VALIDATION_FAILED"]
 
 
-async def test_a_micro_entrepreneurs_balance_is_declarations_due_minus_payments(db: Database) -> None:
+async def test_a_micro_entrepreneurs_balance_is_declarations_due_minus_payments(
+    db: Database,
+) -> None:
     from domain.micro import ActiviteMicro
     from domain.nomenclatures import Regime
     from gateway.db.models import DeclarationMicro
@@ -247,13 +249,40 @@ async def test_a_micro_entrepreneurs_balance_is_declarations_due_minus_payments(
         async with api.session() as session:
             caisse = await builders.caisse(session)
             worker = await builders.travailleur(session, caisse_id=caisse.id, regime=Regime.MICRO)
-            for periode, due, ca, cot, cfp in (("2026-08", date(2026, 9, 30), "5000", "1060", "5.00"), ("2026-09", date(2026, 10, 31), "4000", "848", "4.00")):
-                session.add(DeclarationMicro(travailleur_id=worker.id, periode=periode, activite=ActiviteMicro.BIC_SERVICES, chiffre_affaires=Decimal(ca), taux=Decimal("21.2"), cotisations=Decimal(cot), formation_professionnelle=Decimal(cfp), date_declaration=due, date_exigibilite=due))
-            await builders.paiement(session, travailleur_id=worker.id, date_paiement=date(2026, 9, 30), montant=Decimal("1065.00"))
+            for periode, due, ca, cot, cfp in (
+                ("2026-08", date(2026, 9, 30), "5000", "1060", "5.00"),
+                ("2026-09", date(2026, 10, 31), "4000", "848", "4.00"),
+            ):
+                session.add(
+                    DeclarationMicro(
+                        travailleur_id=worker.id,
+                        periode=periode,
+                        activite=ActiviteMicro.BIC_SERVICES,
+                        chiffre_affaires=Decimal(ca),
+                        taux=Decimal("21.2"),
+                        cotisations=Decimal(cot),
+                        formation_professionnelle=Decimal(cfp),
+                        date_declaration=due,
+                        date_exigibilite=due,
+                    )
+                )
+            await builders.paiement(
+                session,
+                travailleur_id=worker.id,
+                date_paiement=date(2026, 9, 30),
+                montant=Decimal("1065.00"),
+            )
             await session.commit()
         token = await api.login(worker.nir, WORKER_PASSWORD)
-        data = await api.data("{ me { travailleur { compte { solde montantEnRetard majorationsDeRetard } ... on MicroEntrepreneur { declarations(first: 1) { totalCount nodes { periode } } } } } }", token=token)
+        data = await api.data(
+            "{ me { travailleur { compte { solde montantEnRetard majorationsDeRetard } ... on MicroEntrepreneur { declarations(first: 1) { totalCount nodes { periode } } } } } }",
+            token=token,
+        )
     travailleur = data["me"]["travailleur"]
     # September's 852 € was due 31 October and is unpaid: 5 % + 0.2 % × 1 month.
-    assert travailleur["compte"] == {"solde": "852.00", "montantEnRetard": "852.00", "majorationsDeRetard": "44.30"}
+    assert travailleur["compte"] == {
+        "solde": "852.00",
+        "montantEnRetard": "852.00",
+        "majorationsDeRetard": "44.30",
+    }
     assert travailleur["declarations"] == {"totalCount": 2, "nodes": [{"periode": "2026-09"}]}

@@ -27,12 +27,28 @@ async def setting(db: Database):
     async with api_for(db, today=TODAY) as api:
         async with api.session() as session:
             caisse = await builders.caisse(session)
-            worker = await classique_account(session, caisse_id=caisse.id, today=TODAY, revenus_declares={2025: Decimal("43000")}, nom="Lefebvre")
+            worker = await classique_account(
+                session,
+                caisse_id=caisse.id,
+                today=TODAY,
+                revenus_declares={2025: Decimal("43000")},
+                nom="Lefebvre",
+            )
             other = await builders.travailleur(session, caisse_id=caisse.id, nom="Autre")
-            await builders.user(session, identifiant="agent@caisse.fr", role=Role.AGENT, caisse_id=caisse.id)
+            await builders.user(
+                session, identifiant="agent@caisse.fr", role=Role.AGENT, caisse_id=caisse.id
+            )
             await session.commit()
         token = await api.login(worker.nir, "secret-travailleur")
-        variables = {"i": {"travailleurId": encode_global_id("Travailleur", worker.id), "annee": 2026, "montant": "60000", "courriel": "a@b.fr", "jaiEteInforme": True}}
+        variables = {
+            "i": {
+                "travailleurId": encode_global_id("Travailleur", worker.id),
+                "annee": 2026,
+                "montant": "60000",
+                "courriel": "a@b.fr",
+                "jaiEteInforme": True,
+            }
+        }
         avis = (await api.data(ESTIMATE, variables, token))["estimateRevenue"]["avisAppel"]
         yield api, worker, other, token, avis
 
@@ -45,9 +61,13 @@ def pdf_text(content: bytes) -> str:
     return "\n".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(content)).pages)
 
 
-async def test_the_worker_downloads_the_avis_with_the_new_contributions_and_schedule(setting) -> None:
-    api, worker, _, token, avis = setting
-    response = await api.http.get(path_of(avis["url"]), headers={"Authorization": f"Bearer {token}"})
+async def test_the_worker_downloads_the_avis_with_the_new_contributions_and_schedule(
+    setting,
+) -> None:
+    api, _, _, token, avis = setting
+    response = await api.http.get(
+        path_of(avis["url"]), headers={"Authorization": f"Bearer {token}"}
+    )
     assert response.status_code == 200
     assert response.headers["content-type"] == "application/pdf"
     text = pdf_text(response.content)
@@ -62,10 +82,21 @@ async def test_the_worker_downloads_the_avis_with_the_new_contributions_and_sche
 async def test_the_avis_is_hidden_from_those_who_may_not_see_the_worker(setting) -> None:
     api, _, other, _, avis = setting
     outsider = await api.login(other.nir, "secret-travailleur")
-    hidden = await api.http.get(path_of(avis["url"]), headers={"Authorization": f"Bearer {outsider}"})
-    missing = await api.http.get("/documents/" + encode_global_id("AvisAppel", 99999) + ".pdf", headers={"Authorization": f"Bearer {outsider}"})
-    assert (hidden.status_code, hidden.json()) == (missing.status_code, missing.json()) == (404, {"error": "NOT_FOUND", "message": "Document introuvable."})
+    hidden = await api.http.get(
+        path_of(avis["url"]), headers={"Authorization": f"Bearer {outsider}"}
+    )
+    missing = await api.http.get(
+        "/documents/" + encode_global_id("AvisAppel", 99999) + ".pdf",
+        headers={"Authorization": f"Bearer {outsider}"},
+    )
+    assert (
+        (hidden.status_code, hidden.json())
+        == (missing.status_code, missing.json())
+        == (404, {"error": "NOT_FOUND", "message": "Document introuvable."})
+    )
     anonymous = await api.http.get(path_of(avis["url"]))
     assert anonymous.status_code == 401
     agent = await api.login("agent@caisse.fr", "secret-utilisateur")
-    assert (await api.http.get(path_of(avis["url"]), headers={"Authorization": f"Bearer {agent}"})).status_code == 200
+    assert (
+        await api.http.get(path_of(avis["url"]), headers={"Authorization": f"Bearer {agent}"})
+    ).status_code == 200

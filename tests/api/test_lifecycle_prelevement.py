@@ -56,8 +56,16 @@ async def setting(db: Database):
     async with api_for(db, today=TODAY) as api:
         async with api.session() as session:
             caisse = await builders.caisse(session)
-            worker = await classique_account(session, caisse_id=caisse.id, today=TODAY, revenus_declares={2025: Decimal("43000")}, paid_until=date(2026, 5, 1))
-            await builders.user(session, identifiant="agent@caisse.fr", role=Role.AGENT, caisse_id=caisse.id)
+            worker = await classique_account(
+                session,
+                caisse_id=caisse.id,
+                today=TODAY,
+                revenus_declares={2025: Decimal("43000")},
+                paid_until=date(2026, 5, 1),
+            )
+            await builders.user(
+                session, identifiant="agent@caisse.fr", role=Role.AGENT, caisse_id=caisse.id
+            )
             await session.commit()
         token = await api.login(worker.nir, PASSWORD)
         agent = await api.login("agent@caisse.fr", "secret-utilisateur")
@@ -76,55 +84,169 @@ async def test_a_periodicity_change_applies_from_the_first_due_date_30_days_away
     api, worker, token, _ = setting
     before = await schedule(api, worker, token)
     total = sum(Decimal(e["montant"]) for e in before)
-    data = (await api.data(PERIODICITE, {"input": {"travailleurId": gid(worker), "periodicite": "TRIMESTRIEL"}}, token))["setPrelevementPeriodicite"]
+    data = (
+        await api.data(
+            PERIODICITE,
+            {"input": {"travailleurId": gid(worker), "periodicite": "TRIMESTRIEL"}},
+            token,
+        )
+    )["setPrelevementPeriodicite"]
     assert data["userErrors"] == [] and data["modifiee"] is True
     assert data["travailleur"]["prelevement"]["periodicite"] == "TRIMESTRIEL"
     dates = [e["dateEcheance"] for e in data["echeancier"]]
     # 10 June + 30 days = 10 July: monthly instalments up to 5 July stay; then 5 Aug and 5 Nov.
     assert dates == [f"2026-{m:02d}-05" for m in range(1, 8)] + ["2026-08-05", "2026-11-05"]
     assert sum(Decimal(e["montant"]) for e in data["echeancier"]) == total
-    again = (await api.data(PERIODICITE, {"input": {"travailleurId": gid(worker), "periodicite": "MENSUEL_20"}}, token))["setPrelevementPeriodicite"]
-    assert again["userErrors"] == [{"field": ["input", "periodicite"], "message": "La périodicité de prélèvement ne peut être modifiée qu'une fois par année civile ; elle a déjà été modifiée le 10/06/2026.", "code": "PERIODICITE_DEJA_MODIFIEE"}]
+    again = (
+        await api.data(
+            PERIODICITE,
+            {"input": {"travailleurId": gid(worker), "periodicite": "MENSUEL_20"}},
+            token,
+        )
+    )["setPrelevementPeriodicite"]
+    assert again["userErrors"] == [
+        {
+            "field": ["input", "periodicite"],
+            "message": "La périodicité de prélèvement ne peut être modifiée qu'une fois par année civile ; elle a déjà été modifiée le 10/06/2026.",
+            "code": "PERIODICITE_DEJA_MODIFIEE",
+        }
+    ]
 
 
 async def test_asking_for_the_current_periodicity_changes_nothing(setting) -> None:
     api, worker, token, _ = setting
-    data = (await api.data(PERIODICITE, {"input": {"travailleurId": gid(worker), "periodicite": "MENSUEL_5"}}, token))["setPrelevementPeriodicite"]
+    data = (
+        await api.data(
+            PERIODICITE,
+            {"input": {"travailleurId": gid(worker), "periodicite": "MENSUEL_5"}},
+            token,
+        )
+    )["setPrelevementPeriodicite"]
     assert (data["modifiee"], data["userErrors"]) == (False, [])
 
 
 async def test_direct_debit_with_a_bad_iban_or_bic_is_refused_naming_the_field(setting) -> None:
     api, worker, token, _ = setting
-    bad_iban = (await api.data(DEBIT, {"input": {"travailleurId": gid(worker), "iban": "FR7630006000011234567890188", "bic": "AGRIFRPP", "titulaire": "Claire Martin"}}, token))["setPrelevementAutomatique"]
-    assert bad_iban["userErrors"] == [{"field": ["input", "iban"], "message": "IBAN invalide : la clé de contrôle ne correspond pas.", "code": "IBAN_INVALIDE"}]
-    bad_bic = (await api.data(DEBIT, {"input": {"travailleurId": gid(worker), "iban": "FR76 3000 6000 0112 3456 7890 189", "bic": "AGRI", "titulaire": "Claire Martin"}}, token))["setPrelevementAutomatique"]
+    bad_iban = (
+        await api.data(
+            DEBIT,
+            {
+                "input": {
+                    "travailleurId": gid(worker),
+                    "iban": "FR7630006000011234567890188",
+                    "bic": "AGRIFRPP",
+                    "titulaire": "Claire Martin",
+                }
+            },
+            token,
+        )
+    )["setPrelevementAutomatique"]
+    assert bad_iban["userErrors"] == [
+        {
+            "field": ["input", "iban"],
+            "message": "IBAN invalide : la clé de contrôle ne correspond pas.",
+            "code": "IBAN_INVALIDE",
+        }
+    ]
+    bad_bic = (
+        await api.data(
+            DEBIT,
+            {
+                "input": {
+                    "travailleurId": gid(worker),
+                    "iban": "FR76 3000 6000 0112 3456 7890 189",
+                    "bic": "AGRI",
+                    "titulaire": "Claire Martin",
+                }
+            },
+            token,
+        )
+    )["setPrelevementAutomatique"]
     assert [e["field"] for e in bad_bic["userErrors"]] == [["input", "bic"]]
 
 
-async def test_removing_the_direct_debit_forces_quarterly_without_using_the_yearly_change(setting) -> None:
+async def test_removing_the_direct_debit_forces_quarterly_without_using_the_yearly_change(
+    setting,
+) -> None:
     api, worker, token, _ = setting
-    removed = (await api.data(REMOVE, {"input": {"travailleurId": gid(worker)}}, token))["removePrelevementAutomatique"]
-    assert removed == {"prelevement": {"actif": False, "periodicite": "TRIMESTRIEL"}, "userErrors": []}
-    monthly = (await api.data(PERIODICITE, {"input": {"travailleurId": gid(worker), "periodicite": "MENSUEL_5"}}, token))["setPrelevementPeriodicite"]
+    removed = (await api.data(REMOVE, {"input": {"travailleurId": gid(worker)}}, token))[
+        "removePrelevementAutomatique"
+    ]
+    assert removed == {
+        "prelevement": {"actif": False, "periodicite": "TRIMESTRIEL"},
+        "userErrors": [],
+    }
+    monthly = (
+        await api.data(
+            PERIODICITE,
+            {"input": {"travailleurId": gid(worker), "periodicite": "MENSUEL_5"}},
+            token,
+        )
+    )["setPrelevementPeriodicite"]
     assert [e["code"] for e in monthly["userErrors"]] == ["PRELEVEMENT_INACTIF"]
-    debit = (await api.data(DEBIT, {"input": {"travailleurId": gid(worker), "iban": "FR76 3000 6000 0112 3456 7890 189", "bic": "agrifrpp", "titulaire": "Claire Martin"}}, token))["setPrelevementAutomatique"]
+    debit = (
+        await api.data(
+            DEBIT,
+            {
+                "input": {
+                    "travailleurId": gid(worker),
+                    "iban": "FR76 3000 6000 0112 3456 7890 189",
+                    "bic": "agrifrpp",
+                    "titulaire": "Claire Martin",
+                }
+            },
+            token,
+        )
+    )["setPrelevementAutomatique"]
     assert debit["prelevement"] == {
-        "actif": True, "periodicite": "TRIMESTRIEL",
-        "coordonneesBancaires": {"ibanMasque": "FR*********************0189", "bic": "AGRIFRPP", "titulaire": "Claire Martin", "referenceMandatSepa": f"RUM-SSI-{worker.id:08d}-002-20260610", "dateSignature": "2026-06-10"},
+        "actif": True,
+        "periodicite": "TRIMESTRIEL",
+        "coordonneesBancaires": {
+            "ibanMasque": "FR*********************0189",
+            "bic": "AGRIFRPP",
+            "titulaire": "Claire Martin",
+            "referenceMandatSepa": f"RUM-SSI-{worker.id:08d}-002-20260610",
+            "dateSignature": "2026-06-10",
+        },
     }
     # The removal did not count: the one change of the year is still available.
-    monthly = (await api.data(PERIODICITE, {"input": {"travailleurId": gid(worker), "periodicite": "MENSUEL_5"}}, token))["setPrelevementPeriodicite"]
+    monthly = (
+        await api.data(
+            PERIODICITE,
+            {"input": {"travailleurId": gid(worker), "periodicite": "MENSUEL_5"}},
+            token,
+        )
+    )["setPrelevementPeriodicite"]
     assert (monthly["modifiee"], monthly["userErrors"]) == (True, [])
 
 
-async def test_an_agent_records_a_payment_allocated_to_the_oldest_unpaid_instalments(setting) -> None:
+async def test_an_agent_records_a_payment_allocated_to_the_oldest_unpaid_instalments(
+    setting,
+) -> None:
     api, worker, token, agent = setting
     before = await schedule(api, worker, token)
     may, june = before[4], before[5]
     assert (may["statut"], june["statut"]) == ("EN_RETARD", "EN_RETARD")
     amount = Decimal(may["montant"]) + Decimal("100.00")
-    data = (await api.data(PAY, {"input": {"travailleurId": gid(worker), "montant": str(amount), "datePaiement": "2026-06-09", "mode": "VIREMENT", "reference": "VIR-123"}}, agent))["recordPaiement"]
-    assert data == {"paiement": {"montant": str(amount), "mode": "VIREMENT", "datePaiement": "2026-06-09"}, "userErrors": []}
+    data = (
+        await api.data(
+            PAY,
+            {
+                "input": {
+                    "travailleurId": gid(worker),
+                    "montant": str(amount),
+                    "datePaiement": "2026-06-09",
+                    "mode": "VIREMENT",
+                    "reference": "VIR-123",
+                }
+            },
+            agent,
+        )
+    )["recordPaiement"]
+    assert data == {
+        "paiement": {"montant": str(amount), "mode": "VIREMENT", "datePaiement": "2026-06-09"},
+        "userErrors": [],
+    }
     after = await schedule(api, worker, token)
     assert (after[4]["statut"], after[4]["montantPaye"]) == ("PAYEE", may["montant"])
     assert (after[5]["statut"], after[5]["montantPaye"]) == ("EN_RETARD", "100.00")
@@ -132,12 +254,25 @@ async def test_an_agent_records_a_payment_allocated_to_the_oldest_unpaid_instalm
 
 @pytest.mark.parametrize(
     ("overrides", "field", "code"),
-    [({"montant": "0"}, "montant", "MONTANT_NUL"), ({"montant": "-5"}, "montant", "MONTANT_NEGATIF"), ({"datePaiement": "2026-06-11"}, "datePaiement", "DATE_FUTURE"), ({"mode": "CREDIT"}, "mode", "MODE_INVALIDE")],
+    [
+        ({"montant": "0"}, "montant", "MONTANT_NUL"),
+        ({"montant": "-5"}, "montant", "MONTANT_NEGATIF"),
+        ({"datePaiement": "2026-06-11"}, "datePaiement", "DATE_FUTURE"),
+        ({"mode": "CREDIT"}, "mode", "MODE_INVALIDE"),
+    ],
 )
 async def test_a_bad_payment_is_refused_naming_the_field(setting, overrides, field, code) -> None:
     api, worker, token, agent = setting
     before = await schedule(api, worker, token)
-    variables = {"input": {"travailleurId": gid(worker), "montant": "100", "datePaiement": "2026-06-09", "mode": "CHEQUE", **overrides}}
+    variables = {
+        "input": {
+            "travailleurId": gid(worker),
+            "montant": "100",
+            "datePaiement": "2026-06-09",
+            "mode": "CHEQUE",
+            **overrides,
+        }
+    }
     data = (await api.data(PAY, variables, agent))["recordPaiement"]
     assert [(e["field"], e["code"]) for e in data["userErrors"]] == [(["input", field], code)]
     assert await schedule(api, worker, token) == before
@@ -145,7 +280,18 @@ async def test_a_bad_payment_is_refused_naming_the_field(setting, overrides, fie
 
 async def test_only_agents_record_payments(setting) -> None:
     api, worker, token, _ = setting
-    body = await api.post(PAY, {"input": {"travailleurId": gid(worker), "montant": "100", "datePaiement": "2026-06-09", "mode": "CHEQUE"}}, token)
+    body = await api.post(
+        PAY,
+        {
+            "input": {
+                "travailleurId": gid(worker),
+                "montant": "100",
+                "datePaiement": "2026-06-09",
+                "mode": "CHEQUE",
+            }
+        },
+        token,
+    )
     assert error_codes(body) == ["FORBIDDEN"]
     assert body["errors"][0]["message"] == "Opération réservée aux rôles : AGENT."
 
@@ -154,56 +300,141 @@ async def test_a_first_rejection_is_carried_and_a_second_makes_payment_quarterly
     api, worker, token, agent = setting
     before = await schedule(api, worker, token)
     may, june, july = before[4], before[5], before[6]
-    first = (await api.data(REJECT, {"input": {"echeanceId": may["id"]}}, agent))["recordPrelevementRejete"]
+    first = (await api.data(REJECT, {"input": {"echeanceId": may["id"]}}, agent))[
+        "recordPrelevementRejete"
+    ]
     assert first["userErrors"] == [] and first["passageTrimestriel"] is False
     # May's amount now travels with June's debit; no majorations yet.
     carried = Decimal(may["montant"]) + Decimal(june["montant"])
     assert first["reporteSur"] == {"dateEcheance": "2026-06-05", "montant": str(carried)}
     middle = await schedule(api, worker, token)
     assert (middle[4]["montant"], middle[4]["statut"]) == ("0.00", "PAYEE")
-    second = (await api.data(REJECT, {"input": {"echeanceId": june["id"]}}, agent))["recordPrelevementRejete"]
+    second = (await api.data(REJECT, {"input": {"echeanceId": june["id"]}}, agent))[
+        "recordPrelevementRejete"
+    ]
     assert second["passageTrimestriel"] is True
     assert second["travailleur"]["prelevement"]["periodicite"] == "TRIMESTRIEL"
     after = await api.data(SCHEDULE, {"id": gid(worker)}, token)
     rows = after["node"]["echeances"]["nodes"]
     # Each amount is overdue again from its own due date, with its majorations.
-    assert (rows[4]["dateEcheance"], rows[4]["montant"], rows[4]["statut"]) == ("2026-05-05", may["montant"], "EN_RETARD")
-    assert (rows[5]["dateEcheance"], rows[5]["montant"], rows[5]["statut"]) == ("2026-06-05", june["montant"], "EN_RETARD")
+    assert (rows[4]["dateEcheance"], rows[4]["montant"], rows[4]["statut"]) == (
+        "2026-05-05",
+        may["montant"],
+        "EN_RETARD",
+    )
+    assert (rows[5]["dateEcheance"], rows[5]["montant"], rows[5]["statut"]) == (
+        "2026-06-05",
+        june["montant"],
+        "EN_RETARD",
+    )
     may_amount = Decimal(may["montant"])
     # Due 5 May, today 10 June: 5 % + 0.2 % × 2 months.
-    expected = (may_amount * Decimal("0.05")).quantize(Decimal("0.01")) + (may_amount * Decimal("0.004")).quantize(Decimal("0.01"))
+    expected = (may_amount * Decimal("0.05")).quantize(Decimal("0.01")) + (
+        may_amount * Decimal("0.004")
+    ).quantize(Decimal("0.01"))
     assert rows[4]["majorations"] == str(expected)
-    assert after["node"]["compte"]["montantEnRetard"] == str(Decimal(may["montant"]) + Decimal(june["montant"]))
+    assert after["node"]["compte"]["montantEnRetard"] == str(
+        Decimal(may["montant"]) + Decimal(june["montant"])
+    )
     assert july["dateEcheance"] == "2026-07-05"
 
 
 async def test_a_rejection_on_an_instalment_not_yet_due_is_refused(setting) -> None:
     api, worker, token, agent = setting
     july = (await schedule(api, worker, token))[6]
-    data = (await api.data(REJECT, {"input": {"echeanceId": july["id"]}}, agent))["recordPrelevementRejete"]
-    assert [(e["field"], e["code"]) for e in data["userErrors"]] == [(["input", "echeanceId"], "ECHEANCE_NON_REJETABLE")]
+    data = (await api.data(REJECT, {"input": {"echeanceId": july["id"]}}, agent))[
+        "recordPrelevementRejete"
+    ]
+    assert [(e["field"], e["code"]) for e in data["userErrors"]] == [
+        (["input", "echeanceId"], "ECHEANCE_NON_REJETABLE")
+    ]
 
 
-async def test_the_balance_stays_equal_to_called_minus_paid_across_a_sequence_of_mutations(setting) -> None:
+async def test_the_balance_stays_equal_to_called_minus_paid_across_a_sequence_of_mutations(
+    setting,
+) -> None:
     api, worker, token, agent = setting
 
     async def check() -> None:
         data = await api.data(SCHEDULE, {"id": gid(worker)}, token)
         async with api.session() as session:
-            due = sum((e.montant for e in await session.scalars(select(models.Echeance).where(models.Echeance.travailleur_id == worker.id, models.Echeance.annulee.is_(False), models.Echeance.date_echeance <= date(2026, 6, 9)))), Decimal(0))
-            paid = sum((p.montant for p in await session.scalars(select(models.Paiement).where(models.Paiement.travailleur_id == worker.id, models.Paiement.date_paiement <= date(2026, 6, 9)))), Decimal(0))
-            allocated = {e.id: e.montant_paye for e in await session.scalars(select(models.Echeance).where(models.Echeance.travailleur_id == worker.id))}
+            due = sum(
+                (
+                    e.montant
+                    for e in await session.scalars(
+                        select(models.Echeance).where(
+                            models.Echeance.travailleur_id == worker.id,
+                            models.Echeance.annulee.is_(False),
+                            models.Echeance.date_echeance <= date(2026, 6, 9),
+                        )
+                    )
+                ),
+                Decimal(0),
+            )
+            paid = sum(
+                (
+                    p.montant
+                    for p in await session.scalars(
+                        select(models.Paiement).where(
+                            models.Paiement.travailleur_id == worker.id,
+                            models.Paiement.date_paiement <= date(2026, 6, 9),
+                        )
+                    )
+                ),
+                Decimal(0),
+            )
+            allocated = {
+                e.id: e.montant_paye
+                for e in await session.scalars(
+                    select(models.Echeance).where(models.Echeance.travailleur_id == worker.id)
+                )
+            }
             for echeance_id, montant_paye in allocated.items():
-                parts = sum((a.montant for a in await session.scalars(select(models.AffectationPaiement).where(models.AffectationPaiement.echeance_id == echeance_id))), Decimal(0))
+                parts = sum(
+                    (
+                        a.montant
+                        for a in await session.scalars(
+                            select(models.AffectationPaiement).where(
+                                models.AffectationPaiement.echeance_id == echeance_id
+                            )
+                        )
+                    ),
+                    Decimal(0),
+                )
                 assert parts == montant_paye
         assert data["node"]["compte"]["solde"] == str(due - paid)
 
     await check()
-    await api.data(PAY, {"input": {"travailleurId": gid(worker), "montant": "321.45", "datePaiement": "2026-06-08", "mode": "CHEQUE"}}, agent)
+    await api.data(
+        PAY,
+        {
+            "input": {
+                "travailleurId": gid(worker),
+                "montant": "321.45",
+                "datePaiement": "2026-06-08",
+                "mode": "CHEQUE",
+            }
+        },
+        agent,
+    )
     await check()
-    await api.data("mutation($i: EstimateRevenueInput!) { estimateRevenue(input: $i) { userErrors { code } } }", {"i": {"travailleurId": gid(worker), "annee": 2026, "montant": "15000", "courriel": "a@b.fr", "jaiEteInforme": True}}, token)
+    await api.data(
+        "mutation($i: EstimateRevenueInput!) { estimateRevenue(input: $i) { userErrors { code } } }",
+        {
+            "i": {
+                "travailleurId": gid(worker),
+                "annee": 2026,
+                "montant": "15000",
+                "courriel": "a@b.fr",
+                "jaiEteInforme": True,
+            }
+        },
+        token,
+    )
     await check()
-    await api.data(PERIODICITE, {"input": {"travailleurId": gid(worker), "periodicite": "TRIMESTRIEL"}}, token)
+    await api.data(
+        PERIODICITE, {"input": {"travailleurId": gid(worker), "periodicite": "TRIMESTRIEL"}}, token
+    )
     await check()
     june = (await schedule(api, worker, token))[5]
     await api.data(REJECT, {"input": {"echeanceId": june["id"]}}, agent)

@@ -45,7 +45,9 @@ async def setting(db: Database):
         async with api.session() as session:
             caisse = await builders.caisse(session)
             worker = await classique_account(
-                session, caisse_id=caisse.id, today=TODAY,
+                session,
+                caisse_id=caisse.id,
+                today=TODAY,
                 revenus_declares={2024: Decimal("41570"), 2025: Decimal("43000")},
             )
             await session.commit()
@@ -56,22 +58,59 @@ async def setting(db: Database):
 async def state(api, travailleur_id: int) -> tuple:
     """Everything a refusal must leave untouched."""
     async with api.session() as session:
+
         def rows(model, *cols):
-            return session.execute(select(*cols).where(model.travailleur_id == travailleur_id).order_by(*cols))
-        echeances = (await rows(models.Echeance, models.Echeance.date_echeance, models.Echeance.montant, models.Echeance.montant_paye, models.Echeance.annulee)).all()
-        cotisations = (await rows(models.Cotisation, models.Cotisation.annee, models.Cotisation.nature, models.Cotisation.code, models.Cotisation.montant)).all()
-        revenus = (await rows(models.Revenu, models.Revenu.annee, models.Revenu.nature, models.Revenu.montant)).all()
-        paiements = (await rows(models.Paiement, models.Paiement.date_paiement, models.Paiement.montant)).all()
+            return session.execute(
+                select(*cols).where(model.travailleur_id == travailleur_id).order_by(*cols)
+            )
+
+        echeances = (
+            await rows(
+                models.Echeance,
+                models.Echeance.date_echeance,
+                models.Echeance.montant,
+                models.Echeance.montant_paye,
+                models.Echeance.annulee,
+            )
+        ).all()
+        cotisations = (
+            await rows(
+                models.Cotisation,
+                models.Cotisation.annee,
+                models.Cotisation.nature,
+                models.Cotisation.code,
+                models.Cotisation.montant,
+            )
+        ).all()
+        revenus = (
+            await rows(
+                models.Revenu, models.Revenu.annee, models.Revenu.nature, models.Revenu.montant
+            )
+        ).all()
+        paiements = (
+            await rows(models.Paiement, models.Paiement.date_paiement, models.Paiement.montant)
+        ).all()
         outbox = await session.scalar(select(func.count()).select_from(models.CourrielSortant))
         avis = await session.scalar(select(func.count()).select_from(models.AvisAppel))
         return echeances, cotisations, revenus, paiements, outbox, avis
 
 
 def estimate_input(worker, **overrides) -> dict:
-    return {"input": {"travailleurId": encode_global_id("Travailleur", worker.id), "annee": 2026, "montant": "60000", "courriel": "claire@example.fr", "jaiEteInforme": True, **overrides}}
+    return {
+        "input": {
+            "travailleurId": encode_global_id("Travailleur", worker.id),
+            "annee": 2026,
+            "montant": "60000",
+            "courriel": "claire@example.fr",
+            "jaiEteInforme": True,
+            **overrides,
+        }
+    }
 
 
-async def test_an_estimate_recomputes_the_contributions_and_only_the_open_instalments(setting) -> None:
+async def test_an_estimate_recomputes_the_contributions_and_only_the_open_instalments(
+    setting,
+) -> None:
     api, worker, token, _ = setting
     old_total = engine.compute_cotisations(2026, NatureActivite.ARTISANALE, Decimal("43000")).total
     new = engine.compute_cotisations(2026, NatureActivite.ARTISANALE, Decimal("60000"))
@@ -79,7 +118,9 @@ async def test_an_estimate_recomputes_the_contributions_and_only_the_open_instal
     assert data["userErrors"] == []
     assert data["totalCotisations"] == f"{new.total}.00"
     assert data["baseCalcul"] == "Estimation de votre revenu 2026 : 60 000 €."
-    assert {c["code"]: c["montant"] for c in data["cotisations"]} == {l.code.value: f"{l.montant}.00" for l in new.lignes}
+    assert {c["code"]: c["montant"] for c in data["cotisations"]} == {
+        line.code.value: f"{line.montant}.00" for line in new.lignes
+    }
     # January–June were due less than 15 days after the request: unchanged.
     fixed = floor_cent(old_total / 12)
     open_part = floor_cent((new.total - 6 * fixed) / 6)
@@ -93,23 +134,40 @@ async def test_an_estimate_recomputes_the_contributions_and_only_the_open_instal
     assert data["avertissement"].startswith("Attention : si vous sous-estimez votre revenu")
     assert data["avisAppel"]["revenuEstime"] == "60000.00"
     assert data["avisAppel"]["url"].startswith("http://127.0.0.1:8000/documents/")
-    assert {"annee": 2026, "montant": "60000.00", "nature": "ESTIME"} in data["travailleur"]["revenus"]
+    assert {"annee": 2026, "montant": "60000.00", "nature": "ESTIME"} in data["travailleur"][
+        "revenus"
+    ]
     async with api.session() as session:
         mail = (await session.scalars(select(models.CourrielSortant))).one()
-        assert (mail.destinataire, mail.sujet) == ("claire@example.fr", "Estimation de votre revenu 2026 enregistrée")
+        assert (mail.destinataire, mail.sujet) == (
+            "claire@example.fr",
+            "Estimation de votre revenu 2026 enregistrée",
+        )
         assert f"{new.total} €" in mail.corps
-        contact = await session.scalar(select(models.Travailleur.courriel).where(models.Travailleur.id == worker.id))
+        contact = await session.scalar(
+            select(models.Travailleur.courriel).where(models.Travailleur.id == worker.id)
+        )
         assert contact == worker.courriel  # the form's address does not replace the one on file
-        audit = (await session.scalars(select(models.EvenementAudit).where(models.EvenementAudit.operation == "estimateRevenue"))).one()
+        audit = (
+            await session.scalars(
+                select(models.EvenementAudit).where(
+                    models.EvenementAudit.operation == "estimateRevenue"
+                )
+            )
+        ).one()
         assert (audit.issue.value, audit.travailleur_id) == ("SUCCES", worker.id)
 
 
-async def test_an_estimate_when_no_instalment_is_open_creates_one_30_days_later(db: Database) -> None:
+async def test_an_estimate_when_no_instalment_is_open_creates_one_30_days_later(
+    db: Database,
+) -> None:
     today = date(2026, 11, 23)
     async with api_for(db, today=today) as api:
         async with api.session() as session:
             caisse = await builders.caisse(session)
-            worker = await classique_account(session, caisse_id=caisse.id, today=today, revenus_declares={2025: Decimal("43000")})
+            worker = await classique_account(
+                session, caisse_id=caisse.id, today=today, revenus_declares={2025: Decimal("43000")}
+            )
             await session.commit()
         token = await api.login(worker.nir, PASSWORD)
         data = (await api.data(ESTIMATE, estimate_input(worker), token))["estimateRevenue"]
@@ -134,9 +192,14 @@ async def test_a_lower_estimate_can_leave_a_credit_of_the_year(setting) -> None:
 async def test_a_preview_shows_the_result_and_writes_nothing(setting) -> None:
     api, worker, token, _ = setting
     before = await state(api, worker.id)
-    data = (await api.data(ESTIMATE, estimate_input(worker, previsualisation=True), token))["estimateRevenue"]
+    data = (await api.data(ESTIMATE, estimate_input(worker, previsualisation=True), token))[
+        "estimateRevenue"
+    ]
     assert data["previsualisation"] is True
-    assert data["totalCotisations"] == f"{engine.compute_cotisations(2026, NatureActivite.ARTISANALE, Decimal('60000')).total}.00"
+    assert (
+        data["totalCotisations"]
+        == f"{engine.compute_cotisations(2026, NatureActivite.ARTISANALE, Decimal('60000')).total}.00"
+    )
     assert data["avisAppel"] is None
     assert await state(api, worker.id) == before
 
@@ -153,7 +216,9 @@ async def test_a_preview_shows_the_result_and_writes_nothing(setting) -> None:
         ({"travailleurId": encode_global_id("Travailleur", 987654)}, "travailleurId", "NOT_FOUND"),
     ],
 )
-async def test_a_bad_estimate_is_refused_naming_the_field_and_changes_nothing(setting, overrides, field, code) -> None:
+async def test_a_bad_estimate_is_refused_naming_the_field_and_changes_nothing(
+    setting, overrides, field, code
+) -> None:
     api, worker, token, _ = setting
     before = await state(api, worker.id)
     data = (await api.data(ESTIMATE, estimate_input(worker, **overrides), token))["estimateRevenue"]
@@ -167,7 +232,9 @@ async def test_a_bad_estimate_is_refused_naming_the_field_and_changes_nothing(se
     ("change", "code"),
     [("micro", "REGIME_MICRO"), ("radie", "TRAVAILLEUR_RADIE"), ("taxation", "TAXATION_OFFICE")],
 )
-async def test_the_estimate_is_refused_to_micro_radies_and_taxation_d_office(setting, change, code) -> None:
+async def test_the_estimate_is_refused_to_micro_radies_and_taxation_d_office(
+    setting, change, code
+) -> None:
     api, worker, token, _ = setting
     async with api.session() as session:
         row = await session.get(models.Travailleur, worker.id)
@@ -176,77 +243,166 @@ async def test_the_estimate_is_refused_to_micro_radies_and_taxation_d_office(set
         elif change == "radie":
             row.situation, row.date_fin_activite = Situation.RADIE, date(2026, 3, 31)
         else:
-            for revenu in await session.scalars(select(models.Revenu).where(models.Revenu.travailleur_id == worker.id)):
+            for revenu in await session.scalars(
+                select(models.Revenu).where(models.Revenu.travailleur_id == worker.id)
+            ):
                 await session.delete(revenu)
         await session.commit()
     before = await state(api, worker.id)
     data = (await api.data(ESTIMATE, estimate_input(worker), token))["estimateRevenue"]
-    assert [(e["field"], e["code"]) for e in data["userErrors"]] == [(["input", "travailleurId"], code)]
+    assert [(e["field"], e["code"]) for e in data["userErrors"]] == [
+        (["input", "travailleurId"], code)
+    ]
     assert await state(api, worker.id) == before
 
 
-async def test_declaring_last_year_spreads_the_regularisation_over_open_instalments(db: Database) -> None:
+async def test_declaring_last_year_spreads_the_regularisation_over_open_instalments(
+    db: Database,
+) -> None:
     async with api_for(db, today=TODAY) as api:
         async with api.session() as session:
             caisse = await builders.caisse(session)
             # 2025 not declared yet: 2026 is called on 2024 (N-2); 2025 was called on 2023.
-            worker = await classique_account(session, caisse_id=caisse.id, today=TODAY, revenus_declares={2023: Decimal("30000"), 2024: Decimal("35000")})
-            called_2025 = engine.compute_cotisations(2025, NatureActivite.ARTISANALE, Decimal("30000"))
+            worker = await classique_account(
+                session,
+                caisse_id=caisse.id,
+                today=TODAY,
+                revenus_declares={2023: Decimal("30000"), 2024: Decimal("35000")},
+            )
+            called_2025 = engine.compute_cotisations(
+                2025, NatureActivite.ARTISANALE, Decimal("30000")
+            )
             from gateway.services.contributions import cotisation_rows
 
-            session.add_all(cotisation_rows(travailleur_id=worker.id, nature=NatureCotisation.PROVISIONNELLE, resultat=called_2025, base_calcul="Revenu 2023 déclaré", date_calcul=date(2025, 1, 1)))
+            session.add_all(
+                cotisation_rows(
+                    travailleur_id=worker.id,
+                    nature=NatureCotisation.PROVISIONNELLE,
+                    resultat=called_2025,
+                    base_calcul="Revenu 2023 déclaré",
+                    date_calcul=date(2025, 1, 1),
+                )
+            )
             await session.commit()
         token = await api.login(worker.nir, PASSWORD)
         gid = encode_global_id("Travailleur", worker.id)
-        data = (await api.data(DECLARE, {"input": {"travailleurId": gid, "annee": 2025, "montant": "50000"}}, token))["declareRevenu"]
+        data = (
+            await api.data(
+                DECLARE, {"input": {"travailleurId": gid, "annee": 2025, "montant": "50000"}}, token
+            )
+        )["declareRevenu"]
         definitive = engine.compute_cotisations(2025, NatureActivite.ARTISANALE, Decimal("50000"))
         regularisation = definitive.total - called_2025.total
         assert data == {"regularisation": f"{regularisation}.00", "userErrors": []}
         account = await api.data(
-            '{ me { travailleur { ... on TravailleurClassique { cotisations(annee: 2026) { totalProvisionnel baseProvisionnelle }'
+            "{ me { travailleur { ... on TravailleurClassique { cotisations(annee: 2026) { totalProvisionnel baseProvisionnelle }"
             ' echeances(first: 50, du: "2026-07-01") { nodes { dateEcheance montant nature } } } } } }',
             token=token,
         )
         travailleur = account["me"]["travailleur"]
         regul = [e for e in travailleur["echeances"]["nodes"] if e["nature"] == "REGULARISATION"]
         part = floor_cent(regularisation / 6)
-        assert [(e["dateEcheance"], e["montant"]) for e in regul] == [(f"2026-{m:02d}-05", str(part)) for m in range(7, 12)] + [("2026-12-05", str(regularisation - 5 * part))]
+        assert [(e["dateEcheance"], e["montant"]) for e in regul] == [
+            (f"2026-{m:02d}-05", str(part)) for m in range(7, 12)
+        ] + [("2026-12-05", str(regularisation - 5 * part))]
         # 2026 is now called on the 2025 income.
-        assert travailleur["cotisations"][0]["totalProvisionnel"] == f"{engine.compute_cotisations(2026, NatureActivite.ARTISANALE, Decimal('50000')).total}.00"
-        assert travailleur["cotisations"][0]["baseProvisionnelle"] == "Revenu 2025 déclaré : 50 000 €."
-        again = (await api.data(DECLARE, {"input": {"travailleurId": gid, "annee": 2025, "montant": "1"}}, token))["declareRevenu"]
-        assert [(e["field"], e["code"]) for e in again["userErrors"]] == [(["input", "annee"], "DEJA_DECLARE")]
+        assert (
+            travailleur["cotisations"][0]["totalProvisionnel"]
+            == f"{engine.compute_cotisations(2026, NatureActivite.ARTISANALE, Decimal('50000')).total}.00"
+        )
+        assert (
+            travailleur["cotisations"][0]["baseProvisionnelle"] == "Revenu 2025 déclaré : 50 000 €."
+        )
+        again = (
+            await api.data(
+                DECLARE, {"input": {"travailleurId": gid, "annee": 2025, "montant": "1"}}, token
+            )
+        )["declareRevenu"]
+        assert [(e["field"], e["code"]) for e in again["userErrors"]] == [
+            (["input", "annee"], "DEJA_DECLARE")
+        ]
 
 
 async def test_a_lower_declaration_is_a_credit_set_against_the_oldest_debts(db: Database) -> None:
     async with api_for(db, today=TODAY) as api:
         async with api.session() as session:
             caisse = await builders.caisse(session)
-            worker = await classique_account(session, caisse_id=caisse.id, today=TODAY, revenus_declares={2024: Decimal("60000")}, paid_until=date(2026, 5, 1))
-            called_2025 = engine.compute_cotisations(2025, NatureActivite.ARTISANALE, Decimal("60000"))
+            worker = await classique_account(
+                session,
+                caisse_id=caisse.id,
+                today=TODAY,
+                revenus_declares={2024: Decimal("60000")},
+                paid_until=date(2026, 5, 1),
+            )
+            called_2025 = engine.compute_cotisations(
+                2025, NatureActivite.ARTISANALE, Decimal("60000")
+            )
             from gateway.services.contributions import cotisation_rows
 
-            session.add_all(cotisation_rows(travailleur_id=worker.id, nature=NatureCotisation.PROVISIONNELLE, resultat=called_2025, base_calcul="Revenu 2024 déclaré", date_calcul=date(2025, 1, 1)))
+            session.add_all(
+                cotisation_rows(
+                    travailleur_id=worker.id,
+                    nature=NatureCotisation.PROVISIONNELLE,
+                    resultat=called_2025,
+                    base_calcul="Revenu 2024 déclaré",
+                    date_calcul=date(2025, 1, 1),
+                )
+            )
             await session.commit()
         token = await api.login(worker.nir, PASSWORD)
         gid = encode_global_id("Travailleur", worker.id)
-        data = (await api.data(DECLARE, {"input": {"travailleurId": gid, "annee": 2025, "montant": "20000"}}, token))["declareRevenu"]
-        credit = called_2025.total - engine.compute_cotisations(2025, NatureActivite.ARTISANALE, Decimal("20000")).total
+        data = (
+            await api.data(
+                DECLARE, {"input": {"travailleurId": gid, "annee": 2025, "montant": "20000"}}, token
+            )
+        )["declareRevenu"]
+        credit = (
+            called_2025.total
+            - engine.compute_cotisations(2025, NatureActivite.ARTISANALE, Decimal("20000")).total
+        )
         assert data["regularisation"] == f"-{credit}.00"
-        paiements = await api.data('{ me { travailleur { paiements(first: 50) { nodes { datePaiement montant mode } } } } }', token=token)
-        assert {"datePaiement": "2026-06-10", "montant": f"{credit}.00", "mode": "CREDIT"} in paiements["me"]["travailleur"]["paiements"]["nodes"]
-        overdue = await api.data('{ me { travailleur { ... on TravailleurClassique { echeances(statut: EN_RETARD) { totalCount } } } } }', token=token)
+        paiements = await api.data(
+            "{ me { travailleur { paiements(first: 50) { nodes { datePaiement montant mode } } } } }",
+            token=token,
+        )
+        assert {
+            "datePaiement": "2026-06-10",
+            "montant": f"{credit}.00",
+            "mode": "CREDIT",
+        } in paiements["me"]["travailleur"]["paiements"]["nodes"]
+        overdue = await api.data(
+            "{ me { travailleur { ... on TravailleurClassique { echeances(statut: EN_RETARD) { totalCount } } } } }",
+            token=token,
+        )
         # May and June were unpaid; the credit (several thousand euros) covers them first.
         assert overdue["me"]["travailleur"]["echeances"]["totalCount"] == 0
 
 
 @pytest.mark.parametrize(
     ("annee", "montant", "field", "code"),
-    [(2024, "1000", "annee", "ANNEE_NON_DECLARABLE"), (2026, "1000", "annee", "ANNEE_NON_DECLARABLE"), (2025, "-100000000.01", "montant", "MONTANT_INVRAISEMBLABLE")],
+    [
+        (2024, "1000", "annee", "ANNEE_NON_DECLARABLE"),
+        (2026, "1000", "annee", "ANNEE_NON_DECLARABLE"),
+        (2025, "-100000000.01", "montant", "MONTANT_INVRAISEMBLABLE"),
+    ],
 )
-async def test_a_bad_declaration_is_refused_and_changes_nothing(setting, annee, montant, field, code) -> None:
+async def test_a_bad_declaration_is_refused_and_changes_nothing(
+    setting, annee, montant, field, code
+) -> None:
     api, worker, token, _ = setting
     before = await state(api, worker.id)
-    data = (await api.data(DECLARE, {"input": {"travailleurId": encode_global_id("Travailleur", worker.id), "annee": annee, "montant": montant}}, token))["declareRevenu"]
+    data = (
+        await api.data(
+            DECLARE,
+            {
+                "input": {
+                    "travailleurId": encode_global_id("Travailleur", worker.id),
+                    "annee": annee,
+                    "montant": montant,
+                }
+            },
+            token,
+        )
+    )["declareRevenu"]
     assert [(e["field"], e["code"]) for e in data["userErrors"]] == [(["input", field], code)]
     assert await state(api, worker.id) == before

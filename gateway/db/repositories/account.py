@@ -93,7 +93,9 @@ async def delete_cotisations(
     )
 
 
-async def active_bank_details(session: AsyncSession, travailleur_id: int) -> list[CoordonneesBancaires]:
+async def active_bank_details(
+    session: AsyncSession, travailleur_id: int
+) -> list[CoordonneesBancaires]:
     rows = await session.scalars(
         select(CoordonneesBancaires).where(
             CoordonneesBancaires.travailleur_id == travailleur_id,

@@ -110,7 +110,10 @@ async def plan_instalments(
     statement = (
         select(EcheanceDelai)
         .join(DelaiPaiement, DelaiPaiement.id == EcheanceDelai.delai_id)
-        .where(EcheanceDelai.delai_id.in_(delai_ids), is_visible(DelaiPaiement.travailleur_id, principal))
+        .where(
+            EcheanceDelai.delai_id.in_(delai_ids),
+            is_visible(DelaiPaiement.travailleur_id, principal),
+        )
         .order_by(EcheanceDelai.delai_id, EcheanceDelai.numero)
     )
     grouped: dict[int, list[EcheanceDelai]] = defaultdict(list)
