@@ -149,7 +149,7 @@ def create_app(settings: Settings | None = None, services: AppServices | None = 
                     },
                     401,
                 )
-            pdf = await documents.avis_appel_pdf(db, principal, request.path_params["id"])
+            pdf = await documents.document_pdf(db, principal, request.path_params["id"])
         if pdf is None:
             return JSONResponse({"error": "NOT_FOUND", "message": "Document introuvable."}, 404)
         return Response(

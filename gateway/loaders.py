@@ -107,6 +107,26 @@ class Loaders:
         self.echeances_delai = self._plan_instalments()
         self._paged: dict[str, DataLoader[Any, Any]] = {}
         self._by_id: dict[type[Any], DataLoader[Any, Any]] = {}
+        self._custom: dict[str, DataLoader[Any, Any]] = {}
+
+    def custom(
+        self, name: str, batch: Callable[[list[Any]], Awaitable[list[Any]]]
+    ) -> DataLoader[Any, Any]:
+        """A loader defined by an area module, created once per request under ``name``.
+
+        ``batch`` must apply the principal's visibility itself (use the repositories).
+        """
+        if name not in self._custom:
+            self._custom[name] = DataLoader(batch)
+        return self._custom[name]
+
+    @property
+    def db(self) -> RequestSession:
+        return self._db
+
+    @property
+    def principal(self) -> Principal | None:
+        return self._principal
 
     def by_id(self, model: type[Any]) -> DataLoader[Any, Any]:
         """Rows of a worker-owned table by id (for ``node``), visibility applied."""

@@ -14,9 +14,38 @@ from gateway.schema.errors import should_mask, with_error_code
 from gateway.schema.lifecycle import AvisAppel
 from gateway.schema.micro import DeclarationMicro
 from gateway.schema.references import Caisse, Etablissement
-from gateway.schema.root import Mutation, Query
+from gateway.schema import access, declarations, delais, workspace
+from gateway.schema.root import CoreMutation, CoreQuery
 from gateway.schema.scalars import SCALAR_MAP
 from gateway.schema.travailleur import MicroEntrepreneur, TravailleurClassique
+
+
+@strawberry.type(description="Read the accounts you may see; the simulators need no login.")
+class Query(
+    CoreQuery,
+    access.AccessQuery,
+    workspace.WorkspaceQuery,
+    delais.DelaisQuery,
+    declarations.DeclarationsQuery,
+):
+    pass
+
+
+@strawberry.type(
+    description=(
+        "Act on accounts. Every mutation runs in one transaction, is audited, and accepts an "
+        "idempotencyKey where it changes data."
+    )
+)
+class Mutation(
+    CoreMutation,
+    access.AccessMutation,
+    workspace.WorkspaceMutation,
+    delais.DelaisMutation,
+    declarations.DeclarationsMutation,
+):
+    pass
+
 
 # Types reachable only through interfaces must be listed for the schema to know them.
 CONCRETE_TYPES = [
@@ -52,7 +81,7 @@ def build_schema() -> strawberry.Schema:
     return GatewaySchema(
         query=Query,
         mutation=Mutation,
-        types=CONCRETE_TYPES,
+        types=CONCRETE_TYPES + access.TYPES + workspace.TYPES + delais.TYPES + declarations.TYPES,
         extensions=[lambda: MaskErrors(should_mask_error=should_mask)],
         config=StrawberryConfig(auto_camel_case=True, scalar_map=SCALAR_MAP),
     )

@@ -36,8 +36,8 @@ from gateway.schema.travailleur import Travailleur
 ContextInfo = Info[Context, None]
 
 
-@strawberry.type(description="Read the accounts you may see; the simulator needs no login.")
-class Query:
+@strawberry.type
+class CoreQuery:
     @strawberry.field(
         description="The authenticated caller: role, and the account, cabinet or caisse tied to it."
     )
@@ -93,13 +93,8 @@ class Query:
         return simulation.simulate_micro(input)
 
 
-@strawberry.type(
-    description=(
-        "Act on accounts. Every mutation is audited and accepts an idempotencyKey where it "
-        "changes data."
-    )
-)
-class Mutation:
+@strawberry.type
+class CoreMutation:
     @strawberry.mutation(
         description=(
             "Log in with a NIR (workers) or an e-mail (accountants, agents) and a password; "

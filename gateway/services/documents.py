@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import date
 from decimal import Decimal
 
@@ -59,13 +60,20 @@ async def _owner(db: RequestSession, travailleur_id: int) -> tuple[Travailleur, 
     return travailleur, caisse, siret
 
 
-async def avis_appel_pdf(db: RequestSession, principal: Principal, global_id: str) -> bytes | None:
-    """The PDF of an avis d'appel the principal may see; None otherwise (same as missing)."""
+async def document_pdf(db: RequestSession, principal: Principal, global_id: str) -> bytes | None:
+    """The PDF behind a document's global ID, if the principal may see its worker;
+    None otherwise (unknown, malformed and invisible look the same)."""
     decoded = decode_global_id(global_id)
-    if decoded is None or decoded[0] != "AvisAppel" or not decoded[1].isdigit():
+    if decoded is None or not decoded[1].isdigit():
         return None
-    found = await rows_by_ids(db, principal, AvisAppel, [int(decoded[1])])
-    avis = found.get(int(decoded[1]))
+    renderer = RENDERERS.get(decoded[0])
+    return None if renderer is None else await renderer(db, principal, int(decoded[1]))
+
+
+async def avis_appel_pdf(db: RequestSession, principal: Principal, avis_id: int) -> bytes | None:
+    """The PDF of an avis d'appel rectificatif."""
+    found = await rows_by_ids(db, principal, AvisAppel, [avis_id])
+    avis = found.get(avis_id)
     if avis is None:
         return None
     travailleur, caisse, siret = await _owner(db, avis.travailleur_id)
@@ -101,3 +109,9 @@ async def avis_appel_pdf(db: RequestSession, principal: Principal, global_id: st
             reference=f"AAR-{avis.annee}-{avis.id:08d}",
         )
     )
+
+
+Renderer = Callable[[RequestSession, Principal, int], Awaitable[bytes | None]]
+
+#: Document kinds downloadable at /documents/{global id}.pdf, by global-ID type name.
+RENDERERS: dict[str, Renderer] = {"AvisAppel": avis_appel_pdf}

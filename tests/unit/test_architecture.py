@@ -27,7 +27,9 @@ def imports_of(folder: str) -> dict[str, set[str]]:
 
 def test_the_domain_imports_only_the_standard_library_and_small_pure_libraries() -> None:
     leaks = {
-        path: sorted(n for n in names if n.split(".")[0] not in DOMAIN_ALLOWED | sys.stdlib_module_names)
+        path: sorted(
+            n for n in names if n.split(".")[0] not in DOMAIN_ALLOWED | sys.stdlib_module_names
+        )
         for path, names in imports_of("domain").items()
     }
     assert {path: names for path, names in leaks.items() if names} == {}
@@ -35,9 +37,20 @@ def test_the_domain_imports_only_the_standard_library_and_small_pure_libraries()
 
 def test_services_persistence_auth_and_documents_do_not_import_graphql_types() -> None:
     offenders = {}
-    for folder in ("gateway/services", "gateway/db", "gateway/auth", "gateway/documents", "gateway/mail", "gateway/seed"):
+    for folder in (
+        "gateway/services",
+        "gateway/db",
+        "gateway/auth",
+        "gateway/documents",
+        "gateway/mail",
+        "gateway/seed",
+    ):
         for path, names in imports_of(folder).items():
-            bad = sorted(n for n in names if n.startswith(("gateway.schema", "gateway.resolvers", "strawberry")))
+            bad = sorted(
+                n
+                for n in names
+                if n.startswith(("gateway.schema", "gateway.resolvers", "strawberry"))
+            )
             if bad:
                 offenders[path] = bad
     assert offenders == {}
