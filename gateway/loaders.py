@@ -8,7 +8,7 @@ batch is one SQL statement whatever the number of parents, so a portfolio page o
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Awaitable, Callable, Hashable, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Hashable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
@@ -110,7 +110,7 @@ class Loaders:
         self._custom: dict[str, DataLoader[Any, Any]] = {}
 
     def custom(
-        self, name: str, batch: Callable[[list[Any]], Awaitable[list[Any]]]
+        self, name: str, batch: Callable[[list[Any]], Coroutine[Any, Any, list[Any]]]
     ) -> DataLoader[Any, Any]:
         """A loader defined by an area module, created once per request under ``name``.
 

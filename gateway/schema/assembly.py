@@ -8,13 +8,18 @@ from strawberry.extensions import MaskErrors
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
-from gateway.schema import enums  # noqa: F401  (gives the domain enums their descriptions)
+from gateway.schema import (
+    access,
+    declarations,
+    delais,
+    enums,  # noqa: F401  (gives the domain enums their descriptions)
+    workspace,
+)
 from gateway.schema.compte import Attestation, Cotisation, DelaiPaiement, Echeance, Paiement, Revenu
 from gateway.schema.errors import should_mask, with_error_code
 from gateway.schema.lifecycle import AvisAppel
 from gateway.schema.micro import DeclarationMicro
 from gateway.schema.references import Caisse, Etablissement
-from gateway.schema import access, declarations, delais, workspace
 from gateway.schema.root import CoreMutation, CoreQuery
 from gateway.schema.scalars import SCALAR_MAP
 from gateway.schema.travailleur import MicroEntrepreneur, TravailleurClassique
