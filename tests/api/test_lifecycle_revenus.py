@@ -13,6 +13,7 @@ from domain.cotisations import NatureActivite
 from domain.nomenclatures import NatureCotisation, Regime, Situation
 from gateway.db import models
 from gateway.schema.relay import encode_global_id
+from gateway.services.contributions import cotisation_rows
 from tests import builders
 from tests.accounts import classique_account
 from tests.api.client import api_for
@@ -93,6 +94,21 @@ async def state(api, travailleur_id: int) -> tuple:
         outbox = await session.scalar(select(func.count()).select_from(models.CourrielSortant))
         avis = await session.scalar(select(func.count()).select_from(models.AvisAppel))
         return echeances, cotisations, revenus, paiements, outbox, avis
+
+
+def add_provisional(session, worker, annee: int, basis: Decimal) -> engine.ResultatCotisations:
+    """The provisional contributions called for a past year, on ``basis``."""
+    called = engine.compute_cotisations(annee, NatureActivite.ARTISANALE, basis)
+    session.add_all(
+        cotisation_rows(
+            travailleur_id=worker.id,
+            nature=NatureCotisation.PROVISIONNELLE,
+            resultat=called,
+            base_calcul=f"Revenu {annee - 2} déclaré",
+            date_calcul=date(annee, 1, 1),
+        )
+    )
+    return called
 
 
 def estimate_input(worker, **overrides) -> dict:
@@ -269,20 +285,7 @@ async def test_declaring_last_year_spreads_the_regularisation_over_open_instalme
                 today=TODAY,
                 revenus_declares={2023: Decimal("30000"), 2024: Decimal("35000")},
             )
-            called_2025 = engine.compute_cotisations(
-                2025, NatureActivite.ARTISANALE, Decimal("30000")
-            )
-            from gateway.services.contributions import cotisation_rows
-
-            session.add_all(
-                cotisation_rows(
-                    travailleur_id=worker.id,
-                    nature=NatureCotisation.PROVISIONNELLE,
-                    resultat=called_2025,
-                    base_calcul="Revenu 2023 déclaré",
-                    date_calcul=date(2025, 1, 1),
-                )
-            )
+            called_2025 = add_provisional(session, worker, 2025, Decimal("30000"))
             await session.commit()
         token = await api.login(worker.nir, PASSWORD)
         gid = encode_global_id("Travailleur", worker.id)
@@ -334,20 +337,7 @@ async def test_a_lower_declaration_is_a_credit_set_against_the_oldest_debts(db: 
                 revenus_declares={2024: Decimal("60000")},
                 paid_until=date(2026, 5, 1),
             )
-            called_2025 = engine.compute_cotisations(
-                2025, NatureActivite.ARTISANALE, Decimal("60000")
-            )
-            from gateway.services.contributions import cotisation_rows
-
-            session.add_all(
-                cotisation_rows(
-                    travailleur_id=worker.id,
-                    nature=NatureCotisation.PROVISIONNELLE,
-                    resultat=called_2025,
-                    base_calcul="Revenu 2024 déclaré",
-                    date_calcul=date(2025, 1, 1),
-                )
-            )
+            called_2025 = add_provisional(session, worker, 2025, Decimal("60000"))
             await session.commit()
         token = await api.login(worker.nir, PASSWORD)
         gid = encode_global_id("Travailleur", worker.id)
