@@ -119,16 +119,26 @@ def paid_by_instalment(
     echeances: Sequence[Instalment], paiements: Iterable[Paiement], as_of: date
 ) -> dict[int, Decimal]:
     """Replay the allocation of every payment received on or before ``as_of`` (by date,
-    then id) over the instalments, ignoring their stored ``montant_paye``."""
-    paye = {e.id: ZERO for e in echeances}
+    then id) over the instalments, ignoring their stored ``montant_paye``.
+
+    Allocation always fills the oldest unpaid instalment first (:func:`allocate_payment`)
+    and what is paid only grows, so replaying payment after payment is one sweep over the
+    instalments in due order: linear, not payments × instalments.
+    """
+    ordre = sorted(echeances, key=lambda e: (e.date_echeance, e.id))
+    paye = {e.id: ZERO for e in ordre}
+    rang = 0
     for paiement in sorted(paiements, key=lambda p: (p.date_paiement, p.id)):
         if paiement.date_paiement > as_of or paiement.montant <= ZERO:
             continue
-        etat = [
-            Instalment(e.id, e.date_echeance, e.montant, paye[e.id], e.nature) for e in echeances
-        ]
-        for ident, part in allocate_payment(paiement.montant, etat).parts.items():
-            paye[ident] += part
+        reste = paiement.montant
+        while reste > ZERO and rang < len(ordre):
+            echeance = ordre[rang]
+            part = min(reste, max(ZERO, echeance.montant - paye[echeance.id]))
+            paye[echeance.id] += part
+            reste -= part
+            if paye[echeance.id] >= echeance.montant:
+                rang += 1
     return paye
 
 
