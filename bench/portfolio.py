@@ -43,6 +43,11 @@ QUERY = """query($first: Int!) {
 }"""
 
 
+LOGIN = """mutation($i: String!, $m: String!) {
+  login(input: {identifiant: $i, motDePasse: $m}) { accessToken }
+}"""
+
+
 async def run(clients: int, repeat: int, seed: int) -> None:
     folder = Path(tempfile.mkdtemp(prefix="bench-portfolio-"))
     settings = Settings(
@@ -60,7 +65,7 @@ async def run(clients: int, repeat: int, seed: int) -> None:
         login = await http.post(
             "/graphql",
             json={
-                "query": "mutation($i: String!, $m: String!) { login(input: {identifiant: $i, motDePasse: $m}) { accessToken } }",
+                "query": LOGIN,
                 "variables": {"i": f"admin@synthetique-{seed}.fr", "m": "synthetic-admin"},
             },
         )
