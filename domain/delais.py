@@ -115,12 +115,14 @@ def check_covered_instalments(echeances: Sequence[Instalment], date_demande: dat
             code="AUCUNE_ECHEANCE",
         )
     non_exigibles = [
-        e.id for e in echeances if e.date_echeance >= date_demande or e.reste_du == ZERO
+        e.date_echeance.strftime("%d/%m/%Y")
+        for e in echeances
+        if e.date_echeance >= date_demande or e.reste_du == ZERO
     ]
     if non_exigibles:
         raise DomainError(
             f"Seules des échéances en retard et impayées peuvent faire l'objet d'un délai "
-            f"(échéances {', '.join(map(str, non_exigibles))}).",
+            f"(échéances du {', '.join(non_exigibles)}).",
             field="echeances",
             code="ECHEANCE_NON_EXIGIBLE",
         )

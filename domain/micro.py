@@ -14,16 +14,17 @@ from __future__ import annotations
 
 import calendar
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from enum import StrEnum
 from typing import Final
 
 from domain.cotisations import NatureActivite
 from domain.errors import BaremeIntrouvable, DomainError
-from domain.money import ONE_CENT, ZERO, round_cent, round_euro
+from domain.money import ONE_CENT, ONE_EURO, ZERO, check_amount, round_cent, round_euro
+from domain.nomenclatures import PeriodiciteDeclaration
 
 
 class ActiviteMicro(StrEnum):
@@ -86,6 +87,7 @@ class Periode:
             raise DomainError(
                 f"Période invalide : {self.type.lower()} {self.numero} de {self.annee}",
                 field="periode",
+                code="PERIODE_INVALIDE",
             )
 
     @classmethod
@@ -103,6 +105,7 @@ class Periode:
             f"Période invalide « {texte} » : attendu AAAA-MM (un mois, ex. 2026-03) "
             "ou AAAA-Tn (un trimestre, ex. 2026-T1)",
             field="periode",
+            code="PERIODE_INVALIDE",
         )
 
     @property
@@ -169,11 +172,15 @@ class LigneMicro:
     @property
     def explication(self) -> str:
         """E.g. « chiffre d'affaires 10 000,00 € × 23,1 % = 2 310 € »."""
-        ca, cotisations = (
-            _francais(f"{self.chiffre_affaires:,.2f}"),
-            _francais(f"{self.cotisations:,}"),
-        )
-        return f"chiffre d'affaires {ca} € × {_francais(str(self.taux))} % = {cotisations} €"
+        return explication_micro(self.chiffre_affaires, self.taux, self.cotisations)
+
+
+def explication_micro(chiffre_affaires: Decimal, taux: Decimal, cotisations: Decimal) -> str:
+    """How a line's contributions were computed, in French (also for stored lines,
+    whose whole-euro contributions come back with cents)."""
+    ca = _francais(f"{chiffre_affaires:,.2f}")
+    euros = _francais(f"{cotisations.quantize(ONE_EURO):,}")
+    return f"chiffre d'affaires {ca} € × {_francais(str(taux))} % = {euros} €"
 
 
 def _francais(nombre: str) -> str:
@@ -245,3 +252,116 @@ def compute_cotisations_micro(
 
 
 _NATURES: Final = frozenset(NatureActivite)
+
+
+# --- Declaring turnover (SPEC §7) -------------------------------------------------------
+
+#: The period format each declaration periodicity uses (``2026-03`` or ``2026-T1``).
+TYPE_PAR_PERIODICITE: Final = {
+    PeriodiciteDeclaration.MENSUELLE: TypePeriode.MOIS,
+    PeriodiciteDeclaration.TRIMESTRIELLE: TypePeriode.TRIMESTRE,
+}
+
+
+def montants_declares(
+    lignes: Sequence[tuple[ActiviteMicro, Decimal]],
+) -> dict[ActiviteMicro, Decimal]:
+    """The turnover per activity of a declaration form, checked line by line.
+
+    At least one line (a period without turnover is declared with 0); each activity
+    once; amounts to the cent, not negative, plausible. Errors name the line
+    (``montants.1.montant``) so a form can point at it.
+    """
+    if not lignes:
+        raise DomainError(
+            "Indiquez le chiffre d'affaires d'au moins une activité (0 s'il est nul).",
+            field="montants",
+            code="AUCUNE_ACTIVITE",
+        )
+    montants: dict[ActiviteMicro, Decimal] = {}
+    for rang, (activite, montant) in enumerate(lignes):
+        if activite in montants:
+            raise DomainError(
+                f"L'activité {activite} figure deux fois : une ligne par activité.",
+                field=f"montants.{rang}.activite",
+                code="ACTIVITE_EN_DOUBLE",
+            )
+        montants[activite] = check_amount(montant, f"montants.{rang}.montant")
+    return montants
+
+
+def verifier_periode_declarable(
+    periode: Periode,
+    *,
+    today: date,
+    periodicite: PeriodiciteDeclaration | None,
+    debut_activite: date,
+    fin_activite: date | None,
+    deja_declarees: Iterable[Periode],
+) -> None:
+    """A period can be declared once it is over, in the worker's periodicity (monthly
+    when none is on file, the default option), within the activity, and only once:
+    a period overlapping one already declared (a quarter over a declared month after
+    a change of periodicity) is refused too."""
+    if periode.debut > today:
+        raise DomainError(
+            f"La période {periode} n'a pas commencé : elle se déclare une fois terminée.",
+            field="periode",
+            code="PERIODE_FUTURE",
+        )
+    if periode.fin >= today:
+        raise DomainError(
+            f"La période {periode} n'est pas terminée : déclarez-la à partir du "
+            f"{periode.fin + timedelta(days=1):%d/%m/%Y}.",
+            field="periode",
+            code="PERIODE_EN_COURS",
+        )
+    attendu = TYPE_PAR_PERIODICITE[periodicite or PeriodiciteDeclaration.MENSUELLE]
+    if periode.type is not attendu:
+        consigne = (
+            "mensuelles : indiquez un mois (AAAA-MM, ex. 2026-03)"
+            if attendu is TypePeriode.MOIS
+            else "trimestrielles : indiquez un trimestre (AAAA-Tn, ex. 2026-T1)"
+        )
+        raise DomainError(
+            f"Vos déclarations sont {consigne}, pas « {periode} ».",
+            field="periode",
+            code="PERIODICITE_INCORRECTE",
+        )
+    if periode.fin < debut_activite:
+        raise DomainError(
+            f"La période {periode} précède le début de votre activité ({debut_activite:%d/%m/%Y}).",
+            field="periode",
+            code="AVANT_DEBUT_ACTIVITE",
+        )
+    if fin_activite is not None and periode.debut > fin_activite:
+        raise DomainError(
+            f"La période {periode} suit la fin de votre activité ({fin_activite:%d/%m/%Y}).",
+            field="periode",
+            code="APRES_FIN_ACTIVITE",
+        )
+    for declaree in deja_declarees:
+        if declaree.debut <= periode.fin and periode.debut <= declaree.fin:
+            deja = "est déjà déclarée" if declaree == periode else f"recouvre {declaree}, déclarée"
+            raise DomainError(
+                f"La période {periode} {deja} : une période ne se déclare qu'une fois.",
+                field="periode",
+                code="DEJA_DECLAREE",
+            )
+
+
+def repartir_cfp(resultat: ResultatMicro) -> tuple[Decimal, ...]:
+    """The CFP of each line, to the cent, adding up to the declaration's CFP.
+
+    The CFP is rounded once on the whole turnover (SPEC §7); each activity's row shows
+    the rounded running total minus the previous one, so no share is negative and the
+    rows add up exactly to ``resultat.cfp``.
+    """
+    parts: list[Decimal] = []
+    cumul, precedent = ZERO, ZERO
+    for ligne in resultat.lignes:
+        cumul += ligne.chiffre_affaires * ligne.taux_cfp / 100
+        arrondi = round_cent(cumul)
+        parts.append(arrondi - precedent)
+        precedent = arrondi
+    return tuple(parts)

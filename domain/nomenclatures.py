@@ -87,6 +87,7 @@ class StatutMandat(StrEnum):
     EN_ATTENTE = "EN_ATTENTE"
     ACTIF = "ACTIF"
     REVOQUE = "REVOQUE"
+    ANNULE = "ANNULE"  # never activated: too many wrong keys
 
 
 class Role(StrEnum):

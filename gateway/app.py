@@ -21,11 +21,13 @@ from strawberry.asgi import GraphQL
 from domain.baremes import ANNEES_COUVERTES
 from gateway.auth.authenticate import authenticate
 from gateway.auth.passwords import Passwords
+from gateway.auth.principal import Scope
 from gateway.auth.tokens import TokenSigner
 from gateway.clock import Clock
 from gateway.config import Settings
 from gateway.context import AppServices, Context
 from gateway.db.engine import RequestSession, create_engine, session_factory
+from gateway.http.oauth import token_endpoint
 from gateway.mail.sender import run_sender_loop
 from gateway.mail.transport import transport_for
 from gateway.schema.assembly import build_schema
@@ -149,7 +151,28 @@ def create_app(settings: Settings | None = None, services: AppServices | None = 
                     },
                     401,
                 )
-            pdf = await documents.document_pdf(db, principal, request.path_params["id"])
+            if principal.mot_de_passe_a_changer:
+                return JSONResponse(
+                    {
+                        "error": "FORBIDDEN",
+                        "message": (
+                            "Changez d'abord votre mot de passe provisoire (changeMotDePasse)."
+                        ),
+                    },
+                    403,
+                )
+            if not principal.has_scope(Scope.READ):
+                return JSONResponse(
+                    {
+                        "error": "FORBIDDEN",
+                        "message": f"Ce client OAuth2 n'a pas le scope « {Scope.READ} ».",
+                        "scope": Scope.READ,
+                    },
+                    403,
+                )
+            pdf = await documents.document_pdf(
+                db, principal, request.path_params["id"], services.clock.today()
+            )
         if pdf is None:
             return JSONResponse({"error": "NOT_FOUND", "message": "Document introuvable."}, 404)
         return Response(
@@ -163,6 +186,7 @@ def create_app(settings: Settings | None = None, services: AppServices | None = 
             Route("/graphql", graphql, methods=["GET", "POST"]),
             Route("/health", health),
             Route("/documents/{id}.pdf", document),
+            Route("/oauth/token", token_endpoint, methods=["POST"]),
         ],
         lifespan=lifespan,
     )

@@ -1,14 +1,24 @@
-"""From a bearer token to a typed ``Principal``."""
+"""From a bearer token to a typed ``Principal``.
+
+Two kinds of tokens share the signer: ``user:<id>`` for interactive logins and
+``client:<client_id>`` for OAuth2 clients of a cabinet (SPEC §10). Both are checked
+against the database on every request, so a deactivated user or a revoked client loses
+access at once, whatever the token's expiry.
+"""
 
 from __future__ import annotations
 
 from domain.nomenclatures import Role
+from gateway.auth import records
 from gateway.auth.principal import Principal
 from gateway.auth.tokens import InvalidToken, TokenSigner
 from gateway.clock import Clock
 from gateway.db.engine import RequestSession
 from gateway.db.models import Utilisateur
+from gateway.db.models_access import ClientOAuth
 from gateway.db.repositories import travailleurs
+
+INVALID = "Jeton invalide ou expiré : reconnectez-vous."
 
 
 def principal_for(user: Utilisateur) -> Principal:
@@ -20,6 +30,20 @@ def principal_for(user: Utilisateur) -> Principal:
         cabinet_id=user.cabinet_id,
         administrateur_cabinet=user.administrateur_cabinet,
         caisse_id=user.caisse_id,
+        mot_de_passe_a_changer=user.mot_de_passe_a_changer,
+    )
+
+
+def principal_for_client(client: ClientOAuth, granted: frozenset[str] | None) -> Principal:
+    """An OAuth2 client acts as its cabinet (like its admin), limited to the scopes of
+    its token, themselves within those the client still holds."""
+    scopes = client.scope_set if granted is None else granted & client.scope_set
+    return Principal(
+        role=Role.EXPERT_COMPTABLE,
+        label=f"{client.nom} (client OAuth2 {client.client_id})",
+        cabinet_id=client.cabinet_id,
+        oauth_client_id=client.client_id,
+        scopes=scopes,
     )
 
 
@@ -35,10 +59,15 @@ async def authenticate(
     try:
         claims = signer.verify(token.strip(), clock.now())
     except InvalidToken:
-        return None, "Jeton invalide ou expiré : reconnectez-vous."
+        return None, INVALID
     kind, _, key = claims.subject.partition(":")
     if kind == "user" and key.isdigit():
         user = await travailleurs.utilisateur_by_id(db, int(key))
         if user is not None:
             return principal_for(user), None
-    return None, "Jeton invalide ou expiré : reconnectez-vous."
+    if kind == "client" and key:
+        client = await records.active_client(db, key)
+        if client is not None:
+            return principal_for_client(client, claims.scopes), None
+        return None, "Client OAuth2 révoqué ou inconnu : ce jeton n'est plus valable."
+    return None, INVALID

@@ -23,7 +23,8 @@ class Principal:
     """Who is calling: a logged-in user, or an OAuth2 client acting for a cabinet.
 
     ``scopes`` is None for interactive users (their role decides); an OAuth2 client
-    is limited to the scopes it was granted.
+    is limited to the scopes it was granted. ``mot_de_passe_a_changer``: a user logged
+    in with a provisional password may only change it (and ask ``me``) until then.
     """
 
     role: Role
@@ -35,6 +36,7 @@ class Principal:
     caisse_id: int | None = None
     oauth_client_id: str | None = None
     scopes: frozenset[str] | None = None
+    mot_de_passe_a_changer: bool = False
 
     @property
     def key(self) -> str:
@@ -52,3 +54,7 @@ class Principal:
 
     def has_scope(self, scope: str) -> bool:
         return self.scopes is None or scope in self.scopes
+
+    @property
+    def is_oauth_client(self) -> bool:
+        return self.oauth_client_id is not None

@@ -230,6 +230,8 @@ class DelaiPaiement(Base):
     motif_decision: Mapped[str | None] = mapped_column(Text)
     # A renegotiation links the new request to the plan it replaces (SPEC §5).
     remplace_id: Mapped[int | None] = mapped_column(ForeignKey("delai_paiement.id"))
+    # When the plan ended: fully paid (SOLDE), denounced (DENONCE) or replaced (RENEGOCIE).
+    date_cloture: Mapped[date | None] = mapped_column(Date)
 
 
 class EcheanceDelai(Base):
@@ -342,6 +344,8 @@ class Mandat(Base):
     date_demande: Mapped[date] = mapped_column(Date)
     date_activation: Mapped[date | None] = mapped_column(Date)
     date_revocation: Mapped[date | None] = mapped_column(Date)
+    # Wrong activation keys entered; the pending mandate is cancelled at the limit.
+    tentatives_echouees: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class AffectationCollaborateur(Base):
@@ -400,3 +404,11 @@ class CourrielSortant(Base):
     tentatives: Mapped[int] = mapped_column(Integer, default=0)
     prochaine_tentative: Mapped[datetime | None] = mapped_column(UtcDateTime)
     derniere_erreur: Mapped[str | None] = mapped_column(Text)
+
+
+# Area models live in their own modules; importing them here registers their tables on
+# ``Base.metadata`` for Alembic and the app (they import this module, hence at the end).
+from gateway.db import (  # noqa: E402
+    models_access,  # noqa: F401
+    models_caisse,  # noqa: F401
+)

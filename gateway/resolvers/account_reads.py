@@ -132,7 +132,14 @@ async def compte_resume(ctx: Context, travailleur: Travailleur) -> CompteResume:
         today,
     )
     overdue = [i for i in instalments if i.date_echeance < today and i.reste_du > ZERO]
-    majorations = sum((compte_rules.majorations(i, today) for i in overdue), Decimal(0))
+    # Instalments covered by an accepted, respected payment plan carry none (SPEC §5).
+    from gateway.resolvers.delais import plans_compte
+
+    exemptes = (await plans_compte(ctx, travailleur.id)).exemptes
+    majorations = sum(
+        (compte_rules.majorations(i, today, exoneree=i.id in exemptes) for i in overdue),
+        Decimal(0),
+    )
     en_retard = sum((i.reste_du for i in overdue), Decimal(0))
     return compte_type(summary, majorations, en_retard)
 

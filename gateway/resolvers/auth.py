@@ -1,4 +1,4 @@
-"""Root resolvers of login and ``me``."""
+"""Root resolvers of login, refresh, logout and ``me``."""
 
 from __future__ import annotations
 
@@ -6,7 +6,15 @@ from gateway.auth.authenticate import principal_for
 from gateway.auth.principal import Principal
 from gateway.context import Context
 from gateway.resolvers.payloads import user_errors
-from gateway.schema.auth import LoginInput, LoginPayload, Me
+from gateway.schema.auth import (
+    LoginInput,
+    LoginPayload,
+    LogoutInput,
+    LogoutPayload,
+    Me,
+    RefreshTokenInput,
+    RefreshTokenPayload,
+)
 from gateway.services import authentication
 
 
@@ -15,6 +23,8 @@ def me_from(principal: Principal) -> Me:
         role=principal.role,
         nom_affiche=principal.label,
         administrateur_cabinet=principal.administrateur_cabinet,
+        mot_de_passe_a_changer=principal.mot_de_passe_a_changer,
+        scopes=sorted(principal.scopes) if principal.scopes is not None else None,
         travailleur_id=principal.travailleur_id,
         cabinet_id=principal.cabinet_id,
         caisse_id=principal.caisse_id,
@@ -27,12 +37,30 @@ def me(ctx: Context) -> Me:
 
 async def login(ctx: Context, data: LoginInput) -> LoginPayload:
     result = await authentication.login(ctx, data.identifiant, data.mot_de_passe)
-    errors = user_errors(result.outcome)
-    if result.user is None:
-        return LoginPayload(access_token=None, expires_in=None, me=None, user_errors=errors)
+    user = result.user
     return LoginPayload(
         access_token=result.access_token,
         expires_in=result.expires_in,
-        me=me_from(principal_for(result.user)),
-        user_errors=errors,
+        refresh_token=result.refresh_token,
+        mot_de_passe_a_changer=user.mot_de_passe_a_changer if user is not None else False,
+        retry_after=result.retry_after,
+        me=me_from(principal_for(user)) if user is not None else None,
+        user_errors=user_errors(result.outcome),
     )
+
+
+async def refresh_token(ctx: Context, data: RefreshTokenInput) -> RefreshTokenPayload:
+    result = await authentication.refresh(ctx, data.refresh_token)
+    user = result.user
+    return RefreshTokenPayload(
+        access_token=result.access_token,
+        expires_in=result.expires_in,
+        refresh_token=result.refresh_token,
+        me=me_from(principal_for(user)) if user is not None else None,
+        user_errors=user_errors(result.outcome),
+    )
+
+
+async def logout(ctx: Context, data: LogoutInput) -> LogoutPayload:
+    outcome = await authentication.logout(ctx, data.refresh_token)
+    return LogoutPayload(ok=outcome.ok, user_errors=user_errors(outcome))

@@ -12,7 +12,9 @@ from typing import Any
 
 from gateway.context import Context
 from gateway.db import models
+from gateway.resolvers.declarations import actualite_node
 from gateway.resolvers.lifecycle import avis_type
+from gateway.resolvers.workspace import workspace_node
 from gateway.schema.compte import (
     Attestation,
     Cotisation,
@@ -77,6 +79,10 @@ def _resolvers(ctx: Context) -> dict[str, Callable[[str], Awaitable[Node | None]
         "DeclarationMicro": lambda k: _owned(
             ctx, models.DeclarationMicro, k, DeclarationMicro.from_row
         ),
+        "Actualite": lambda k: actualite_node(ctx, k),
+        "Mandat": lambda k: workspace_node(ctx, "Mandat", k),
+        "Collaborateur": lambda k: workspace_node(ctx, "Collaborateur", k),
+        "EvenementAudit": lambda k: workspace_node(ctx, "EvenementAudit", k),
     }
 
 

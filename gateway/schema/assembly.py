@@ -87,7 +87,11 @@ def build_schema() -> strawberry.Schema:
         query=Query,
         mutation=Mutation,
         types=CONCRETE_TYPES + access.TYPES + workspace.TYPES + delais.TYPES + declarations.TYPES,
-        extensions=[lambda: MaskErrors(should_mask_error=should_mask)],
+        extensions=[
+            lambda: MaskErrors(should_mask_error=should_mask),
+            # Who may run the operation at all, then the query limits.
+            *access.EXTENSIONS,
+        ],
         config=StrawberryConfig(auto_camel_case=True, scalar_map=SCALAR_MAP),
     )
 

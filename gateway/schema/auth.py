@@ -1,6 +1,8 @@
-"""Login and the current principal."""
+"""Login, sessions, passwords and the current principal (SPEC §9–§10)."""
 
 from __future__ import annotations
+
+from datetime import datetime
 
 import strawberry
 from strawberry.types import Info
@@ -32,10 +34,21 @@ class Cabinet(Node):
 
 @strawberry.type(description="The authenticated caller.")
 class Me:
-    role: Role = strawberry.field(description="TRAVAILLEUR, EXPERT_COMPTABLE or AGENT.")
+    role: Role = strawberry.field(
+        description="TRAVAILLEUR, EXPERT_COMPTABLE (also an OAuth2 client of a cabinet) or AGENT."
+    )
     nom_affiche: str = strawberry.field(description="Display name.")
     administrateur_cabinet: bool = strawberry.field(
         description="For an expert-comptable: administrator of the cabinet (sees all its clients)."
+    )
+    mot_de_passe_a_changer: bool = strawberry.field(
+        description=(
+            "True while the password is provisional: only `me`, `changeMotDePasse` and "
+            "`logout` are allowed until it is changed."
+        )
+    )
+    scopes: list[str] | None = strawberry.field(
+        description="For an OAuth2 client: the scopes of its token. Null for a user."
     )
     travailleur_id: strawberry.Private[int | None]
     cabinet_id: strawberry.Private[int | None]
@@ -69,13 +82,243 @@ class LoginInput:
     mot_de_passe: str = strawberry.field(description="Password.")
 
 
-@strawberry.type(description="Result of a login: a short-lived bearer token, or why not.")
+REFRESH_TOKEN_DESCRIPTION = (
+    "Opaque refresh token, valid 30 days: exchange it with `refreshToken` for a new access "
+    "token (and the next refresh token; each one works once). Keep it secret. Null when "
+    "refused."
+)
+
+
+@strawberry.type(
+    description=(
+        "Result of a login: a short-lived bearer token and a refresh token, or why not. "
+        "After 5 failed attempts for one identifier (or 20 from one address) within 15 "
+        "minutes, attempts are refused (THROTTLED) for the delay given in `retryAfter`."
+    )
+)
 class LoginPayload:
     access_token: str | None = strawberry.field(
         description="Send as 'Authorization: Bearer <accessToken>'. Null when refused."
     )
     expires_in: int | None = strawberry.field(description="Lifetime of the token in seconds.")
+    refresh_token: str | None = strawberry.field(description=REFRESH_TOKEN_DESCRIPTION)
+    mot_de_passe_a_changer: bool = strawberry.field(
+        description=(
+            "True when the password is provisional (a new account, an invited "
+            "collaborator): until `changeMotDePasse` succeeds, the token only allows `me`, "
+            "`changeMotDePasse` and `logout`; anything else is FORBIDDEN."
+        )
+    )
+    retry_after: int | None = strawberry.field(
+        description="When THROTTLED: seconds to wait before trying again. Null otherwise."
+    )
     me: Me | None = strawberry.field(description="Who is now logged in.")
     user_errors: list[UserError] = strawberry.field(
-        description="Why the login was refused (INVALID_CREDENTIALS)."
+        description=(
+            "Why the login was refused: INVALID_CREDENTIALS (the same for an unknown "
+            "identifier and a wrong password), THROTTLED (with the delay)."
+        )
+    )
+
+
+@strawberry.input(description="A refresh token obtained from `login` or a previous refresh.")
+class RefreshTokenInput:
+    refresh_token: str = strawberry.field(description="The refresh token.")
+
+
+@strawberry.type(
+    description=(
+        "Result of a refresh: a new access token and the next refresh token. The one used "
+        "is revoked; presenting a revoked token again revokes all the tokens of that login."
+    )
+)
+class RefreshTokenPayload:
+    access_token: str | None = strawberry.field(description="New bearer token. Null when refused.")
+    expires_in: int | None = strawberry.field(description="Lifetime of the token in seconds.")
+    refresh_token: str | None = strawberry.field(description=REFRESH_TOKEN_DESCRIPTION)
+    me: Me | None = strawberry.field(description="Who is logged in.")
+    user_errors: list[UserError] = strawberry.field(
+        description="INVALID_REFRESH_TOKEN: unknown, expired or revoked."
+    )
+
+
+@strawberry.input(description="End a login: the refresh token to revoke.")
+class LogoutInput:
+    refresh_token: str = strawberry.field(description="The refresh token of this login.")
+
+
+@strawberry.type(description="Result of a logout.")
+class LogoutPayload:
+    ok: bool = strawberry.field(
+        description=(
+            "True when the refresh token is revoked. The access token in hand stays valid "
+            "until it expires (at most a few minutes): forget it."
+        )
+    )
+    user_errors: list[UserError] = strawberry.field(
+        description="INVALID_REFRESH_TOKEN: unknown or already revoked."
+    )
+
+
+PASSWORD_RULES = "At least 12 characters, and not your identifier."
+
+
+@strawberry.input(
+    description=(
+        "Open the online account of a worker known to the caisse who has no login yet "
+        '("quelques minutes suffisent pour ouvrir votre compte").'
+    )
+)
+class CreateAccountInput:
+    nir: str = strawberry.field(description="Social security number (15 characters).")
+    courriel: str = strawberry.field(
+        description="The e-mail address the caisse has on file for you."
+    )
+
+
+@strawberry.type(
+    description=(
+        "Always the same neutral answer, whether or not an account was opened, so "
+        "accounts cannot be enumerated."
+    )
+)
+class CreateAccountPayload:
+    message: str | None = strawberry.field(
+        description="What to expect: an e-mail, if the NIR and address match an account."
+    )
+    user_errors: list[UserError] = strawberry.field(
+        description="Only malformed input: NIR_INVALIDE, COURRIEL_INVALIDE."
+    )
+
+
+@strawberry.input(description="Change your password (required after a provisional one).")
+class ChangeMotDePasseInput:
+    ancien_mot_de_passe: str = strawberry.field(description="Your current password.")
+    nouveau_mot_de_passe: str = strawberry.field(description=f"New password. {PASSWORD_RULES}")
+
+
+@strawberry.type(description="Result of a password change.")
+class ChangeMotDePassePayload:
+    ok: bool = strawberry.field(description="True when the password was changed.")
+    refresh_token: str | None = strawberry.field(
+        description=(
+            "Your other logins are ended (their refresh tokens revoked); this is the new "
+            "refresh token of this one. Null when refused."
+        )
+    )
+    user_errors: list[UserError] = strawberry.field(
+        description=(
+            "INVALID_CREDENTIALS (current password), MOT_DE_PASSE_TROP_COURT, "
+            "MOT_DE_PASSE_TROP_LONG, MOT_DE_PASSE_IDENTIFIANT, MOT_DE_PASSE_INCHANGE."
+        )
+    )
+
+
+@strawberry.input(description="Forgotten password: ask for a reset code by e-mail.")
+class RequestPasswordResetInput:
+    identifiant: str = strawberry.field(description="NIR (workers) or e-mail address.")
+
+
+@strawberry.type(description="Always the same neutral answer (no account enumeration).")
+class RequestPasswordResetPayload:
+    message: str | None = strawberry.field(
+        description="What to expect: an e-mail with a code valid one hour, used once."
+    )
+    user_errors: list[UserError] = strawberry.field(description="Always empty.")
+
+
+@strawberry.input(description="Set a new password with the code received by e-mail.")
+class ResetPasswordInput:
+    identifiant: str = strawberry.field(description="NIR (workers) or e-mail address.")
+    code: str = strawberry.field(
+        description='The code from the e-mail, e.g. "K7QF-9XMP-2DHT" (case and dashes ignored).'
+    )
+    nouveau_mot_de_passe: str = strawberry.field(description=f"New password. {PASSWORD_RULES}")
+
+
+@strawberry.type(description="Result of a password reset.")
+class ResetPasswordPayload:
+    ok: bool = strawberry.field(
+        description="True when the password was set; log in with it (other logins are ended)."
+    )
+    user_errors: list[UserError] = strawberry.field(
+        description=(
+            "INVALID_RESET_CODE (wrong, used or expired code, or unknown identifier), "
+            "MOT_DE_PASSE_TROP_COURT, MOT_DE_PASSE_TROP_LONG, MOT_DE_PASSE_IDENTIFIANT."
+        )
+    )
+
+
+@strawberry.type(
+    description=(
+        "An OAuth2 client of the cabinet: a practice-management tool that obtains tokens "
+        "with the client_credentials grant at `POST /oauth/token` and acts as the cabinet, "
+        "within its scopes (SPEC §10)."
+    )
+)
+class OAuthClient:
+    client_id: str = strawberry.field(description="The client_id to authenticate with.")
+    nom: str = strawberry.field(description="Name given at registration (the tool).")
+    scopes: list[str] = strawberry.field(
+        description=(
+            "Granted scopes: read (everything the cabinet sees), revenus:write, "
+            "prelevement:write, delais:write, attestations:write."
+        )
+    )
+    cree_le: datetime = strawberry.field(description="Registration time (UTC).")
+    revoque_le: datetime | None = strawberry.field(description="Revocation time, if revoked.")
+    actif: bool = strawberry.field(
+        description="False once revoked: its tokens stop working at once."
+    )
+
+
+@strawberry.input(description="Register an OAuth2 client for your cabinet (cabinet admin).")
+class CreateOAuthClientInput:
+    nom: str = strawberry.field(description="Name of the tool, 1 to 100 characters.")
+    scopes: list[str] = strawberry.field(
+        description=(
+            "Scopes to grant, among read, revenus:write, prelevement:write, delais:write, "
+            "attestations:write. A token may ask for fewer, never more."
+        )
+    )
+    idempotency_key: str | None = strawberry.field(
+        default=None,
+        description=(
+            "A retry with the same key returns the same client, without its secret (the "
+            "secret is shown once and never stored)."
+        ),
+    )
+
+
+@strawberry.type(description="The registered client and its secret, shown this once.")
+class CreateOAuthClientPayload:
+    client: OAuthClient | None = strawberry.field(description="The new client.")
+    client_secret: str | None = strawberry.field(
+        description=(
+            "The client secret: store it now, it cannot be shown again (only its hash is "
+            "kept). Null when refused or on an idempotent replay."
+        )
+    )
+    user_errors: list[UserError] = strawberry.field(
+        description="NOM_INVALIDE, SCOPE_INCONNU, SCOPES_MANQUANTS."
+    )
+
+
+@strawberry.input(description="Revoke an OAuth2 client of your cabinet (cabinet admin).")
+class RevokeOAuthClientInput:
+    client_id: str = strawberry.field(description="The client_id to revoke.")
+    idempotency_key: str | None = strawberry.field(
+        default=None,
+        description=(
+            "Any unique string: a retry with the same key by the same caller returns the "
+            "first result and changes nothing more."
+        ),
+    )
+
+
+@strawberry.type(description="Result of a revocation.")
+class RevokeOAuthClientPayload:
+    client: OAuthClient | None = strawberry.field(description="The revoked client.")
+    user_errors: list[UserError] = strawberry.field(
+        description="NOT_FOUND (not a client of your cabinet), CLIENT_DEJA_REVOQUE."
     )

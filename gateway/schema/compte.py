@@ -12,9 +12,11 @@ from domain import compte as compte_rules
 from domain.cotisations import LIBELLES, CotisationCode
 from domain.delais import StatutDelai
 from domain.echeancier import Instalment, NatureEcheance
-from domain.nomenclatures import ModePaiement, NatureRevenu, StatutEcheance, TypeAttestation
+from domain.nomenclatures import ModePaiement, NatureRevenu, StatutEcheance
+from domain.suivi_delais import SuiviDelai
 from gateway.context import Context
 from gateway.db import models
+from gateway.schema.attestations import Attestation as Attestation  # re-exported
 from gateway.schema.cotisations import LigneCotisation, ligne_type
 from gateway.schema.relay import Node, encode_global_id
 from gateway.schema.scalars import Money
@@ -129,12 +131,50 @@ class Echeance(Node):
     montant_paye: Money = strawberry.field(description="Amount paid so far.")
     reste_du: Money = strawberry.field(description="montant − montantPaye.")
     statut: StatutEcheance = strawberry.field(description="Status on the clock's date.")
-    majorations: Money = strawberry.field(
+    row: strawberry.Private[models.Echeance]
+    today: strawberry.Private[date]
+
+    @strawberry.field(
         description=(
-            "Late-payment surcharges on the unpaid part today: 5 % plus 0.2 % per month "
-            "or part of a month since the due date (SPEC §4); shown beside the balance."
+            "True while the instalment is covered by an accepted payment plan that is "
+            "respected: it then carries no majorations (SPEC §5). False again once the plan "
+            "is denounced: majorations apply back to the original due date."
         )
     )
+    async def exoneree(self, info: Info[Context, None]) -> bool:
+        from gateway.resolvers.delais import plans_compte
+
+        etat = await plans_compte(info.context, self.row.travailleur_id)
+        return self.row.id in etat.exemptes
+
+    @strawberry.field(
+        description=(
+            "Late-payment surcharges on the unpaid part today: 5 % plus 0.2 % per month "
+            "or part of a month since the due date (SPEC §4); shown beside the balance. "
+            "Zero while covered by an accepted, respected payment plan (see `exoneree`)."
+        )
+    )
+    async def majorations(self, info: Info[Context, None]) -> Money:
+        if self.row.annulee:
+            return Money(Decimal(0))
+        exoneree = await self.exoneree(info)
+        instalment = Instalment(
+            self.row.id, self.row.date_echeance, self.row.montant, self.row.montant_paye
+        )
+        return Money(compte_rules.majorations(instalment, self.today, exoneree=exoneree))
+
+    @strawberry.field(
+        description="The payment plan that covers this instalment (the latest one), if any."
+    )
+    async def delai_paiement(self, info: Info[Context, None]) -> DelaiPaiement | None:
+        from gateway.resolvers.delais import plans_compte
+
+        etat = await plans_compte(info.context, self.row.travailleur_id)
+        delai_id = etat.couverture.get(self.row.id)
+        if delai_id is None:
+            return None
+        row = await info.context.loaders.by_id(models.DelaiPaiement).load(delai_id)
+        return None if row is None else DelaiPaiement.from_row(row)
 
 
 @strawberry.type(description="A payment received, allocated to the oldest unpaid instalments.")
@@ -160,40 +200,91 @@ class EcheanceDelai:
     numero: int = strawberry.field(description="Rank in the plan, from 1.")
     date_echeance: date = strawberry.field(description="Due date.")
     montant: Money = strawberry.field(description="Amount due.")
-    montant_paye: Money = strawberry.field(description="Amount paid so far.")
+    montant_paye: Money = strawberry.field(
+        description=(
+            "Amount met so far: what the plan collected (payments on the instalments it "
+            "covers, allocated oldest first) meets its instalments in order."
+        )
+    )
 
 
-@strawberry.type(description="A payment plan (délai de paiement) over overdue amounts (SPEC §5).")
+@strawberry.type(
+    description=(
+        "A payment plan (délai de paiement) over overdue instalments (SPEC §5). Payments "
+        "are allocated as always to the oldest unpaid instalments; the plan collects what is "
+        "paid on the instalments it covers, and its monthly instalments are met in order. "
+        "States follow from the decisions, the payments and the clock: SOLDE once fully "
+        "collected, DENONCE from the 31st day after a plan instalment not met."
+    )
+)
 class DelaiPaiement(Node):
-    statut: StatutDelai = strawberry.field(description="State of the plan.")
     date_demande: date = strawberry.field(description="When it was requested.")
-    montant: Money = strawberry.field(description="Overdue amount the plan covers.")
+    montant: Money = strawberry.field(
+        description="Overdue amount the plan covers (what the covered instalments owed)."
+    )
     nombre_echeances: int = strawberry.field(description="Number of monthly instalments.")
     premiere_echeance: date = strawberry.field(description="Due date of the first instalment.")
     motif: str = strawberry.field(description="Reason given by the worker.")
-    date_decision: date | None = strawberry.field(description="When it was accepted or refused.")
-    motif_decision: str | None = strawberry.field(description="Reason of a refusal.")
-    row_id: strawberry.Private[int]
+    date_decision: date | None = strawberry.field(
+        description="When it was accepted (the request date, up to 12 instalments) or refused."
+    )
+    motif_decision: str | None = strawberry.field(
+        description="The agent's reason (required for a refusal)."
+    )
+    row: strawberry.Private[models.DelaiPaiement]
+
+    @strawberry.field(description="State of the plan today.")
+    async def statut(self, info: Info[Context, None]) -> StatutDelai:
+        return (await self._suivi(info)).statut
+
+    @strawberry.field(
+        description="When the plan ended: fully paid (SOLDE), denounced, or replaced (RENEGOCIE)."
+    )
+    async def date_cloture(self, info: Info[Context, None]) -> date | None:
+        return (await self._suivi(info)).date_cloture
+
+    @strawberry.field(description="What the plan has collected so far.")
+    async def montant_paye(self, info: Info[Context, None]) -> Money:
+        return Money((await self._suivi(info)).collecte)
 
     @strawberry.field(description="The plan's monthly instalments, in order.")
     async def echeances(self, info: Info[Context, None]) -> list[EcheanceDelai]:
-        rows = await info.context.loaders.echeances_delai.load(self.row_id)
+        rows = await info.context.loaders.echeances_delai.load(self.row.id)
+        suivi = await self._suivi(info)
         return [
             EcheanceDelai(
                 numero=r.numero,
                 date_echeance=r.date_echeance,
                 montant=Money(r.montant),
-                montant_paye=Money(r.montant_paye),
+                montant_paye=Money(suivi.echeances[r.numero - 1].montant_paye),
             )
             for r in rows
         ]
 
+    @strawberry.field(description="The overdue instalments of the schedule the plan covers.")
+    async def echeances_couvertes(self, info: Info[Context, None]) -> list[Echeance]:
+        from gateway.resolvers.delais import covered_instalments
+
+        return await covered_instalments(info.context, self.row)
+
+    @strawberry.field(description="The plan this one renegotiates, if any.")
+    async def remplace(self, info: Info[Context, None]) -> DelaiPaiement | None:
+        if self.row.remplace_id is None:
+            return None
+        row = await info.context.loaders.by_id(models.DelaiPaiement).load(self.row.remplace_id)
+        return None if row is None else DelaiPaiement.from_row(row)
+
+    async def _suivi(self, info: Info[Context, None]) -> SuiviDelai:
+        from gateway.resolvers.delais import plans_compte
+
+        etat = await plans_compte(info.context, self.row.travailleur_id)
+        return etat.suivis[self.row.id]
+
     @staticmethod
     def from_row(row: models.DelaiPaiement) -> DelaiPaiement:
         return DelaiPaiement(
-            row_id=row.id,
+            row=row,
             id=strawberry.ID(encode_global_id("DelaiPaiement", row.id)),
-            statut=row.statut,
             date_demande=row.date_demande,
             montant=Money(row.montant),
             nombre_echeances=row.nombre_echeances,
@@ -201,28 +292,6 @@ class DelaiPaiement(Node):
             motif=row.motif,
             date_decision=row.date_decision,
             motif_decision=row.motif_decision,
-        )
-
-
-@strawberry.type(description="An attestation issued to the worker (SPEC §6).")
-class Attestation(Node):
-    type: TypeAttestation = strawberry.field(description="Kind of attestation.")
-    annee: int | None = strawberry.field(description="Year it concerns, when it has one.")
-    date_emission: date = strawberry.field(description="Issue date.")
-    date_fin_validite: date | None = strawberry.field(description="End of validity, if limited.")
-    code_verification: str | None = strawberry.field(
-        description="Code a third party checks with the public `verifyAttestation` query."
-    )
-
-    @staticmethod
-    def from_row(row: models.Attestation) -> Attestation:
-        return Attestation(
-            id=strawberry.ID(encode_global_id("Attestation", row.id)),
-            type=row.type,
-            annee=row.annee,
-            date_emission=row.date_emission,
-            date_fin_validite=row.date_fin_validite,
-            code_verification=row.code_verification,
         )
 
 
@@ -266,7 +335,9 @@ def statut_of(row: models.Echeance, today: date) -> StatutEcheance:
     return StatutEcheance.EN_RETARD if row.date_echeance < today else StatutEcheance.A_VENIR
 
 
-def echeance_type(row: models.Echeance, today: date, exoneree: bool = False) -> Echeance:
+def echeance_type(row: models.Echeance, today: date) -> Echeance:
+    """The instalment as the API shows it on ``today`` (majorations and the plan
+    exemption are resolved on demand)."""
     instalment = Instalment(row.id, row.date_echeance, row.montant, row.montant_paye, row.nature)
     return Echeance(
         id=strawberry.ID(encode_global_id("Echeance", row.id)),
@@ -277,11 +348,8 @@ def echeance_type(row: models.Echeance, today: date, exoneree: bool = False) -> 
         montant_paye=Money(row.montant_paye),
         reste_du=Money(instalment.reste_du),
         statut=statut_of(row, today),
-        majorations=Money(
-            Decimal(0)
-            if row.annulee
-            else compte_rules.majorations(instalment, today, exoneree=exoneree)
-        ),
+        row=row,
+        today=today,
     )
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 from strawberry.types import Info
 
@@ -24,14 +26,14 @@ from gateway.schema.lifecycle import (
     SetPrelevementPeriodiciteInput,
     SetPrelevementPeriodicitePayload,
 )
-from gateway.schema.relay import Connection, Node
+from gateway.schema.portfolio import PortfolioConnection, PortfolioFiltre, PortfolioTri
+from gateway.schema.relay import Node
 from gateway.schema.simulation import (
     Simulation,
     SimulationInput,
     SimulationMicro,
     SimulationMicroInput,
 )
-from gateway.schema.travailleur import Travailleur
 
 ContextInfo = Info[Context, None]
 
@@ -62,13 +64,27 @@ class CoreQuery:
     @strawberry.field(
         description=(
             "The clients an expert-comptable sees (admin: every client with an active "
-            "mandate; collaborator: those assigned), sorted by name. `first` up to 500."
+            "mandate; collaborator: those assigned), filtered and sorted (by name unless "
+            "`tri` says otherwise), `first` up to 500. Each edge carries the client's "
+            "indicators (overdue, due this month, next due date, missing declarations, "
+            "denounced plan, attestation de vigilance), and `resume` the totals of the "
+            "whole filtered portfolio; all computed by the database in two statements."
         )
     )
     async def portfolio(
-        self, info: ContextInfo, first: int | None = 50, after: str | None = None
-    ) -> Connection[Travailleur]:
-        return await portfolio.portfolio(info.context, first, after)
+        self,
+        info: ContextInfo,
+        first: int | None = 50,
+        after: str | None = None,
+        filtre: Annotated[
+            PortfolioFiltre | None, strawberry.argument(description="Filters, combined with AND.")
+        ] = None,
+        tri: Annotated[
+            PortfolioTri | None,
+            strawberry.argument(description="Order (default: by name, then first name)."),
+        ] = None,
+    ) -> PortfolioConnection:
+        return await portfolio.portfolio(info.context, first, after, filtre, tri)
 
     @strawberry.field(
         description=(

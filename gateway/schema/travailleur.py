@@ -23,6 +23,7 @@ from domain.nomenclatures import (
 from gateway.context import Context
 from gateway.db import models
 from gateway.resolvers import account_reads
+from gateway.schema.attestations import ReleveCarriere
 from gateway.schema.compte import (
     Attestation,
     CompteResume,
@@ -38,9 +39,12 @@ from gateway.schema.relay import Connection, Node
 
 if TYPE_CHECKING:
     from gateway.schema.lifecycle import AvisAppel
+    from gateway.schema.workspace_types import EvenementAudit, Mandat
 
 ContextInfo = Info[Context, None]
 AvisAppelType = Annotated["AvisAppel", strawberry.lazy("gateway.schema.lifecycle")]
+MandatType = Annotated["Mandat", strawberry.lazy("gateway.schema.workspace_types")]
+EvenementAuditType = Annotated["EvenementAudit", strawberry.lazy("gateway.schema.workspace_types")]
 
 
 @strawberry.type(description="Direct debit (prélèvement automatique) and its periodicity.")
@@ -126,6 +130,35 @@ class Travailleur(Node):
     async def compte(self, info: ContextInfo) -> CompteResume:
         return await account_reads.compte_resume(info.context, self.row)
 
+    @strawberry.field(
+        description=(
+            "Mandates given to cabinets on this account, newest first; the worker revokes "
+            "them with revokeMandat. An accountant sees their own cabinet's only."
+        )
+    )
+    async def mandats(self, info: ContextInfo) -> list[MandatType]:
+        from gateway.resolvers.workspace import mandats_of
+
+        return await mandats_of(info.context, self.row.id)
+
+    @strawberry.field(
+        description=(
+            "Who acted on this account and for which cabinet: every audited operation, "
+            "newest first, optionally one `operation`. An accountant sees their own "
+            "cabinet's only."
+        )
+    )
+    async def journal(
+        self,
+        info: ContextInfo,
+        first: int | None = 20,
+        after: str | None = None,
+        operation: str | None = None,
+    ) -> Connection[EvenementAuditType]:
+        from gateway.resolvers.workspace import journal
+
+        return await journal(info.context, self.row.id, first, after, operation)
+
 
 def _common(row: models.Travailleur) -> dict[str, object]:
     from gateway.schema.relay import encode_global_id
@@ -207,6 +240,18 @@ class TravailleurClassique(Travailleur):
 
         rows = await info.context.loaders.avis_appel.load(self.row.id)
         return [avis_type(info.context, r) for r in rows]
+
+    @strawberry.field(
+        description=(
+            "Relevé de carrière (SPEC §6): per year of activity, the income on which "
+            "retirement contributions were paid (RETRAITE_BASE paid / 17.75 %, at most the "
+            "PASS) and the quarters validated; also as a PDF (`url`)."
+        )
+    )
+    async def releve_carriere(self, info: ContextInfo) -> ReleveCarriere:
+        from gateway.resolvers.delais import releve
+
+        return await releve(info.context, self.row)
 
     @staticmethod
     def from_row(row: models.Travailleur) -> TravailleurClassique:

@@ -24,6 +24,7 @@ from gateway.app import clock_for
 from gateway.auth.passwords import Passwords
 from gateway.config import Settings
 from gateway.db import models
+from gateway.seed.actualites import add_demo_actualites
 from gateway.seed.demo_identites import (
     AGENT,
     CABINET,
@@ -159,6 +160,7 @@ async def seed_demo(session: AsyncSession, today: date, hacher: Callable[[str], 
     lignes = Lignes(await load_next_ids(session))
     demo = build_demo(today, hacher, lignes, await caisse_id_for(session, lignes))
     await insert_all(session, lignes)
+    await add_demo_actualites(session, demo.caisse_id, today, demo.utilisateurs[AGENT.courriel])
     return demo
 
 

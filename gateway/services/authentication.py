@@ -1,29 +1,60 @@
-"""Login: credentials checked with argon2, a short-lived signed access token issued."""
+"""Interactive sessions: login (throttled), refresh-token rotation, logout (SPEC §9–§10).
+
+A login gives a short-lived signed access token and an opaque refresh token (30 days,
+stored as a digest). Each refresh revokes the token used and issues the next one of
+the same family; a revoked token presented again means it was stolen or replayed, so
+the whole family is revoked (OAuth 2.0 Security BCP, refresh token rotation).
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.errors import DomainError
+from gateway.auth import opaque, records
 from gateway.auth.authenticate import principal_for
+from gateway.auth.throttling import (
+    ADRESSE_LIMIT,
+    IDENTIFIANT_LIMIT,
+    seconds_to_wait,
+    throttled_message,
+)
 from gateway.context import Context
 from gateway.db.models import Utilisateur
+from gateway.db.models_access import JetonRafraichissement
 from gateway.db.repositories import travailleurs
 from gateway.services.unit_of_work import Outcome, run_mutation
+
+REFRESH_TTL = timedelta(days=30)
+INVALID_REFRESH = "Jeton de rafraîchissement invalide, expiré ou révoqué : reconnectez-vous."
 
 
 class InvalidCredentials(DomainError):
     code = "INVALID_CREDENTIALS"
 
 
-@dataclass(frozen=True, slots=True)
-class LoginResult:
+class Throttled(DomainError):
+    code = "THROTTLED"
+
+
+class InvalidRefreshToken(DomainError):
+    code = "INVALID_REFRESH_TOKEN"
+
+
+@dataclass(slots=True)
+class IssuedSession:
+    """What a successful login or refresh hands back (never stored in an Outcome)."""
+
     outcome: Outcome
-    access_token: str | None
-    expires_in: int | None
-    user: Utilisateur | None
+    user: Utilisateur | None = None
+    access_token: str | None = None
+    expires_in: int | None = None
+    refresh_token: str | None = None
+    retry_after: int | None = None
+    issued: dict[str, str] = field(default_factory=dict)
 
 
 def normalize_identifiant(identifiant: str) -> str:
@@ -34,11 +65,62 @@ def normalize_identifiant(identifiant: str) -> str:
     return cleaned.replace(" ", "").upper()
 
 
-async def login(ctx: Context, identifiant: str, mot_de_passe: str) -> LoginResult:
-    identifiant = normalize_identifiant(identifiant)
-    found: dict[str, Utilisateur] = {}
+def client_address(ctx: Context) -> str:
+    """The ASGI peer address (behind a proxy, let the server rewrite it from trusted
+    forwarding headers, e.g. uvicorn --proxy-headers)."""
+    client = ctx.request.client if ctx.request is not None else None
+    return client.host if client is not None else "inconnue"
 
-    async def action(_session: AsyncSession) -> Outcome:
+
+def start_refresh_family(session: AsyncSession, ctx: Context, utilisateur_id: int) -> str:
+    """A new refresh token (new family): the clear value, to hand back once."""
+    return _add_refresh_token(session, ctx, utilisateur_id, opaque.new_family())
+
+
+def _add_refresh_token(
+    session: AsyncSession, ctx: Context, utilisateur_id: int, famille: str
+) -> str:
+    token = opaque.new_token()
+    now = ctx.clock.now()
+    session.add(
+        JetonRafraichissement(
+            utilisateur_id=utilisateur_id,
+            famille=famille,
+            empreinte=opaque.digest(token),
+            cree_le=now,
+            expire_le=now + REFRESH_TTL,
+        )
+    )
+    return token
+
+
+def _with_access_token(ctx: Context, result: IssuedSession) -> IssuedSession:
+    if result.outcome.ok and result.user is not None:
+        signer = ctx.services.signer
+        result.access_token = signer.issue(f"user:{result.user.id}", ctx.clock.now())
+        result.expires_in = signer.ttl_seconds
+        result.refresh_token = result.issued.get("refresh")
+    return result
+
+
+async def login(ctx: Context, identifiant: str, mot_de_passe: str) -> IssuedSession:
+    identifiant = normalize_identifiant(identifiant)
+    adresse = client_address(ctx)
+    now = ctx.clock.now()
+    result = IssuedSession(Outcome())
+
+    async def action(session: AsyncSession) -> Outcome:
+        by_identifiant, by_adresse = await records.recent_failures(
+            session, identifiant, adresse, now
+        )
+        wait = max(
+            seconds_to_wait(by_identifiant, IDENTIFIANT_LIMIT, now),
+            seconds_to_wait(by_adresse, ADRESSE_LIMIT, now),
+        )
+        if wait:
+            # Refused before the password is even looked at.
+            result.retry_after = wait
+            raise Throttled(throttled_message(wait), field="identifiant")
         user = await travailleurs.utilisateur_by_identifiant(ctx.db, identifiant)
         valid = ctx.services.passwords.verify(
             user.mot_de_passe_hash if user is not None and user.actif else None, mot_de_passe
@@ -46,19 +128,83 @@ async def login(ctx: Context, identifiant: str, mot_de_passe: str) -> LoginResul
         if user is None or not valid:
             # Same message for an unknown identifier and a wrong password.
             raise InvalidCredentials("Identifiant ou mot de passe incorrect.", field="motDePasse")
-        found["user"] = user
+        result.user = user
+        result.issued["refresh"] = start_refresh_family(session, ctx, user.id)
         return Outcome(reference={"utilisateur_id": user.id}, travailleur_id=user.travailleur_id)
 
-    outcome = await run_mutation(
+    result.outcome = await run_mutation(
         ctx,
         "login",
         action,
         audit_detail=f"identifiant={identifiant}",
-        actor=lambda: principal_for(found["user"]) if found else None,
+        actor=lambda: principal_for(result.user) if result.user is not None else None,
     )
-    user = found.get("user")
-    if not outcome.ok or user is None:
-        return LoginResult(outcome, None, None, None)
-    signer = ctx.services.signer
-    token = signer.issue(f"user:{user.id}", ctx.clock.now())
-    return LoginResult(outcome, token, signer.ttl_seconds, user)
+    if result.retry_after is None:
+        # The attempt counts for throttling whatever its result (kept apart from the
+        # mutation's transaction, which a refusal rolls back).
+        session = ctx.db.session
+        await records.record_attempt(
+            session, identifiant=identifiant, adresse=adresse, succes=result.outcome.ok, now=now
+        )
+        await session.commit()
+    if not result.outcome.ok:
+        result.user = None
+    return _with_access_token(ctx, result)
+
+
+async def refresh(ctx: Context, refresh_token: str) -> IssuedSession:
+    """Rotate a refresh token: a new access token and the family's next refresh token."""
+    now = ctx.clock.now()
+    result = IssuedSession(Outcome())
+    reused: dict[str, str] = {}
+
+    async def action(session: AsyncSession) -> Outcome:
+        row = await records.refresh_token_for_update(session, opaque.digest(refresh_token))
+        if row is None:
+            raise InvalidRefreshToken(INVALID_REFRESH, field="refreshToken")
+        if row.revoque_le is not None:
+            reused["famille"] = row.famille
+            raise InvalidRefreshToken(INVALID_REFRESH, field="refreshToken")
+        if row.expire_le <= now:
+            raise InvalidRefreshToken(INVALID_REFRESH, field="refreshToken")
+        user = await travailleurs.utilisateur_by_id(ctx.db, row.utilisateur_id)
+        if user is None:
+            raise InvalidRefreshToken(INVALID_REFRESH, field="refreshToken")
+        row.revoque_le = now
+        row.motif_revocation = "ROTATION"
+        result.user = user
+        result.issued["refresh"] = _add_refresh_token(session, ctx, user.id, row.famille)
+        return Outcome(reference={"utilisateur_id": user.id}, travailleur_id=user.travailleur_id)
+
+    result.outcome = await run_mutation(
+        ctx,
+        "refreshToken",
+        action,
+        actor=lambda: principal_for(result.user) if result.user is not None else None,
+    )
+    if "famille" in reused:
+        # Kept even though the mutation is refused: a replayed token ends the family.
+        session = ctx.db.session
+        await records.revoke_refresh_tokens(
+            session, now, "REUTILISATION", famille=reused["famille"]
+        )
+        await session.commit()
+    if not result.outcome.ok:
+        result.user = None
+    return _with_access_token(ctx, result)
+
+
+async def logout(ctx: Context, refresh_token: str) -> Outcome:
+    """Revoke a refresh token. The access token in hand stays valid until it expires
+    (minutes): it is a signed token, not a session."""
+    now = ctx.clock.now()
+
+    async def action(session: AsyncSession) -> Outcome:
+        row = await records.refresh_token_for_update(session, opaque.digest(refresh_token))
+        if row is None or row.revoque_le is not None:
+            raise InvalidRefreshToken(INVALID_REFRESH, field="refreshToken")
+        row.revoque_le = now
+        row.motif_revocation = "DECONNEXION"
+        return Outcome(reference={"utilisateur_id": row.utilisateur_id})
+
+    return await run_mutation(ctx, "logout", action)

@@ -222,8 +222,9 @@ async def test_a_page_of_500_clients_costs_the_same_statements_as_a_page_of_50(
     assert small_count == large_count
     # principal + count + page + one per relation: caisse, établissements, bank details,
     # instalments and payments and declarations (summary), payment page, plans, plan
-    # instalments, attestation page, revenus, cotisations, instalment page, declaration page.
-    assert large_count == 17
+    # instalments, instalments the plans cover, attestation page, revenus, cotisations,
+    # instalment page, declaration page.
+    assert large_count == 18
     classique = large["portfolio"]["nodes"][0]
     assert classique["echeances"]["totalCount"] == 12
     # 11 instalments of 500 due by Friday 20 November, 5 000 paid.

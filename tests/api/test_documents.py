@@ -100,3 +100,62 @@ async def test_the_avis_is_hidden_from_those_who_may_not_see_the_worker(setting)
     assert (
         await api.http.get(path_of(avis["url"]), headers={"Authorization": f"Bearer {agent}"})
     ).status_code == 200
+
+
+async def test_documents_need_the_read_scope_and_a_definitive_password(db: Database) -> None:
+    from sqlalchemy import update
+
+    from gateway.db import models
+    from tests.api.test_access_support import client_token, register_client
+
+    async with api_for(db, today=TODAY) as api:
+        async with api.session() as session:
+            caisse = await builders.caisse(session)
+            worker = await classique_account(
+                session, caisse_id=caisse.id, today=TODAY, revenus_declares={2025: Decimal("43000")}
+            )
+            cabinet = await builders.cabinet(session)
+            await builders.user(
+                session,
+                identifiant="admin@cab.fr",
+                role=Role.EXPERT_COMPTABLE,
+                cabinet_id=cabinet.id,
+                administrateur_cabinet=True,
+            )
+            await builders.mandat(session, cabinet_id=cabinet.id, travailleur_id=worker.id)
+            await session.commit()
+        token = await api.login(worker.nir, "secret-travailleur")
+        variables = {
+            "i": {
+                "travailleurId": encode_global_id("Travailleur", worker.id),
+                "annee": 2026,
+                "montant": "60000",
+                "courriel": "a@b.fr",
+                "jaiEteInforme": True,
+            }
+        }
+        url = path_of(
+            (await api.data(ESTIMATE, variables, token))["estimateRevenue"]["avisAppel"]["url"]
+        )
+        admin = await api.login("admin@cab.fr", "secret-utilisateur")
+        reader = await client_token(api, *(await register_client(api, admin, ["read"])))
+        writer = await client_token(api, *(await register_client(api, admin, ["revenus:write"])))
+        assert (
+            await api.http.get(url, headers={"Authorization": f"Bearer {reader}"})
+        ).status_code == 200
+        refused = await api.http.get(url, headers={"Authorization": f"Bearer {writer}"})
+        assert (refused.status_code, refused.json()["scope"]) == (403, "read")
+        async with api.session() as session:
+            await session.execute(
+                update(models.Utilisateur)
+                .where(models.Utilisateur.travailleur_id == worker.id)
+                .values(mot_de_passe_a_changer=True)
+            )
+            await session.commit()
+        provisional = await api.login(worker.nir, "secret-travailleur")
+        blocked = await api.http.get(url, headers={"Authorization": f"Bearer {provisional}"})
+        assert blocked.status_code == 403
+        assert (
+            blocked.json()["message"]
+            == "Changez d'abord votre mot de passe provisoire (changeMotDePasse)."
+        )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from gateway.auth.principal import Principal
 from gateway.auth.visibility import is_visible
@@ -19,22 +19,6 @@ async def travailleurs_by_ids(
         Travailleur.id.in_(ids), is_visible(Travailleur.id, principal)
     )
     return {row.id: row for row in await db.scalars(statement)}
-
-
-async def portfolio_page(
-    db: RequestSession, principal: Principal, *, offset: int, limit: int
-) -> tuple[list[Travailleur], int]:
-    """The visible workers sorted by name, one page, and how many there are."""
-    visible = is_visible(Travailleur.id, principal)
-    total = await db.scalar(select(func.count()).select_from(Travailleur).where(visible))
-    rows = await db.scalars(
-        select(Travailleur)
-        .where(visible)
-        .order_by(Travailleur.nom, Travailleur.prenom, Travailleur.id)
-        .offset(offset)
-        .limit(limit)
-    )
-    return list(rows), int(total or 0)
 
 
 async def caisses_by_ids(db: RequestSession, ids: Sequence[int]) -> dict[int, Caisse]:

@@ -1,0 +1,1 @@
+"""Plain HTTP endpoints beside /graphql (the OAuth2 token endpoint)."""

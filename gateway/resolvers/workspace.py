@@ -1,0 +1,310 @@
+"""Resolvers of the accountant workspace: mandates, collaborators, audit, batch actions.
+
+Thin, as everywhere: check the caller's kind (top-level FORBIDDEN, SPEC §9), parse
+the arguments, call a service or a batched read, build the payload. Nested reads go
+through per-request loaders, one statement per batch.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Hashable, Sequence
+from typing import Any
+
+from sqlalchemy import ColumnElement
+
+from domain.nomenclatures import Role
+from gateway.auth.principal import Principal
+from gateway.context import Context
+from gateway.db import models
+from gateway.db.repositories import workspace as repository
+from gateway.loaders import PagedKey, PageQuery
+from gateway.resolvers.payloads import user_errors
+from gateway.schema.errors import bad_user_input, forbidden
+from gateway.schema.relay import Connection, Node, connection, decode_int_id, page_from
+from gateway.schema.travailleur import Travailleur, travailleur_type
+from gateway.schema.workspace_types import (
+    ActivateMandatInput,
+    ActivateMandatPayload,
+    AffectationInput,
+    AffectationPayload,
+    Collaborateur,
+    EvenementAudit,
+    InviteCollaborateurInput,
+    InviteCollaborateurPayload,
+    Mandat,
+    RequestMandatInput,
+    RequestMandatPayload,
+    RevokeMandatInput,
+    RevokeMandatPayload,
+)
+from gateway.services import collaborateurs, mandats
+from gateway.services.unit_of_work import Outcome
+
+MAX_CLIENTS_PAGE = 500
+
+
+# --- who may call -----------------------------------------------------------------------
+
+
+def require_cabinet_member(ctx: Context) -> Principal:
+    """An accountant logged in as a person: mandates are not for OAuth2 clients."""
+    principal = ctx.require_role(Role.EXPERT_COMPTABLE)
+    if principal.oauth_client_id is not None:
+        raise forbidden(
+            "Opération réservée aux personnes du cabinet : un client OAuth2 ne peut pas la faire."
+        )
+    return principal
+
+
+def require_cabinet_admin(ctx: Context) -> Principal:
+    principal = require_cabinet_member(ctx)
+    if not principal.administrateur_cabinet:
+        raise forbidden("Opération réservée aux administrateurs du cabinet.")
+    return principal
+
+
+# --- mandates ---------------------------------------------------------------------------
+
+
+def _mandat_loader(ctx: Context) -> Any:
+    async def batch_load(ids: list[int]) -> list[models.Mandat | None]:
+        found = await repository.mandats_by_ids(ctx.loaders.db, ctx.loaders.principal, ids)
+        return [found.get(i) for i in ids]
+
+    return ctx.loaders.custom("workspace.mandat", batch_load)
+
+
+async def mandat_by_id(ctx: Context, mandat_id: int) -> Mandat | None:
+    row = await _mandat_loader(ctx).load(mandat_id)
+    return None if row is None else Mandat.from_row(row)
+
+
+async def mandats_of(ctx: Context, travailleur_id: int) -> list[Mandat]:
+    """A worker's mandates (an accountant: their own cabinet's only), newest first."""
+
+    async def batch_load(ids: list[int]) -> list[list[models.Mandat]]:
+        grouped = await repository.mandats_by_travailleur(
+            ctx.loaders.db, ctx.loaders.principal, ids
+        )
+        return [grouped.get(i, []) for i in ids]
+
+    rows = await ctx.loaders.custom("workspace.mandats", batch_load).load(travailleur_id)
+    return [Mandat.from_row(r) for r in rows]
+
+
+async def request_mandat(ctx: Context, data: RequestMandatInput) -> RequestMandatPayload:
+    accountant = require_cabinet_member(ctx)
+    outcome = await mandats.request_mandat(
+        ctx, accountant, nir=data.nir, idempotency_key=data.idempotency_key
+    )
+    return RequestMandatPayload(
+        message=outcome.reference.get("message"), user_errors=user_errors(outcome)
+    )
+
+
+async def _payload_travailleur(ctx: Context, outcome: Outcome) -> Travailleur | None:
+    travailleur_id = outcome.reference.get("travailleur_id")
+    if travailleur_id is None:
+        return None
+    row = await ctx.loaders.travailleur.load(int(travailleur_id))
+    return None if row is None else travailleur_type(row)
+
+
+async def _payload_mandat(ctx: Context, outcome: Outcome) -> Mandat | None:
+    mandat_id = outcome.reference.get("mandat_id")
+    return None if mandat_id is None else await mandat_by_id(ctx, int(mandat_id))
+
+
+async def activate_mandat(ctx: Context, data: ActivateMandatInput) -> ActivateMandatPayload:
+    accountant = require_cabinet_member(ctx)
+    outcome = await mandats.activate_mandat(
+        ctx,
+        accountant,
+        nir=data.nir,
+        cle_activation=data.cle_activation,
+        idempotency_key=data.idempotency_key,
+    )
+    return ActivateMandatPayload(
+        mandat=await _payload_mandat(ctx, outcome),
+        travailleur=await _payload_travailleur(ctx, outcome),
+        user_errors=user_errors(outcome),
+    )
+
+
+async def revoke_mandat(ctx: Context, data: RevokeMandatInput) -> RevokeMandatPayload:
+    worker = ctx.require_role(Role.TRAVAILLEUR)
+    outcome = await mandats.revoke_mandat(
+        ctx, worker, mandat_id=data.mandat_id, idempotency_key=data.idempotency_key
+    )
+    return RevokeMandatPayload(
+        mandat=await _payload_mandat(ctx, outcome), user_errors=user_errors(outcome)
+    )
+
+
+# --- collaborators ----------------------------------------------------------------------
+
+
+async def collaborateurs_list(
+    ctx: Context, first: int | None, after: str | None
+) -> Connection[Collaborateur]:
+    admin = require_cabinet_admin(ctx)
+    page = page_from(first, after)
+    rows, total = await repository.collaborateurs_page(
+        ctx.db, admin, offset=page.offset, limit=page.limit
+    )
+    return connection([Collaborateur.from_row(r) for r in rows], total, page)
+
+
+async def clients_of(
+    ctx: Context, utilisateur_id: int, first: int | None, after: str | None
+) -> Connection[Travailleur]:
+    """A collaborator's assigned clients, one statement for all collaborators asked."""
+    page = page_from(first, after, maximum=MAX_CLIENTS_PAGE, default=50)
+
+    async def batch_load(keys: list[tuple[int, int, int]]) -> list[Any]:
+        windows: dict[tuple[int, int], list[int]] = defaultdict(list)
+        for user, offset, limit in keys:
+            windows[(offset, limit)].append(user)
+        found: dict[tuple[int, int, int], Any] = {}
+        for (offset, limit), users in windows.items():
+            pages = await repository.clients_by_collaborateur(
+                ctx.loaders.db, ctx.loaders.principal, users, offset=offset, limit=limit
+            )
+            for user in users:
+                found[(user, offset, limit)] = pages.get(user, ([], 0))
+        return [found[key] for key in keys]
+
+    loader = ctx.loaders.custom("workspace.clients", batch_load)
+    rows, total = await loader.load((utilisateur_id, page.offset, page.limit))
+    for row in rows:
+        ctx.loaders.travailleur.prime(row.id, row)
+    return connection([travailleur_type(r) for r in rows], total, page)
+
+
+async def _payload_collaborateur(ctx: Context, outcome: Outcome) -> Collaborateur | None:
+    user_id = outcome.reference.get("collaborateur_id")
+    if user_id is None:
+        return None
+    found = await repository.collaborateurs_by_ids(ctx.db, ctx.principal, [int(user_id)])
+    row = found.get(int(user_id))
+    return None if row is None else Collaborateur.from_row(row)
+
+
+async def invite_collaborateur(
+    ctx: Context, data: InviteCollaborateurInput
+) -> InviteCollaborateurPayload:
+    admin = require_cabinet_admin(ctx)
+    outcome = await collaborateurs.invite_collaborateur(
+        ctx, admin, courriel=data.courriel, nom=data.nom, idempotency_key=data.idempotency_key
+    )
+    return InviteCollaborateurPayload(
+        collaborateur=await _payload_collaborateur(ctx, outcome), user_errors=user_errors(outcome)
+    )
+
+
+async def change_assignments(
+    ctx: Context, data: AffectationInput, *, assign: bool
+) -> AffectationPayload:
+    admin = require_cabinet_admin(ctx)
+    service = collaborateurs.assign_clients if assign else collaborateurs.unassign_clients
+    outcome = await service(
+        ctx,
+        admin,
+        collaborateur_id=data.collaborateur_id,
+        travailleur_ids=list(data.travailleur_ids),
+        idempotency_key=data.idempotency_key,
+    )
+    return AffectationPayload(
+        collaborateur=await _payload_collaborateur(ctx, outcome), user_errors=user_errors(outcome)
+    )
+
+
+# --- audit ------------------------------------------------------------------------------
+
+
+def _journal_filters(filters: tuple[Hashable, ...]) -> Sequence[ColumnElement[bool]]:
+    cabinet_id, operation = filters
+    where: list[ColumnElement[bool]] = []
+    if cabinet_id is not None:
+        where.append(models.EvenementAudit.cabinet_id == cabinet_id)
+    if operation is not None:
+        where.append(models.EvenementAudit.operation == operation)
+    return where
+
+
+async def journal(
+    ctx: Context, travailleur_id: int, first: int | None, after: str | None, operation: str | None
+) -> Connection[EvenementAudit]:
+    """Who acted on the account, for whom, newest first. An accountant sees their own
+    cabinet's events only; the worker and the caisse's agents see them all."""
+    page = page_from(first, after)
+    principal = ctx.principal
+    cabinet_id = (
+        principal.cabinet_id
+        if principal is not None and principal.role is Role.EXPERT_COMPTABLE
+        else None
+    )
+    loader = ctx.loaders.paged(
+        "workspace.journal",
+        models.EvenementAudit,
+        filters_to_where=_journal_filters,
+        order_by=(models.EvenementAudit.horodatage.desc(), models.EvenementAudit.id.desc()),
+    )
+    query = PageQuery(page.offset, page.limit, (cabinet_id, operation))
+    result = await loader.load(PagedKey(travailleur_id, query))
+    items = [EvenementAudit.from_row(r) for r in result.items]
+    return connection(items, result.total_count, page)
+
+
+async def audit_cabinet(
+    ctx: Context,
+    first: int | None,
+    after: str | None,
+    collaborateur_id: str | None,
+    operation: str | None,
+) -> Connection[EvenementAudit]:
+    admin = require_cabinet_admin(ctx)
+    page = page_from(first, after)
+    user_id = None
+    if collaborateur_id is not None:
+        user_id = decode_int_id(collaborateur_id, "Collaborateur")
+        if user_id is None:
+            raise bad_user_input(
+                "collaborateurId : identifiant de collaborateur invalide.", "collaborateurId"
+            )
+    rows, total = await repository.cabinet_events_page(
+        ctx.db,
+        admin,
+        offset=page.offset,
+        limit=page.limit,
+        collaborateur_id=user_id,
+        operation=operation,
+    )
+    return connection([EvenementAudit.from_row(r) for r in rows], total, page)
+
+
+# --- node(id) ---------------------------------------------------------------------------
+
+
+async def workspace_node(ctx: Context, type_name: str, key: str) -> Node | None:
+    """``node(id)`` for Mandat, Collaborateur and EvenementAudit; null when not visible:
+    a mandate as in ``Travailleur.mandats``, a collaborator to their cabinet's
+    administrators and to themselves, an event as in the journal or the cabinet's audit."""
+    if not key.isdigit():
+        return None
+    ident = int(key)
+    if type_name == "Mandat":
+        return await mandat_by_id(ctx, ident)
+    principal = ctx.principal
+    if type_name == "Collaborateur":
+        if principal is None or not (
+            principal.administrateur_cabinet or principal.utilisateur_id == ident
+        ):
+            return None
+        found = await repository.collaborateurs_by_ids(ctx.db, principal, [ident])
+        return None if ident not in found else Collaborateur.from_row(found[ident])
+    if type_name == "EvenementAudit":
+        events = await repository.events_by_ids(ctx.db, principal, [ident])
+        return None if ident not in events else EvenementAudit.from_row(events[ident])
+    return None

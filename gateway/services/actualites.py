@@ -1,0 +1,114 @@
+"""Caisse agents publish and withdraw news items (SPEC §1: the caisse's news).
+
+An agent acts for their own caisse only: an item of another caisse is NOT_FOUND,
+exactly like an unknown one. The checks and the targeting rule are
+``domain.actualites``; this module stores the item with one targeting row per value
+(label and normalised key) so the workers' feed filters in SQL.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.actualites import StatutCible, verifier_publication
+from domain.errors import DomainError
+from domain.nomenclatures import Role
+from gateway.auth.principal import Principal
+from gateway.context import Context
+from gateway.db.models_caisse import Actualite, CibleActualite
+from gateway.db.repositories import actualites as repository
+from gateway.global_ids import decode_int_id
+from gateway.services.unit_of_work import NotFound, Outcome, run_mutation
+
+
+def _caisse_of(principal: Principal) -> int:
+    if principal.caisse_id is None:  # an agent account without a caisse: a data error
+        raise DomainError(
+            "Votre compte d'agent n'est rattaché à aucune caisse.",
+            code="AGENT_SANS_CAISSE",
+        )
+    return principal.caisse_id
+
+
+async def publish_actualite(
+    ctx: Context,
+    *,
+    titre: str,
+    contenu: str,
+    date_publication: date | None,
+    date_fin: date | None,
+    regions: Sequence[str],
+    statuts: Sequence[StatutCible],
+    professions: Sequence[str],
+    idempotency_key: str | None,
+) -> Outcome:
+    principal = ctx.require_role(Role.AGENT)
+    today = ctx.clock.today()
+
+    async def action(session: AsyncSession) -> Outcome:
+        publication = verifier_publication(
+            titre=titre,
+            contenu=contenu,
+            date_publication=date_publication,
+            date_fin=date_fin,
+            regions=regions,
+            statuts=statuts,
+            professions=professions,
+            today=today,
+        )
+        row = Actualite(
+            caisse_id=_caisse_of(principal),
+            titre=publication.titre,
+            contenu=publication.contenu,
+            date_publication=publication.date_publication,
+            date_fin=publication.date_fin,
+            auteur_id=principal.utilisateur_id,
+        )
+        session.add(row)
+        await session.flush()
+        session.add_all(CibleActualite.rows_for(row.id, publication.ciblage))
+        return Outcome(reference={"actualite_id": row.id})
+
+    return await run_mutation(
+        ctx,
+        "publishActualite",
+        action,
+        idempotency_key=idempotency_key,
+        audit_detail=f"titre={titre.strip()[:100]}",
+    )
+
+
+async def withdraw_actualite(
+    ctx: Context, *, actualite_id: str, idempotency_key: str | None
+) -> Outcome:
+    principal = ctx.require_role(Role.AGENT)
+    today = ctx.clock.today()
+
+    async def action(session: AsyncSession) -> Outcome:
+        key = decode_int_id(actualite_id, "Actualite")
+        row = (
+            None
+            if key is None
+            else await repository.for_update(session, _caisse_of(principal), key)
+        )
+        if row is None:
+            raise NotFound("Aucune actualité ne correspond à cet identifiant.", field="actualiteId")
+        if row.date_retrait is not None:
+            raise DomainError(
+                f"Cette actualité est déjà retirée depuis le {row.date_retrait:%d/%m/%Y}.",
+                field="actualiteId",
+                code="DEJA_RETIREE",
+            )
+        row.date_retrait, row.retire_par_id = today, principal.utilisateur_id
+        return Outcome(reference={"actualite_id": row.id})
+
+    return await run_mutation(
+        ctx,
+        "withdrawActualite",
+        action,
+        idempotency_key=idempotency_key,
+        audit_detail=f"actualite={actualite_id}",
+    )
