@@ -47,28 +47,13 @@ from gateway.seed.demo_identites import (
     NIR_MICRO,
 )
 from gateway.seed.references import CAISSE
-from gateway.seed.rows import Lignes
+from gateway.seed.rows import ORDRE_INSERTION, Lignes
 from gateway.seed.synthetic import admin_email, build_synthetic, seed_synthetic_command
 from gateway.services.contributions import ligne_detail
 
 TODAY = date(2026, 11, 23)
 LAST_ACCOUNTING_DAY = date(2026, 11, 20)
-MODELS = (
-    models.Caisse,
-    models.Cabinet,
-    models.Travailleur,
-    models.Etablissement,
-    models.CoordonneesBancaires,
-    models.Revenu,
-    models.Cotisation,
-    models.Echeance,
-    models.Paiement,
-    models.AffectationPaiement,
-    models.DeclarationMicro,
-    models.Utilisateur,
-    models.Mandat,
-    models.AffectationCollaborateur,
-)
+MODELS = ORDRE_INSERTION  # every table the demo writes
 
 
 def settings_for(path: Path) -> Settings:
