@@ -115,31 +115,92 @@ class AccountSummary:
     periodes: tuple[PeriodeDetail, ...]
 
 
-def paid_by_instalment(
-    echeances: Sequence[Instalment], paiements: Iterable[Paiement], as_of: date
-) -> dict[int, Decimal]:
-    """Replay the allocation of every payment received on or before ``as_of`` (by date,
-    then id) over the instalments, ignoring their stored ``montant_paye``.
+def replay_allocations(
+    echeances: Sequence[Instalment], paiements: Iterable[Paiement]
+) -> list[tuple[Paiement, dict[int, Decimal]]]:
+    """Every payment received (date, then id; positive amounts only) with the parts it
+    pays on each instalment, allocated oldest unpaid first — the §4 rule
+    (:func:`allocate_payment`) replayed over the whole account, ignoring any stored
+    ``montant_paye``.
 
-    Allocation always fills the oldest unpaid instalment first (:func:`allocate_payment`)
-    and what is paid only grows, so replaying payment after payment is one sweep over the
-    instalments in due order: linear, not payments × instalments.
+    What is paid only grows and always fills the oldest unpaid instalment first, so the
+    replay is one sweep over the instalments in due order: linear, not payments ×
+    instalments. What no instalment absorbs is the payment's credit.
     """
     ordre = sorted(echeances, key=lambda e: (e.date_echeance, e.id))
     paye = {e.id: ZERO for e in ordre}
     rang = 0
+    replay: list[tuple[Paiement, dict[int, Decimal]]] = []
     for paiement in sorted(paiements, key=lambda p: (p.date_paiement, p.id)):
-        if paiement.date_paiement > as_of or paiement.montant <= ZERO:
+        if paiement.montant <= ZERO:
             continue
+        parts: dict[int, Decimal] = {}
         reste = paiement.montant
         while reste > ZERO and rang < len(ordre):
             echeance = ordre[rang]
             part = min(reste, max(ZERO, echeance.montant - paye[echeance.id]))
-            paye[echeance.id] += part
-            reste -= part
+            if part > ZERO:
+                parts[echeance.id] = part
+                paye[echeance.id] += part
+                reste -= part
             if paye[echeance.id] >= echeance.montant:
                 rang += 1
+        replay.append((paiement, parts))
+    return replay
+
+
+def paid_by_instalment(
+    echeances: Sequence[Instalment], paiements: Iterable[Paiement], as_of: date
+) -> dict[int, Decimal]:
+    """What the payments received on or before ``as_of`` paid on each instalment
+    (:func:`replay_allocations`)."""
+    paye = {e.id: ZERO for e in echeances}
+    recus = [p for p in paiements if p.date_paiement <= as_of]
+    for _paiement, parts in replay_allocations(echeances, recus):
+        for echeance_id, part in parts.items():
+            paye[echeance_id] += part
     return paye
+
+
+@dataclass(frozen=True, slots=True)
+class DeclarationDue:
+    """What one line of a micro-entrepreneur's declaration owes (SPEC §7)."""
+
+    periode: str
+    date_exigibilite: date
+    cotisations: Decimal
+    cfp: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class DuMicro:
+    """One period's dues: its contributions and CFP summed over the activities."""
+
+    periode: str
+    cotisations: Decimal
+    cfp: Decimal
+
+
+def micro_dues(
+    declarations: Iterable[DeclarationDue], paiements: Iterable[Paiement]
+) -> tuple[list[Instalment], dict[int, DuMicro]]:
+    """A micro-entrepreneur's dues as instalments — one per period, contributions + CFP,
+    due at the end of the following month (§7) — with what the payments, allocated
+    oldest first, paid on them; and, per due (negative ids), its period and parts.
+
+    They have no échéancier: their declarations are what they owe, for the balance as
+    for the attestations."""
+    par_periode: dict[tuple[date, str], tuple[Decimal, Decimal]] = {}
+    for d in declarations:
+        cotisations, cfp = par_periode.get((d.date_exigibilite, d.periode), (ZERO, ZERO))
+        par_periode[(d.date_exigibilite, d.periode)] = (cotisations + d.cotisations, cfp + d.cfp)
+    dues: list[Instalment] = []
+    detail: dict[int, DuMicro] = {}
+    for rang, ((echeance, periode), (cotisations, cfp)) in enumerate(sorted(par_periode.items())):
+        dues.append(Instalment(-(rang + 1), echeance, cotisations + cfp))
+        detail[-(rang + 1)] = DuMicro(periode, cotisations, cfp)
+    paye = paid_by_instalment(dues, paiements, date.max)
+    return [Instalment(i.id, i.date_echeance, i.montant, paye[i.id]) for i in dues], detail
 
 
 def balance(echeances: Iterable[Instalment], paiements: Iterable[Paiement], as_of: date) -> Decimal:

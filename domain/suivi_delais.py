@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import Decimal
 
-from domain.compte import Paiement, allocate_payment
+from domain.compte import Paiement, replay_allocations
 from domain.delais import DELAI_DENONCIATION_JOURS, EcheanceDelai, StatutDelai, transition
 from domain.echeancier import Instalment
 from domain.money import ZERO
@@ -67,17 +67,12 @@ def paid_timeline(
     ledger does, and give for each group of instalment ids the total paid on them after
     each payment day."""
     paye = {e.id: ZERO for e in echeances}
-    ordre = sorted(
-        (p for p in paiements if p.montant > ZERO), key=lambda p: (p.date_paiement, p.id)
-    )
+    replay = replay_allocations(echeances, paiements)
     suivi: dict[int, list[tuple[date, Decimal]]] = {cle: [] for cle in groupes}
-    for rang, paiement in enumerate(ordre):
-        etat = [
-            Instalment(e.id, e.date_echeance, e.montant, paye[e.id], e.nature) for e in echeances
-        ]
-        for ident, part in allocate_payment(paiement.montant, etat).parts.items():
+    for rang, (paiement, parts) in enumerate(replay):
+        for ident, part in parts.items():
             paye[ident] += part
-        if rang + 1 < len(ordre) and ordre[rang + 1].date_paiement == paiement.date_paiement:
+        if rang + 1 < len(replay) and replay[rang + 1][0].date_paiement == paiement.date_paiement:
             continue
         for cle, ids in groupes.items():
             total = sum((paye[i] for i in ids if i in paye), ZERO)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Hashable, Sequence
 from datetime import date
 from decimal import Decimal
@@ -22,6 +21,7 @@ from gateway.schema.compte import Echeance as EcheanceType
 from gateway.schema.compte import Paiement as PaiementType
 from gateway.schema.micro import DeclarationMicro as DeclarationMicroType
 from gateway.schema.relay import Connection, connection, page_from
+from gateway.services.attestations import declaration_dues
 
 
 def _echeance_filters(filters: tuple[Hashable, ...]) -> Sequence[ColumnElement[bool]]:
@@ -107,18 +107,12 @@ async def _dues(ctx: Context, travailleur: Travailleur) -> list[Instalment]:
             Instalment(r.id, r.date_echeance, r.montant, r.montant_paye, r.nature) for r in rows
         ]
     declarations = await ctx.loaders.declarations.load(travailleur.id)
-    by_period: dict[tuple[date, str], Decimal] = defaultdict(Decimal)
-    for d in declarations:
-        by_period[(d.date_exigibilite, d.periode)] += d.cotisations + d.formation_professionnelle
-    dues = [
-        Instalment(-(rank + 1), due, amount)
-        for rank, ((due, _periode), amount) in enumerate(sorted(by_period.items()))
-    ]
     payments = await ctx.loaders.paiements.load(travailleur.id)
-    paid = compte_rules.paid_by_instalment(
-        dues, [compte_rules.Paiement(p.id, p.date_paiement, p.montant) for p in payments], date.max
+    dues, _detail = compte_rules.micro_dues(
+        declaration_dues(declarations),
+        [compte_rules.Paiement(p.id, p.date_paiement, p.montant) for p in payments],
     )
-    return [Instalment(i.id, i.date_echeance, i.montant, paid[i.id]) for i in dues]
+    return dues
 
 
 async def compte_resume(ctx: Context, travailleur: Travailleur) -> CompteResume:

@@ -10,7 +10,6 @@ nobody can guess one.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -64,26 +63,20 @@ LIBELLES = {
 
 def micro_dues(
     declarations: list[models.DeclarationMicro], paiements: list[compte_rules.Paiement]
-) -> tuple[list[Instalment], dict[int, tuple[str, Decimal, Decimal]]]:
-    """A micro-entrepreneur's dues (one per period: contributions + CFP, due at the end
-    of the following month, §7) with what payments, allocated oldest first, paid on
-    them; and per due its period, contributions and CFP."""
-    par_periode: dict[tuple[date, str], tuple[Decimal, Decimal]] = defaultdict(
-        lambda: (Decimal(0), Decimal(0))
-    )
-    for d in declarations:
-        cotisations, cfp = par_periode[(d.date_exigibilite, d.periode)]
-        par_periode[(d.date_exigibilite, d.periode)] = (
-            cotisations + d.cotisations,
-            cfp + d.formation_professionnelle,
+) -> tuple[list[Instalment], dict[int, compte_rules.DuMicro]]:
+    """A micro-entrepreneur's dues and what was paid on them (``domain.compte.micro_dues``)."""
+    return compte_rules.micro_dues(declaration_dues(declarations), paiements)
+
+
+def declaration_dues(
+    declarations: list[models.DeclarationMicro],
+) -> list[compte_rules.DeclarationDue]:
+    return [
+        compte_rules.DeclarationDue(
+            d.periode, d.date_exigibilite, d.cotisations, d.formation_professionnelle
         )
-    dues: list[Instalment] = []
-    detail: dict[int, tuple[str, Decimal, Decimal]] = {}
-    for rang, ((echeance, periode), (cotisations, cfp)) in enumerate(sorted(par_periode.items())):
-        dues.append(Instalment(-(rang + 1), echeance, cotisations + cfp))
-        detail[-(rang + 1)] = (periode, cotisations, cfp)
-    paye = compte_rules.paid_by_instalment(dues, paiements, date.max)
-    return [Instalment(i.id, i.date_echeance, i.montant, paye[i.id]) for i in dues], detail
+        for d in declarations
+    ]
 
 
 async def _regularite(
@@ -181,9 +174,9 @@ async def _cfp_payee(session: AsyncSession, travailleur: models.Travailleur, ann
         dues, detail = micro_dues(declarations, paiements)
         total = Decimal(0)
         for due in dues:
-            periode, cotisations, cfp = detail[due.id]
-            if periode.startswith(f"{annee}-"):
-                lignes = {"COTISATIONS": cotisations, "CFP": cfp}
+            du = detail[due.id]
+            if du.periode.startswith(f"{annee}-"):
+                lignes = {"COTISATIONS": du.cotisations, "CFP": du.cfp}
                 total += paid_on_line([due.montant_paye], lignes, "CFP")
         return total
     lignes_annee = await repository.cotisations(session, travailleur.id)

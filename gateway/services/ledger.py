@@ -12,11 +12,12 @@ from decimal import Decimal
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.compte import allocate_payment
+from domain.compte import Paiement, replay_allocations
 from domain.echeancier import Instalment, ScheduleChange
 from domain.money import ZERO
 from domain.nomenclatures import ModePaiement
-from gateway.db.models import AffectationPaiement, Echeance, Paiement
+from gateway.db import models
+from gateway.db.models import AffectationPaiement, Echeance
 from gateway.db.repositories import account
 
 
@@ -27,9 +28,12 @@ async def reallocate_payments(session: AsyncSession, travailleur_id: int) -> Non
     received = [p for p in await account.payments(session, travailleur_id) if p.montant > ZERO]
     await account.clear_allocations(session, [p.id for p in received])
     paid: dict[int, Decimal] = {row.id: ZERO for row in rows}
-    for payment in received:
-        state = [Instalment(r.id, r.date_echeance, r.montant, paid[r.id], r.nature) for r in rows]
-        for echeance_id, part in allocate_payment(payment.montant, state).parts.items():
+    replay = replay_allocations(
+        [Instalment(r.id, r.date_echeance, r.montant, ZERO, r.nature) for r in rows],
+        [Paiement(p.id, p.date_paiement, p.montant) for p in received],
+    )
+    for payment, parts in replay:
+        for echeance_id, part in parts.items():
             paid[echeance_id] += part
             session.add(
                 AffectationPaiement(paiement_id=payment.id, echeance_id=echeance_id, montant=part)
@@ -74,7 +78,7 @@ def add_credit(
     """A credit of the account: allocated like a payment, the rest refundable (SPEC §4)."""
     if montant > ZERO:
         session.add(
-            Paiement(
+            models.Paiement(
                 travailleur_id=travailleur_id,
                 date_paiement=jour,
                 montant=montant,
