@@ -15,11 +15,24 @@ from decimal import Decimal
 from domain.echeancier import Instalment, add_months
 from domain.errors import DomainError
 from domain.money import ONE_CENT, ZERO, floor_cent, round_cent
+from domain.nomenclatures import StatutEcheance
 
 TAUX_MAJORATION = Decimal("0.05")
 TAUX_MAJORATION_MENSUELLE = Decimal("0.002")
 #: Consecutive rejections after which the periodicity becomes TRIMESTRIEL.
 REJETS_AVANT_TRIMESTRIEL = 2
+
+
+def statut_echeance(
+    montant: Decimal, paye: Decimal, date_echeance: date, today: date, *, annulee: bool = False
+) -> StatutEcheance:
+    """Where an instalment stands on ``today``: cancelled, paid, overdue (past its due
+    date and not fully paid) or to come."""
+    if annulee:
+        return StatutEcheance.ANNULEE
+    if paye >= montant:
+        return StatutEcheance.PAYEE
+    return StatutEcheance.EN_RETARD if date_echeance < today else StatutEcheance.A_VENIR
 
 
 def last_accounting_day(today: date) -> date:

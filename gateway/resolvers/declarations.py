@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from gateway.context import Context
 from gateway.db.repositories import actualites as repository
 from gateway.resolvers.payloads import travailleur_of, user_errors
@@ -78,10 +80,18 @@ async def actualite_node(ctx: Context, key: str) -> Actualite | None:
     """``node(id)`` of an item: only one the caller reads (a worker: in their feed)."""
     if not key.isdigit():
         return None
-    fil = await fil_of(ctx)
-    rows = await repository.by_ids(ctx.loaders.db, fil, [int(key)])
-    row = rows.get(int(key))
+    row = await _actualite_loader(ctx).load(int(key))
     return None if row is None else Actualite.from_row(row, ctx.clock.today())
+
+
+def _actualite_loader(ctx: Context) -> Any:
+    """Items by id within the caller's feed: ``nodes`` costs one statement, not one per id."""
+
+    async def batch_load(ids: list[int]) -> list[Any]:
+        found = await repository.by_ids(ctx.loaders.db, await fil_of(ctx), ids)
+        return [found.get(i) for i in ids]
+
+    return ctx.loaders.custom("actualite", batch_load)
 
 
 async def _actualite_of(ctx: Context, outcome: Outcome) -> Actualite | None:

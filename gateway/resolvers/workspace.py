@@ -19,7 +19,7 @@ from gateway.context import Context
 from gateway.db import models
 from gateway.db.repositories import workspace as repository
 from gateway.loaders import PagedKey, PageQuery
-from gateway.resolvers.payloads import user_errors
+from gateway.resolvers.payloads import travailleur_of, user_errors
 from gateway.schema.errors import bad_user_input, forbidden
 from gateway.schema.relay import Connection, Node, connection, decode_int_id, page_from
 from gateway.schema.travailleur import Travailleur, travailleur_type
@@ -67,12 +67,23 @@ def require_cabinet_admin(ctx: Context) -> Principal:
 # --- mandates ---------------------------------------------------------------------------
 
 
-def _mandat_loader(ctx: Context) -> Any:
-    async def batch_load(ids: list[int]) -> list[models.Mandat | None]:
-        found = await repository.mandats_by_ids(ctx.loaders.db, ctx.loaders.principal, ids)
+def _by_ids_loader(ctx: Context, name: str, fetch: Any) -> Any:
+    """A per-request loader over a ``fetch(db, principal, ids) -> {id: row}`` repository
+    function (visibility applied there): ``node``/``nodes`` cost one statement per type."""
+
+    async def batch_load(ids: list[int]) -> list[Any]:
+        found = await fetch(ctx.loaders.db, ctx.loaders.principal, ids)
         return [found.get(i) for i in ids]
 
-    return ctx.loaders.custom("workspace.mandat", batch_load)
+    return ctx.loaders.custom(name, batch_load)
+
+
+def _collaborateur_loader(ctx: Context) -> Any:
+    return _by_ids_loader(ctx, "workspace.collaborateur", repository.collaborateurs_by_ids)
+
+
+def _mandat_loader(ctx: Context) -> Any:
+    return _by_ids_loader(ctx, "workspace.mandat", repository.mandats_by_ids)
 
 
 async def mandat_by_id(ctx: Context, mandat_id: int) -> Mandat | None:
@@ -103,14 +114,6 @@ async def request_mandat(ctx: Context, data: RequestMandatInput) -> RequestManda
     )
 
 
-async def _payload_travailleur(ctx: Context, outcome: Outcome) -> Travailleur | None:
-    travailleur_id = outcome.reference.get("travailleur_id")
-    if travailleur_id is None:
-        return None
-    row = await ctx.loaders.travailleur.load(int(travailleur_id))
-    return None if row is None else travailleur_type(row)
-
-
 async def _payload_mandat(ctx: Context, outcome: Outcome) -> Mandat | None:
     mandat_id = outcome.reference.get("mandat_id")
     return None if mandat_id is None else await mandat_by_id(ctx, int(mandat_id))
@@ -127,7 +130,7 @@ async def activate_mandat(ctx: Context, data: ActivateMandatInput) -> ActivateMa
     )
     return ActivateMandatPayload(
         mandat=await _payload_mandat(ctx, outcome),
-        travailleur=await _payload_travailleur(ctx, outcome),
+        travailleur=await travailleur_of(ctx, outcome),
         user_errors=user_errors(outcome),
     )
 
@@ -186,8 +189,7 @@ async def _payload_collaborateur(ctx: Context, outcome: Outcome) -> Collaborateu
     user_id = outcome.reference.get("collaborateur_id")
     if user_id is None:
         return None
-    found = await repository.collaborateurs_by_ids(ctx.db, ctx.principal, [int(user_id)])
-    row = found.get(int(user_id))
+    row = await _collaborateur_loader(ctx).load(int(user_id))
     return None if row is None else Collaborateur.from_row(row)
 
 
@@ -302,9 +304,11 @@ async def workspace_node(ctx: Context, type_name: str, key: str) -> Node | None:
             principal.administrateur_cabinet or principal.utilisateur_id == ident
         ):
             return None
-        found = await repository.collaborateurs_by_ids(ctx.db, principal, [ident])
-        return None if ident not in found else Collaborateur.from_row(found[ident])
+        row = await _collaborateur_loader(ctx).load(ident)
+        return None if row is None else Collaborateur.from_row(row)
     if type_name == "EvenementAudit":
-        events = await repository.events_by_ids(ctx.db, principal, [ident])
-        return None if ident not in events else EvenementAudit.from_row(events[ident])
+        event = await _by_ids_loader(ctx, "workspace.evenement", repository.events_by_ids).load(
+            ident
+        )
+        return None if event is None else EvenementAudit.from_row(event)
     return None

@@ -328,11 +328,9 @@ class CompteResume:
 
 def statut_of(row: models.Echeance, today: date) -> StatutEcheance:
     """Status of an instalment on ``today`` (see ``StatutEcheance``)."""
-    if row.annulee:
-        return StatutEcheance.ANNULEE
-    if row.montant_paye >= row.montant:
-        return StatutEcheance.PAYEE
-    return StatutEcheance.EN_RETARD if row.date_echeance < today else StatutEcheance.A_VENIR
+    return compte_rules.statut_echeance(
+        row.montant, row.montant_paye, row.date_echeance, today, annulee=row.annulee
+    )
 
 
 def echeance_type(row: models.Echeance, today: date) -> Echeance:

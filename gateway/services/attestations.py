@@ -124,7 +124,7 @@ async def _regularite(
     if jour != today:
         plans = [p for p in (as_of(plan, jour) for plan in etat.plans.values()) if p is not None]
         etat = follow(plans, a_la_date, paiements, jour)
-    revenus = await repository.revenus(session, travailleur.id)
+    revenus = await account.revenus(session, travailleur.id)
     return rules.check_regularite(
         jour=jour,
         non_declares=[str(a) for a in annees_non_declarees(travailleur, revenus, jour)],

@@ -25,7 +25,7 @@ from gateway.auth.principal import Scope
 from gateway.auth.visibility import is_visible
 from gateway.context import Context
 from gateway.db import models
-from gateway.db.repositories import delais as repository
+from gateway.db.repositories import account
 from gateway.global_ids import decode_int_id
 from gateway.services.accounts import lock_travailleur, travailleur_for_update
 from gateway.services.outbox import queue_email
@@ -109,7 +109,7 @@ async def _create_plan(
     today: date,
     remplace: models.DelaiPaiement | None = None,
 ) -> models.DelaiPaiement:
-    revenus = await repository.revenus(session, travailleur.id)
+    revenus = await account.revenus(session, travailleur.id)
     try:
         eligibilite = check_eligibility(
             date_demande=today,

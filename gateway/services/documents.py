@@ -9,8 +9,9 @@ from typing import Any
 
 from sqlalchemy import select
 
+from domain.compte import statut_echeance
 from domain.cotisations import LIBELLES, CotisationCode
-from domain.nomenclatures import Regime, StatutEcheance, TypeAttestation
+from domain.nomenclatures import Regime, TypeAttestation
 from gateway.auth.principal import Principal
 from gateway.db.engine import RequestSession
 from gateway.db.models import (
@@ -19,9 +20,9 @@ from gateway.db.models import (
     Caisse,
     Cotisation,
     Echeance,
-    Etablissement,
     Travailleur,
 )
+from gateway.db.repositories import delais as delais_repository
 from gateway.db.repositories.by_travailleur import rows_by_ids, rows_by_travailleur
 from gateway.db.repositories.travailleurs import travailleurs_by_ids
 from gateway.documents import data
@@ -56,21 +57,10 @@ def identite(travailleur: Travailleur, siret: str | None) -> IdentiteTravailleur
     )
 
 
-def _statut(montant: Decimal, paye: Decimal, echeance: date, on: date) -> StatutEcheance:
-    if paye >= montant:
-        return StatutEcheance.PAYEE
-    return StatutEcheance.EN_RETARD if echeance < on else StatutEcheance.A_VENIR
-
-
 async def _owner(db: RequestSession, travailleur_id: int) -> tuple[Travailleur, Caisse, str | None]:
     travailleur = await db.scalar(select(Travailleur).where(Travailleur.id == travailleur_id))
     caisse = await db.scalar(select(Caisse).where(Caisse.id == travailleur.caisse_id))
-    siret = await db.scalar(
-        select(Etablissement.siret)
-        .where(Etablissement.travailleur_id == travailleur_id)
-        .order_by(Etablissement.principal.desc(), Etablissement.id)
-        .limit(1)
-    )
+    siret = await delais_repository.principal_siret(db.session, travailleur_id)
     return travailleur, caisse, siret
 
 
@@ -116,7 +106,7 @@ async def avis_appel_pdf(
                 EcheanceAppel(
                     date=date.fromisoformat(e["date"]),
                     montant=Decimal(e["montant"]),
-                    statut=_statut(
+                    statut=statut_echeance(
                         Decimal(e["montant"]),
                         Decimal(e["montant_paye"]),
                         date.fromisoformat(e["date"]),

@@ -8,7 +8,7 @@ from decimal import Decimal
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.compte import Rejet, after_rejected_debit
-from domain.echeancier import DELAI_CHANGEMENT_PERIODICITE_JOURS, Instalment, Periodicite
+from domain.echeancier import Instalment
 from domain.errors import DomainError
 from domain.money import ZERO, check_amount
 from domain.nomenclatures import ModePaiement, Role
@@ -17,7 +17,7 @@ from gateway.db.models import Paiement
 from gateway.db.repositories import account
 from gateway.services.accounts import echeance_for_update, lock_travailleur, travailleur_for_update
 from gateway.services.ledger import reallocate_payments
-from gateway.services.provisional import recompute_provisional
+from gateway.services.prelevement import apply_periodicity
 from gateway.services.unit_of_work import Outcome, run_mutation
 
 
@@ -115,12 +115,7 @@ async def record_prelevement_rejete(
                 previous.montant += previous.montant_reporte
                 target.montant -= previous.montant_reporte
                 previous.montant_reporte, previous.report_vers_id = ZERO, None
-            if travailleur.periodicite is not Periodicite.TRIMESTRIEL:
-                travailleur.periodicite = Periodicite.TRIMESTRIEL
-                await session.flush()
-                await recompute_provisional(
-                    session, travailleur, today.year, today, DELAI_CHANGEMENT_PERIODICITE_JOURS
-                )
+            await apply_periodicity(session, travailleur, None, today)
         elif suite.report_sur is not None:
             next_row = next(r for r in rows if r.id == suite.report_sur)
             target.montant -= suite.montant_reporte

@@ -38,10 +38,12 @@ def _refuse_unless_schedule(travailleur: Travailleur) -> None:
         )
 
 
-async def _apply_periodicity(
+async def apply_periodicity(
     session: AsyncSession, travailleur: Travailleur, demandee: Periodicite | None, today: date
 ) -> bool:
-    """Decide and apply; True when the schedule changed."""
+    """Decide and apply; True when the schedule changed. ``demandee=None`` forces
+    TRIMESTRIEL without counting toward the yearly limit (direct debit removed, or two
+    rejected debits in a row)."""
     counted = (
         [travailleur.date_changement_periodicite] if travailleur.date_changement_periodicite else []
     )
@@ -77,7 +79,7 @@ async def set_periodicite(
                 field="periodicite",
                 code="PRELEVEMENT_INACTIF",
             )
-        changed = await _apply_periodicity(session, travailleur, periodicite, today)
+        changed = await apply_periodicity(session, travailleur, periodicite, today)
         return Outcome(
             reference={"travailleur_id": travailleur.id, "modifiee": changed},
             travailleur_id=travailleur.id,
@@ -155,7 +157,7 @@ async def remove_prelevement_automatique(
         for row in active:
             row.actif = False
         # Removing the direct debit forces TRIMESTRIEL; it does not count toward the yearly limit.
-        await _apply_periodicity(session, travailleur, None, today)
+        await apply_periodicity(session, travailleur, None, today)
         return Outcome(reference={"travailleur_id": travailleur.id}, travailleur_id=travailleur.id)
 
     return await run_mutation(

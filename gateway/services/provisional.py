@@ -17,7 +17,6 @@ from domain import cotisations as engine
 from domain.baremes import bareme
 from domain.base_provisionnelle import BaseProvisionnelle, NatureBase, provisional_basis
 from domain.echeancier import Instalment, NatureEcheance, recompute_schedule
-from domain.money import ZERO
 from domain.nomenclatures import NatureCotisation, NatureRevenu
 from gateway.db.models import Echeance, Travailleur
 from gateway.db.repositories import account
@@ -62,9 +61,17 @@ def compute_on(travailleur: Travailleur, base: BaseProvisionnelle) -> engine.Res
         return engine.compute_forfait_debut_activite(
             base.annee, nature, travailleur.date_debut_activite
         )
+    return cotisations_of(travailleur, base.annee, base.revenu)
+
+
+def cotisations_of(
+    travailleur: Travailleur, annee: int, revenu: Decimal
+) -> engine.ResultatCotisations:
+    """The year's contributions on ``revenu``; the creation date matters (prorata, 90-day
+    rule) only in the creation year itself (SPEC §3)."""
     creation = travailleur.date_debut_activite
     return engine.compute_cotisations(
-        base.annee, nature, base.revenu, creation if creation.year == base.annee else None
+        annee, travailleur.statut.nature, revenu, creation if creation.year == annee else None
     )
 
 
@@ -116,7 +123,3 @@ async def schedule_of_year(
     session: AsyncSession, travailleur_id: int, annee: int
 ) -> list[Echeance]:
     return [r for r in await account.instalments(session, travailleur_id) if r.annee == annee]
-
-
-def total_of(rows: list[Echeance]) -> Decimal:
-    return sum((r.montant for r in rows), ZERO)

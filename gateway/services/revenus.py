@@ -28,7 +28,7 @@ from gateway.services.accounts import travailleur_for_update
 from gateway.services.contributions import cotisation_rows, ligne_detail
 from gateway.services.ledger import add_credit, reallocate_payments, recompute_credit_reference
 from gateway.services.outbox import queue_email
-from gateway.services.provisional import recompute_provisional, schedule_of_year
+from gateway.services.provisional import cotisations_of, recompute_provisional, schedule_of_year
 from gateway.services.unit_of_work import Outcome, run_mutation
 
 AVERTISSEMENT = (
@@ -275,10 +275,7 @@ async def _regularise(
     session: AsyncSession, travailleur: Travailleur, annee: int, montant: Decimal, today: date
 ) -> Decimal:
     """Definitive contributions of ``annee`` and the régularisation against what was called."""
-    creation = travailleur.date_debut_activite
-    definitive = engine.compute_cotisations(
-        annee, travailleur.statut.nature, montant, creation if creation.year == annee else None
-    )
+    definitive = cotisations_of(travailleur, annee, montant)
     await account.delete_cotisations(session, travailleur.id, annee, NatureCotisation.DEFINITIVE)
     session.add_all(
         cotisation_rows(

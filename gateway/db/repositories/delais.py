@@ -25,7 +25,6 @@ from gateway.db.models import (
     DelaiPaiement,
     EcheanceDelai,
     Etablissement,
-    Revenu,
 )
 
 
@@ -94,13 +93,6 @@ async def covered(session: AsyncSession, delai_ids: Sequence[int]) -> dict[int, 
         for row in rows.all():
             grouped[row.delai_id].append(row.echeance_id)
     return grouped
-
-
-async def revenus(session: AsyncSession, travailleur_id: int) -> list[Revenu]:
-    rows = await session.scalars(
-        select(Revenu).where(Revenu.travailleur_id == travailleur_id).order_by(Revenu.annee)
-    )
-    return list(rows)
 
 
 async def cotisations(session: AsyncSession, travailleur_id: int) -> list[Cotisation]:
