@@ -94,15 +94,14 @@ def periodes_a_declarer(
     today: date, type_periode: TypePeriode, date_creation: date, date_fin: date | None
 ) -> list[Periode]:
     """The periods of N-1 and N a micro-entrepreneur must have declared by ``today``
-    (oldest first): deadline passed, and the activity existed during the period."""
-    premiere = premiere_periode_controlee(today, type_periode)
-    periode = derniere_periode_exigible(today, type_periode)
-    periodes: list[Periode] = []
-    while (periode.annee, periode.numero) >= (premiere.annee, premiere.numero):
-        if periode.fin >= date_creation and (date_fin is None or periode.debut <= date_fin):
-            periodes.append(periode)
-        periode = precedente(periode)
-    return periodes[::-1]
+    (oldest first): deadline passed, and the activity existed during the period. The
+    attestations' rule with this module's window, so both always agree."""
+    return [
+        Periode.parse(texte)
+        for texte in attestations.periodes_a_declarer(
+            today, date_creation, date_fin, type_periode, premiere_annee_periodes(today)
+        )
+    ]
 
 
 def periodes_non_declarees(

@@ -99,13 +99,13 @@ async def load_plans(
     echeances: list[Instalment],
     paiements: list[compte_rules.Paiement],
     today: date,
-) -> tuple[PlansCompte, list[models.DelaiPaiement]]:
+) -> tuple[PlansCompte, list[models.DelaiPaiement], dict[int, list[models.EcheanceDelai]]]:
     rows = await repository.plans(session, travailleur_id)
     ids = [r.id for r in rows]
     instalments = await repository.plan_instalments(session, ids)
     couvertes = await repository.covered(session, ids)
     plans = [plan_of(r, instalments.get(r.id, []), couvertes.get(r.id, [])) for r in rows]
-    return follow(plans, echeances, paiements, today), rows
+    return follow(plans, echeances, paiements, today), rows, instalments
 
 
 async def observe_plans(
@@ -115,10 +115,9 @@ async def observe_plans(
     DENONCE (with the day), and what each plan instalment has collected."""
     echeances = await account.instalments(session, travailleur_id)
     paiements = [paiement_of(p) for p in await account.payments(session, travailleur_id)]
-    etat, rows = await load_plans(
+    etat, rows, instalments = await load_plans(
         session, travailleur_id, [instalment_of(e) for e in echeances], paiements, today
     )
-    instalments = await repository.plan_instalments(session, [r.id for r in rows])
     for row in rows:
         suivi = etat.suivis[row.id]
         if row.statut is StatutDelai.ACCEPTE and suivi.statut is not StatutDelai.ACCEPTE:
