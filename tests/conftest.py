@@ -1,14 +1,17 @@
 """Test fixtures: the same API tests run on SQLite and on PostgreSQL.
 
-PostgreSQL: 127.0.0.1:5432, user postgres, database ``test`` (override with
-TEST_POSTGRES_URL). In CI (CI=true) it must be reachable; elsewhere its tests skip
-with a message saying why.
+PostgreSQL: the server at 127.0.0.1:5432, user postgres (override with
+TEST_POSTGRES_URL, which names the server, e.g. ``postgresql://postgres@127.0.0.1:5432/``).
+Each test session creates its own uniquely named database on that server and drops it
+at the end: no existing database is ever touched. In CI (CI=true) the server must be
+reachable; elsewhere its tests skip with a message saying why.
 """
 
 from __future__ import annotations
 
 import asyncio
 import os
+import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import date
@@ -17,17 +20,28 @@ from pathlib import Path
 import pytest
 import pytest_asyncio
 from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from gateway.config import Settings
 from gateway.db.engine import create_engine
 from gateway.db.migrate import upgrade_async
 from gateway.db.models import Base
 
-POSTGRES_URL = os.environ.get(
-    "TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
+POSTGRES_SERVER_URL = os.environ.get(
+    "TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/"
 )
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+def _server_url(database: str) -> str:
+    """The test server's URL with the asyncpg driver and the given database."""
+    url = make_url(POSTGRES_SERVER_URL).set(drivername="postgresql+asyncpg", database=database)
+    return url.render_as_string(hide_password=False)
+
+
+# The maintenance database the server always has, used to create and drop ours.
+POSTGRES_URL = _server_url("postgres")
 
 
 async def _postgres_reachable() -> str | None:
@@ -64,16 +78,25 @@ async def database(
             if IN_CI:
                 pytest.fail(f"{message}: PostgreSQL tests are mandatory in CI", pytrace=False)
             pytest.skip(f"{message}: PostgreSQL tests skipped (they run in CI)")
-        url = POSTGRES_URL
-        engine = create_engine(url)
-        async with engine.begin() as connection:
-            await connection.execute(text("DROP SCHEMA public CASCADE"))
-            await connection.execute(text("CREATE SCHEMA public"))
-        await engine.dispose()
+        name = f"gateway_test_{os.getpid()}_{uuid.uuid4().hex[:8]}"
+        await _admin(f'CREATE DATABASE "{name}"')
+        url = _server_url(name)
     await upgrade_async(url)
     engine = create_engine(url)
     yield Database(request.param, url, engine)
     await engine.dispose()
+    if request.param == "postgresql":
+        await _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+async def _admin(statement: str) -> None:
+    """CREATE/DROP DATABASE on the test server (outside any transaction)."""
+    engine = create_async_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    try:
+        async with engine.connect() as connection:
+            await connection.execute(text(statement))
+    finally:
+        await engine.dispose()
 
 
 @pytest_asyncio.fixture
