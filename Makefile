@@ -4,12 +4,14 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install lint types bench-engine schema clean
+.PHONY: run test install lint types bench-engine schema lock clean
 
-$(STAMP): pyproject.toml
+# Installs exactly the versions pinned in requirements.lock, then the project itself.
+$(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e ".[dev]"
+	$(BIN)/pip install --quiet -r requirements.lock
+	$(BIN)/pip install --quiet --no-deps -e .
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -40,6 +42,13 @@ bench-engine: $(STAMP)
 
 schema: $(STAMP)
 	$(BIN)/gateway export-schema > schema.graphql
+
+## Re-resolve every dependency (after editing pyproject.toml) into requirements.lock.
+lock:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet "pip-tools>=7.4"
+	$(BIN)/pip-compile --quiet --upgrade --extra dev --strip-extras --no-emit-index-url \
+		--no-emit-find-links -o requirements.lock pyproject.toml
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
