@@ -52,7 +52,6 @@ async def run(clients: int, repeat: int, seed: int) -> None:
     folder = Path(tempfile.mkdtemp(prefix="bench-portfolio-"))
     settings = Settings(
         database_url=f"sqlite+aiosqlite:///{folder / 'bench.sqlite3'}",
-        signing_key="bench-signing-key-0123456789abcdef",
         today=date(2026, 11, 23),
     )
     await upgrade_async(settings.database_url)

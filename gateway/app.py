@@ -20,6 +20,7 @@ from strawberry.asgi import GraphQL
 
 from domain.baremes import ANNEES_COUVERTES
 from gateway.auth.authenticate import authenticate
+from gateway.auth.keys import KeyRing
 from gateway.auth.passwords import Passwords
 from gateway.auth.principal import Scope
 from gateway.auth.tokens import TokenSigner
@@ -28,6 +29,8 @@ from gateway.config import Settings
 from gateway.context import AppServices, Context
 from gateway.db.engine import RequestSession, create_engine, session_factory
 from gateway.http.oauth import token_endpoint
+from gateway.http.oauth_tokens import introspection_endpoint, revocation_endpoint
+from gateway.http.well_known import authorization_server_metadata, jwks
 from gateway.mail.sender import run_sender_loop
 from gateway.mail.transport import transport_for
 from gateway.schema.assembly import build_schema
@@ -53,13 +56,17 @@ def clock_for(settings: Settings) -> Clock:
 
 def build_services(settings: Settings) -> AppServices:
     engine = create_engine(settings.database_url)
+    sessions = session_factory(engine)
+    keys = KeyRing(sessions, settings.access_token_ttl_seconds)
     return AppServices(
         settings=settings,
         engine=engine,
-        sessions=session_factory(engine),
+        sessions=sessions,
         clock=clock_for(settings),
         passwords=Passwords(settings.argon2_time_cost, settings.argon2_memory_cost),
-        signer=TokenSigner(settings.signing_key, settings.access_token_ttl_seconds),
+        signer=TokenSigner(
+            keys, settings.access_token_ttl_seconds, settings.public_base_url.rstrip("/")
+        ),
     )
 
 
@@ -187,6 +194,10 @@ def create_app(settings: Settings | None = None, services: AppServices | None = 
             Route("/health", health),
             Route("/documents/{id}.pdf", document),
             Route("/oauth/token", token_endpoint, methods=["POST"]),
+            Route("/oauth/revoke", revocation_endpoint, methods=["POST"]),
+            Route("/oauth/introspect", introspection_endpoint, methods=["POST"]),
+            Route("/.well-known/jwks.json", jwks),
+            Route("/.well-known/oauth-authorization-server", authorization_server_metadata),
         ],
         lifespan=lifespan,
     )

@@ -1,4 +1,4 @@
-"""Command line: serve, db upgrade, seed demo|synthetic, export-schema."""
+"""Command line: serve, db upgrade, seed demo|synthetic, mail send, keys, export-schema."""
 
 from __future__ import annotations
 
@@ -49,6 +49,22 @@ def _mail_send(args: argparse.Namespace, settings: Settings) -> None:
         sys.exit(1)
 
 
+def _keys_rotate(_args: argparse.Namespace, settings: Settings) -> None:
+    from gateway.auth.keys_command import rotate_keys_command
+
+    kid = asyncio.run(rotate_keys_command(settings))
+    print(
+        f"Nouvelle clé de signature : {kid} (l'ancienne vérifie jusqu'à expiration de ses jetons)"
+    )
+
+
+def _keys_list(_args: argparse.Namespace, settings: Settings) -> None:
+    from gateway.auth.keys_command import list_keys_command
+
+    for line in asyncio.run(list_keys_command(settings)):
+        print(line)
+
+
 def _export_schema(_args: argparse.Namespace, _settings: Settings) -> None:
     from gateway.schema.assembly import export_sdl
 
@@ -87,6 +103,13 @@ def parser() -> argparse.ArgumentParser:
     send = mail_commands.add_parser("send", help="deliver the due outbox messages")
     send.add_argument("--watch", action="store_true", help="keep delivering until Ctrl-C")
     send.set_defaults(handler=_mail_send)
+
+    keys = commands.add_parser("keys", help="token signing keys (stored in the database)")
+    keys_commands = keys.add_subparsers(dest="keys_command", required=True)
+    keys_commands.add_parser(
+        "rotate", help="store a new signing key; the old one verifies until its tokens expire"
+    ).set_defaults(handler=_keys_rotate)
+    keys_commands.add_parser("list", help="the keys in use").set_defaults(handler=_keys_list)
 
     commands.add_parser("export-schema", help="print the GraphQL SDL").set_defaults(
         handler=_export_schema

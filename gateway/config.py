@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import os
-import secrets
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -14,9 +13,6 @@ DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///var/moncompte.sqlite3"
 @dataclass(frozen=True, slots=True)
 class Settings:
     database_url: str = DEFAULT_DATABASE_URL
-    # HMAC key for access tokens (HS256). Without one, a random key per process:
-    # fine for a demo, tokens die with the process.
-    signing_key: str = field(default_factory=lambda: secrets.token_urlsafe(32))
     access_token_ttl_seconds: int = 900
     # Fixed "today" for demos and tests (ISO date); None means the real date.
     today: date | None = None
@@ -42,8 +38,6 @@ class Settings:
             "smtp_port": int(env.get("SMTP_PORT", "25")),
             "public_base_url": env.get("GATEWAY_PUBLIC_URL", "http://127.0.0.1:8000"),
         }
-        if env.get("GATEWAY_SIGNING_KEY"):
-            kwargs["signing_key"] = env["GATEWAY_SIGNING_KEY"]
         if env.get("GATEWAY_TOKEN_TTL"):
             kwargs["access_token_ttl_seconds"] = int(env["GATEWAY_TOKEN_TTL"])
         return cls(**kwargs)  # type: ignore[arg-type]

@@ -118,7 +118,6 @@ TODAY = date(2026, 11, 23)
 def test_settings(url: str, today: date = TODAY) -> Settings:
     return Settings(
         database_url=url,
-        signing_key="test-signing-key-not-secret-0123456789",
         today=today,
         argon2_time_cost=1,
         argon2_memory_cost=1024,

@@ -11,14 +11,15 @@ from __future__ import annotations
 from domain.nomenclatures import Role
 from gateway.auth import records
 from gateway.auth.principal import Principal
-from gateway.auth.tokens import InvalidToken, TokenSigner
+from gateway.auth.tokens import ExpiredToken, InvalidToken, TokenSigner
 from gateway.clock import Clock
 from gateway.db.engine import RequestSession
 from gateway.db.models import Utilisateur
 from gateway.db.models_access import ClientOAuth
 from gateway.db.repositories import travailleurs
 
-INVALID = "Jeton invalide ou expiré : reconnectez-vous."
+INVALID = "Jeton invalide : reconnectez-vous."
+EXPIRED = "Jeton expiré : renouvelez-le (refreshToken) ou demandez-en un nouveau."
 
 
 def principal_for(user: Utilisateur) -> Principal:
@@ -57,7 +58,9 @@ async def authenticate(
     if scheme.lower() != "bearer" or not token.strip():
         return None, "En-tête Authorization invalide : attendu 'Bearer <jeton>'."
     try:
-        claims = signer.verify(token.strip(), clock.now())
+        claims = await signer.verify(token.strip(), clock.now())
+    except ExpiredToken:
+        return None, EXPIRED
     except InvalidToken:
         return None, INVALID
     kind, _, key = claims.subject.partition(":")
@@ -66,8 +69,8 @@ async def authenticate(
         if user is not None:
             return principal_for(user), None
     if kind == "client" and key:
-        client = await records.active_client(db, key)
+        client = await records.active_client_for_token(db, key, claims.token_id)
         if client is not None:
             return principal_for_client(client, claims.scopes), None
-        return None, "Client OAuth2 révoqué ou inconnu : ce jeton n'est plus valable."
+        return None, "Client OAuth2 ou jeton révoqué : ce jeton n'est plus valable."
     return None, INVALID

@@ -16,9 +16,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, ClassVar
 
+from authlib.oauth2 import rfc7009, rfc7662
 from authlib.oauth2.rfc6749 import (
     AuthorizationServer,
     ClientMixin,
+    InvalidRequestError,
     InvalidScopeError,
     OAuth2Error,
     OAuth2Request,
@@ -29,9 +31,12 @@ from authlib.oauth2.rfc6749.util import scope_to_list
 
 from gateway.auth.passwords import Passwords
 from gateway.auth.principal import Scope
-from gateway.auth.tokens import TokenSigner
+from gateway.auth.tokens import TokenClaims, TokenSigner
 
 AUTH_METHODS = ("client_secret_basic", "client_secret_post")
+# Where a client authenticates: the token endpoint, revocation (RFC 7009) and
+# introspection (RFC 7662).
+ENDPOINTS = ("token", "revocation", "introspection")
 Headers = list[tuple[str, str]]
 
 
@@ -83,7 +88,7 @@ class RegisteredClient(ClientMixin):  # type: ignore[misc]
         return self._passwords.verify(self.secret_hash, client_secret)
 
     def check_endpoint_auth_method(self, method: str, endpoint: str) -> bool:
-        return endpoint == "token" and method in AUTH_METHODS
+        return endpoint in ENDPOINTS and method in AUTH_METHODS
 
     def check_response_type(self, response_type: str) -> bool:
         return False
@@ -162,7 +167,7 @@ class TokenServer(AuthorizationServer):  # type: ignore[misc]
         scopes = frozenset(scope_to_list(client.get_allowed_scope(scope)))
         self.issued_to = client.client_id
         return {
-            "access_token": self._signer.issue(f"client:{client.client_id}", self._now, scopes),
+            "access_token": self._signer.sign(f"client:{client.client_id}", self._now, scopes),
             "token_type": "Bearer",
             "expires_in": self._signer.ttl_seconds,
             "scope": " ".join(sorted(scopes)),
@@ -206,3 +211,113 @@ def issue_token(
 def error_response(error: OAuth2Error) -> TokenResponse:
     status, body, headers = error()
     return TokenResponse(status, body, headers, None)
+
+
+# --- Revocation (RFC 7009) and introspection (RFC 7662) ------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class PresentedToken:
+    """An access token of ours, already verified (signature, issuer, audience, expiry)
+    by the HTTP adapter, which can await the key ring."""
+
+    claims: TokenClaims
+    client_id: str | None  # None for a worker's or an accountant's login token
+    revoked: bool
+
+    def check_client(self, client: RegisteredClient) -> bool:
+        return self.client_id is not None and self.client_id == client.client_id
+
+    def is_expired(self) -> bool:
+        return False  # verification refused expired tokens already
+
+    def is_revoked(self) -> bool:
+        return self.revoked
+
+
+class _Revocation(rfc7009.RevocationEndpoint):  # type: ignore[misc]
+    CLIENT_AUTH_METHODS: ClassVar[list[str]] = list(AUTH_METHODS)
+    SUPPORTED_TOKEN_TYPES = ("access_token",)
+
+    def __init__(self, presented: PresentedToken | None) -> None:
+        self.presented = presented
+        self.to_revoke: PresentedToken | None = None
+
+    def check_params(self, request: OAuth2Request, client: RegisteredClient) -> None:
+        # A hint we do not support is only a hint (RFC 7009 §2.1): ignored.
+        if "token" not in request.form:
+            raise InvalidRequestError(description="Parametre token manquant.")
+
+    def query_token(self, token_string: str, token_type_hint: str | None) -> PresentedToken | None:
+        return self.presented
+
+    def revoke_token(self, token: PresentedToken, request: OAuth2Request) -> None:
+        self.to_revoke = token
+
+
+class _Introspection(rfc7662.IntrospectionEndpoint):  # type: ignore[misc]
+    CLIENT_AUTH_METHODS: ClassVar[list[str]] = list(AUTH_METHODS)
+
+    def __init__(self, presented: PresentedToken | None, issuer: str, audience: str) -> None:
+        self.presented = presented
+        self.issuer = issuer
+        self.audience = audience
+
+    def check_params(self, request: OAuth2Request, client: RegisteredClient) -> None:
+        if "token" not in request.form:
+            raise InvalidRequestError(description="Parametre token manquant.")
+
+    def query_token(self, token_string: str, token_type_hint: str | None) -> PresentedToken | None:
+        return self.presented
+
+    def check_permission(
+        self, token: PresentedToken, client: RegisteredClient, request: OAuth2Request
+    ) -> bool:
+        """A client may introspect only its own tokens: any other is "not active"."""
+        return token.check_client(client)
+
+    def introspect_token(self, token: PresentedToken) -> dict[str, Any]:
+        claims = token.claims
+        return {
+            "active": True,
+            "scope": " ".join(sorted(claims.scopes or ())),
+            "client_id": token.client_id,
+            "token_type": "Bearer",
+            "exp": claims.expires_at,
+            "iat": claims.issued_at,
+            "sub": claims.subject,
+            "aud": self.audience,
+            "iss": self.issuer,
+            "jti": claims.token_id,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class ManagementResponse:
+    response: TokenResponse
+    to_revoke: PresentedToken | None
+
+
+def manage_token(
+    endpoint: str,
+    uri: str,
+    form: Mapping[str, str],
+    headers: Mapping[str, str],
+    client: RegisteredClient | None,
+    passwords: Passwords,
+    signer: TokenSigner,
+    now: datetime,
+    presented: PresentedToken | None,
+) -> ManagementResponse:
+    """Run the revocation or introspection endpoint (blocking: argon2 verification)."""
+    server = TokenServer(client, passwords, signer, now)
+    revocation = _Revocation(presented)
+    server.register_endpoint(revocation)
+    server.register_endpoint(_Introspection(presented, signer.issuer, signer.audience))
+    try:
+        request = FormRequest(uri, form, headers)
+    except OAuth2Error as error:
+        return ManagementResponse(error_response(error), None)
+    status, body, response_headers = server.create_endpoint_response(endpoint, request)
+    response = TokenResponse(status, body, response_headers, None)
+    return ManagementResponse(response, revocation.to_revoke if status == 200 else None)

@@ -21,6 +21,7 @@ from gateway.db.models_access import (
     JetonRafraichissement,
     TentativeConnexion,
 )
+from gateway.db.models_keys import JetonRevoque
 
 # --- OAuth2 clients ------------------------------------------------------------------
 
@@ -29,6 +30,19 @@ async def active_client(db: RequestSession | AsyncSession, client_id: str) -> Cl
     """The client if it exists and is not revoked (a revoked client is unknown)."""
     statement = select(ClientOAuth).where(
         ClientOAuth.client_id == client_id, ClientOAuth.revoque_le.is_(None)
+    )
+    result: ClientOAuth | None = await db.scalar(statement)
+    return result
+
+
+async def active_client_for_token(
+    db: RequestSession | AsyncSession, client_id: str, token_id: str
+) -> ClientOAuth | None:
+    """The client of a presented token, if neither the client nor that token (by its
+    ``jti``, RFC 7009) is revoked: one statement."""
+    token_revoked = select(JetonRevoque.jti).where(JetonRevoque.jti == token_id).exists()
+    statement = select(ClientOAuth).where(
+        ClientOAuth.client_id == client_id, ClientOAuth.revoque_le.is_(None), ~token_revoked
     )
     result: ClientOAuth | None = await db.scalar(statement)
     return result

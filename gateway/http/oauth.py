@@ -64,6 +64,7 @@ async def token_endpoint(request: Request) -> Response:
         )
     basic_id, _ = extract_basic_authorization(request.headers)
     client_id = basic_id or form.get("client_id")
+    await services.signer.keys.ready(now)
     async with services.sessions() as session:
         row = await records.active_client(session, client_id) if client_id else None
         client = (

@@ -94,10 +94,10 @@ def _add_refresh_token(
     return token
 
 
-def _with_access_token(ctx: Context, result: IssuedSession) -> IssuedSession:
+async def _with_access_token(ctx: Context, result: IssuedSession) -> IssuedSession:
     if result.outcome.ok and result.user is not None:
         signer = ctx.services.signer
-        result.access_token = signer.issue(f"user:{result.user.id}", ctx.clock.now())
+        result.access_token = await signer.issue(f"user:{result.user.id}", ctx.clock.now())
         result.expires_in = signer.ttl_seconds
         result.refresh_token = result.issued.get("refresh")
     return result
@@ -149,7 +149,7 @@ async def login(ctx: Context, identifiant: str, mot_de_passe: str) -> IssuedSess
         await session.commit()
     if not result.outcome.ok:
         result.user = None
-    return _with_access_token(ctx, result)
+    return await _with_access_token(ctx, result)
 
 
 async def refresh(ctx: Context, refresh_token: str) -> IssuedSession:
@@ -191,7 +191,7 @@ async def refresh(ctx: Context, refresh_token: str) -> IssuedSession:
         await session.commit()
     if not result.outcome.ok:
         result.user = None
-    return _with_access_token(ctx, result)
+    return await _with_access_token(ctx, result)
 
 
 async def logout(ctx: Context, refresh_token: str) -> Outcome:

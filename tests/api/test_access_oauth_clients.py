@@ -205,7 +205,7 @@ async def test_revoking_a_client_stops_its_tokens_at_once(setting) -> None:
     body = await api.post("{ portfolio { totalCount } }", token=token)
     assert error_codes(body) == ["UNAUTHENTICATED"]
     assert body["errors"][0]["message"] == (
-        "Client OAuth2 révoqué ou inconnu : ce jeton n'est plus valable."
+        "Client OAuth2 ou jeton révoqué : ce jeton n'est plus valable."
     )
     response = await api.http.post(
         "/oauth/token", data={"grant_type": "client_credentials"}, headers=basic(client_id, secret)
@@ -257,7 +257,7 @@ async def test_client_secret_basic_gets_a_bearer_token_with_the_granted_scopes(s
         "expires_in": 900,
         "scope": "read revenus:write",
     }
-    claims = api.services.signer.verify(body["access_token"], api.services.clock.now())
+    claims = await api.services.signer.verify(body["access_token"], api.services.clock.now())
     assert (claims.subject, claims.scopes) == (
         f"client:{client_id}",
         frozenset({"read", "revenus:write"}),
@@ -293,7 +293,7 @@ async def test_a_scope_parameter_narrows_the_token(setting) -> None:
     api, _, admin = setting
     client_id, secret = await register_client(api, admin, ["read", "revenus:write"])
     token = await client_token(api, client_id, secret, scope="read")
-    claims = api.services.signer.verify(token, api.services.clock.now())
+    claims = await api.services.signer.verify(token, api.services.clock.now())
     assert claims.scopes == frozenset({"read"})
     me = await api.data("{ me { scopes } }", token=token)
     assert me["me"]["scopes"] == ["read"]
