@@ -10,29 +10,37 @@ from contextlib import asynccontextmanager
 from datetime import date
 from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import event, text
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
+from strawberry.types import ExecutionResult
 
 from domain.baremes import ANNEES_COUVERTES
 from gateway.auth.authenticate import authenticate
 from gateway.auth.keys import KeyRing
 from gateway.auth.passwords import Passwords
-from gateway.auth.principal import Scope
+from gateway.auth.principal import Principal, Scope
 from gateway.auth.tokens import TokenSigner
 from gateway.clock import Clock
 from gateway.config import Settings
 from gateway.context import AppServices, Context
 from gateway.db.engine import RequestSession, create_engine, session_factory
+from gateway.http import operations
 from gateway.http.oauth import token_endpoint
 from gateway.http.oauth_tokens import introspection_endpoint, revocation_endpoint
 from gateway.http.well_known import authorization_server_metadata, jwks
 from gateway.mail.sender import run_sender_loop
 from gateway.mail.transport import transport_for
+from gateway.observability.graphql import observe_result
+from gateway.observability.middleware import ObservabilityMiddleware
+from gateway.observability.requests import count_sql_statement
+from gateway.observability.requests import current as current_observation
+from gateway.observability.tracing import instrument, otlp_tracer_provider, tracing_enabled
 from gateway.schema.assembly import build_schema
 from gateway.services import documents
 
@@ -56,6 +64,7 @@ def clock_for(settings: Settings) -> Clock:
 
 def build_services(settings: Settings) -> AppServices:
     engine = create_engine(settings.database_url)
+    event.listen(engine.sync_engine, "before_cursor_execute", count_sql_statement)
     sessions = session_factory(engine)
     keys = KeyRing(sessions, settings.access_token_ttl_seconds)
     return AppServices(
@@ -70,6 +79,15 @@ def build_services(settings: Settings) -> AppServices:
     )
 
 
+def principal_kind(principal: Principal | None) -> str:
+    """How the request log names the caller (never the token or the identity)."""
+    if principal is None:
+        return "anonyme"
+    if principal.oauth_client_id is not None:
+        return "client_oauth"
+    return principal.role.value.lower()
+
+
 class GatewayGraphQL(GraphQL[Context, None]):
     """strawberry's ASGI view with our per-request context.
 
@@ -77,9 +95,13 @@ class GatewayGraphQL(GraphQL[Context, None]):
     response is sent.
     """
 
-    def __init__(self, services: AppServices) -> None:
-        super().__init__(build_schema(), graphql_ide="graphiql")
+    def __init__(self, services: AppServices, tracer_provider: Any = None) -> None:
+        super().__init__(build_schema(tracer_provider), graphql_ide="graphiql")
         self.services = services
+
+    async def process_result(self, request: Request, result: ExecutionResult) -> Any:
+        observe_result(result)
+        return await super().process_result(request, result)
 
     async def get_context(self, request: Request | WebSocket, response: Any) -> Context:
         session = request.scope["state"]["db_session"]
@@ -87,12 +109,15 @@ class GatewayGraphQL(GraphQL[Context, None]):
         principal, auth_error = await authenticate(
             request.headers.get("authorization"), self.services.signer, self.services.clock, db
         )
+        observation = current_observation()
+        if observation is not None:
+            observation.principal = principal_kind(principal)
         return Context(
             request=request if isinstance(request, Request) else None,
             services=self.services,
             db=db,
             principal=principal,
-            request_id=request.headers.get("x-request-id") or uuid.uuid4().hex,
+            request_id=observation.request_id if observation else uuid.uuid4().hex,
             auth_error=auth_error,
         )
 
@@ -113,9 +138,16 @@ class SessionMiddleware:
             await self.app(scope, receive, send)
 
 
-def create_app(settings: Settings | None = None, services: AppServices | None = None) -> Starlette:
+def create_app(
+    settings: Settings | None = None,
+    services: AppServices | None = None,
+    tracer_provider: Any = None,
+) -> Starlette:
+    """``tracer_provider``: where spans go; by default OTLP when configured, else none."""
     services = services or build_services(settings or Settings.from_environment())
-    graphql = SessionMiddleware(GatewayGraphQL(services), services)
+    if tracer_provider is None and tracing_enabled():
+        tracer_provider = otlp_tracer_provider()
+    graphql = SessionMiddleware(GatewayGraphQL(services, tracer_provider), services)
 
     async def health(_request: Request) -> Response:
         try:
@@ -192,6 +224,9 @@ def create_app(settings: Settings | None = None, services: AppServices | None = 
         routes=[
             Route("/graphql", graphql, methods=["GET", "POST"]),
             Route("/health", health),
+            Route("/ready", operations.readiness),
+            Route("/metrics", operations.metrics_endpoint),
+            Route("/graphql/schema.graphql", operations.schema_sdl),
             Route("/documents/{id}.pdf", document),
             Route("/oauth/token", token_endpoint, methods=["POST"]),
             Route("/oauth/revoke", revocation_endpoint, methods=["POST"]),
@@ -200,6 +235,9 @@ def create_app(settings: Settings | None = None, services: AppServices | None = 
             Route("/.well-known/oauth-authorization-server", authorization_server_metadata),
         ],
         lifespan=lifespan,
+        middleware=[Middleware(ObservabilityMiddleware)],
     )
     app.state.services = services
+    if tracer_provider is not None:
+        instrument(app, services.engine, tracer_provider)
     return app

@@ -8,6 +8,7 @@ import logging
 import sys
 
 from gateway.config import Settings
+from gateway.observability.logs import configure_logging
 
 log = logging.getLogger("gateway")
 
@@ -17,7 +18,11 @@ def _serve(args: argparse.Namespace, settings: Settings) -> None:
 
     from gateway.app import create_app
 
-    uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level="info")
+    # The gateway logs each request itself (gateway.request); uvicorn's access log is off
+    # and its other messages go through the gateway's handler.
+    uvicorn.run(
+        create_app(settings), host=args.host, port=args.port, access_log=False, log_config=None
+    )
 
 
 def _db_upgrade(_args: argparse.Namespace, settings: Settings) -> None:
@@ -118,9 +123,12 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> None:
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     args = parser().parse_args(argv)
-    args.handler(args, Settings.from_environment())
+    settings = Settings.from_environment()
+    configure_logging(
+        settings.log_format if args.command == "serve" else "text", settings.log_level
+    )
+    args.handler(args, settings)
 
 
 if __name__ == "__main__":

@@ -25,6 +25,9 @@ class Settings:
     # argon2 cost: tests lower it (2 cores); production keeps the library default.
     argon2_time_cost: int = 3
     argon2_memory_cost: int = 65536
+    # "json" (one object per line, for log collectors) or "text" (for a terminal).
+    log_format: str = "json"
+    log_level: str = "INFO"
 
     @classmethod
     def from_environment(cls) -> Settings:
@@ -37,6 +40,8 @@ class Settings:
             "smtp_host": env.get("SMTP_HOST") or None,
             "smtp_port": int(env.get("SMTP_PORT", "25")),
             "public_base_url": env.get("GATEWAY_PUBLIC_URL", "http://127.0.0.1:8000"),
+            "log_format": env.get("GATEWAY_LOG_FORMAT", "json"),
+            "log_level": env.get("GATEWAY_LOG_LEVEL", "INFO").upper(),
         }
         if env.get("GATEWAY_TOKEN_TTL"):
             kwargs["access_token_ttl_seconds"] = int(env["GATEWAY_TOKEN_TTL"])

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import MaskErrors
+from strawberry.extensions.tracing import OpenTelemetryExtension
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
+from gateway.observability.graphql import ObserveOperation
 from gateway.schema import (
     access,
     declarations,
@@ -82,7 +86,9 @@ class GatewaySchema(strawberry.Schema):
             super().process_errors(unexpected, execution_context)
 
 
-def build_schema() -> strawberry.Schema:
+def build_schema(tracer_provider: Any = None) -> strawberry.Schema:
+    """``tracer_provider``: an OpenTelemetry provider when traces are exported."""
+    tracing = [] if tracer_provider is None else [OpenTelemetryTracing(tracer_provider)]
     return GatewaySchema(
         query=Query,
         mutation=Mutation,
@@ -91,9 +97,21 @@ def build_schema() -> strawberry.Schema:
             lambda: MaskErrors(should_mask_error=should_mask),
             # Who may run the operation at all, then the query limits.
             *access.EXTENSIONS,
+            ObserveOperation,
+            *tracing,
         ],
         config=StrawberryConfig(auto_camel_case=True, scalar_map=SCALAR_MAP),
     )
+
+
+class OpenTelemetryTracing:
+    """Builds strawberry's OpenTelemetry extension, per operation, on the given provider."""
+
+    def __init__(self, tracer_provider: Any) -> None:
+        self.tracer_provider = tracer_provider
+
+    def __call__(self) -> OpenTelemetryExtension:
+        return OpenTelemetryExtension(tracer_provider=self.tracer_provider)
 
 
 def export_sdl() -> str:
