@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install lint types bench-engine schema lock clean
+.PHONY: run test install lint types bench-engine schema lock vendor clean
 
 # Installs exactly the versions pinned in requirements.lock, then the project itself.
 $(STAMP): pyproject.toml requirements.lock
@@ -42,6 +42,10 @@ bench-engine: $(STAMP)
 
 schema: $(STAMP)
 	$(BIN)/gateway export-schema > schema.graphql
+
+## Refresh the vendored front-end files from their pinned npm packages (needs npm).
+vendor:
+	$(PYTHON) tools/vendor_assets.py
 
 ## Re-resolve every dependency (after editing pyproject.toml) into requirements.lock.
 lock:

@@ -15,7 +15,7 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
+from starlette.routing import Mount, Route
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.types import ExecutionResult
@@ -43,6 +43,7 @@ from gateway.observability.requests import current as current_observation
 from gateway.observability.tracing import instrument, otlp_tracer_provider, tracing_enabled
 from gateway.schema.assembly import build_schema
 from gateway.services import documents
+from gateway.web.pages import assets, graphiql_page
 
 log = logging.getLogger(__name__)
 
@@ -98,6 +99,10 @@ class GatewayGraphQL(GraphQL[Context, None]):
     def __init__(self, services: AppServices, tracer_provider: Any = None) -> None:
         super().__init__(build_schema(tracer_provider), graphql_ide="graphiql")
         self.services = services
+
+    async def render_graphql_ide(self, request: Request) -> Response:
+        """GraphiQL from the gateway's own files (no CDN), with its own CSP."""
+        return graphiql_page()
 
     async def process_result(self, request: Request, result: ExecutionResult) -> Any:
         observe_result(result)
@@ -224,6 +229,7 @@ def create_app(
         routes=[
             Route("/graphql", graphql, methods=["GET", "POST"]),
             Route("/health", health),
+            Mount("/static", app=assets(), name="static"),
             Route("/ready", operations.readiness),
             Route("/metrics", operations.metrics_endpoint),
             Route("/graphql/schema.graphql", operations.schema_sdl),

@@ -9,18 +9,20 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from opentelemetry.sdk.resources import Resource
-from opentelemetry.sdk.trace import TracerProvider
-from opentelemetry.sdk.trace.export import BatchSpanProcessor
 from sqlalchemy.ext.asyncio import AsyncEngine
+
+# OpenTelemetry is imported inside the functions: it is loaded only when traces are on.
 
 
 def tracing_enabled() -> bool:
     return bool(os.environ.get("OTEL_EXPORTER_OTLP_ENDPOINT"))
 
 
-def otlp_tracer_provider() -> TracerProvider:
+def otlp_tracer_provider() -> Any:
     from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
+    from opentelemetry.sdk.resources import Resource
+    from opentelemetry.sdk.trace import TracerProvider
+    from opentelemetry.sdk.trace.export import BatchSpanProcessor
 
     provider = TracerProvider(
         resource=Resource.create(
@@ -31,7 +33,7 @@ def otlp_tracer_provider() -> TracerProvider:
     return provider
 
 
-def instrument(app: Any, engine: AsyncEngine, provider: TracerProvider) -> None:
+def instrument(app: Any, engine: AsyncEngine, provider: Any) -> None:
     """HTTP and SQL spans (the GraphQL spans come from the schema's extension)."""
     from opentelemetry.instrumentation.sqlalchemy import SQLAlchemyInstrumentor
     from opentelemetry.instrumentation.starlette import StarletteInstrumentor

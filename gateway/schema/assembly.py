@@ -7,7 +7,6 @@ from typing import Any
 import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import MaskErrors
-from strawberry.extensions.tracing import OpenTelemetryExtension
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
@@ -110,7 +109,10 @@ class OpenTelemetryTracing:
     def __init__(self, tracer_provider: Any) -> None:
         self.tracer_provider = tracer_provider
 
-    def __call__(self) -> OpenTelemetryExtension:
+    def __call__(self) -> Any:
+        # Imported here: OpenTelemetry is loaded only when traces are on.
+        from strawberry.extensions.tracing import OpenTelemetryExtension
+
         return OpenTelemetryExtension(tracer_provider=self.tracer_provider)
 
 

@@ -7,10 +7,6 @@ environment, and read what it prints.
 from __future__ import annotations
 
 import json
-import os
-import socket
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -24,55 +20,19 @@ from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanE
 from prometheus_client.parser import text_string_to_metric_families
 
 from gateway.app import build_services, create_app
-from gateway.db.migrate import upgrade
 from tests.api.client import api_for
-from tests.conftest import TODAY, Database
+from tests.conftest import Database
 from tests.conftest import test_settings as settings_for
+from tests.served import serve
 
 ROOT = Path(__file__).resolve().parents[2]
-GATEWAY = Path(sys.executable).parent / "gateway"
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
-    """``gateway serve`` on a migrated SQLite database; yields (base URL, stderr file)."""
-    folder = tmp_path_factory.mktemp("served")
-    url = f"sqlite+aiosqlite:///{folder / 'gateway.sqlite3'}"
-    upgrade(url)
-    port = _free_port()
-    env = os.environ | {
-        "DATABASE_URL": url,
-        "GATEWAY_TODAY": TODAY.isoformat(),
-        "GATEWAY_LOG_FORMAT": "json",
-        "GATEWAY_MAIL_DIR": str(folder / "mail"),
-    }
-    stderr = folder / "stderr.log"
-    with stderr.open("wb") as sink:
-        process = subprocess.Popen(
-            [str(GATEWAY), "serve", "--port", str(port)], env=env, stderr=sink, cwd=folder
-        )
-        base = f"http://127.0.0.1:{port}"
-        try:
-            deadline = time.monotonic() + 30
-            while True:
-                try:
-                    httpx.get(f"{base}/health", timeout=1)
-                    break
-                except httpx.TransportError:
-                    if time.monotonic() > deadline or process.poll() is not None:
-                        raise RuntimeError(stderr.read_text()) from None
-                    time.sleep(0.1)
-            yield base, stderr
-        finally:
-            process.terminate()
-            process.wait(10)
+    """``gateway serve`` with JSON logs; yields (base URL, its stderr file)."""
+    with serve(tmp_path_factory.mktemp("served"), {"GATEWAY_LOG_FORMAT": "json"}) as served:
+        yield served
 
 
 def request_lines(stderr: Path) -> list[dict[str, object]]:

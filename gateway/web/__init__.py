@@ -1,0 +1,1 @@
+"""The web face served by the gateway: static assets and the GraphiQL page."""
