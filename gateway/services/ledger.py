@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.appel_provisionnel import CreditAnnee, EcheanceAppelee, provisional_called
 from domain.compte import Paiement, replay_allocations
-from domain.echeancier import Instalment, ScheduleChange
+from domain.echeancier import Instalment, InstalmentPlan, ScheduleChange
 from domain.money import ZERO
 from domain.nomenclatures import ModePaiement
 from gateway.db import models
@@ -58,7 +58,14 @@ def apply_schedule_change(
     for echeance_id in change.cancel:
         by_id[echeance_id].annulee = True
         by_id[echeance_id].montant_paye = ZERO
-    for plan in change.create:
+    add_instalments(session, travailleur_id, annee, change.create)
+
+
+def add_instalments(
+    session: AsyncSession, travailleur_id: int, annee: int, plans: Iterable[InstalmentPlan]
+) -> None:
+    """New instalments of ``annee``, unpaid, in plan order (their ids follow it)."""
+    for plan in plans:
         session.add(
             Echeance(
                 travailleur_id=travailleur_id,

@@ -25,7 +25,12 @@ from gateway.db.models import AvisAppel, Echeance, Revenu, Travailleur
 from gateway.db.repositories import account
 from gateway.services.accounts import travailleur_for_update
 from gateway.services.contributions import cotisation_rows, ligne_detail
-from gateway.services.ledger import add_credit, called_for_year, reallocate_payments
+from gateway.services.ledger import (
+    add_credit,
+    add_instalments,
+    called_for_year,
+    reallocate_payments,
+)
 from gateway.services.outbox import queue_email
 from gateway.services.provisional import cotisations_of, recompute_provisional, schedule_of_year
 from gateway.services.unit_of_work import Outcome, run_mutation
@@ -266,20 +271,12 @@ async def _regularise(
             if travailleur.situation is not Situation.RADIE
             else Periodicite.TRIMESTRIEL
         )
-        for plan in spread_regularisation(regularisation, periodicite, today):
-            session.add(
-                Echeance(
-                    travailleur_id=travailleur.id,
-                    annee=annee,
-                    nature=plan.nature,
-                    date_echeance=plan.date_echeance,
-                    montant=plan.montant,
-                    montant_paye=ZERO,
-                    annulee=False,
-                    rejets=0,
-                    montant_reporte=ZERO,
-                )
-            )
+        add_instalments(
+            session,
+            travailleur.id,
+            annee,
+            spread_regularisation(regularisation, periodicite, today),
+        )
     else:
         add_credit(session, travailleur.id, -regularisation, today, f"Régularisation {annee}")
     return regularisation

@@ -9,11 +9,11 @@ import pytest
 
 from domain import cotisations as engine
 from domain.cotisations import NatureActivite
-from domain.echeancier import Periodicite, initial_schedule
+from domain.echeancier import Periodicite
 from domain.nomenclatures import NatureCotisation
-from gateway.db import models
 from gateway.services.contributions import cotisation_rows
 from tests import builders
+from tests.accounts import add_schedule
 from tests.api.client import api_for, error_codes
 from tests.api.world import WORKER_PASSWORD, build_world
 from tests.conftest import Database
@@ -142,20 +142,14 @@ async def test_cotisations_show_provisional_definitive_and_regularisation_per_li
                 )
             )
         # What was called: the year's schedule on its provisional total.
-        for plan in initial_schedule(2025, Periodicite.TRIMESTRIEL, provisional.total, None):
-            session.add(
-                models.Echeance(
-                    travailleur_id=world.assigned.id,
-                    annee=2025,
-                    nature=plan.nature,
-                    date_echeance=plan.date_echeance,
-                    montant=plan.montant,
-                    montant_paye=Decimal(0),
-                    annulee=False,
-                    rejets=0,
-                    montant_reporte=Decimal(0),
-                )
-            )
+        add_schedule(
+            session,
+            world.assigned.id,
+            2025,
+            provisional.total,
+            Periodicite.TRIMESTRIEL,
+            paid_before=date.min,
+        )
         await session.commit()
     data = await api.data(
         "{ me { travailleur { ... on TravailleurClassique { taxationDOffice revenus { annee montant nature }"

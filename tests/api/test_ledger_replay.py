@@ -40,7 +40,6 @@ from domain.echeancier import (
     NatureEcheance,
     Periodicite,
     decide_periodicity_change,
-    initial_schedule,
     recompute_schedule,
     spread_regularisation,
 )
@@ -53,7 +52,7 @@ from gateway.schema.relay import encode_global_id
 from gateway.services.contributions import cotisation_rows
 from gateway.services.ledger import reallocate_payments
 from tests import builders
-from tests.accounts import classique_account
+from tests.accounts import add_schedule, classique_account
 from tests.api.client import Api, api_for
 from tests.conftest import Database
 
@@ -337,29 +336,14 @@ async def open_account(api: Api) -> tuple[Account, Replay]:
                 date_calcul=date(2025, 1, 1),
             )
         )
-        for plan in initial_schedule(2025, Periodicite.MENSUEL_5, called_2025.total, None):
-            session.add(
-                models.Echeance(
-                    travailleur_id=worker.id,
-                    annee=2025,
-                    nature=plan.nature,
-                    date_echeance=plan.date_echeance,
-                    montant=plan.montant,
-                    montant_paye=ZERO,
-                    annulee=False,
-                    rejets=0,
-                    montant_reporte=ZERO,
-                )
-            )
-            session.add(
-                models.Paiement(
-                    travailleur_id=worker.id,
-                    date_paiement=plan.date_echeance,
-                    montant=plan.montant,
-                    mode=ModePaiement.PRELEVEMENT,
-                    reference=f"PRLV-{plan.date_echeance:%Y%m}",
-                )
-            )
+        add_schedule(
+            session,
+            worker.id,
+            2025,
+            called_2025.total,
+            Periodicite.MENSUEL_5,
+            paid_before=date.max,
+        )
         await builders.user(
             session, identifiant=f"agent{n}@caisse.fr", role=Role.AGENT, caisse_id=caisse.id
         )

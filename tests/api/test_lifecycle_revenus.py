@@ -10,13 +10,13 @@ from sqlalchemy import func, select
 
 from domain import cotisations as engine
 from domain.cotisations import NatureActivite
-from domain.echeancier import Periodicite, initial_schedule
-from domain.nomenclatures import ModePaiement, NatureCotisation, Regime, Situation
+from domain.echeancier import Periodicite
+from domain.nomenclatures import NatureCotisation, Regime, Situation
 from gateway.db import models
 from gateway.schema.relay import encode_global_id
 from gateway.services.contributions import cotisation_rows
 from tests import builders
-from tests.accounts import classique_account
+from tests.accounts import add_schedule, classique_account
 from tests.api.client import api_for
 from tests.conftest import Database
 
@@ -110,29 +110,9 @@ def add_provisional(session, worker, annee: int, basis: Decimal) -> engine.Resul
             date_calcul=date(annee, 1, 1),
         )
     )
-    for plan in initial_schedule(annee, Periodicite.MENSUEL_5, called.total, None):
-        session.add(
-            models.Echeance(
-                travailleur_id=worker.id,
-                annee=annee,
-                nature=plan.nature,
-                date_echeance=plan.date_echeance,
-                montant=plan.montant,
-                montant_paye=plan.montant,
-                annulee=False,
-                rejets=0,
-                montant_reporte=Decimal(0),
-            )
-        )
-        session.add(
-            models.Paiement(
-                travailleur_id=worker.id,
-                date_paiement=plan.date_echeance,
-                montant=plan.montant,
-                mode=ModePaiement.PRELEVEMENT,
-                reference=f"PRLV-{plan.date_echeance:%Y%m}",
-            )
-        )
+    add_schedule(
+        session, worker.id, annee, called.total, Periodicite.MENSUEL_5, paid_before=date.max
+    )
     return called
 
 
