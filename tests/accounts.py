@@ -48,32 +48,9 @@ async def classique_account(
             date_calcul=date(year, 1, 1),
         )
     )
-    limit = paid_until or today
-    for plan in initial_schedule(year, periodicite, resultat.total, None):
-        paid = plan.date_echeance < limit
-        session.add(
-            models.Echeance(
-                travailleur_id=worker.id,
-                annee=year,
-                nature=plan.nature,
-                date_echeance=plan.date_echeance,
-                montant=plan.montant,
-                montant_paye=plan.montant if paid else Decimal(0),
-                annulee=False,
-                rejets=0,
-                montant_reporte=Decimal(0),
-            )
-        )
-        if paid:
-            session.add(
-                models.Paiement(
-                    travailleur_id=worker.id,
-                    date_paiement=plan.date_echeance,
-                    montant=plan.montant,
-                    mode=ModePaiement.PRELEVEMENT,
-                    reference=f"PRLV-{plan.date_echeance:%Y%m}",
-                )
-            )
+    add_schedule(
+        session, worker.id, year, resultat.total, periodicite, paid_before=paid_until or today
+    )
     if with_debit:
         session.add(
             models.CoordonneesBancaires(
@@ -91,3 +68,41 @@ async def classique_account(
     await reallocate_payments(session, worker.id)
     await session.flush()
     return worker
+
+
+def add_schedule(
+    session: AsyncSession,
+    travailleur_id: int,
+    annee: int,
+    total: Decimal,
+    periodicite: Periodicite,
+    *,
+    paid_before: date,
+) -> None:
+    """The provisional schedule of ``annee`` on ``total``; each instalment due before
+    ``paid_before`` paid by direct debit on its day (allocations: ``reallocate_payments``)."""
+    for plan in initial_schedule(annee, periodicite, total, None):
+        paid = plan.date_echeance < paid_before
+        session.add(
+            models.Echeance(
+                travailleur_id=travailleur_id,
+                annee=annee,
+                nature=plan.nature,
+                date_echeance=plan.date_echeance,
+                montant=plan.montant,
+                montant_paye=plan.montant if paid else Decimal(0),
+                annulee=False,
+                rejets=0,
+                montant_reporte=Decimal(0),
+            )
+        )
+        if paid:
+            session.add(
+                models.Paiement(
+                    travailleur_id=travailleur_id,
+                    date_paiement=plan.date_echeance,
+                    montant=plan.montant,
+                    mode=ModePaiement.PRELEVEMENT,
+                    reference=f"PRLV-{plan.date_echeance:%Y%m}",
+                )
+            )

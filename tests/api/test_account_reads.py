@@ -9,9 +9,11 @@ import pytest
 
 from domain import cotisations as engine
 from domain.cotisations import NatureActivite
+from domain.echeancier import Periodicite
 from domain.nomenclatures import NatureCotisation
 from gateway.services.contributions import cotisation_rows
 from tests import builders
+from tests.accounts import add_schedule
 from tests.api.client import api_for, error_codes
 from tests.api.world import WORKER_PASSWORD, build_world
 from tests.conftest import Database
@@ -139,6 +141,15 @@ async def test_cotisations_show_provisional_definitive_and_regularisation_per_li
                     date_calcul=date(2025, 6, 1),
                 )
             )
+        # What was called: the year's schedule on its provisional total.
+        add_schedule(
+            session,
+            world.assigned.id,
+            2025,
+            provisional.total,
+            Periodicite.TRIMESTRIEL,
+            paid_before=date.min,
+        )
         await session.commit()
     data = await api.data(
         "{ me { travailleur { ... on TravailleurClassique { taxationDOffice revenus { annee montant nature }"

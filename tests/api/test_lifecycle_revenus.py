@@ -10,12 +10,13 @@ from sqlalchemy import func, select
 
 from domain import cotisations as engine
 from domain.cotisations import NatureActivite
+from domain.echeancier import Periodicite
 from domain.nomenclatures import NatureCotisation, Regime, Situation
 from gateway.db import models
 from gateway.schema.relay import encode_global_id
 from gateway.services.contributions import cotisation_rows
 from tests import builders
-from tests.accounts import classique_account
+from tests.accounts import add_schedule, classique_account
 from tests.api.client import api_for
 from tests.conftest import Database
 
@@ -97,7 +98,8 @@ async def state(api, travailleur_id: int) -> tuple:
 
 
 def add_provisional(session, worker, annee: int, basis: Decimal) -> engine.ResultatCotisations:
-    """The provisional contributions called for a past year, on ``basis``."""
+    """The provisional contributions called for a past year, on ``basis``: its lines and
+    its monthly schedule, each instalment paid by direct debit on its day."""
     called = engine.compute_cotisations(annee, NatureActivite.ARTISANALE, basis)
     session.add_all(
         cotisation_rows(
@@ -107,6 +109,9 @@ def add_provisional(session, worker, annee: int, basis: Decimal) -> engine.Resul
             base_calcul=f"Revenu {annee - 2} déclaré",
             date_calcul=date(annee, 1, 1),
         )
+    )
+    add_schedule(
+        session, worker.id, annee, called.total, Periodicite.MENSUEL_5, paid_before=date.max
     )
     return called
 
