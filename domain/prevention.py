@@ -571,3 +571,44 @@ def a_rappeler(action: Action, jour: date) -> bool:
     """Due within RAPPEL_JOURS_AVANT days from ``jour`` (the due day included)."""
     prochaine = action.date_prochaine
     return prochaine is not None and jour <= prochaine <= jour + timedelta(days=RAPPEL_JOURS_AVANT)
+
+
+# --- prevention advice -------------------------------------------------------------------
+
+AGE_CONSEIL_MAX: Final = 120
+
+
+@dataclass(frozen=True, slots=True)
+class ProfilConseil:
+    """Who prevention advice is for, beyond the news targeting (professions): ages
+    from ``age_min`` to ``age_max`` years and a sex, None meaning everyone."""
+
+    age_min: int | None = None
+    age_max: int | None = None
+    sexe: Sexe | None = None
+
+
+def verifier_profil_conseil(
+    age_min: int | None, age_max: int | None, sexe: Sexe | None
+) -> ProfilConseil:
+    for champ, age in (("ageMin", age_min), ("ageMax", age_max)):
+        if age is not None and not 0 <= age <= AGE_CONSEIL_MAX:
+            raise DomainError(
+                f"L'âge doit être compris entre 0 et {AGE_CONSEIL_MAX} ans.",
+                field=champ,
+                code="AGE_INVALIDE",
+            )
+    if age_min is not None and age_max is not None and age_max < age_min:
+        raise DomainError(
+            "L'âge maximal précède l'âge minimal.", field="ageMax", code="AGES_INVERSES"
+        )
+    return ProfilConseil(age_min, age_max, sexe)
+
+
+def profil_concerne(profil: ProfilConseil, age: int, sexe: Sexe) -> bool:
+    """The advice is for someone of this age and sex (the SQL filter applies the same)."""
+    return (
+        (profil.age_min is None or profil.age_min <= age)
+        and (profil.age_max is None or age <= profil.age_max)
+        and (profil.sexe is None or profil.sexe is sexe)
+    )

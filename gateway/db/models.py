@@ -411,4 +411,5 @@ class CourrielSortant(Base):
 from gateway.db import (  # noqa: E402
     models_access,  # noqa: F401
     models_caisse,  # noqa: F401
+    models_prevention,  # noqa: F401
 )

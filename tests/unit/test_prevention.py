@@ -383,3 +383,25 @@ def test_a_reminder_is_due_from_30_days_before_to_the_due_date() -> None:
     assert a_rappeler(sein, date(2026, 4, 14))
     assert a_rappeler(sein, date(2026, 5, 14))
     assert not a_rappeler(sein, date(2026, 5, 15))
+
+
+# --- advice targeting ------------------------------------------------------------------------
+
+
+def test_advice_for_an_age_band_and_a_sex() -> None:
+    from domain.prevention import ProfilConseil, profil_concerne, verifier_profil_conseil
+
+    profil = verifier_profil_conseil(50, 74, Sexe.F)
+    assert profil == ProfilConseil(50, 74, Sexe.F)
+    assert not profil_concerne(profil, 49, Sexe.F)
+    assert profil_concerne(profil, 50, Sexe.F)
+    assert profil_concerne(profil, 74, Sexe.F)
+    assert not profil_concerne(profil, 75, Sexe.F)
+    assert not profil_concerne(profil, 60, Sexe.M)
+    assert profil_concerne(ProfilConseil(), 3, Sexe.M)
+    with pytest.raises(DomainError) as inverses:
+        verifier_profil_conseil(60, 50, None)
+    assert (inverses.value.field, inverses.value.code) == ("ageMax", "AGES_INVERSES")
+    with pytest.raises(DomainError) as negatif:
+        verifier_profil_conseil(-1, None, None)
+    assert (negatif.value.field, negatif.value.code) == ("ageMin", "AGE_INVALIDE")

@@ -22,6 +22,7 @@ from gateway.auth.principal import Principal
 from gateway.db.engine import RequestSession
 from gateway.db.models import Travailleur
 from gateway.db.models_caisse import Actualite, CibleActualite
+from gateway.db.models_prevention import ConseilPrevention
 
 #: Most recent publication first; the id breaks ties so pages never overlap.
 ORDRE = (Actualite.date_publication.desc(), Actualite.id.desc())
@@ -36,6 +37,9 @@ class Fil:
     caisse_id: int
     today: date
     cles: Mapping[Axe, str] | None = None
+    #: Prevention advice (« Ma prévention santé ») instead of news: both are items of
+    #: the caisse with the same targeting, each feed reads only its own.
+    conseils: bool = False
 
 
 async def fil_for(db: RequestSession, principal: Principal | None, today: date) -> Fil | None:
@@ -74,7 +78,11 @@ def _cible(axe: Axe, cle: str) -> ColumnElement[bool]:
 def lisibles(fil: Fil) -> list[ColumnElement[bool]]:
     """The filter of the items ``fil`` reads (``etat`` EN_LIGNE and ``concerne`` for a
     worker, in SQL)."""
-    where: list[ColumnElement[bool]] = [Actualite.caisse_id == fil.caisse_id]
+    conseil = exists().where(ConseilPrevention.actualite_id == Actualite.id)
+    where: list[ColumnElement[bool]] = [
+        Actualite.caisse_id == fil.caisse_id,
+        conseil if fil.conseils else ~conseil,
+    ]
     if fil.cles is not None:
         where += [
             Actualite.date_retrait.is_(None),
