@@ -17,7 +17,6 @@ from tests.api.prevention_world import (
     REMOVE,
     UPDATE,
     VACCINATION,
-    Family,
     add,
     build_family,
 )
