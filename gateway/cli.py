@@ -49,6 +49,13 @@ def _mail_send(args: argparse.Namespace, settings: Settings) -> None:
         sys.exit(1)
 
 
+def _prevention_rappels(_args: argparse.Namespace, settings: Settings) -> None:
+    from gateway.services.prevention_rappels import prevention_reminders_command
+
+    report = asyncio.run(prevention_reminders_command(settings))
+    print(f"Rappels de prévention : {report.courriels} courriels, {report.actions} actions")
+
+
 def _export_schema(_args: argparse.Namespace, _settings: Settings) -> None:
     from gateway.schema.assembly import export_sdl
 
@@ -87,6 +94,12 @@ def parser() -> argparse.ArgumentParser:
     send = mail_commands.add_parser("send", help="deliver the due outbox messages")
     send.add_argument("--watch", action="store_true", help="keep delivering until Ctrl-C")
     send.set_defaults(handler=_mail_send)
+
+    prevention = commands.add_parser("prevention", help="Ma prévention santé")
+    prevention_commands = prevention.add_subparsers(dest="prevention_command", required=True)
+    prevention_commands.add_parser(
+        "rappels", help="queue the reminder e-mails due today (run daily, before mail send)"
+    ).set_defaults(handler=_prevention_rappels)
 
     commands.add_parser("export-schema", help="print the GraphQL SDL").set_defaults(
         handler=_export_schema

@@ -11,7 +11,7 @@ import strawberry
 
 from domain.actualites import Axe, etat
 from domain.nomenclatures import Role
-from domain.prevention import DEFINITIONS, Nature, Personne, Sexe, age_le, dossier, sexe_du_nir
+from domain.prevention import DEFINITIONS, Nature, Personne, Sexe, age_le, dossier
 from gateway.context import Context
 from gateway.db.models import Travailleur
 from gateway.db.models_caisse import Actualite
@@ -81,7 +81,7 @@ async def _famille(ctx: Context) -> Famille | None:
 def _dossier(
     prenom: str, personne: Personne, actes: Sequence[ActePrevention], today: date
 ) -> DossierPrevention:
-    faits = [(a.programme, a.date_realisation) for a in actes]
+    faits = [(a.programme, a.date_realisation) for a in actes]  # actes: this person's only
     recents = sorted(actes, key=lambda a: (a.date_realisation, a.id), reverse=True)
     return DossierPrevention(
         prenom=prenom,
@@ -107,14 +107,13 @@ def _nature(acte: ActePrevention) -> Nature:
 
 def _titulaire_dossier(famille: Famille, today: date) -> DossierPrevention:
     row = famille.titulaire
-    personne = Personne(row.date_naissance, sexe_du_nir(row.nir))
     actes = [a for a in famille.actes if a.ayant_droit_id is None]
-    return _dossier(row.prenom, personne, actes, today)
+    return _dossier(row.prenom, repository.personne_of(row), actes, today)
 
 
 def _ayant_droit(famille: Famille, row: AyantDroitRow, today: date) -> AyantDroit:
     actes = [a for a in famille.actes if a.ayant_droit_id == row.id]
-    personne = Personne(row.date_naissance, row.sexe)
+    personne = repository.personne_of(row)
     return AyantDroit(
         id=strawberry.ID(encode_global_id("AyantDroit", row.id)),
         prenom=row.prenom,
@@ -265,8 +264,8 @@ async def _profil(ctx: Context) -> tuple[int, Sexe] | None:
     famille = await _famille(ctx)
     if famille is None:
         return None
-    row = famille.titulaire
-    return age_le(row.date_naissance, ctx.clock.today()), sexe_du_nir(row.nir)
+    personne = repository.personne_of(famille.titulaire)
+    return age_le(personne.date_naissance, ctx.clock.today()), personne.sexe
 
 
 async def _conseils(

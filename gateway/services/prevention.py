@@ -26,7 +26,6 @@ from domain.prevention import (
     Personne,
     Programme,
     Sexe,
-    sexe_du_nir,
     verifier_naissance,
     verifier_numero_lot,
     verifier_prenom,
@@ -201,10 +200,10 @@ async def record_realisation(
         titulaire = await _titulaire(session, ctx)
         membre = None
         if ayant_droit_id is None:
-            personne = Personne(titulaire.date_naissance, sexe_du_nir(titulaire.nir))
+            personne = repository.personne_of(titulaire)
         else:
             membre = await _ayant_droit(ctx, session, ayant_droit_id)
-            personne = Personne(membre.date_naissance, membre.sexe)
+            personne = repository.personne_of(membre)
         verifier_realisation(programme, nature, champ, personne, quand, today)
         lot = verifier_numero_lot(numero_lot)
         session.add(

@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
 from domain.nomenclatures import Role
-from domain.prevention import Sexe
+from domain.prevention import Personne, Programme, Sexe, sexe_du_nir
 from gateway.auth.principal import Principal
 from gateway.db.engine import RequestSession
 from gateway.db.models import EvenementAudit, Travailleur
@@ -69,6 +69,20 @@ def journal_visible_to(owner: int | None) -> ColumnElement[bool]:
     if owner is None:
         return ~hidden
     return or_(~hidden, EvenementAudit.travailleur_id == owner)
+
+
+def personne_of(row: Travailleur | AyantDroit) -> Personne:
+    """Whose file it is, for the rules: the worker's sex is the one on their NIR."""
+    if isinstance(row, Travailleur):
+        return Personne(row.date_naissance, sexe_du_nir(row.nir))
+    return Personne(row.date_naissance, row.sexe)
+
+
+def faits_of(
+    actes: Sequence[ActePrevention], ayant_droit_id: int | None
+) -> list[tuple[Programme, date]]:
+    """The records of one person (``ayant_droit_id`` None: the worker), for the rules."""
+    return [(a.programme, a.date_realisation) for a in actes if a.ayant_droit_id == ayant_droit_id]
 
 
 async def titulaire(db: RequestSession, principal: Principal | None) -> Travailleur | None:
