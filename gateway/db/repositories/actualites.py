@@ -78,7 +78,12 @@ def _cible(axe: Axe, cle: str) -> ColumnElement[bool]:
 def lisibles(fil: Fil) -> list[ColumnElement[bool]]:
     """The filter of the items ``fil`` reads (``etat`` EN_LIGNE and ``concerne`` for a
     worker, in SQL)."""
-    conseil = exists().where(ConseilPrevention.actualite_id == Actualite.id)
+    conseil = (
+        select(ConseilPrevention.actualite_id)
+        .where(ConseilPrevention.actualite_id == Actualite.id)
+        .correlate(Actualite)
+        .exists()
+    )
     where: list[ColumnElement[bool]] = [
         Actualite.caisse_id == fil.caisse_id,
         conseil if fil.conseils else ~conseil,

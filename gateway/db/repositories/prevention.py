@@ -13,7 +13,7 @@ from dataclasses import replace
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, delete, exists, false, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, delete, false, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
@@ -233,7 +233,8 @@ async def reminders_sent(session: AsyncSession, travailleur_id: int) -> set[tupl
 def _profil(age: int, sexe: Sexe) -> list[ColumnElement[bool]]:
     """Advice aimed at this age and sex (no bound, no sex: everyone)."""
     return [
-        ~exists().where(
+        ~select(ConseilPrevention.actualite_id)
+        .where(
             ConseilPrevention.actualite_id == Actualite.id,
             or_(
                 and_(ConseilPrevention.age_min.is_not(None), ConseilPrevention.age_min > age),
@@ -241,6 +242,8 @@ def _profil(age: int, sexe: Sexe) -> list[ColumnElement[bool]]:
                 and_(ConseilPrevention.sexe.is_not(None), ConseilPrevention.sexe != sexe),
             ),
         )
+        .correlate(Actualite)
+        .exists()
     ]
 
 
