@@ -112,9 +112,10 @@ async def withdraw_item(
     field: str,
     libelle: str,
     idempotency_key: str | None,
+    conseils: bool = False,
 ) -> Outcome:
     """Withdraw an item of the agent's caisse (a news item or prevention advice, whose
-    global IDs are of ``type_name``): workers no longer see it."""
+    global IDs are of ``type_name``; ``conseils`` for advice): workers no longer see it."""
     principal = ctx.require_role(Role.AGENT)
     today = ctx.clock.today()
 
@@ -123,7 +124,7 @@ async def withdraw_item(
         row = (
             None
             if key is None
-            else await repository.for_update(session, _caisse_of(principal), key)
+            else await repository.for_update(session, _caisse_of(principal), key, conseils=conseils)
         )
         if row is None:
             raise NotFound(f"Aucune {libelle} ne correspond à cet identifiant.", field=field)

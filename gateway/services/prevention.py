@@ -298,4 +298,5 @@ async def withdraw_conseil(
         field="conseilId",
         libelle="fiche de prévention",
         idempotency_key=idempotency_key,
+        conseils=True,
     )

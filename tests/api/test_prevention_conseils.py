@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from gateway.global_ids import decode_global_id, encode_global_id
 from tests.api.client import Api, api_for, error_codes
 from tests.api.prevention_world import build_family
 from tests.api.world import PASSWORD, WORKER_PASSWORD
@@ -117,3 +118,23 @@ async def test_bad_advice_is_refused_naming_the_field(setting) -> None:
     assert (await api.data(CONSEILS, token=agent))["conseilsPrevention"]["totalCount"] == 0
     worker = await api.post(PUBLISH, {"input": {"titre": "T", "contenu": "C"}}, tokens["worker"])
     assert error_codes(worker) == ["FORBIDDEN"]
+
+
+async def test_news_and_advice_are_withdrawn_each_by_its_own_mutation(setting) -> None:
+    api, tokens = setting
+    agent = tokens["agent"]
+    conseil = (await publish(api, agent, titre="T", contenu="C"))["conseil"]["id"]
+    decoded = decode_global_id(conseil)
+    assert decoded is not None
+    as_news = encode_global_id("Actualite", decoded[1])
+    news = await api.data(
+        """mutation($input: WithdrawActualiteInput!) {
+          withdrawActualite(input: $input) { actualite { id } userErrors { field code } } }""",
+        {"input": {"actualiteId": as_news}},
+        agent,
+    )
+    assert news["withdrawActualite"] == {
+        "actualite": None,
+        "userErrors": [{"field": ["input", "actualiteId"], "code": "NOT_FOUND"}],
+    }
+    assert titres(await api.data(CONSEILS, token=tokens["worker"])) == ["T"]
