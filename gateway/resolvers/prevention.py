@@ -11,7 +11,7 @@ import strawberry
 
 from domain.actualites import Axe, etat
 from domain.nomenclatures import Role
-from domain.prevention import DEFINITIONS, Nature, Personne, Sexe, age_le, dossier
+from domain.prevention import DEFINITIONS, Nature, Personne, Programme, Sexe, age_le, dossier
 from gateway.context import Context
 from gateway.db.models import Travailleur
 from gateway.db.models_caisse import Actualite
@@ -210,33 +210,35 @@ async def _record_payload(
 
 
 async def record_vaccination(ctx: Context, data: RecordVaccinationInput) -> RecordPreventionPayload:
-    outcome = await service.record_realisation(
-        ctx,
-        operation="recordVaccination",
-        nature=Nature.VACCINATION,
-        champ="vaccin",
-        ayant_droit_id=data.ayant_droit_id,
-        programme=data.vaccin,
-        quand=data.date_realisation,
-        numero_lot=data.numero_lot,
-        idempotency_key=data.idempotency_key,
-    )
-    return RecordPreventionPayload(
-        dossier=await _record_payload(ctx, outcome.ok, outcome.reference.get("ayant_droit_id")),
-        user_errors=user_errors(outcome),
+    return await _record(
+        ctx, "recordVaccination", Nature.VACCINATION, "vaccin", data, data.vaccin, data.numero_lot
     )
 
 
 async def record_depistage(ctx: Context, data: RecordDepistageInput) -> RecordPreventionPayload:
+    return await _record(
+        ctx, "recordDepistage", Nature.DEPISTAGE, "depistage", data, data.depistage, None
+    )
+
+
+async def _record(
+    ctx: Context,
+    operation: str,
+    nature: Nature,
+    champ: str,
+    data: RecordVaccinationInput | RecordDepistageInput,
+    programme: Programme,
+    numero_lot: str | None,
+) -> RecordPreventionPayload:
     outcome = await service.record_realisation(
         ctx,
-        operation="recordDepistage",
-        nature=Nature.DEPISTAGE,
-        champ="depistage",
+        operation=operation,
+        nature=nature,
+        champ=champ,
         ayant_droit_id=data.ayant_droit_id,
-        programme=data.depistage,
+        programme=programme,
         quand=data.date_realisation,
-        numero_lot=None,
+        numero_lot=numero_lot,
         idempotency_key=data.idempotency_key,
     )
     return RecordPreventionPayload(

@@ -8,7 +8,7 @@ exactly like an unknown one. The checks and the targeting rule are
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -18,6 +18,7 @@ from domain.errors import DomainError
 from domain.nomenclatures import Role
 from gateway.auth.principal import Principal
 from gateway.context import Context
+from gateway.db.models import Base
 from gateway.db.models_caisse import Actualite, CibleActualite
 from gateway.db.repositories import actualites as repository
 from gateway.global_ids import decode_int_id
@@ -33,6 +34,11 @@ def _caisse_of(principal: Principal) -> int:
     return principal.caisse_id
 
 
+#: Checks an item's extra input (inside the transaction, before anything is written)
+#: and returns the rows completing the stored item, given its id.
+Complement = Callable[[], Callable[[int], list[Base]]]
+
+
 async def publish_actualite(
     ctx: Context,
     *,
@@ -44,7 +50,11 @@ async def publish_actualite(
     statuts: Sequence[StatutCible],
     professions: Sequence[str],
     idempotency_key: str | None,
+    operation: str = "publishActualite",
+    complement: Complement | None = None,
 ) -> Outcome:
+    """An agent's item for their caisse: news, or with ``complement`` another kind of
+    item sharing the news checks and targeting (prevention advice)."""
     principal = ctx.require_role(Role.AGENT)
     today = ctx.clock.today()
 
@@ -59,12 +69,15 @@ async def publish_actualite(
             professions=professions,
             today=today,
         )
+        completer = None if complement is None else complement()
         row = await add_item(session, principal, publication)
+        if completer is not None:
+            session.add_all(completer(row.id))
         return Outcome(reference={"actualite_id": row.id})
 
     return await run_mutation(
         ctx,
-        "publishActualite",
+        operation,
         action,
         idempotency_key=idempotency_key,
         audit_detail=f"titre={titre.strip()[:100]}",

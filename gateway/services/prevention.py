@@ -11,11 +11,11 @@ readers hide these events from everyone but the worker
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.actualites import verifier_publication
 from domain.errors import DomainError
 from domain.nomenclatures import Role
 from domain.prevention import (
@@ -33,7 +33,7 @@ from domain.prevention import (
     verifier_realisation,
 )
 from gateway.context import Context
-from gateway.db.models import Travailleur
+from gateway.db.models import Base, Travailleur
 from gateway.db.models_prevention import (
     ActePrevention,
     AyantDroit,
@@ -250,40 +250,32 @@ async def publish_conseil(
     sexe: Sexe | None,
     idempotency_key: str | None,
 ) -> Outcome:
-    """A caisse's news item published as prevention advice: the news checks and
-    targeting (professions), plus an age band and a sex."""
-    principal = ctx.require_role(Role.AGENT)
-    today = ctx.clock.today()
+    """A caisse's item published as prevention advice: the news checks and targeting
+    (professions), plus an age band and a sex."""
 
-    async def action(session: AsyncSession) -> Outcome:
-        publication = verifier_publication(
-            titre=titre,
-            contenu=contenu,
-            date_publication=date_publication,
-            date_fin=date_fin,
-            regions=(),
-            statuts=(),
-            professions=professions,
-            today=today,
-        )
+    def complement() -> Callable[[int], list[Base]]:
         profil = verifier_profil_conseil(age_min, age_max, sexe)
-        row = await actualites.add_item(session, principal, publication)
-        session.add(
+        return lambda actualite_id: [
             ConseilPrevention(
-                actualite_id=row.id,
+                actualite_id=actualite_id,
                 age_min=profil.age_min,
                 age_max=profil.age_max,
                 sexe=profil.sexe,
             )
-        )
-        return Outcome(reference={"actualite_id": row.id})
+        ]
 
-    return await run_mutation(
+    return await actualites.publish_actualite(
         ctx,
-        "publishConseilPrevention",
-        action,
+        titre=titre,
+        contenu=contenu,
+        date_publication=date_publication,
+        date_fin=date_fin,
+        regions=(),
+        statuts=(),
+        professions=professions,
         idempotency_key=idempotency_key,
-        audit_detail=f"titre={titre.strip()[:100]}",
+        operation="publishConseilPrevention",
+        complement=complement,
     )
 
 
