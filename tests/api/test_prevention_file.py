@@ -283,3 +283,19 @@ async def test_every_write_is_in_the_workers_journal_without_any_health_detail(f
     seen = journal["me"]["travailleur"]["journal"]
     assert seen["totalCount"] == 14  # the 13 writes and the login
     assert [n["operation"] for n in seen["nodes"]][:2] == ["recordVaccination", "recordVaccination"]
+
+
+async def test_a_retry_with_the_same_key_adds_the_member_once(family) -> None:
+    api, fam = family
+    fields = {
+        "prenom": "Zoé",
+        "dateNaissance": "2018-04-01",
+        "sexe": "F",
+        "lien": "ENFANT",
+        "idempotencyKey": "zoe-1",
+    }
+    first = await add(api, fam.token, **fields)
+    again = await add(api, fam.token, **fields)
+    assert again == first
+    assert first["ayantDroit"]["prenom"] == "Zoé"
+    assert await _count(api, AyantDroit) == 6
