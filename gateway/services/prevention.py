@@ -46,10 +46,6 @@ from gateway.services import actualites
 from gateway.services.unit_of_work import Action, NotFound, Outcome, run_mutation
 
 
-class OwnerRefusal(DomainError):
-    """A refusal kept in the worker's own journal (``travailleur_id``)."""
-
-
 async def _run(
     ctx: Context, operation: str, action: Action, idempotency_key: str | None
 ) -> Outcome:
@@ -60,9 +56,8 @@ async def _run(
     async def owned(session: AsyncSession) -> Outcome:
         try:
             outcome = await action(session)
-        except DomainError as refusal:
-            refusal.travailleur_id = owner  # type: ignore[attr-defined]
-            raise
+        except DomainError as refusal:  # rolled back by the runner, kept in the journal
+            return Outcome.refused(refusal, owner)
         outcome.travailleur_id = owner
         return outcome
 
