@@ -70,6 +70,13 @@ def _keys_list(_args: argparse.Namespace, settings: Settings) -> None:
         print(line)
 
 
+def _prevention_rappels(_args: argparse.Namespace, settings: Settings) -> None:
+    from gateway.services.prevention_rappels import prevention_reminders_command
+
+    report = asyncio.run(prevention_reminders_command(settings))
+    print(f"Rappels de prévention : {report.courriels} courriels, {report.actions} actions")
+
+
 def _export_schema(_args: argparse.Namespace, _settings: Settings) -> None:
     from gateway.schema.assembly import export_sdl
 
@@ -115,6 +122,11 @@ def parser() -> argparse.ArgumentParser:
         "rotate", help="store a new signing key; the old one verifies until its tokens expire"
     ).set_defaults(handler=_keys_rotate)
     keys_commands.add_parser("list", help="the keys in use").set_defaults(handler=_keys_list)
+    prevention = commands.add_parser("prevention", help="Ma prévention santé")
+    prevention_commands = prevention.add_subparsers(dest="prevention_command", required=True)
+    prevention_commands.add_parser(
+        "rappels", help="queue the reminder e-mails due today (run daily, before mail send)"
+    ).set_defaults(handler=_prevention_rappels)
 
     commands.add_parser("export-schema", help="print the GraphQL SDL").set_defaults(
         handler=_export_schema

@@ -421,4 +421,5 @@ from gateway.db import (  # noqa: E402
     models_access,  # noqa: F401
     models_caisse,  # noqa: F401
     models_keys,  # noqa: F401
+    models_prevention,  # noqa: F401
 )

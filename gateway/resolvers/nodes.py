@@ -12,6 +12,7 @@ from typing import Any
 
 from gateway.context import Context
 from gateway.db import models
+from gateway.resolvers import prevention
 from gateway.resolvers.account_reads import cotisations
 from gateway.resolvers.declarations import actualite_node
 from gateway.resolvers.lifecycle import avis_type
@@ -81,6 +82,8 @@ def _resolvers(ctx: Context) -> dict[str, Callable[[str], Awaitable[Node | None]
         "Mandat": lambda k: workspace_node(ctx, "Mandat", k),
         "Collaborateur": lambda k: workspace_node(ctx, "Collaborateur", k),
         "EvenementAudit": lambda k: workspace_node(ctx, "EvenementAudit", k),
+        "AyantDroit": lambda k: prevention.ayant_droit_node(ctx, k),
+        "ConseilPrevention": lambda k: prevention.conseil_node(ctx, k),
     }
 
 

@@ -17,6 +17,7 @@ from domain.nomenclatures import Role
 from gateway.auth.principal import Principal
 from gateway.context import Context
 from gateway.db import models
+from gateway.db.repositories import prevention
 from gateway.db.repositories import workspace as repository
 from gateway.loaders import PagedKey, PageQuery
 from gateway.resolvers.payloads import travailleur_of, user_errors
@@ -226,8 +227,13 @@ async def change_assignments(
 
 
 def _journal_filters(filters: tuple[Hashable, ...]) -> Sequence[ColumnElement[bool]]:
-    cabinet_id, operation = filters
-    where: list[ColumnElement[bool]] = []
+    cabinet_id, operation, prevention_owner = filters
+    # « Ma prévention santé » events exist only in the worker's own journal.
+    where: list[ColumnElement[bool]] = [
+        prevention.journal_visible_to(
+            prevention_owner if isinstance(prevention_owner, int) else None
+        )
+    ]
     if cabinet_id is not None:
         where.append(models.EvenementAudit.cabinet_id == cabinet_id)
     if operation is not None:
@@ -253,7 +259,8 @@ async def journal(
         filters_to_where=_journal_filters,
         order_by=(models.EvenementAudit.horodatage.desc(), models.EvenementAudit.id.desc()),
     )
-    query = PageQuery(page.offset, page.limit, (cabinet_id, operation))
+    owner = prevention.owner_of(principal)
+    query = PageQuery(page.offset, page.limit, (cabinet_id, operation, owner))
     result = await loader.load(PagedKey(travailleur_id, query))
     items = [EvenementAudit.from_row(r) for r in result.items]
     return connection(items, result.total_count, page)

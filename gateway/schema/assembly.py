@@ -16,6 +16,7 @@ from gateway.schema import (
     declarations,
     delais,
     enums,  # noqa: F401  (gives the domain enums their descriptions)
+    prevention,
     workspace,
 )
 from gateway.schema.compte import Attestation, Cotisation, DelaiPaiement, Echeance, Paiement, Revenu
@@ -35,6 +36,7 @@ class Query(
     workspace.WorkspaceQuery,
     delais.DelaisQuery,
     declarations.DeclarationsQuery,
+    prevention.PreventionQuery,
 ):
     pass
 
@@ -51,6 +53,7 @@ class Mutation(
     workspace.WorkspaceMutation,
     delais.DelaisMutation,
     declarations.DeclarationsMutation,
+    prevention.PreventionMutation,
 ):
     pass
 
@@ -91,7 +94,12 @@ def build_schema(tracer_provider: Any = None) -> strawberry.Schema:
     return GatewaySchema(
         query=Query,
         mutation=Mutation,
-        types=CONCRETE_TYPES + access.TYPES + workspace.TYPES + delais.TYPES + declarations.TYPES,
+        types=CONCRETE_TYPES
+        + access.TYPES
+        + workspace.TYPES
+        + delais.TYPES
+        + declarations.TYPES
+        + prevention.TYPES,
         extensions=[
             lambda: MaskErrors(should_mask_error=should_mask),
             # Who may run the operation at all, then the query limits.

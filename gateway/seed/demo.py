@@ -44,6 +44,7 @@ from gateway.seed.portfolio import (
     add_utilisateur,
     random_client,
 )
+from gateway.seed.prevention import add_demo_prevention
 from gateway.seed.references import CODE_CAISSE, caisse_id_for, run_in_transaction
 from gateway.seed.rows import Lignes, insert_all, load_next_ids
 
@@ -160,7 +161,9 @@ async def seed_demo(session: AsyncSession, today: date, hacher: Callable[[str], 
     lignes = Lignes(await load_next_ids(session))
     demo = build_demo(today, hacher, lignes, await caisse_id_for(session, lignes))
     await insert_all(session, lignes)
-    await add_demo_actualites(session, demo.caisse_id, today, demo.utilisateurs[AGENT.courriel])
+    agent = demo.utilisateurs[AGENT.courriel]
+    await add_demo_actualites(session, demo.caisse_id, today, agent)
+    await add_demo_prevention(session, demo.caisse_id, demo.travailleurs, today, agent)
     return demo
 
 

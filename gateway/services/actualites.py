@@ -8,16 +8,17 @@ exactly like an unknown one. The checks and the targeting rule are
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.actualites import StatutCible, verifier_publication
+from domain.actualites import Publication, StatutCible, verifier_publication
 from domain.errors import DomainError
 from domain.nomenclatures import Role
 from gateway.auth.principal import Principal
 from gateway.context import Context
+from gateway.db.models import Base
 from gateway.db.models_caisse import Actualite, CibleActualite
 from gateway.db.repositories import actualites as repository
 from gateway.global_ids import decode_int_id
@@ -33,6 +34,11 @@ def _caisse_of(principal: Principal) -> int:
     return principal.caisse_id
 
 
+#: Checks an item's extra input (inside the transaction, before anything is written)
+#: and returns the rows completing the stored item, given its id.
+Complement = Callable[[], Callable[[int], list[Base]]]
+
+
 async def publish_actualite(
     ctx: Context,
     *,
@@ -44,7 +50,11 @@ async def publish_actualite(
     statuts: Sequence[StatutCible],
     professions: Sequence[str],
     idempotency_key: str | None,
+    operation: str = "publishActualite",
+    complement: Complement | None = None,
 ) -> Outcome:
+    """An agent's item for their caisse: news, or with ``complement`` another kind of
+    item sharing the news checks and targeting (prevention advice)."""
     principal = ctx.require_role(Role.AGENT)
     today = ctx.clock.today()
 
@@ -59,47 +69,82 @@ async def publish_actualite(
             professions=professions,
             today=today,
         )
-        row = Actualite(
-            caisse_id=_caisse_of(principal),
-            titre=publication.titre,
-            contenu=publication.contenu,
-            date_publication=publication.date_publication,
-            date_fin=publication.date_fin,
-            auteur_id=principal.utilisateur_id,
-        )
-        session.add(row)
-        await session.flush()
-        session.add_all(CibleActualite.rows_for(row.id, publication.ciblage))
+        completer = None if complement is None else complement()
+        row = await add_item(session, principal, publication)
+        if completer is not None:
+            session.add_all(completer(row.id))
         return Outcome(reference={"actualite_id": row.id})
 
     return await run_mutation(
         ctx,
-        "publishActualite",
+        operation,
         action,
         idempotency_key=idempotency_key,
         audit_detail=f"titre={titre.strip()[:100]}",
     )
 
 
+async def add_item(
+    session: AsyncSession, principal: Principal, publication: Publication
+) -> Actualite:
+    """Store a checked item of the agent's caisse with one targeting row per value."""
+    row = Actualite(
+        caisse_id=_caisse_of(principal),
+        titre=publication.titre,
+        contenu=publication.contenu,
+        date_publication=publication.date_publication,
+        date_fin=publication.date_fin,
+        auteur_id=principal.utilisateur_id,
+    )
+    session.add(row)
+    await session.flush()
+    session.add_all(CibleActualite.rows_for(row.id, publication.ciblage))
+    return row
+
+
 async def withdraw_actualite(
     ctx: Context, *, actualite_id: str, idempotency_key: str | None
 ) -> Outcome:
+    return await withdraw_item(
+        ctx,
+        actualite_id,
+        operation="withdrawActualite",
+        type_name="Actualite",
+        field="actualiteId",
+        libelle="actualité",
+        idempotency_key=idempotency_key,
+    )
+
+
+async def withdraw_item(
+    ctx: Context,
+    global_id: str,
+    *,
+    operation: str,
+    type_name: str,
+    field: str,
+    libelle: str,
+    idempotency_key: str | None,
+    conseils: bool = False,
+) -> Outcome:
+    """Withdraw an item of the agent's caisse (a news item or prevention advice, whose
+    global IDs are of ``type_name``; ``conseils`` for advice): workers no longer see it."""
     principal = ctx.require_role(Role.AGENT)
     today = ctx.clock.today()
 
     async def action(session: AsyncSession) -> Outcome:
-        key = decode_int_id(actualite_id, "Actualite")
+        key = decode_int_id(global_id, type_name)
         row = (
             None
             if key is None
-            else await repository.for_update(session, _caisse_of(principal), key)
+            else await repository.for_update(session, _caisse_of(principal), key, conseils=conseils)
         )
         if row is None:
-            raise NotFound("Aucune actualité ne correspond à cet identifiant.", field="actualiteId")
+            raise NotFound(f"Aucune {libelle} ne correspond à cet identifiant.", field=field)
         if row.date_retrait is not None:
             raise DomainError(
-                f"Cette actualité est déjà retirée depuis le {row.date_retrait:%d/%m/%Y}.",
-                field="actualiteId",
+                f"Cette {libelle} est déjà retirée depuis le {row.date_retrait:%d/%m/%Y}.",
+                field=field,
                 code="DEJA_RETIREE",
             )
         row.date_retrait, row.retire_par_id = today, principal.utilisateur_id
@@ -107,8 +152,8 @@ async def withdraw_actualite(
 
     return await run_mutation(
         ctx,
-        "withdrawActualite",
+        operation,
         action,
         idempotency_key=idempotency_key,
-        audit_detail=f"actualite={actualite_id}",
+        audit_detail=f"{type_name[0].lower()}{type_name[1:]}={global_id}",
     )

@@ -80,13 +80,15 @@ async def run_mutation(
     idempotency_key: str | None = None,
     actor: Callable[[], Principal | None] | None = None,
     audit_detail: str = "",
+    audit_errors: bool = True,
     dry_run: bool = False,
 ) -> Outcome:
     """Run ``action`` in one transaction, idempotently, and audit it.
 
     ``actor`` names who acted when it is only known afterwards (a login). A
     ``dry_run`` (preview) runs the same action and rolls it all back: nothing is
-    written, audited or remembered.
+    written, audited or remembered. ``audit_errors=False`` keeps the refusal's text out
+    of the audit event (health data: the operation and its result only).
     """
     session = ctx.db.session
     who = ctx.principal
@@ -109,7 +111,7 @@ async def run_mutation(
         await session.rollback()
     if actor is not None:
         who = actor()
-    _audit(ctx, session, who, operation, outcome, audit_detail)
+    _audit(ctx, session, who, operation, outcome, audit_detail, audit_errors=audit_errors)
     if idempotency_key is not None and who is not None:
         session.add(
             Idempotence(
@@ -168,9 +170,11 @@ def _audit(
     operation: str,
     outcome: Outcome,
     detail: str,
+    *,
+    audit_errors: bool,
 ) -> None:
     summary = {"detail": detail} if detail else {}
-    if outcome.errors:
+    if outcome.errors and audit_errors:
         summary["erreurs"] = "; ".join(str(e["message"]) for e in outcome.errors)
     session.add(
         EvenementAudit(

@@ -419,3 +419,58 @@ def test_a_synthetic_portfolio_is_reproducible_from_its_seed() -> None:
     premier = rows()
     assert premier == rows()
     assert len(premier[models.Travailleur]) == 40
+
+
+def test_the_artisans_family_has_a_prevention_file_with_something_due(demo: Chargee) -> None:
+    from domain.prevention import dossier
+    from gateway.db.models_prevention import ActePrevention, AyantDroit
+    from gateway.db.repositories.prevention import faits_of, personne_of
+
+    async def load() -> tuple[list[AyantDroit], list[ActePrevention]]:
+        engine = create_engine(demo.settings.database_url)
+        try:
+            async with session_factory(engine)() as session:
+                membres = list((await session.scalars(select(AyantDroit))).all())
+                actes = list((await session.scalars(select(ActePrevention))).all())
+                return membres, actes
+        finally:
+            await engine.dispose()
+
+    membres, actes = asyncio.run(load())
+    artisan = demo.travailleur(NIR_ARTISAN)
+    assert [(m.prenom, m.travailleur_id) for m in membres] == [
+        ("Sophie", artisan.id),
+        ("Lucas", artisan.id),
+        ("Emma", artisan.id),
+    ]
+
+    def statuts(row: Any, ayant_droit_id: int | None) -> list[tuple[str, str, date | None]]:
+        faits = faits_of([a for a in actes if a.travailleur_id == row_owner(row)], ayant_droit_id)
+        return [
+            (a.programme.code.value, a.statut.value, a.date_prochaine)
+            for a in dossier(personne_of(row), faits, TODAY)
+        ]
+
+    def row_owner(row: Any) -> int:
+        return int(row.travailleur_id if isinstance(row, AyantDroit) else row.id)
+
+    sophie, lucas, emma = membres
+    assert statuts(artisan, None) == [("RAPPEL_DTP_ADULTE", "A_JOUR", date(2029, 12, 3))]
+    assert statuts(lucas, lucas.id) == [
+        ("RAPPEL_DTCAP_POLIO_11_13_ANS", "A_FAIRE", date(2025, 9, 2)),
+        ("VACCINATION_HPV", "EN_RETARD", date(2026, 4, 6)),
+    ]
+    assert statuts(emma, emma.id) == [
+        ("NOURRISSON_DTCAP_HIB_HEPB", "A_JOUR", date(2026, 12, 15)),
+        ("NOURRISSON_PNEUMOCOQUE", "A_JOUR", date(2026, 12, 15)),
+        ("ROR", "A_JOUR", date(2027, 8, 15)),
+    ]
+    assert statuts(sophie, sophie.id)[0] == (
+        "DEPISTAGE_COL_UTERUS_TEST_HPV",
+        "A_JOUR",
+        date(2027, 3, 12),
+    )
+    assert statuts(demo.travailleur(NIR_COMMERCANT), None) == [
+        ("DEPISTAGE_COL_UTERUS_TEST_HPV", "A_FAIRE", date(2026, 5, 10)),
+        ("RAPPEL_DTP_ADULTE", "A_FAIRE", date(2020, 10, 21)),
+    ]

@@ -22,6 +22,7 @@ from gateway.auth.principal import Principal
 from gateway.db.engine import RequestSession
 from gateway.db.models import Travailleur
 from gateway.db.models_caisse import Actualite, CibleActualite
+from gateway.db.models_prevention import ConseilPrevention
 
 #: Most recent publication first; the id breaks ties so pages never overlap.
 ORDRE = (Actualite.date_publication.desc(), Actualite.id.desc())
@@ -36,6 +37,9 @@ class Fil:
     caisse_id: int
     today: date
     cles: Mapping[Axe, str] | None = None
+    #: Prevention advice (« Ma prévention santé ») instead of news: both are items of
+    #: the caisse with the same targeting, each feed reads only its own.
+    conseils: bool = False
 
 
 async def fil_for(db: RequestSession, principal: Principal | None, today: date) -> Fil | None:
@@ -71,10 +75,24 @@ def _cible(axe: Axe, cle: str) -> ColumnElement[bool]:
     return or_(~listee, correspond)
 
 
+def rubrique(*, conseils: bool) -> ColumnElement[bool]:
+    """Prevention advice (an item with a ``conseil_prevention`` row) or news."""
+    conseil = (
+        select(ConseilPrevention.actualite_id)
+        .where(ConseilPrevention.actualite_id == Actualite.id)
+        .correlate(Actualite)
+        .exists()
+    )
+    return conseil if conseils else ~conseil
+
+
 def lisibles(fil: Fil) -> list[ColumnElement[bool]]:
     """The filter of the items ``fil`` reads (``etat`` EN_LIGNE and ``concerne`` for a
     worker, in SQL)."""
-    where: list[ColumnElement[bool]] = [Actualite.caisse_id == fil.caisse_id]
+    where: list[ColumnElement[bool]] = [
+        Actualite.caisse_id == fil.caisse_id,
+        rubrique(conseils=fil.conseils),
+    ]
     if fil.cles is not None:
         where += [
             Actualite.date_retrait.is_(None),
@@ -123,11 +141,18 @@ async def cibles(
     return grouped
 
 
-async def for_update(session: AsyncSession, caisse_id: int, actualite_id: int) -> Actualite | None:
-    """An item of the agent's caisse, row-locked for a change (None for another caisse's)."""
+async def for_update(
+    session: AsyncSession, caisse_id: int, actualite_id: int, *, conseils: bool = False
+) -> Actualite | None:
+    """An item of the agent's caisse, news or (``conseils``) prevention advice,
+    row-locked for a change (None for another caisse's, or of the other kind)."""
     row: Actualite | None = await session.scalar(
         select(Actualite)
-        .where(Actualite.id == actualite_id, Actualite.caisse_id == caisse_id)
+        .where(
+            Actualite.id == actualite_id,
+            Actualite.caisse_id == caisse_id,
+            rubrique(conseils=conseils),
+        )
         .with_for_update()
     )
     return row

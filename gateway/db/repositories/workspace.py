@@ -28,6 +28,7 @@ from gateway.db.models import (
     Travailleur,
     Utilisateur,
 )
+from gateway.db.repositories import prevention
 
 
 def own_cabinet_only(cabinet_column: Any, principal: Principal | None) -> ColumnElement[bool]:
@@ -272,7 +273,8 @@ async def events_by_ids(
         and principal.administrateur_cabinet
     ):
         seen = or_(seen, EvenementAudit.cabinet_id == principal.cabinet_id)
-    rows = await db.scalars(select(EvenementAudit).where(EvenementAudit.id.in_(ids), seen))
+    private = prevention.journal_visible_to(prevention.owner_of(principal))
+    rows = await db.scalars(select(EvenementAudit).where(EvenementAudit.id.in_(ids), seen, private))
     return {row.id: row for row in rows}
 
 
@@ -286,7 +288,10 @@ async def cabinet_events_page(
     operation: str | None,
 ) -> tuple[list[EvenementAudit], int]:
     """Events of the principal's cabinet (its members and OAuth clients), newest first."""
-    where: list[ColumnElement[bool]] = [EvenementAudit.cabinet_id == principal.cabinet_id]
+    where: list[ColumnElement[bool]] = [
+        EvenementAudit.cabinet_id == principal.cabinet_id,
+        prevention.journal_visible_to(None),  # a cabinet never sees « Ma prévention santé »
+    ]
     if collaborateur_id is not None:
         where.append(EvenementAudit.acteur_id == collaborateur_id)
     if operation is not None:
