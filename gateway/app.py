@@ -170,15 +170,19 @@ def create_app(settings: Settings | None = None, services: AppServices | None = 
                     },
                     403,
                 )
-            pdf = await documents.document_pdf(
+            found = await documents.document_pdf(
                 db, principal, request.path_params["id"], services.clock.today()
             )
-        if pdf is None:
+        if found is None:
             return JSONResponse({"error": "NOT_FOUND", "message": "Document introuvable."}, 404)
         return Response(
-            pdf,
+            found.pdf,
             media_type="application/pdf",
-            headers={"Content-Disposition": f'inline; filename="{request.path_params["id"]}.pdf"'},
+            headers={
+                "Content-Disposition": f'inline; filename="{found.nom_fichier}"',
+                # Personal documents: no shared cache keeps them, no browser stores them.
+                "Cache-Control": "private, no-store",
+            },
         )
 
     app = Starlette(

@@ -9,6 +9,8 @@ from datetime import date
 from pathlib import Path
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///var/moncompte.sqlite3"
+#: Path of the public attestation verification page (printed, and QR-coded, on PDFs).
+VERIFICATION_PATH = "/verification"
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +31,11 @@ class Settings:
     # argon2 cost: tests lower it (2 cores); production keeps the library default.
     argon2_time_cost: int = 3
     argon2_memory_cost: int = 65536
+
+    @property
+    def verification_url(self) -> str:
+        """The public verification page, as printed on the attestations."""
+        return f"{self.public_base_url.rstrip('/')}{VERIFICATION_PATH}"
 
     @classmethod
     def from_environment(cls) -> Settings:

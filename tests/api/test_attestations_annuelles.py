@@ -183,10 +183,14 @@ async def test_the_cfp_of_a_year_paid_in_full_is_its_line(s: Setting) -> None:
     await add_year(s, 2025, NatureCotisation.PROVISIONNELLE, paid_months=12)
     attestation = (await generate(s, "FORMATION_PROFESSIONNELLE", annee=2025))["attestation"]
     # round(47 100 × 0.29 %) = 137 € for an artisan.
-    assert attestation["montants"] == [{"libelle": "CFP payée", "montant": "137.00"}]
+    assert attestation["montants"] == [
+        {"libelle": "CFP due", "montant": "137.00"},
+        {"libelle": "CFP payée", "montant": "137.00"},
+    ]
     assert len(attestation["codeVerification"]) == 23
     text = await pdf_text(s, attestation["url"])
-    assert "CFP payée au titre de 2025 137,00 EUR" in text
+    assert "CFP due au titre de 2025 137,00 EUR CFP payée au 10/06/2026 137,00 EUR" in text
+    assert "Reste à payer" not in text
     assert f"Code de vérification : {attestation['codeVerification']}" in text
     verified = await s.api.data(VERIFY, {"code": attestation["codeVerification"]})
     assert verified["verifyAttestation"]["type"] == "FORMATION_PROFESSIONNELLE"
@@ -210,7 +214,17 @@ async def test_the_cfp_paid_counts_what_was_allocated_to_the_year_pro_rata(
     paid_2025 = 5 * (total / 12).quantize(Decimal("0.01"), rounding="ROUND_DOWN") + 2 * MENSUALITE
     assert paid_on_line([paid_2025], lines, "FORMATION_PROFESSIONNELLE") == Decimal("80.73")
     attestation = (await generate(s, "FORMATION_PROFESSIONNELLE", annee=2025))["attestation"]
-    assert attestation["montants"] == [{"libelle": "CFP payée", "montant": "80.73"}]
+    # The CFP due for the year beside what was paid of it: never one for the other.
+    assert lines["FORMATION_PROFESSIONNELLE"] == Decimal("137")
+    assert attestation["montants"] == [
+        {"libelle": "CFP due", "montant": "137.00"},
+        {"libelle": "CFP payée", "montant": "80.73"},
+    ]
+    text = await pdf_text(s, attestation["url"])
+    assert (
+        "CFP due au titre de 2025 137,00 EUR CFP payée au 10/06/2026 80,73 EUR "
+        "Reste à payer au 10/06/2026 56,27 EUR" in text
+    )
 
 
 async def test_the_cfp_of_a_year_is_available_from_1_january_of_the_next(s: Setting) -> None:
