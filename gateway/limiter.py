@@ -26,8 +26,8 @@ API:
   seconds until the oldest claim of the window leaves it. A refused claim counts for
   nothing (a caller hammering a limit does not extend its own delay).
 - ``await claim_all(db, [(limit, key), ...], now=...) -> Claim``: all or nothing (e.g.
-  per identifier AND per address): when one is refused, the others are given back and
-  ``retry_after`` is the longest wait.
+  per identifier AND per address), in order: when one is refused, those before it are
+  given back, those after it are not claimed, and ``retry_after`` is the longest wait.
 - ``await release(db, claim)``: give a claim back, e.g. an attempt that must not count
   once its outcome is known (a successful login does not count against its address).
 - ``await forget(db, limit, key)``: clear a key's claims (a successful login clears
@@ -115,19 +115,19 @@ async def claim(db: Db, limit: Limit, key: str, *, now: datetime) -> Claim:
 
 
 async def claim_all(db: Db, claims: Sequence[tuple[Limit, str]], *, now: datetime) -> Claim:
-    """Take a slot under every ``(limit, key)``, or none of them."""
+    """Take a slot under every ``(limit, key)``, in order, or none of them."""
     taken: list[_Taken] = []
-    waits: list[int] = []
-    for limit, key in claims:
+    for index, (limit, key) in enumerate(claims):
         slot, wait = await _claim_one(db, limit, stored_key(key), now)
-        if slot is not None:
-            taken.append(slot)
-        else:
-            waits.append(wait)
-    if waits:
-        for slot in taken:
-            await _give_back(db, slot)
-        return Claim(False, max(waits))
+        if slot is None:
+            # Give back what was taken; the later limits are only looked at, so that a
+            # refused request never holds a slot another one might have needed.
+            for earlier in taken:
+                await _give_back(db, earlier)
+            for later, later_key in claims[index + 1 :]:
+                wait = max(wait, await _wait(db, later, stored_key(later_key), now))
+            return Claim(False, wait)
+        taken.append(slot)
     return Claim(True, 0, tuple(taken))
 
 
@@ -153,21 +153,39 @@ async def _claim_one(db: Db, limit: Limit, cle: str, now: datetime) -> tuple[_Ta
         rang = await _take_free_slot(db, limit, cle, now, cutoff)
         if rang is not None:
             return _Taken(limit.name, cle, rang, now, limit.window), 0
-        slots, oldest = (
-            await db.execute(
-                select(func.count(), func.min(_slot.pris_le)).where(
-                    _slot.politique == limit.name, _slot.cle == cle, _slot.rang < limit.maximum
-                )
-            )
-        ).one()
+        slots, oldest = await _slots(db, limit, cle)
         if slots < limit.maximum:
             await _purge(db, limit, cle, now)
             await _create_slots(db, limit, cle, cutoff)
             continue
         if oldest is None or oldest <= cutoff:
             continue  # a slot was freed since the claim was tried: try again
-        return None, max(1, math.ceil((oldest + limit.window - now).total_seconds()))
+        return None, _seconds_until(oldest + limit.window, now)
     return None, 1
+
+
+async def _slots(db: Db, limit: Limit, cle: str) -> tuple[int, datetime | None]:
+    """How many slots the key has, and when the oldest of them was claimed."""
+    count, oldest = (
+        await db.execute(
+            select(func.count(), func.min(_slot.pris_le)).where(
+                _slot.politique == limit.name, _slot.cle == cle, _slot.rang < limit.maximum
+            )
+        )
+    ).one()
+    return int(count), oldest
+
+
+async def _wait(db: Db, limit: Limit, cle: str, now: datetime) -> int:
+    """Seconds until the key has a free slot (0: it has one now), claiming nothing."""
+    slots, oldest = await _slots(db, limit, cle)
+    if slots < limit.maximum or oldest is None or oldest <= now - limit.window:
+        return 0
+    return _seconds_until(oldest + limit.window, now)
+
+
+def _seconds_until(moment: datetime, now: datetime) -> int:
+    return max(1, math.ceil((moment - now).total_seconds()))
 
 
 async def _take_free_slot(

@@ -1,5 +1,5 @@
-"""Persistence of access control: OAuth2 clients, refresh tokens, login attempts,
-rate-limit slots, password-reset codes (SPEC §9–§10).
+"""Persistence of access control: OAuth2 clients, refresh tokens, rate-limit
+slots, password-reset codes (SPEC §9–§10).
 
 Secrets are never stored in clear: a client secret is an argon2 hash (it is chosen by
 us but long-lived, like a password); refresh tokens and reset codes are random values
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String
+from sqlalchemy import ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from gateway.db.models import Base
@@ -69,22 +69,6 @@ class CreneauLimite(Base):
     cle: Mapped[str] = mapped_column(String(200), primary_key=True)
     rang: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     pris_le: Mapped[datetime] = mapped_column(UtcDateTime)
-
-
-class TentativeConnexion(Base):
-    """One login attempt, for throttling per identifier and per client address."""
-
-    __tablename__ = "tentative_connexion"
-    __table_args__ = (
-        Index("ix_tentative_connexion_identifiant", "identifiant", "horodatage"),
-        Index("ix_tentative_connexion_adresse", "adresse", "horodatage"),
-    )
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    horodatage: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
-    identifiant: Mapped[str] = mapped_column(String(200))
-    adresse: Mapped[str] = mapped_column(String(64))
-    succes: Mapped[bool] = mapped_column(Boolean)
 
 
 class CodeReinitialisation(Base):

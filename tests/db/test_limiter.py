@@ -72,6 +72,16 @@ async def test_claim_all_takes_every_limit_or_none(db: Database) -> None:
         await session.commit()
     assert (both.allowed, both.retry_after) == (False, 40)
     # "room" was given back: its five claims are all still there.
+    async with session_factory(db.engine)() as session:
+        # Refused on the first limit: the second is not even claimed, its wait counts.
+        for _ in range(5):
+            assert (await limiter.claim(session, FIVE, "later", now=T0)).allowed
+        later = await limiter.claim_all(
+            session, [(TWO, "full"), (FIVE, "later")], now=T0 + timedelta(seconds=20)
+        )
+        await limiter.forget(session, FIVE, "later")
+        await session.commit()
+    assert (later.allowed, later.retry_after) == (False, 15 * 60 - 20)
     for _ in range(5):
         assert (await claim(db, FIVE, "room", T0 + timedelta(seconds=20))).allowed
     assert not (await claim(db, FIVE, "room", T0 + timedelta(seconds=20))).allowed
