@@ -58,7 +58,9 @@ def build_services(settings: Settings) -> AppServices:
         engine=engine,
         sessions=session_factory(engine),
         clock=clock_for(settings),
-        passwords=Passwords(settings.argon2_time_cost, settings.argon2_memory_cost),
+        passwords=Passwords(
+            settings.argon2_time_cost, settings.argon2_memory_cost, settings.argon2_threads
+        ),
         signer=TokenSigner(settings.signing_key, settings.access_token_ttl_seconds),
     )
 

@@ -31,6 +31,8 @@ class Settings:
     # argon2 cost: tests lower it (2 cores); production keeps the library default.
     argon2_time_cost: int = 3
     argon2_memory_cost: int = 65536
+    # Hashes computed at once per process (worker threads): bounds CPU and memory.
+    argon2_threads: int = 2
 
     @property
     def verification_url(self) -> str:
@@ -51,6 +53,8 @@ class Settings:
         }
         if env.get("GATEWAY_SIGNING_KEY"):
             kwargs["signing_key"] = env["GATEWAY_SIGNING_KEY"]
+        if env.get("GATEWAY_ARGON2_THREADS"):
+            kwargs["argon2_threads"] = int(env["GATEWAY_ARGON2_THREADS"])
         if env.get("GATEWAY_TOKEN_TTL"):
             kwargs["access_token_ttl_seconds"] = int(env["GATEWAY_TOKEN_TTL"])
         return cls(**kwargs)  # type: ignore[arg-type]
