@@ -28,6 +28,7 @@ from gateway.config import Settings
 from gateway.context import AppServices, Context
 from gateway.db.engine import RequestSession, create_engine, session_factory
 from gateway.http.oauth import token_endpoint
+from gateway.http.verification import verification_routes
 from gateway.mail.sender import run_sender_loop
 from gateway.mail.transport import transport_for
 from gateway.schema.assembly import build_schema
@@ -193,6 +194,7 @@ def create_app(settings: Settings | None = None, services: AppServices | None = 
             Route("/health", health),
             Route("/documents/{id}.pdf", document),
             Route("/oauth/token", token_endpoint, methods=["POST"]),
+            *verification_routes(services),
         ],
         lifespan=lifespan,
     )
