@@ -7,10 +7,12 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from sqlalchemy import select
 
 from domain import cotisations as engine
 from domain.cotisations import CotisationCode, NatureActivite
 from domain.nomenclatures import NatureCotisation
+from gateway.db import models
 from gateway.documents.layout import euros as pdf_euros
 from gateway.schema.relay import encode_global_id
 from gateway.services.contributions import cotisation_rows
@@ -63,6 +65,12 @@ async def test_marche_public_states_the_situation_at_31_december_of_last_year(
     assert (
         "est à jour du paiement de ses cotisations et contributions sociales au 31/12/2025" in text
     )
+    # For public buyers: the business, never the worker's NIR.
+    assert "Entreprise : Maison Lefebvre Titulaire : Mme Claire LEFEBVRE SIREN :" in text
+    assert "NIR" not in text and s.worker.nir not in text.replace(" ", "")
+    async with s.api.session() as session:
+        row = await session.scalar(select(models.Attestation))
+    assert "identite" not in row.contenu and s.worker.nir not in str(row.contenu)
 
 
 async def test_marche_public_is_refused_for_what_was_overdue_on_31_december(s: Setting) -> None:

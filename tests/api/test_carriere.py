@@ -8,13 +8,13 @@ from decimal import Decimal
 
 import pypdf
 import pytest
-from sqlalchemy import select
 
 from domain import cotisations as engine
 from domain.cotisations import CotisationCode, NatureActivite
 from domain.echeancier import NatureEcheance
 from domain.nomenclatures import NatureCotisation, Regime, Role
 from gateway.db import models
+from gateway.db.repositories.delais import principal_siret
 from gateway.schema.relay import encode_global_id
 from gateway.services.ledger import reallocate_payments
 from tests import builders
@@ -192,7 +192,8 @@ async def test_the_releve_pdf_shows_the_same_figures(setting) -> None:
     reader = pypdf.PdfReader(io.BytesIO(response.content))
     lines = [li.strip() for page in reader.pages for li in page.extract_text().splitlines()]
     assert response.headers["cache-control"] == "private, no-store"
-    siren = (await _siret(api, worker.id))[:9]
+    async with api.session() as session:
+        siren = (await principal_siret(session, worker.id))[:9]
     assert response.headers["content-disposition"] == (
         f'inline; filename="releve-carriere-{siren}-2026-06-10.pdf"'
     )
@@ -210,16 +211,6 @@ async def test_the_releve_pdf_shows_the_same_figures(setting) -> None:
     text = " ".join(lines)
     assert "Périodes d'activité indépendante de 2015 à 2026" in text
     assert "émis le 10/06/2026" in text
-
-
-async def _siret(api, travailleur_id: int) -> str:
-    async with api.session() as session:
-        etablissement = await session.scalar(
-            select(models.Etablissement).where(
-                models.Etablissement.travailleur_id == travailleur_id
-            )
-        )
-        return etablissement.siret
 
 
 async def test_the_income_credited_never_exceeds_the_assiette_of_the_year(db: Database) -> None:
