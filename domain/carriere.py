@@ -2,7 +2,9 @@
 
 Retirement rights follow what was actually paid, not what was called: the income
 credited for a year is the RETRAITE_BASE paid divided by its rate (17.75 %), at most
-the PASS, and each slice of 150 hours of SMIC (SMIC horaire at 1 January) of that
+the year's assiette of that line (the line is rounded to the euro, so dividing it back
+would credit a few cents more than the income it was computed on) and at most the
+PASS, and each slice of 150 hours of SMIC (SMIC horaire at 1 January) of that
 income validates a quarter, at most 4 a year. What was paid on a line is known by
 attributing each instalment's paid amount to the year's lines pro rata (§4).
 """
@@ -13,7 +15,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_FLOOR, Decimal
 
-from domain.baremes import bareme
+from domain.baremes import ANNEES_COUVERTES, bareme
 from domain.compte import attribute_to_lines
 from domain.money import ZERO, round_cent
 
@@ -40,12 +42,16 @@ def paid_on_line(
     return min(attribute_to_lines(paye, lignes)[code], du)
 
 
-def revenu_cotise(retraite_base_payee: Decimal, plafond: Decimal) -> Decimal:
+def revenu_cotise(
+    retraite_base_payee: Decimal, plafond: Decimal, assiette: Decimal | None = None
+) -> Decimal:
     """Income on which retirement contributions were paid: RETRAITE_BASE paid / 17.75 %,
-    rounded to the cent (half up), at most the PASS ``plafond``."""
+    rounded to the cent (half up), at most the line's ``assiette`` (when known) and the
+    PASS ``plafond``."""
     if retraite_base_payee <= ZERO:
         return ZERO
-    return min(plafond, round_cent(retraite_base_payee / TAUX_RETRAITE_BASE))
+    revenu = min(plafond, round_cent(retraite_base_payee / TAUX_RETRAITE_BASE))
+    return revenu if assiette is None else min(revenu, max(assiette, ZERO))
 
 
 def trimestres_valides(revenu: Decimal, smic_horaire: Decimal) -> int:
@@ -58,20 +64,30 @@ def trimestres_valides(revenu: Decimal, smic_horaire: Decimal) -> int:
 
 @dataclass(frozen=True, slots=True)
 class AnneeCarriere:
-    """One year of the relevé, with the figures it comes from."""
+    """One year of the relevé, with the figures it comes from; a year without a barème
+    (no PASS nor SMIC known) is listed with its figures None: not computed."""
 
     annee: int
     retraite_base_payee: Decimal
-    revenu_cotise: Decimal
-    seuil_trimestre: Decimal  # 150 × SMIC horaire at 1 January
-    trimestres: int
+    revenu_cotise: Decimal | None
+    seuil_trimestre: Decimal | None  # 150 × SMIC horaire at 1 January
+    trimestres: int | None
+
+    @property
+    def calcule(self) -> bool:
+        return self.trimestres is not None
 
 
-def annee_carriere(annee: int, retraite_base_payee: Decimal) -> AnneeCarriere:
-    """The relevé's line for ``annee`` from the RETRAITE_BASE paid for it (the year's
-    PASS and SMIC from its barème; a year without one is an error, §3)."""
+def annee_carriere(
+    annee: int, retraite_base_payee: Decimal, assiette: Decimal | None = None
+) -> AnneeCarriere:
+    """The relevé's line for ``annee`` from the RETRAITE_BASE paid for it and the
+    assiette of that line (the year's PASS and SMIC from its barème); a year without a
+    barème is not computed."""
+    if annee not in ANNEES_COUVERTES:
+        return AnneeCarriere(annee, retraite_base_payee, None, None, None)
     parametres = bareme(annee)
-    revenu = revenu_cotise(retraite_base_payee, parametres.plafond_securite_sociale)
+    revenu = revenu_cotise(retraite_base_payee, parametres.plafond_securite_sociale, assiette)
     return AnneeCarriere(
         annee=annee,
         retraite_base_payee=retraite_base_payee,

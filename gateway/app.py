@@ -33,6 +33,7 @@ from gateway.db.engine import RequestSession, create_engine, session_factory
 from gateway.http import operations
 from gateway.http.oauth import token_endpoint
 from gateway.http.oauth_tokens import introspection_endpoint, revocation_endpoint
+from gateway.http.verification import verification_routes
 from gateway.http.well_known import authorization_server_metadata, jwks
 from gateway.mail.sender import run_sender_loop
 from gateway.mail.transport import transport_for
@@ -73,7 +74,9 @@ def build_services(settings: Settings) -> AppServices:
         engine=engine,
         sessions=sessions,
         clock=clock_for(settings),
-        passwords=Passwords(settings.argon2_time_cost, settings.argon2_memory_cost),
+        passwords=Passwords(
+            settings.argon2_time_cost, settings.argon2_memory_cost, settings.argon2_threads
+        ),
         signer=TokenSigner(
             keys, settings.access_token_ttl_seconds, settings.public_base_url.rstrip("/")
         ),
@@ -214,15 +217,19 @@ def create_app(
                     },
                     403,
                 )
-            pdf = await documents.document_pdf(
+            found = await documents.document_pdf(
                 db, principal, request.path_params["id"], services.clock.today()
             )
-        if pdf is None:
+        if found is None:
             return JSONResponse({"error": "NOT_FOUND", "message": "Document introuvable."}, 404)
         return Response(
-            pdf,
+            found.pdf,
             media_type="application/pdf",
-            headers={"Content-Disposition": f'inline; filename="{request.path_params["id"]}.pdf"'},
+            headers={
+                "Content-Disposition": f'inline; filename="{found.nom_fichier}"',
+                # Personal documents: no shared cache keeps them, no browser stores them.
+                "Cache-Control": "private, no-store",
+            },
         )
 
     app = Starlette(
@@ -239,6 +246,7 @@ def create_app(
             Route("/oauth/introspect", introspection_endpoint, methods=["POST"]),
             Route("/.well-known/jwks.json", jwks),
             Route("/.well-known/oauth-authorization-server", authorization_server_metadata),
+            *verification_routes(services),
         ],
         lifespan=lifespan,
         middleware=[Middleware(ObservabilityMiddleware)],

@@ -8,6 +8,8 @@ from datetime import date
 from pathlib import Path
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///var/moncompte.sqlite3"
+#: Path of the public attestation verification page (printed, and QR-coded, on PDFs).
+VERIFICATION_PATH = "/verification"
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +30,13 @@ class Settings:
     # "json" (one object per line, for log collectors) or "text" (for a terminal).
     log_format: str = "json"
     log_level: str = "INFO"
+    # Hashes computed at once per process (worker threads): bounds CPU and memory.
+    argon2_threads: int = 2
+
+    @property
+    def verification_url(self) -> str:
+        """The public verification page, as printed on the attestations."""
+        return f"{self.public_base_url.rstrip('/')}{VERIFICATION_PATH}"
 
     @classmethod
     def from_environment(cls) -> Settings:
@@ -43,6 +52,8 @@ class Settings:
             "log_format": env.get("GATEWAY_LOG_FORMAT", "json"),
             "log_level": env.get("GATEWAY_LOG_LEVEL", "INFO").upper(),
         }
+        if env.get("GATEWAY_ARGON2_THREADS"):
+            kwargs["argon2_threads"] = int(env["GATEWAY_ARGON2_THREADS"])
         if env.get("GATEWAY_TOKEN_TTL"):
             kwargs["access_token_ttl_seconds"] = int(env["GATEWAY_TOKEN_TTL"])
         return cls(**kwargs)  # type: ignore[arg-type]

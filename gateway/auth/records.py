@@ -1,4 +1,4 @@
-"""SQL of the access records: OAuth2 clients, refresh tokens, login attempts, reset codes.
+"""SQL of the access records: OAuth2 clients, refresh tokens, reset codes.
 
 Kept beside the rest of authentication (like ``visibility``); services call these
 inside their transaction.
@@ -6,20 +6,17 @@ inside their transaction.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from gateway.auth.throttling import ADRESSE_LIMIT, WINDOW
 from gateway.db.engine import RequestSession
 from gateway.db.models import Utilisateur
 from gateway.db.models_access import (
     ClientOAuth,
     CodeReinitialisation,
     JetonRafraichissement,
-    TentativeConnexion,
 )
 from gateway.db.models_keys import JetonRevoque
 
@@ -82,13 +79,27 @@ async def active_user_for_update(session: AsyncSession, **criteria: object) -> U
 # --- Refresh tokens ------------------------------------------------------------------
 
 
-async def refresh_token_for_update(
-    session: AsyncSession, empreinte: str
+async def spend_refresh_token(
+    session: AsyncSession, empreinte: str, now: datetime, motif: str, *, even_expired: bool = False
 ) -> JetonRafraichissement | None:
+    """Revoke the live token with this digest and return it; None when there is none
+    (unknown, already revoked or expired). One conditional UPDATE: of concurrent calls
+    with one token, exactly one gets it, on SQLite as on PostgreSQL."""
+    statement = update(JetonRafraichissement).where(
+        JetonRafraichissement.empreinte == empreinte, JetonRafraichissement.revoque_le.is_(None)
+    )
+    if not even_expired:
+        statement = statement.where(JetonRafraichissement.expire_le > now)
+    result = await session.execute(
+        statement.values(revoque_le=now, motif_revocation=motif).returning(JetonRafraichissement)
+    )
+    row: JetonRafraichissement | None = result.scalar_one_or_none()
+    return row
+
+
+async def refresh_token(session: AsyncSession, empreinte: str) -> JetonRafraichissement | None:
     result: JetonRafraichissement | None = await session.scalar(
-        select(JetonRafraichissement)
-        .where(JetonRafraichissement.empreinte == empreinte)
-        .with_for_update()
+        select(JetonRafraichissement).where(JetonRafraichissement.empreinte == empreinte)
     )
     return result
 
@@ -108,56 +119,6 @@ async def revoke_refresh_tokens(
     if utilisateur_id is not None:
         statement = statement.where(JetonRafraichissement.utilisateur_id == utilisateur_id)
     await session.execute(statement.values(revoque_le=now, motif_revocation=motif))
-
-
-# --- Login attempts ------------------------------------------------------------------
-
-
-async def recent_failures(
-    session: AsyncSession, identifiant: str, adresse: str, now: datetime
-) -> tuple[list[datetime], list[datetime]]:
-    """Failures within the window: for the identifier since its last success, and
-    from the address (the most recent ones only: the limit is all that matters)."""
-    since = now - WINDOW
-    rows = await session.execute(
-        select(TentativeConnexion.horodatage, TentativeConnexion.succes)
-        .where(
-            TentativeConnexion.identifiant == identifiant,
-            TentativeConnexion.horodatage > since,
-        )
-        .order_by(TentativeConnexion.horodatage, TentativeConnexion.id)
-    )
-    by_identifiant: list[datetime] = []
-    for horodatage, succes in rows:
-        if succes:
-            by_identifiant = []
-        else:
-            by_identifiant.append(horodatage)
-    by_adresse: Sequence[datetime] = (
-        await session.scalars(
-            select(TentativeConnexion.horodatage)
-            .where(
-                TentativeConnexion.adresse == adresse,
-                TentativeConnexion.succes.is_(False),
-                TentativeConnexion.horodatage > since,
-            )
-            .order_by(TentativeConnexion.horodatage.desc())
-            .limit(ADRESSE_LIMIT)
-        )
-    ).all()
-    return by_identifiant, list(by_adresse)
-
-
-async def record_attempt(
-    session: AsyncSession, *, identifiant: str, adresse: str, succes: bool, now: datetime
-) -> None:
-    """Record one attempt; attempts older than the window are of no use any more."""
-    await session.execute(
-        delete(TentativeConnexion).where(TentativeConnexion.horodatage <= now - WINDOW)
-    )
-    session.add(
-        TentativeConnexion(horodatage=now, identifiant=identifiant, adresse=adresse, succes=succes)
-    )
 
 
 # --- Password-reset codes ------------------------------------------------------------

@@ -1,33 +1,36 @@
-"""Login throttling policy (SPEC §9 "throttled logins (THROTTLED, with the delay)").
+"""Throttling policies of the public entry points (SPEC §9 "throttled logins (THROTTLED,
+with the delay)"), enforced by ``gateway.limiter``.
 
-After ``IDENTIFIANT_LIMIT`` failed attempts for one identifier (failures since its last
-successful login), or ``ADRESSE_LIMIT`` from one client address, within ``WINDOW``,
-further attempts are refused without checking the password until enough failures
-have aged out of the window. Refused attempts are not counted: they cannot extend
-the delay.
+Each attempt claims a slot BEFORE the expensive or annoying work (an argon2 check or
+hash, an e-mail); the claim and its check are one statement, so concurrent requests
+and several processes cannot pass more than the limit. Refused attempts claim nothing:
+they cannot extend the delay.
+
+- Password checks (``login``): 5 per identifier and 20 per client address in any 15
+  minutes. Only failures count: a successful login clears its identifier's claims and
+  gives back its address claim.
+- OAuth2 token requests (``/oauth/token``), likewise: 5 failed client authentications
+  per client id and 20 per address in any 15 minutes.
+- ``createAccount``: 10 per client address per hour (each costs an argon2 hash).
+- ``requestPasswordReset``: 3 e-mails per identifier and 20 requests per address per
+  hour (each new code also retires the previous one).
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import timedelta
+
+from gateway.limiter import Limit
 
 WINDOW = timedelta(minutes=15)
-IDENTIFIANT_LIMIT = 5
-ADRESSE_LIMIT = 20
-
-
-def seconds_to_wait(failures: Sequence[datetime], limit: int, now: datetime) -> int:
-    """Seconds until fewer than ``limit`` of ``failures`` (within the window) remain;
-    0 when an attempt is allowed now."""
-    recent = sorted(t for t in failures if now - t < WINDOW)
-    if len(recent) < limit:
-        return 0
-    # The attempt becomes possible when the failure that makes the count reach the
-    # limit leaves the window.
-    frees_at = recent[len(recent) - limit] + WINDOW
-    return max(1, math.ceil((frees_at - now).total_seconds()))
+LOGIN_PER_IDENTIFIANT = Limit("login.identifiant", 5, WINDOW)
+LOGIN_PER_ADRESSE = Limit("login.adresse", 20, WINDOW)
+TOKEN_PER_CLIENT = Limit("oauthToken.client", 5, WINDOW)
+TOKEN_PER_ADRESSE = Limit("oauthToken.adresse", 20, WINDOW)
+CREATE_ACCOUNT_PER_ADRESSE = Limit("createAccount.adresse", 10, timedelta(hours=1))
+RESET_PER_IDENTIFIANT = Limit("requestPasswordReset.identifiant", 3, timedelta(hours=1))
+RESET_PER_ADRESSE = Limit("requestPasswordReset.adresse", 20, timedelta(hours=1))
 
 
 def throttled_message(seconds: int) -> str:

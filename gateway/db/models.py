@@ -25,7 +25,8 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.engine.default import DefaultExecutionContext
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, validates
 
 from domain.cotisations import CotisationCode
 from domain.delais import StatutDelai
@@ -44,6 +45,7 @@ from domain.nomenclatures import (
     StatutProfessionnel,
     TypeAttestation,
 )
+from domain.recherche import name_search_key
 from gateway.db.types import Cents, ExactDecimal, UtcDateTime
 
 NAMING = {
@@ -77,6 +79,12 @@ class Caisse(Base):
     horaires: Mapped[str] = mapped_column(Text)
 
 
+def _inserted_name_search_key(context: DefaultExecutionContext) -> str:
+    """The search key of a row inserted without one (the seed's bulk inserts)."""
+    row = context.get_current_parameters()  # type: ignore[no-untyped-call]
+    return name_search_key(row["nom"], row["prenom"])
+
+
 class Travailleur(Base):
     __tablename__ = "travailleur"
 
@@ -86,6 +94,12 @@ class Travailleur(Base):
     civilite: Mapped[str] = mapped_column(String(10))
     nom: Mapped[str] = mapped_column(String(100), index=True)
     prenom: Mapped[str] = mapped_column(String(100))
+    # Family and first name folded by ``domain.recherche.name_search_key``: kept on
+    # every write of the names (the default below for rows inserted without it, the
+    # validator for names set on an object), compared with the folded search text.
+    cle_recherche: Mapped[str] = mapped_column(
+        String(220), index=True, default=_inserted_name_search_key
+    )
     date_naissance: Mapped[date] = mapped_column(Date)
     courriel: Mapped[str] = mapped_column(String(200))
     telephone: Mapped[str | None] = mapped_column(String(30))
@@ -106,6 +120,14 @@ class Travailleur(Base):
     periodicite_declaration: Mapped[PeriodiciteDeclaration | None] = mapped_column(
         enum_column(PeriodiciteDeclaration)
     )
+
+    @validates("nom", "prenom")
+    def _refresh_search_key(self, attribute: str, value: str) -> str:
+        nom = value if attribute == "nom" else self.nom
+        prenom = value if attribute == "prenom" else self.prenom
+        if nom is not None and prenom is not None:
+            self.cle_recherche = name_search_key(nom, prenom)
+        return value
 
 
 class Etablissement(Base):

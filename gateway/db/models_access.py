@@ -1,5 +1,5 @@
-"""Persistence of access control: OAuth2 clients, refresh tokens, login attempts,
-password-reset codes (SPEC §9–§10).
+"""Persistence of access control: OAuth2 clients, refresh tokens, rate-limit
+slots, password-reset codes (SPEC §9–§10).
 
 Secrets are never stored in clear: a client secret is an argon2 hash (it is chosen by
 us but long-lived, like a password); refresh tokens and reset codes are random values
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Index, String
+from sqlalchemy import ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from gateway.db.models import Base
@@ -57,20 +57,18 @@ class JetonRafraichissement(Base):
     motif_revocation: Mapped[str | None] = mapped_column(String(20))
 
 
-class TentativeConnexion(Base):
-    """One login attempt, for throttling per identifier and per client address."""
+class CreneauLimite(Base):
+    """One of the ``maximum`` slots of a rate limit for one key (``gateway.limiter``):
+    the time it was last claimed. A slot is free again once that claim has left the
+    window; a missing slot is free."""
 
-    __tablename__ = "tentative_connexion"
-    __table_args__ = (
-        Index("ix_tentative_connexion_identifiant", "identifiant", "horodatage"),
-        Index("ix_tentative_connexion_adresse", "adresse", "horodatage"),
-    )
+    __tablename__ = "creneau_limite"
+    __table_args__ = (Index("ix_creneau_limite_politique_pris_le", "politique", "pris_le"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    horodatage: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
-    identifiant: Mapped[str] = mapped_column(String(200))
-    adresse: Mapped[str] = mapped_column(String(64))
-    succes: Mapped[bool] = mapped_column(Boolean)
+    politique: Mapped[str] = mapped_column(String(60), primary_key=True)
+    cle: Mapped[str] = mapped_column(String(200), primary_key=True)
+    rang: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    pris_le: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
 class CodeReinitialisation(Base):

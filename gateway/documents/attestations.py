@@ -1,11 +1,13 @@
 """The four attestations of SPEC §6, one renderer dispatching on the data's type.
 
-The wording states only what the caisse establishes (up to date, amounts of a year);
-whether the worker is entitled to the attestation is decided before, by the service
-that builds the data. Validity dates and the verification code appear exactly for
-the types that have them: vigilance (6 months, code), formation professionnelle
-(code); marché public is a situation at 31 December; CSG-CRDS is a statement of
-amounts.
+The wording states only what the caisse establishes (up to date, amounts of a year),
+in the third person throughout; whether the worker is entitled to the attestation is
+decided before, by the service that builds the data. Vigilance and marché public are
+handed to client companies and public buyers: they show the business (name, SIREN,
+SIRET, address), never the NIR. Validity dates and the verification code appear
+exactly for the types that have them: vigilance (6 months, code), formation
+professionnelle (code); marché public is a situation at 31 December; CSG-CRDS is a
+statement of amounts.
 """
 
 from __future__ import annotations
@@ -16,9 +18,16 @@ from gateway.documents.data import (
     AttestationFormation,
     AttestationMarchePublic,
     AttestationVigilance,
+    Entreprise,
     IdentiteTravailleur,
 )
-from gateway.documents.layout import DocumentPdf, format_siret, jour
+from gateway.documents.layout import (
+    DocumentPdf,
+    format_siren,
+    format_siret,
+    jour,
+    with_article,
+)
 
 TITRES = {
     AttestationVigilance: "Attestation de vigilance",
@@ -29,25 +38,39 @@ TITRES = {
 
 
 def render_attestation(data: Attestation) -> bytes:
-    pdf = DocumentPdf(data.caisse, TITRES[type(data)], data.emise_le)
-    pdf.identity_block(data.identite)
+    pdf = DocumentPdf(data.caisse, TITRES[type(data)], data.emise_le, feminin=True)
     match data:
         case AttestationVigilance():
+            pdf.business_block(data.entreprise)
             _vigilance(pdf, data)
         case AttestationMarchePublic():
+            pdf.business_block(data.entreprise)
             _marche_public(pdf, data)
         case AttestationCsgCrds():
+            pdf.identity_block(data.identite)
             _csg_crds(pdf, data)
         case AttestationFormation():
+            pdf.identity_block(data.identite)
             _formation(pdf, data)
     pdf.ln(4)
-    pdf.paragraph(f"Fait le {jour(data.emise_le)}, pour la {data.caisse.nom}.", size=9)
+    pdf.paragraph(f"Fait le {jour(data.emise_le)}, pour {with_article(data.caisse.nom)}.", size=9)
     return pdf.to_bytes()
 
 
 def _designation(identite: IdentiteTravailleur) -> str:
     siret = f" (SIRET {format_siret(identite.siret)})" if identite.siret else ""
     return f"{identite.nom_complet}{siret}"
+
+
+def _entreprise(entreprise: Entreprise) -> str:
+    """ "l'entreprise Maison Lefebvre (SIREN 812 345 678), dont le titulaire est …"."""
+    siren = f" (SIREN {format_siren(entreprise.siren)})" if entreprise.siren else ""
+    if entreprise.denomination == entreprise.titulaire:
+        return f"l'entreprise individuelle de {entreprise.titulaire}{siren}"
+    return (
+        f"l'entreprise {entreprise.denomination}{siren}, dont le titulaire est "
+        f"{entreprise.titulaire},"
+    )
 
 
 def _situation(sous_plan: bool) -> str:
@@ -64,8 +87,9 @@ def _situation(sous_plan: bool) -> str:
 
 def _vigilance(pdf: DocumentPdf, data: AttestationVigilance) -> None:
     pdf.paragraph(
-        f"La {data.caisse.nom} atteste que {_designation(data.identite)} "
-        f"{_situation(data.sous_plan_apurement)} à la date du {jour(data.emise_le)}."
+        f"{with_article(data.caisse.nom, capital=True)} atteste que "
+        f"{_entreprise(data.entreprise)} {_situation(data.sous_plan_apurement)} à la date "
+        f"du {jour(data.emise_le)}."
     )
     pdf.key_values(
         [("Valable du", jour(data.valide_du)), ("Jusqu'au", jour(data.valide_au))],
@@ -81,8 +105,9 @@ def _vigilance(pdf: DocumentPdf, data: AttestationVigilance) -> None:
 
 def _marche_public(pdf: DocumentPdf, data: AttestationMarchePublic) -> None:
     pdf.paragraph(
-        f"La {data.caisse.nom} atteste que {_designation(data.identite)} "
-        f"{_situation(data.sous_plan_apurement)} au {jour(data.situation_au)}."
+        f"{with_article(data.caisse.nom, capital=True)} atteste que "
+        f"{_entreprise(data.entreprise)} {_situation(data.sous_plan_apurement)} au "
+        f"{jour(data.situation_au)}."
     )
     pdf.key_values([("Situation au", jour(data.situation_au))], label_width=30)
     pdf.paragraph(
@@ -93,8 +118,9 @@ def _marche_public(pdf: DocumentPdf, data: AttestationMarchePublic) -> None:
 
 def _csg_crds(pdf: DocumentPdf, data: AttestationCsgCrds) -> None:
     pdf.paragraph(
-        f"La {data.caisse.nom} atteste que la CSG et la CRDS définitives de "
-        f"{_designation(data.identite)} au titre de l'année {data.annee} s'élèvent à :"
+        f"{with_article(data.caisse.nom, capital=True)} atteste que la CSG et la CRDS "
+        f"définitives de {_designation(data.identite)} au titre de l'année {data.annee} "
+        "s'élèvent à :"
     )
     pdf.amounts(
         [
@@ -111,14 +137,25 @@ def _csg_crds(pdf: DocumentPdf, data: AttestationCsgCrds) -> None:
 
 
 def _formation(pdf: DocumentPdf, data: AttestationFormation) -> None:
+    """What is due for the year and what was paid of it on the issue date, side by side:
+    a CFP partly paid (instalments not yet due) is not mistaken for the CFP itself."""
+    le = jour(data.emise_le)
     pdf.paragraph(
-        f"La {data.caisse.nom} atteste que {_designation(data.identite)} a versé, au titre "
-        f"de l'année {data.annee}, la contribution à la formation professionnelle (CFP) "
-        "suivante :"
+        f"{with_article(data.caisse.nom, capital=True)} atteste que la contribution à la "
+        f"formation professionnelle (CFP) due par {_designation(data.identite)} au titre "
+        f"de l'année {data.annee}, et ce qui en a été payé au {le}, s'élèvent à :"
     )
-    pdf.amounts([(f"CFP payée au titre de {data.annee}", data.cfp_payee)])
+    rows = [
+        (f"CFP due au titre de {data.annee}", data.cfp_due),
+        (f"CFP payée au {le}", data.cfp_payee),
+    ]
+    reste = data.cfp_due - data.cfp_payee
+    if reste > 0:
+        rows.append((f"Reste à payer au {le}", reste))
+    pdf.amounts(rows)
     pdf.paragraph(
-        "Cette attestation justifie de vos droits auprès de votre fonds d'assurance formation.",
+        "Cette attestation permet au travailleur indépendant de justifier de sa contribution "
+        "à la formation professionnelle auprès de son fonds d'assurance formation.",
         size=9,
     )
     pdf.verification_block(data.code_verification, data.url_verification)

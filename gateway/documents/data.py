@@ -39,6 +39,21 @@ class IdentiteTravailleur:
         return f"{self.civilite} {self.prenom} {self.nom.upper()}"
 
 
+@dataclass(frozen=True, slots=True)
+class Entreprise:
+    """The business as a client company knows it (SPEC §6): its name, SIREN/SIRET and
+    address, and the entrepreneur's name — never the NIR, which is personal."""
+
+    denomination: str  # the établissement's enseigne, else the entrepreneur's name
+    titulaire: str  # "Mme Claire LEFEBVRE"
+    siret: str | None = None  # 14 digits; a worker without an établissement has none
+    adresse: tuple[str, ...] = ()
+
+    @property
+    def siren(self) -> str | None:
+        return self.siret[:9] if self.siret else None
+
+
 # --- Avis d'appel rectificatif (after an income estimate, SPEC §4) -----------------
 
 
@@ -81,10 +96,11 @@ class AvisAppelRectificatif:
 
 @dataclass(frozen=True, slots=True)
 class AttestationVigilance:
-    """Up to date (or a respected payment plan); valid 6 months; verifiable by code."""
+    """Up to date (or a respected payment plan); valid 6 months; verifiable by code.
+    Meant for client companies: it shows the business, not the person."""
 
     caisse: CaisseEmettrice
-    identite: IdentiteTravailleur
+    entreprise: Entreprise
     emise_le: date
     valide_du: date
     valide_au: date
@@ -97,10 +113,11 @@ class AttestationVigilance:
 
 @dataclass(frozen=True, slots=True)
 class AttestationMarchePublic:
-    """Same conditions as vigilance, assessed at 31 December of the previous year."""
+    """Same conditions as vigilance, assessed at 31 December of the previous year;
+    meant for public buyers: it shows the business, not the person."""
 
     caisse: CaisseEmettrice
-    identite: IdentiteTravailleur
+    entreprise: Entreprise
     emise_le: date
     situation_au: date
     sous_plan_apurement: bool = False
@@ -124,12 +141,14 @@ class AttestationCsgCrds:
 
 @dataclass(frozen=True, slots=True)
 class AttestationFormation:
-    """The CFP paid for a year (from 1 January of the next year); verifiable by code."""
+    """The CFP due for a year and what was paid of it by the issue date (from 1 January
+    of the next year); verifiable by code."""
 
     caisse: CaisseEmettrice
     identite: IdentiteTravailleur
     emise_le: date
     annee: int
+    cfp_due: Decimal
     cfp_payee: Decimal
     code_verification: str
     url_verification: str | None = None
@@ -147,9 +166,10 @@ Attestation = (
 class AnneeCarriere:
     annee: int
     #: Income on which retirement contributions were paid: RETRAITE_BASE paid / 17.75 %,
-    #: at most the PASS.
-    revenu_cotise: Decimal
-    trimestres: int
+    #: at most the year's assiette and the PASS; None for a year the caisse cannot
+    #: compute (no barème), printed "non calculé".
+    revenu_cotise: Decimal | None
+    trimestres: int | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,4 +181,4 @@ class ReleveCarriere:
 
     @property
     def total_trimestres(self) -> int:
-        return sum(annee.trimestres for annee in self.annees)
+        return sum(annee.trimestres or 0 for annee in self.annees)

@@ -13,16 +13,19 @@ gives the same bytes.
 
 from __future__ import annotations
 
+import io
 import unicodedata
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, time
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Literal
+from urllib.parse import urlencode
 
+import segno
 from fpdf import FPDF, FontFace
 from fpdf.enums import XPos, YPos
 
-from gateway.documents.data import CaisseEmettrice, IdentiteTravailleur
+from gateway.documents.data import CaisseEmettrice, Entreprise, IdentiteTravailleur
 
 ENCODING = "windows-1252"
 FONT = "Helvetica"
@@ -46,6 +49,19 @@ def jour(day: date) -> str:
     return day.strftime("%d/%m/%Y")
 
 
+def with_article(nom: str, *, capital: bool = False) -> str:
+    """``nom`` with the French definite article, elided before a vowel or a mute h:
+    "L'Urssaf Île-de-France", "la Caisse des indépendants"."""
+    initiale = unicodedata.normalize("NFKD", nom[:1])[:1].lower()
+    article = "l'" if initiale in "aeiouyh" else "la "
+    return f"{article.capitalize() if capital else article}{nom}"
+
+
+def verification_link(url: str, code: str) -> str:
+    """The verification page opened with ``code`` filled in (what the QR code holds)."""
+    return f"{url}?{urlencode({'code': code})}"
+
+
 def format_nir(nir: str) -> str:
     """``285057512345678`` → ``2 85 05 75 123 456 78`` (sex, year, month, place, order, key)."""
     n = nir.replace(" ", "")
@@ -60,6 +76,12 @@ def format_siret(siret: str) -> str:
     if len(s) != 14:
         return siret
     return f"{s[0:3]} {s[3:6]} {s[6:9]} {s[9:14]}"
+
+
+def format_siren(siren: str) -> str:
+    """``123456789`` → ``123 456 789``."""
+    s = siren.replace(" ", "")
+    return f"{s[0:3]} {s[3:6]} {s[6:9]}" if len(s) == 9 else siren
 
 
 def printable(text: str) -> str:
@@ -83,11 +105,15 @@ def printable(text: str) -> str:
 class DocumentPdf(FPDF):
     """An A4 page frame for one document; content methods append from the cursor."""
 
-    def __init__(self, caisse: CaisseEmettrice, titre: str, emis_le: date) -> None:
+    def __init__(
+        self, caisse: CaisseEmettrice, titre: str, emis_le: date, *, feminin: bool = False
+    ) -> None:
         super().__init__(orientation="portrait", unit="mm", format="A4")
         self.caisse = caisse
         self.titre = titre
         self.emis_le = emis_le
+        # "Attestation ... - émise le", "Relevé ... - émis le": the title's gender.
+        self.emission = "émise le" if feminin else "émis le"
         self.core_fonts_encoding = ENCODING
         self.set_margins(left=18, top=15, right=18)
         self.set_auto_page_break(auto=True, margin=22)
@@ -125,7 +151,7 @@ class DocumentPdf(FPDF):
         self.set_y(-15)
         self.set_font(FONT, "", 8)
         self.set_text_color(TEXT_GREY)
-        self.cell(0, 4, f"{self.titre} - émis le {jour(self.emis_le)}", align="L")
+        self.cell(0, 4, f"{self.titre} - {self.emission} {jour(self.emis_le)}", align="L")
         self.set_x(self.l_margin)
         self.cell(0, 4, f"Page {self.page_no()}/{{nb}}", align="R")
         self.set_text_color(0)
@@ -156,6 +182,17 @@ class DocumentPdf(FPDF):
             rows.append(("SIRET", format_siret(identite.siret)))
         if identite.adresse:
             rows.append(("Adresse", "\n".join(identite.adresse)))
+        self.key_values(rows, label_width=25)
+        self.ln(3)
+
+    def business_block(self, entreprise: Entreprise) -> None:
+        """The business a third party deals with: no NIR (SPEC §6)."""
+        rows = [("Entreprise", entreprise.denomination), ("Titulaire", entreprise.titulaire)]
+        if entreprise.siret and entreprise.siren:
+            rows.append(("SIREN", format_siren(entreprise.siren)))
+            rows.append(("SIRET", format_siret(entreprise.siret)))
+        if entreprise.adresse:
+            rows.append(("Adresse", "\n".join(entreprise.adresse)))
         self.key_values(rows, label_width=25)
         self.ln(3)
 
@@ -209,27 +246,44 @@ class DocumentPdf(FPDF):
         )
 
     def verification_block(self, code: str, url: str | None = None) -> None:
-        """A framed code that a third party types in the public verification query."""
+        """A framed code that a third party types on the public verification page at
+        ``url``, beside a QR code opening that page with the code filled in."""
+        qr_size = 26.0 if url else 0.0  # mm
         self.ln(2)
         top = self.get_y()
+        if self.will_page_break(qr_size + 8):
+            self.add_page()
+            top = self.get_y()
+        width = self.epw - 6 - (qr_size + 4 if url else 0)
         self.set_x(self.l_margin + 3)
         self.set_font(FONT, "", 9.5)
-        self.cell(0, 7, "Code de vérification :", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.cell(width, 7, "Code de vérification :", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         self.set_x(self.l_margin + 3)
         self.set_font("Courier", "B", 14)
-        self.cell(0, 7, code, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.cell(width, 7, code, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         self.set_font(FONT, "", 8.5)
-        where = f" sur {url}" if url else ""
         self.set_x(self.l_margin + 3)
-        self.multi_cell(
-            self.epw - 6,
-            4.5,
-            f"L'authenticité de ce document peut être vérifiée{where} avec ce code.",
-            new_x=XPos.LMARGIN,
-            new_y=YPos.NEXT,
-        )
+        if url:
+            texte = (
+                f"L'authenticité de ce document peut être vérifiée sur {url} avec ce code, "
+                "ou en scannant le QR code ci-contre."
+            )
+        else:
+            texte = "L'authenticité de ce document peut être vérifiée avec ce code."
+        self.multi_cell(width, 4.5, texte, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        bottom = self.get_y()
+        if url:
+            png = io.BytesIO()
+            segno.make(verification_link(url, code), error="m").save(
+                png, kind="png", scale=4, border=4
+            )
+            png.seek(0)
+            x = self.l_margin + self.epw - qr_size - 2
+            self.image(png, x=x, y=top + 1, w=qr_size, h=qr_size)
+            bottom = max(bottom, top + qr_size + 1)
         self.set_draw_color(120)
-        self.rect(self.l_margin, top, self.epw, self.get_y() - top + 2)
+        self.rect(self.l_margin, top, self.epw, bottom - top + 2)
+        self.set_y(bottom + 2)
         self.ln(5)
 
     def to_bytes(self) -> bytes:

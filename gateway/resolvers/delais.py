@@ -107,14 +107,15 @@ async def releve(ctx: Context, travailleur: models.Travailleur) -> ReleveCarrier
         annees=[
             AnneeCarriere(
                 annee=a.annee,
+                calcule=a.calcule,
                 retraite_base_payee=Money(a.retraite_base_payee),
-                revenu_cotise=Money(a.revenu_cotise),
-                seuil_trimestre=Money(a.seuil_trimestre),
+                revenu_cotise=None if a.revenu_cotise is None else Money(a.revenu_cotise),
+                seuil_trimestre=None if a.seuil_trimestre is None else Money(a.seuil_trimestre),
                 trimestres=a.trimestres,
             )
             for a in annees
         ],
-        total_trimestres=sum(a.trimestres for a in annees),
+        total_trimestres=sum(a.trimestres or 0 for a in annees),
         url=f"{ctx.services.settings.public_base_url}/documents/{gid}.pdf",
     )
 
@@ -129,6 +130,8 @@ async def verify_attestation(ctx: Context, code: str) -> VerificationAttestation
         nom=found.nom,
         prenom=found.prenom,
         siret=found.siret,
+        entreprise=found.entreprise,
+        siren=found.siren,
         date_emission=found.date_emission,
         date_fin_validite=found.date_fin_validite,
         valide=found.valide,

@@ -1,4 +1,4 @@
-"""Attestations, their public verification, and the relevé de carrière (SPEC §6)."""
+"""Attestations, their public verification, and the relevé de carrière."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from gateway.schema.relay import Node, encode_global_id
 from gateway.schema.scalars import Money
 
 
-@strawberry.type(description="An attestation issued to the worker (SPEC §6), as a PDF.")
+@strawberry.type(description="An attestation issued to the worker, as a PDF.")
 class Attestation(Node):
     type: TypeAttestation = strawberry.field(description="Kind of attestation.")
     annee: int | None = strawberry.field(
@@ -30,8 +30,9 @@ class Attestation(Node):
     )
     code_verification: str | None = strawberry.field(
         description=(
-            "Code a third party checks with the public `verifyAttestation` query "
-            "(vigilance and formation professionnelle)."
+            "Code a third party checks on the public verification page (`/verification`, "
+            "also reached by the QR code printed on the PDF) or with the public "
+            "`verifyAttestation` query (vigilance and formation professionnelle)."
         )
     )
     sous_plan_apurement: bool = strawberry.field(
@@ -41,7 +42,10 @@ class Attestation(Node):
         )
     )
     montants: list[MontantAttestation] = strawberry.field(
-        description="The amounts the attestation certifies (CSG-CRDS, CFP paid)."
+        description=(
+            "The amounts the attestation certifies (CSG-CRDS; CFP due for the year and "
+            "CFP paid of it by the issue date)."
+        )
     )
     row_id: strawberry.Private[int]
 
@@ -90,6 +94,7 @@ class MontantAttestation:
 MONTANTS_ATTESTATION = (
     ("csg_deductible", "CSG déductible"),
     ("csg_crds_non_deductible", "CSG-CRDS non déductible"),
+    ("cfp_due", "CFP due"),
     ("cfp_payee", "CFP payée"),
 )
 
@@ -107,6 +112,13 @@ class VerificationAttestation:
     siret: str | None = strawberry.field(
         description="SIRET of the worker's principal établissement, as printed."
     )
+    entreprise: str = strawberry.field(
+        description=(
+            "The business as printed on the attestation: the établissement's enseigne, "
+            "else the entrepreneur's name."
+        )
+    )
+    siren: str | None = strawberry.field(description="SIREN of the business, as printed.")
     date_emission: date = strawberry.field(description="Issue date.")
     date_fin_validite: date | None = strawberry.field(
         description="Last day of validity; null when not limited."
@@ -117,6 +129,12 @@ class VerificationAttestation:
 @strawberry.type(description="One year of the relevé de carrière.")
 class AnneeCarriere:
     annee: int = strawberry.field(description="Year.")
+    calcule: bool = strawberry.field(
+        description=(
+            "False for a year of activity the caisse has no barème for (PASS, SMIC): its "
+            "income credited and quarters are not computed (null), shown as « non calculé »."
+        )
+    )
     retraite_base_payee: Money = strawberry.field(
         description=(
             "Retraite de base contribution paid for the year: each instalment's paid amount "
@@ -124,25 +142,36 @@ class AnneeCarriere:
             "line."
         )
     )
-    revenu_cotise: Money = strawberry.field(
-        description="Income credited: retraiteBasePayee / 17.75 %, at most the PASS."
+    revenu_cotise: Money | None = strawberry.field(
+        description=(
+            "Income credited: retraiteBasePayee / 17.75 %, at most the assiette of the "
+            "retraite de base line of the year and the PASS; null when not computed."
+        )
     )
-    seuil_trimestre: Money = strawberry.field(
-        description="Income validating one quarter: 150 × SMIC horaire at 1 January."
+    seuil_trimestre: Money | None = strawberry.field(
+        description=(
+            "Income validating one quarter: 150 × SMIC horaire at 1 January; null when not "
+            "computed."
+        )
     )
-    trimestres: int = strawberry.field(
-        description="Quarters validated: min(4, floor(revenuCotise / seuilTrimestre))."
+    trimestres: int | None = strawberry.field(
+        description=(
+            "Quarters validated: min(4, floor(revenuCotise / seuilTrimestre)); null when "
+            "not computed."
+        )
     )
 
 
 @strawberry.type(
     description=(
         "Relevé de carrière: per year of activity, the income on which retirement "
-        "contributions were paid and the quarters validated (SPEC §6)."
+        "contributions were paid and the quarters validated."
     )
 )
 class ReleveCarriere:
-    annees: list[AnneeCarriere] = strawberry.field(description="Years of activity, oldest first.")
+    annees: list[AnneeCarriere] = strawberry.field(
+        description="Every year of activity, from its start, oldest first."
+    )
     total_trimestres: int = strawberry.field(description="Quarters validated in all.")
     url: str = strawberry.field(
         description=(

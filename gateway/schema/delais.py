@@ -127,10 +127,11 @@ class GenerateAttestationPayload:
 class DelaisQuery:
     @strawberry.field(
         description=(
-            "Public (no login): check an attestation's verification code (case, spaces and "
-            "dashes ignored). Gives its type, the worker's name and SIRET, the issue and "
-            "validity dates and whether it is still valid — nothing else; null for a code "
-            "that matches no attestation."
+            "Public (no login), for programs; people use the `/verification` page. Check "
+            "an attestation's verification code (case, spaces and dashes ignored). Gives "
+            "its type, the business and the entrepreneur's name, SIREN and SIRET, the issue "
+            "and validity dates and whether it is still valid — nothing else; null for a "
+            "code that matches no attestation."
         )
     )
     async def verify_attestation(
@@ -187,8 +188,8 @@ class DelaisMutation:
         description=(
             "Issue an attestation as a PDF (anyone who may see the worker; OAuth scope "
             "attestations:write). Refused, with the reason, when its conditions are not met. "
-            "Vigilance and formation professionnelle carry a verification code for "
-            "`verifyAttestation`."
+            "Vigilance and formation professionnelle carry a verification code for the "
+            "`/verification` page and `verifyAttestation`."
         )
     )
     async def generate_attestation(

@@ -59,7 +59,8 @@ class PortfolioFiltre:
         default=None,
         description=(
             "Free text (≤ 100 characters): with digits, part of the NIR or of a SIRET "
-            "(spaces ignored); otherwise every word in the name or first name (any case)."
+            "(spaces ignored); otherwise every word in the name or first name, accents and "
+            "case ignored (Émilie, emilie and EMILIE alike; œ, æ and ß as oe, ae and ss)."
         ),
     )
 

@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlalchemy import Table, func, insert, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.sql.schema import ScalarElementColumnDefault
+from sqlalchemy.sql.schema import CallableColumnDefault, ScalarElementColumnDefault
 
 from gateway.db import models
 from gateway.db.models import Base
@@ -111,8 +111,9 @@ async def insert_all(session: AsyncSession, lignes: Lignes, taille_lot: int = 50
 def _check_columns(table: Table, rows: list[Row]) -> None:
     """A bulk insert ignores keys that are not columns, so a renamed column would be
     lost silently: refuse unknown keys and missing required columns. A column the rows
-    do not name but that has a scalar default or is nullable (added to the model since)
-    gets its default, or NULL."""
+    do not name but that has a default or is nullable (added to the model since) gets
+    its default, or NULL; a default computed from the row (the search key of a worker's
+    names) is left to SQLAlchemy, which calls it for each row."""
     premier = rows[0]
     inconnues = set(premier) - set(table.c.keys())
     valeurs: dict[str, Any] = {}
@@ -123,6 +124,8 @@ def _check_columns(table: Table, rows: list[Row]) -> None:
         defaut = colonne.default
         if isinstance(defaut, ScalarElementColumnDefault):
             valeurs[colonne.key] = defaut.arg
+        elif isinstance(defaut, CallableColumnDefault):
+            continue
         elif colonne.nullable:
             valeurs[colonne.key] = None
         else:

@@ -40,8 +40,8 @@ from gateway.db.engine import RequestSession
 from gateway.db.repositories import account
 from gateway.db.repositories import delais as repository
 from gateway.services.accounts import travailleur_for_update
-from gateway.services.carriere import paid_on_line_by_year
-from gateway.services.documents import caisse_json, identite_json
+from gateway.services.carriere import paid_on_line_by_year, year_lines
+from gateway.services.documents import caisse_json, entreprise_json, entreprise_of, identite_json
 from gateway.services.situation import (
     annees_non_declarees,
     follow,
@@ -165,24 +165,29 @@ async def _csg_crds(
     }
 
 
-async def _cfp_payee(session: AsyncSession, travailleur: models.Travailleur, annee: int) -> Decimal:
-    """The CFP paid for ``annee``: each instalment's (or micro due's) paid amount
-    attributed pro rata to its lines (§4), at most the CFP due."""
+async def _cfp(
+    session: AsyncSession, travailleur: models.Travailleur, annee: int
+) -> tuple[Decimal, Decimal]:
+    """The CFP due for ``annee`` and what was paid of it: each instalment's (or micro
+    due's) paid amount attributed pro rata to its lines (§4), at most the CFP due."""
     if travailleur.regime is Regime.MICRO:
         paiements = [paiement_of(p) for p in await account.payments(session, travailleur.id)]
         declarations = await repository.declarations_micro(session, travailleur.id)
         dues, detail = micro_dues(declarations, paiements)
-        total = Decimal(0)
-        for due in dues:
-            du = detail[due.id]
+        due, paid = Decimal(0), Decimal(0)
+        for du_micro in dues:
+            du = detail[du_micro.id]
             if du.periode.startswith(f"{annee}-"):
                 lignes = {"COTISATIONS": du.cotisations, "CFP": du.cfp}
-                total += paid_on_line([due.montant_paye], lignes, "CFP")
-        return total
+                due += du.cfp
+                paid += paid_on_line([du_micro.montant_paye], lignes, "CFP")
+        return due, paid
+    code = CotisationCode.FORMATION_PROFESSIONNELLE
     lignes_annee = await repository.cotisations(session, travailleur.id)
     echeances = await account.instalments(session, travailleur.id)
-    paye = paid_on_line_by_year(lignes_annee, echeances, CotisationCode.FORMATION_PROFESSIONNELLE)
-    return paye.get(annee, Decimal(0))
+    paye = paid_on_line_by_year(lignes_annee, echeances, code)
+    due = year_lines(lignes_annee, annee).get(code.value, Decimal(0))
+    return due, paye.get(annee, Decimal(0))
 
 
 # --- generateAttestation ----------------------------------------------------------------
@@ -200,7 +205,7 @@ async def generate_attestation(
     accountant, an agent of the caisse); OAuth clients need attestations:write."""
     principal = ctx.require_scope(Scope.ATTESTATIONS_WRITE)
     today = ctx.clock.today()
-    url = f"{ctx.services.settings.public_base_url}/graphql (requête verifyAttestation)"
+    url = ctx.services.settings.verification_url
 
     async def action(session: AsyncSession) -> Outcome:
         travailleur = await travailleur_for_update(session, principal, travailleur_id)
@@ -230,7 +235,7 @@ async def generate_attestation(
                 contenu = await _csg_crds(session, travailleur, annee_retenue)
             case TypeAttestation.FORMATION_PROFESSIONNELLE:
                 annee_retenue = rules.check_annee_close(annee, today, libelle)
-                cfp = await _cfp_payee(session, travailleur, annee_retenue)
+                cfp_due, cfp = await _cfp(session, travailleur, annee_retenue)
                 if cfp <= 0:
                     raise DomainError(
                         f"Aucune contribution à la formation professionnelle n'a été payée au "
@@ -238,7 +243,11 @@ async def generate_attestation(
                         field="annee",
                         code="CFP_NON_PAYEE",
                     )
-                contenu = {"annee": annee_retenue, "cfp_payee": str(cfp)}
+                contenu = {
+                    "annee": annee_retenue,
+                    "cfp_due": str(cfp_due),
+                    "cfp_payee": str(cfp),
+                }
         if type_attestation in (
             TypeAttestation.VIGILANCE,
             TypeAttestation.FORMATION_PROFESSIONNELLE,
@@ -250,7 +259,11 @@ async def generate_attestation(
                 select(models.Caisse).where(models.Caisse.id == travailleur.caisse_id)
             )
         ).one()
-        siret = await repository.principal_siret(session, travailleur.id)
+        etablissement = await repository.principal_etablissement(session, travailleur.id)
+        # Vigilance and marché public go to client companies: the business only, no NIR.
+        if type_attestation not in (TypeAttestation.VIGILANCE, TypeAttestation.MARCHE_PUBLIC):
+            siret = None if etablissement is None else etablissement.siret
+            contenu["identite"] = identite_json(travailleur, siret)
         row = models.Attestation(
             travailleur_id=travailleur.id,
             type=type_attestation,
@@ -261,7 +274,7 @@ async def generate_attestation(
             contenu={
                 **contenu,
                 "caisse": caisse_json(caisse),
-                "identite": identite_json(travailleur, siret),
+                "entreprise": entreprise_json(travailleur, etablissement),
             },
         )
         session.add(row)
@@ -302,24 +315,38 @@ class Verification:
     nom: str
     prenom: str
     siret: str | None
+    #: The business as printed on the attestation (its enseigne, else the
+    #: entrepreneur's name) and its SIREN.
+    entreprise: str
+    siren: str | None
     date_emission: date
     date_fin_validite: date | None
     valide: bool
 
 
-async def verify(db: RequestSession, code: str, today: date) -> Verification | None:
+async def verify(
+    db: RequestSession, code: str, today: date, siren: str | None = None
+) -> Verification | None:
     """The attestation carrying ``code`` (case, spaces and dashes ignored); None for a
-    code that matches none."""
+    code that matches none, and — the same answer — when a ``siren`` is given that is
+    not the attestation's."""
     normalise = rules.normalize_code(code)
     row = None if normalise is None else await repository.attestation_by_code(db, normalise)
     if row is None:
         return None
-    identite = row.contenu["identite"]
+    entreprise = entreprise_of(row.contenu)
+    if siren is not None and siren != entreprise.siren:
+        return None
+    # The entrepreneur's names: recorded with the business, or with the worker's
+    # identity on attestations issued before the business was.
+    noms = row.contenu.get("entreprise") or row.contenu["identite"]
     return Verification(
         type=row.type,
-        nom=identite["nom"],
-        prenom=identite["prenom"],
-        siret=identite.get("siret"),
+        nom=noms["nom"],
+        prenom=noms["prenom"],
+        siret=entreprise.siret,
+        entreprise=entreprise.denomination,
+        siren=entreprise.siren,
         date_emission=row.date_emission,
         date_fin_validite=row.date_fin_validite,
         valide=rules.is_valid_on(row.date_fin_validite, today),

@@ -4,6 +4,10 @@ A login gives a short-lived signed access token and an opaque refresh token (30 
 stored as a digest). Each refresh revokes the token used and issues the next one of
 the same family; a revoked token presented again means it was stolen or replayed, so
 the whole family is revoked (OAuth 2.0 Security BCP, refresh token rotation).
+
+Both races are closed by single statements: a password check first claims a throttling
+slot (``gateway.limiter``), and a refresh token is spent by one conditional UPDATE
+(``records.spend_refresh_token``): of concurrent uses of one token, exactly one wins.
 """
 
 from __future__ import annotations
@@ -14,14 +18,10 @@ from datetime import timedelta
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.errors import DomainError
+from gateway import limiter
 from gateway.auth import opaque, records
 from gateway.auth.authenticate import principal_for
-from gateway.auth.throttling import (
-    ADRESSE_LIMIT,
-    IDENTIFIANT_LIMIT,
-    seconds_to_wait,
-    throttled_message,
-)
+from gateway.auth.throttling import LOGIN_PER_ADRESSE, LOGIN_PER_IDENTIFIANT, throttled_message
 from gateway.context import Context
 from gateway.db.models import Utilisateur
 from gateway.db.models_access import JetonRafraichissement
@@ -103,26 +103,36 @@ async def _with_access_token(ctx: Context, result: IssuedSession) -> IssuedSessi
     return result
 
 
+async def claim_attempt(ctx: Context, *limits: tuple[limiter.Limit, str]) -> limiter.Claim:
+    """Claim a throttling slot under each limit, committed at once (before the guarded
+    work, so that concurrent requests see it and a refusal cannot roll it back)."""
+    session = ctx.db.session
+    claim = await limiter.claim_all(session, limits, now=ctx.clock.now())
+    await session.commit()
+    return claim
+
+
+def refuse_if_throttled(claim: limiter.Claim, result: IssuedSession | None = None) -> None:
+    if not claim.allowed:
+        if result is not None:
+            result.retry_after = claim.retry_after
+        raise Throttled(throttled_message(claim.retry_after), field="identifiant")
+
+
 async def login(ctx: Context, identifiant: str, mot_de_passe: str) -> IssuedSession:
     identifiant = normalize_identifiant(identifiant)
-    adresse = client_address(ctx)
-    now = ctx.clock.now()
     result = IssuedSession(Outcome())
+    claim = await claim_attempt(
+        ctx,
+        (LOGIN_PER_IDENTIFIANT, identifiant),
+        (LOGIN_PER_ADRESSE, client_address(ctx)),
+    )
 
     async def action(session: AsyncSession) -> Outcome:
-        by_identifiant, by_adresse = await records.recent_failures(
-            session, identifiant, adresse, now
-        )
-        wait = max(
-            seconds_to_wait(by_identifiant, IDENTIFIANT_LIMIT, now),
-            seconds_to_wait(by_adresse, ADRESSE_LIMIT, now),
-        )
-        if wait:
-            # Refused before the password is even looked at.
-            result.retry_after = wait
-            raise Throttled(throttled_message(wait), field="identifiant")
+        # Refused before the password is even looked at.
+        refuse_if_throttled(claim, result)
         user = await travailleurs.utilisateur_by_identifiant(ctx.db, identifiant)
-        valid = ctx.services.passwords.verify(
+        valid = await ctx.services.passwords.verify_async(
             user.mot_de_passe_hash if user is not None and user.actif else None, mot_de_passe
         )
         if user is None or not valid:
@@ -139,15 +149,14 @@ async def login(ctx: Context, identifiant: str, mot_de_passe: str) -> IssuedSess
         audit_detail=f"identifiant={identifiant}",
         actor=lambda: principal_for(result.user) if result.user is not None else None,
     )
-    if result.retry_after is None:
-        # The attempt counts for throttling whatever its result (kept apart from the
-        # mutation's transaction, which a refusal rolls back).
+    if result.outcome.ok:
+        # Only failures count: a success clears its identifier's failures and gives
+        # its address slot back.
         session = ctx.db.session
-        await records.record_attempt(
-            session, identifiant=identifiant, adresse=adresse, succes=result.outcome.ok, now=now
-        )
+        await limiter.forget(session, LOGIN_PER_IDENTIFIANT, identifiant)
+        await limiter.release(session, claim)
         await session.commit()
-    if not result.outcome.ok:
+    else:
         result.user = None
     return await _with_access_token(ctx, result)
 
@@ -157,21 +166,19 @@ async def refresh(ctx: Context, refresh_token: str) -> IssuedSession:
     now = ctx.clock.now()
     result = IssuedSession(Outcome())
     reused: dict[str, str] = {}
+    empreinte = opaque.digest(refresh_token)
 
     async def action(session: AsyncSession) -> Outcome:
-        row = await records.refresh_token_for_update(session, opaque.digest(refresh_token))
+        # Spent by one conditional UPDATE: of concurrent uses, exactly one gets the row.
+        row = await records.spend_refresh_token(session, empreinte, now, "ROTATION")
         if row is None:
-            raise InvalidRefreshToken(INVALID_REFRESH, field="refreshToken")
-        if row.revoque_le is not None:
-            reused["famille"] = row.famille
-            raise InvalidRefreshToken(INVALID_REFRESH, field="refreshToken")
-        if row.expire_le <= now:
+            spent = await records.refresh_token(session, empreinte)
+            if spent is not None and spent.revoque_le is not None:
+                reused["famille"] = spent.famille
             raise InvalidRefreshToken(INVALID_REFRESH, field="refreshToken")
         user = await travailleurs.utilisateur_by_id(ctx.db, row.utilisateur_id)
         if user is None:
             raise InvalidRefreshToken(INVALID_REFRESH, field="refreshToken")
-        row.revoque_le = now
-        row.motif_revocation = "ROTATION"
         result.user = user
         result.issued["refresh"] = _add_refresh_token(session, ctx, user.id, row.famille)
         return Outcome(reference={"utilisateur_id": user.id}, travailleur_id=user.travailleur_id)
@@ -200,11 +207,11 @@ async def logout(ctx: Context, refresh_token: str) -> Outcome:
     now = ctx.clock.now()
 
     async def action(session: AsyncSession) -> Outcome:
-        row = await records.refresh_token_for_update(session, opaque.digest(refresh_token))
-        if row is None or row.revoque_le is not None:
+        row = await records.spend_refresh_token(
+            session, opaque.digest(refresh_token), now, "DECONNEXION", even_expired=True
+        )
+        if row is None:
             raise InvalidRefreshToken(INVALID_REFRESH, field="refreshToken")
-        row.revoque_le = now
-        row.motif_revocation = "DECONNEXION"
         return Outcome(reference={"utilisateur_id": row.utilisateur_id})
 
     return await run_mutation(ctx, "logout", action)

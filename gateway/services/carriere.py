@@ -8,6 +8,9 @@ A year's instalments (provisional and régularisation) are paid as recorded by t
 ledger (oldest first, §4); what they were paid is attributed to the year's lines pro
 rata (``domain.carriere.paid_on_line``) — the definitive lines once the income is
 declared, the provisional ones before — and a line is never paid beyond its amount.
+The income credited is capped by the assiette of the same line. Every year of activity
+is listed, from its start: a year the caisse has no barème for is marked not computed
+rather than left out.
 """
 
 from __future__ import annotations
@@ -17,20 +20,30 @@ from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 
-from domain.baremes import ANNEES_COUVERTES
 from domain.carriere import AnneeCarriere, annee_carriere, paid_on_line
 from domain.cotisations import CotisationCode
 from domain.nomenclatures import NatureCotisation
 from gateway.db import models
 
 
+def _chosen_lines(cotisations: Iterable[models.Cotisation], annee: int) -> list[models.Cotisation]:
+    """A year's definitive lines if declared, else its provisional ones."""
+    rows = [c for c in cotisations if c.annee == annee]
+    definitives = [c for c in rows if c.nature is NatureCotisation.DEFINITIVE]
+    return definitives or [c for c in rows if c.nature is NatureCotisation.PROVISIONNELLE]
+
+
 def year_lines(cotisations: Iterable[models.Cotisation], annee: int) -> dict[str, Decimal]:
     """The lines a payment of ``annee`` is attributed to: definitive if declared, else
     provisional (empty when nothing was called for that year)."""
-    rows = [c for c in cotisations if c.annee == annee]
-    definitives = [c for c in rows if c.nature is NatureCotisation.DEFINITIVE]
-    chosen = definitives or [c for c in rows if c.nature is NatureCotisation.PROVISIONNELLE]
-    return {c.code.value: c.montant for c in chosen}
+    return {c.code.value: c.montant for c in _chosen_lines(cotisations, annee)}
+
+
+def line_assiette(
+    cotisations: Iterable[models.Cotisation], annee: int, code: CotisationCode
+) -> Decimal | None:
+    """The assiette of line ``code`` of ``annee`` (same choice of lines as the payments)."""
+    return next((c.assiette for c in _chosen_lines(cotisations, annee) if c.code is code), None)
 
 
 def paid_on_line_by_year(
@@ -52,13 +65,12 @@ def paid_on_line_by_year(
 
 
 def career_years(travailleur: models.Travailleur, today: date) -> range:
-    """Years of activity the relevé lists: from the start of the activity (not before
-    the first year the caisse keeps) to the current year or the end of the activity."""
-    debut = max(travailleur.date_debut_activite.year, ANNEES_COUVERTES[0])
+    """Years of activity the relevé lists: from the start of the activity to the
+    current year or the end of the activity."""
     fin = today.year
     if travailleur.date_fin_activite is not None:
         fin = min(fin, travailleur.date_fin_activite.year)
-    return range(debut, min(fin, ANNEES_COUVERTES[-1]) + 1)
+    return range(travailleur.date_debut_activite.year, fin + 1)
 
 
 def releve_carriere(
@@ -67,9 +79,12 @@ def releve_carriere(
     echeances: Iterable[models.Echeance],
     today: date,
 ) -> list[AnneeCarriere]:
-    """One line per year of activity: RETRAITE_BASE paid, income credited, quarters."""
-    payee = paid_on_line_by_year(cotisations, echeances, CotisationCode.RETRAITE_BASE)
+    """One line per year of activity: RETRAITE_BASE paid, income credited, quarters
+    (None for a year without a barème)."""
+    lignes = list(cotisations)
+    code = CotisationCode.RETRAITE_BASE
+    payee = paid_on_line_by_year(lignes, echeances, code)
     return [
-        annee_carriere(annee, payee.get(annee, Decimal(0)))
+        annee_carriere(annee, payee.get(annee, Decimal(0)), line_assiette(lignes, annee, code))
         for annee in career_years(travailleur, today)
     ]

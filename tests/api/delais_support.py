@@ -214,7 +214,7 @@ GENERATE = """mutation($i: GenerateAttestationInput!) { generateAttestation(inpu
     valide url montants { libelle montant } }
   userErrors { field message code } } }"""
 VERIFY = """query($code: String!) { verifyAttestation(code: $code) {
-  type nom prenom siret dateEmission dateFinValidite valide } }"""
+  type nom prenom siret entreprise siren dateEmission dateFinValidite valide } }"""
 
 
 async def generate(s: Setting, type_: str, token: str | None = None, **extra) -> dict:

@@ -3,6 +3,7 @@ throttling per identifier and per client address (SPEC §9)."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 
 import httpx
@@ -11,7 +12,7 @@ from sqlalchemy import select
 
 from gateway.app import create_app
 from gateway.auth.opaque import digest
-from gateway.db.models_access import JetonRafraichissement, TentativeConnexion
+from gateway.db.models_access import CreneauLimite, JetonRafraichissement
 from tests.api.client import Api, api_for
 from tests.api.test_access_support import audit, counts, login, manual_clock
 from tests.api.world import PASSWORD, build_world
@@ -203,7 +204,13 @@ async def test_twenty_failures_from_one_address_throttle_every_identifier_from_i
         elsewhere = Api(http, api.services)
         assert (await login(elsewhere, "admin@alpha.fr", PASSWORD))["userErrors"] == []
     async with api.session() as session:
-        addresses = set((await session.scalars(select(TentativeConnexion.adresse))).all())
+        addresses = set(
+            (
+                await session.scalars(
+                    select(CreneauLimite.cle).where(CreneauLimite.politique == "login.adresse")
+                )
+            ).all()
+        )
     assert addresses == {"127.0.0.1", "203.0.113.7"}
 
 
@@ -221,10 +228,50 @@ async def test_one_minute_left_is_said_in_the_singular(setting) -> None:
 
 async def test_attempts_older_than_the_window_are_forgotten(setting) -> None:
     api, clock = setting
-    for _ in range(3):
+    for _ in range(5):
         await login(api, "admin@alpha.fr", "wrong")
     clock.advance(minutes=15)
+    assert (await login(api, "admin@alpha.fr", PASSWORD))["userErrors"] == []
+    # The slots of identifiers unused for a while go when new identifiers come.
+    clock.advance(minutes=20)
     await login(api, "collab@alpha.fr", "wrong")
     async with api.session() as session:
-        rows = (await session.scalars(select(TentativeConnexion.identifiant))).all()
-    assert rows == ["collab@alpha.fr"]
+        keys = set((await session.scalars(select(CreneauLimite.cle))).all())
+    assert keys == {"collab@alpha.fr", "127.0.0.1"}
+
+
+# --- Concurrency: one statement claims, whatever the number of requests at once --------
+
+
+async def test_thirty_simultaneous_wrong_passwords_check_only_five(setting, monkeypatch) -> None:
+    api, _ = setting
+    checks = []
+    verify = api.services.passwords.verify
+
+    def counted(stored: str | None, password: str) -> bool:
+        checks.append(password)
+        return verify(stored, password)
+
+    monkeypatch.setattr(api.services.passwords, "verify", counted)
+    results = await asyncio.gather(*(login(api, "admin@alpha.fr", "wrong") for _ in range(30)))
+    codes = sorted(r["userErrors"][0]["code"] for r in results)
+    assert codes == ["INVALID_CREDENTIALS"] * 5 + ["THROTTLED"] * 25
+    assert len(checks) == 5
+    # Even the right password waits for the window now.
+    assert (await login(api, "admin@alpha.fr", PASSWORD))["userErrors"][0]["code"] == "THROTTLED"
+
+
+async def test_ten_simultaneous_refreshes_with_one_token_give_one_session(setting) -> None:
+    api, _ = setting
+    token = (await login(api, "admin@alpha.fr", PASSWORD))["refreshToken"]
+    results = await asyncio.gather(*(api.data(REFRESH, {"t": token}) for _ in range(10)))
+    payloads = [r["refreshToken"] for r in results]
+    winners = [p for p in payloads if p["userErrors"] == []]
+    assert len(winners) == 1
+    assert [p for p in payloads if p["userErrors"] != []] == [REFUSED_REFRESH] * 9
+    # The nine replays revoked the family: the winner's next token is dead too.
+    rows = await refresh_rows(api)
+    assert sorted(motif for motif, _ in rows) == ["REUTILISATION", "ROTATION"]
+    assert (await api.data(REFRESH, {"t": winners[0]["refreshToken"]}))[
+        "refreshToken"
+    ] == REFUSED_REFRESH

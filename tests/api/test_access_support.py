@@ -14,7 +14,6 @@ from gateway.db.models_access import (
     ClientOAuth,
     CodeReinitialisation,
     JetonRafraichissement,
-    TentativeConnexion,
 )
 from tests.api.client import Api
 
@@ -92,7 +91,6 @@ async def counts(api: Api) -> dict[str, int]:
         "clients_revoques": ClientOAuth,
         "jetons": JetonRafraichissement,
         "jetons_revoques": JetonRafraichissement,
-        "tentatives": TentativeConnexion,
         "codes": CodeReinitialisation,
         "utilisateurs": models.Utilisateur,
         "courriels": models.CourrielSortant,

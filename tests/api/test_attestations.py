@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 from gateway.db import models
-from gateway.documents.layout import format_siret
+from gateway.documents.layout import format_siren, format_siret
 from tests.api.client import api_for, error_codes
 from tests.api.delais_support import (
     GENERATE,
@@ -27,6 +27,7 @@ from tests.api.delais_support import (
     siret_of,
 )
 from tests.conftest import Database
+from tests.documents.qr import decode_qr_codes
 
 
 @pytest.fixture
@@ -74,19 +75,36 @@ async def test_vigilance_is_granted_to_a_worker_up_to_date_valid_six_months(s: S
         "montants": [],
     }
     text = await pdf_text(s, attestation["url"])
-    siret = format_siret(await siret_of(s))
+    siret = await siret_of(s)
     assert "Attestation de vigilance" in text
     assert (
-        f"atteste que Mme Claire LEFEBVRE (SIRET {siret}) a souscrit toutes ses déclarations de "
-        "revenus et est à jour du paiement de ses cotisations et contributions sociales à la "
-        "date du 10/06/2026." in text
+        f"Entreprise : Maison Lefebvre Titulaire : Mme Claire LEFEBVRE SIREN : "
+        f"{format_siren(siret[:9])} SIRET : {format_siret(siret)} Adresse : 12 rue des Lilas "
+        "75011 Paris" in text
     )
+    assert (
+        f"atteste que l'entreprise Maison Lefebvre (SIREN {format_siren(siret[:9])}), dont le "
+        "titulaire est Mme Claire LEFEBVRE, a souscrit toutes ses déclarations de revenus et "
+        "est à jour du paiement de ses cotisations et contributions sociales à la date du "
+        "10/06/2026." in text
+    )
+    assert "NIR" not in text and s.worker.nir not in text.replace(" ", "")
     assert "Valable du : 10/06/2026 Jusqu'au : 09/12/2026" in text
     assert f"Code de vérification : {code}" in text
     assert (
-        "vérifiée sur http://127.0.0.1:8000/graphql (requête verifyAttestation) avec ce code"
-        in text
+        "vérifiée sur http://127.0.0.1:8000/verification avec ce code, ou en scannant le QR "
+        "code ci-contre" in text
     )
+    response = await s.api.http.get(
+        attestation["url"].removeprefix("http://127.0.0.1:8000"),
+        headers={"Authorization": f"Bearer {s.token}"},
+    )
+    assert response.headers["cache-control"] == "private, no-store"
+    assert response.headers["content-disposition"] == (
+        f'inline; filename="attestation-vigilance-{siret[:9]}-2026-06-10.pdf"'
+    )
+    pdf = response.content
+    assert decode_qr_codes(pdf) == [f"http://127.0.0.1:8000/verification?code={code}"]
 
 
 async def test_vigilance_is_granted_once_an_accepted_plan_covers_what_is_overdue(
@@ -169,6 +187,8 @@ async def test_anyone_checks_a_code_without_logging_in_and_sees_only_the_essenti
         "nom": "Lefebvre",
         "prenom": "Claire",
         "siret": await siret_of(s),
+        "entreprise": "Maison Lefebvre",
+        "siren": (await siret_of(s))[:9],
         "dateEmission": "2026-06-10",
         "dateFinValidite": "2026-12-09",
         "valide": True,
@@ -193,8 +213,10 @@ async def test_the_verification_exposes_nothing_else() -> None:
     assert sorted(fields) == [
         "dateEmission",
         "dateFinValidite",
+        "entreprise",
         "nom",
         "prenom",
+        "siren",
         "siret",
         "type",
         "valide",

@@ -7,10 +7,12 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from sqlalchemy import select
 
 from domain import cotisations as engine
 from domain.cotisations import CotisationCode, NatureActivite
 from domain.nomenclatures import NatureCotisation
+from gateway.db import models
 from gateway.documents.layout import euros as pdf_euros
 from gateway.schema.relay import encode_global_id
 from gateway.services.contributions import cotisation_rows
@@ -63,6 +65,12 @@ async def test_marche_public_states_the_situation_at_31_december_of_last_year(
     assert (
         "est à jour du paiement de ses cotisations et contributions sociales au 31/12/2025" in text
     )
+    # For public buyers: the business, never the worker's NIR.
+    assert "Entreprise : Maison Lefebvre Titulaire : Mme Claire LEFEBVRE SIREN :" in text
+    assert "NIR" not in text and s.worker.nir not in text.replace(" ", "")
+    async with s.api.session() as session:
+        row = await session.scalar(select(models.Attestation))
+    assert "identite" not in row.contenu and s.worker.nir not in str(row.contenu)
 
 
 async def test_marche_public_is_refused_for_what_was_overdue_on_31_december(s: Setting) -> None:
@@ -183,10 +191,14 @@ async def test_the_cfp_of_a_year_paid_in_full_is_its_line(s: Setting) -> None:
     await add_year(s, 2025, NatureCotisation.PROVISIONNELLE, paid_months=12)
     attestation = (await generate(s, "FORMATION_PROFESSIONNELLE", annee=2025))["attestation"]
     # round(47 100 × 0.29 %) = 137 € for an artisan.
-    assert attestation["montants"] == [{"libelle": "CFP payée", "montant": "137.00"}]
+    assert attestation["montants"] == [
+        {"libelle": "CFP due", "montant": "137.00"},
+        {"libelle": "CFP payée", "montant": "137.00"},
+    ]
     assert len(attestation["codeVerification"]) == 23
     text = await pdf_text(s, attestation["url"])
-    assert "CFP payée au titre de 2025 137,00 EUR" in text
+    assert "CFP due au titre de 2025 137,00 EUR CFP payée au 10/06/2026 137,00 EUR" in text
+    assert "Reste à payer" not in text
     assert f"Code de vérification : {attestation['codeVerification']}" in text
     verified = await s.api.data(VERIFY, {"code": attestation["codeVerification"]})
     assert verified["verifyAttestation"]["type"] == "FORMATION_PROFESSIONNELLE"
@@ -210,7 +222,17 @@ async def test_the_cfp_paid_counts_what_was_allocated_to_the_year_pro_rata(
     paid_2025 = 5 * (total / 12).quantize(Decimal("0.01"), rounding="ROUND_DOWN") + 2 * MENSUALITE
     assert paid_on_line([paid_2025], lines, "FORMATION_PROFESSIONNELLE") == Decimal("80.73")
     attestation = (await generate(s, "FORMATION_PROFESSIONNELLE", annee=2025))["attestation"]
-    assert attestation["montants"] == [{"libelle": "CFP payée", "montant": "80.73"}]
+    # The CFP due for the year beside what was paid of it: never one for the other.
+    assert lines["FORMATION_PROFESSIONNELLE"] == Decimal("137")
+    assert attestation["montants"] == [
+        {"libelle": "CFP due", "montant": "137.00"},
+        {"libelle": "CFP payée", "montant": "80.73"},
+    ]
+    text = await pdf_text(s, attestation["url"])
+    assert (
+        "CFP due au titre de 2025 137,00 EUR CFP payée au 10/06/2026 80,73 EUR "
+        "Reste à payer au 10/06/2026 56,27 EUR" in text
+    )
 
 
 async def test_the_cfp_of_a_year_is_available_from_1_january_of_the_next(s: Setting) -> None:

@@ -117,8 +117,11 @@ async def test_an_unpaid_declaration_past_its_due_date_refuses_vigilance(api) ->
 async def test_the_cfp_of_a_micro_entrepreneur_is_the_share_of_each_paid_period(api) -> None:
     worker, token = await account(api, PERIODES, paid=1)
     data = await generate(api, worker, token, "FORMATION_PROFESSIONNELLE", annee=2025)
-    # November paid, December not: 15 € of CFP paid for 2025.
-    assert data["attestation"]["montants"] == [{"libelle": "CFP payée", "montant": "15.00"}]
+    # November paid, December not: 15 € of the 30 € of CFP due for 2025 paid.
+    assert data["attestation"]["montants"] == [
+        {"libelle": "CFP due", "montant": "30.00"},
+        {"libelle": "CFP payée", "montant": "15.00"},
+    ]
 
 
 async def test_a_micro_entrepreneur_has_no_csg_crds_attestation(api) -> None:

@@ -14,6 +14,7 @@ from domain.cotisations import CotisationCode, NatureActivite
 from domain.echeancier import NatureEcheance
 from domain.nomenclatures import NatureCotisation, Regime, Role
 from gateway.db import models
+from gateway.db.repositories.delais import principal_siret
 from gateway.schema.relay import encode_global_id
 from gateway.services.ledger import reallocate_payments
 from tests import builders
@@ -23,7 +24,7 @@ from tests.conftest import Database
 TODAY = date(2026, 6, 10)
 RELEVE = """query($id: ID!) { node(id: $id) { ... on TravailleurClassique { releveCarriere {
   totalTrimestres url
-  annees { annee retraiteBasePayee revenuCotise seuilTrimestre trimestres } } } } }"""
+  annees { annee calcule retraiteBasePayee revenuCotise seuilTrimestre trimestres } } } } }"""
 D = Decimal
 
 
@@ -34,7 +35,10 @@ def line(travailleur_id: int, annee: int, nature: NatureCotisation, code: Cotisa
         nature=nature,
         code=code,
         montant=D(montant),
-        assiette=D(0),
+        # The base a retraite de base line was computed on (17.75 %), as the engine records.
+        assiette=(D(montant) / D("0.1775")).quantize(D(1))
+        if code is CotisationCode.RETRAITE_BASE
+        else D(0),
         detail={"tranches": [], "plancher": None, "plafond": None, "deduction": "0"},
         base_calcul="test",
         date_calcul=date(annee, 1, 1),
@@ -127,9 +131,22 @@ async def test_the_releve_gives_per_year_the_income_credited_and_the_quarters(se
         li.montant for li in high.lignes if li.code is CotisationCode.RETRAITE_BASE
     )
     assert releve["annees"] == [
+        # Years of activity before the first barème the caisse has: listed, not computed.
+        *(
+            {
+                "annee": annee,
+                "calcule": False,
+                "retraiteBasePayee": "0.00",
+                "revenuCotise": None,
+                "seuilTrimestre": None,
+                "trimestres": None,
+            }
+            for annee in range(2015, 2023)
+        ),
         # Definitive lines once declared: 3 550 of 10 000 paid → 20 000 €.
         {
             "annee": 2023,
+            "calcule": True,
             "retraiteBasePayee": "3550.00",
             "revenuCotise": "20000.00",
             "seuilTrimestre": "1690.50",
@@ -138,6 +155,7 @@ async def test_the_releve_gives_per_year_the_income_credited_and_the_quarters(se
         # Above the PASS: credited at the PASS.
         {
             "annee": 2024,
+            "calcule": True,
             "retraiteBasePayee": f"{retraite_2024:.2f}",
             "revenuCotise": "46368.00",
             "seuilTrimestre": "1747.50",
@@ -146,6 +164,7 @@ async def test_the_releve_gives_per_year_the_income_credited_and_the_quarters(se
         # 2 500 of 10 000 paid → 887.50 → 5 000 € → 5 000 / 1 782 = 2.8 → 2 quarters.
         {
             "annee": 2025,
+            "calcule": True,
             "retraiteBasePayee": "887.50",
             "revenuCotise": "5000.00",
             "seuilTrimestre": "1782.00",
@@ -153,6 +172,7 @@ async def test_the_releve_gives_per_year_the_income_credited_and_the_quarters(se
         },
         {
             "annee": 2026,
+            "calcule": True,
             "retraiteBasePayee": "0.00",
             "revenuCotise": "0.00",
             "seuilTrimestre": "1803.00",
@@ -171,8 +191,16 @@ async def test_the_releve_pdf_shows_the_same_figures(setting) -> None:
     assert (response.status_code, response.headers["content-type"]) == (200, "application/pdf")
     reader = pypdf.PdfReader(io.BytesIO(response.content))
     lines = [li.strip() for page in reader.pages for li in page.extract_text().splitlines()]
+    assert response.headers["cache-control"] == "private, no-store"
+    async with api.session() as session:
+        siren = (await principal_siret(session, worker.id))[:9]
+    assert response.headers["content-disposition"] == (
+        f'inline; filename="releve-carriere-{siren}-2026-06-10.pdf"'
+    )
     for expected in (
         "Relevé de carrière",
+        "2015 non calculé non calculé",
+        "2022 non calculé non calculé",
         "2023 20 000,00 EUR 4",
         "2024 46 368,00 EUR 4",
         "2025 5 000,00 EUR 2",
@@ -181,8 +209,44 @@ async def test_the_releve_pdf_shows_the_same_figures(setting) -> None:
     ):
         assert expected in lines, (expected, lines)
     text = " ".join(lines)
-    assert "Périodes d'activité indépendante de 2023 à 2026" in text
+    assert "Périodes d'activité indépendante de 2015 à 2026" in text
     assert "émis le 10/06/2026" in text
+
+
+async def test_the_income_credited_never_exceeds_the_assiette_of_the_year(db: Database) -> None:
+    """38 940 € declared: RETRAITE_BASE = round(17.75 % × 38 940) = 6 912 €, paid in full;
+    6 912 / 17.75 % = 38 940.85, but the income credited is the assiette, 38 940."""
+    async with api_for(db, today=TODAY) as api:
+        async with api.session() as session:
+            caisse = await builders.caisse(session)
+            worker = await builders.travailleur(
+                session, caisse_id=caisse.id, date_debut_activite=date(2025, 1, 1)
+            )
+            cotisation = line(
+                worker.id, 2025, NatureCotisation.DEFINITIVE, CotisationCode.RETRAITE_BASE, "6912"
+            )
+            cotisation.assiette = D("38940")
+            session.add(cotisation)
+            await builders.echeance(
+                session,
+                travailleur_id=worker.id,
+                date_echeance=date(2025, 11, 5),
+                montant=D("6912"),
+                montant_paye=D("6912"),
+                nature=NatureEcheance.PROVISIONNELLE,
+            )
+            await session.commit()
+        token = await api.login(worker.nir, "secret-travailleur")
+        gid = encode_global_id("Travailleur", worker.id)
+        releve = (await api.data(RELEVE, {"id": gid}, token))["node"]["releveCarriere"]
+    assert releve["annees"][0] == {
+        "annee": 2025,
+        "calcule": True,
+        "retraiteBasePayee": "6912.00",
+        "revenuCotise": "38940.00",
+        "seuilTrimestre": "1782.00",
+        "trimestres": 4,
+    }
 
 
 async def test_the_releve_pdf_is_for_those_who_may_see_the_worker(setting) -> None:

@@ -12,6 +12,7 @@ import pytest
 from domain import cotisations as engine
 from domain.cotisations import NatureActivite
 from domain.nomenclatures import Role
+from gateway.db.repositories.delais import principal_siret
 from gateway.schema.relay import encode_global_id
 from tests import builders
 from tests.accounts import classique_account
@@ -64,12 +65,19 @@ def pdf_text(content: bytes) -> str:
 async def test_the_worker_downloads_the_avis_with_the_new_contributions_and_schedule(
     setting,
 ) -> None:
-    api, _, _, token, avis = setting
+    api, worker, _, token, avis = setting
     response = await api.http.get(
         path_of(avis["url"]), headers={"Authorization": f"Bearer {token}"}
     )
     assert response.status_code == 200
     assert response.headers["content-type"] == "application/pdf"
+    # Personal: never kept by a cache; saved under a name saying what and whose it is.
+    assert response.headers["cache-control"] == "private, no-store"
+    async with api.session() as session:
+        siret = await principal_siret(session, worker.id)
+    assert response.headers["content-disposition"] == (
+        f'inline; filename="avis-appel-rectificatif-2026-{siret[:9]}-{TODAY.isoformat()}.pdf"'
+    )
     text = pdf_text(response.content)
     total = engine.compute_cotisations(2026, NatureActivite.ARTISANALE, Decimal("60000")).total
     assert "Avis d'appel de cotisations rectificatif" in text

@@ -22,12 +22,22 @@ from gateway.documents.data import (
     AvisAppelRectificatif,
     CaisseEmettrice,
     EcheanceAppel,
+    Entreprise,
     IdentiteTravailleur,
     LigneAppel,
     ReleveCarriere,
 )
-from gateway.documents.layout import euros, format_nir, format_siret, jour, printable
+from gateway.documents.layout import (
+    euros,
+    format_nir,
+    format_siren,
+    format_siret,
+    jour,
+    printable,
+    with_article,
+)
 from gateway.documents.releve_carriere import render_releve_carriere
+from tests.documents.qr import decode_qr_codes
 
 EMIS = date(2026, 11, 23)
 CAISSE = CaisseEmettrice(
@@ -49,6 +59,21 @@ IDENTITE = [
     "NIR : 2 85 05 75 123 456 78",
     "SIRET : 812 345 678 00027",
 ]
+BOULANGERIE = Entreprise(
+    denomination="Boulangerie des Œillets",
+    titulaire="Mme Hélène LEFÈVRE",
+    siret="81234567800027",
+    adresse=("3 place Sathonay", "69001 Lyon"),
+)
+ENTREPRISE = [
+    "Entreprise : Boulangerie des Œillets",
+    "Titulaire : Mme Hélène LEFÈVRE",
+    "SIREN : 812 345 678",
+    "SIRET : 812 345 678 00027",
+    "Adresse : 3 place Sathonay",
+    "69001 Lyon",
+]
+URL = "https://moncompte-independant.example/verification"
 D = Decimal
 
 
@@ -138,56 +163,92 @@ def test_cancelled_instalments_are_shown_but_not_totalled() -> None:
     assert_lines(lines, ["05/12/2026 800,00 EUR Annulée", "Total de l'échéancier 0,00 EUR"])
 
 
-def test_attestation_de_vigilance_has_validity_and_verification_code() -> None:
+def test_attestation_de_vigilance_shows_the_business_validity_and_verification() -> None:
     data = AttestationVigilance(
         caisse=CAISSE,
-        identite=HELENE,
+        entreprise=BOULANGERIE,
         emise_le=EMIS,
         valide_du=EMIS,
         valide_au=date(2027, 5, 23),
-        code_verification="VGL-7K2Q-94MX",
-        url_verification="https://moncompte-independant.example/verification",
+        code_verification="K7PQM-2XHWA-9RTZC-4NFBD",
+        url_verification=URL,
     )
-    lines, text, pages = read(render_attestation(data))
+    pdf = render_attestation(data)
+    lines, text, pages = read(pdf)
 
     assert pages == 1
     assert_lines(
         lines,
         [
             "Attestation de vigilance",
-            *IDENTITE,
+            *ENTREPRISE,
             "Valable du : 23/11/2026",
             "Jusqu'au : 23/05/2027",
             "Code de vérification :",
-            "VGL-7K2Q-94MX",
+            "K7PQM-2XHWA-9RTZC-4NFBD",
         ],
     )
     assert (
-        "atteste que Mme Hélène LEFÈVRE (SIRET 812 345 678 00027) a souscrit toutes ses "
-        "déclarations de revenus et est à jour du paiement de ses cotisations et "
+        "La Caisse des indépendants d'Île-de-France atteste que l'entreprise Boulangerie des "
+        "Œillets (SIREN 812 345 678), dont le titulaire est Mme Hélène LEFÈVRE, a souscrit "
+        "toutes ses déclarations de revenus et est à jour du paiement de ses cotisations et "
         "contributions sociales à la date du 23/11/2026." in text
     )
-    assert "vérifiée sur https://moncompte-independant.example/verification avec ce code" in text
+    assert (
+        f"L'authenticité de ce document peut être vérifiée sur {URL} avec ce code, ou en "
+        "scannant le QR code ci-contre." in text
+    )
+    assert "Attestation de vigilance - émise le 23/11/2026" in text
+    assert "NIR" not in text and "285057512345678" not in text and "2 85 05" not in text
+    assert decode_qr_codes(pdf) == [f"{URL}?code=K7PQM-2XHWA-9RTZC-4NFBD"]
+
+
+def test_an_urssaf_takes_the_elided_article() -> None:
+    urssaf = replace(CAISSE, nom="Urssaf Île-de-France")
+    data = AttestationMarchePublic(urssaf, BOULANGERIE, EMIS, situation_au=date(2025, 12, 31))
+    _, text, _ = read(render_attestation(data))
+    assert "L'Urssaf Île-de-France atteste que l'entreprise" in text
+    assert "Fait le 23/11/2026, pour l'Urssaf Île-de-France." in text
+    assert with_article("Caisse des indépendants", capital=True) == "La Caisse des indépendants"
+    assert with_article("Hôtel des Finances") == "l'Hôtel des Finances"
 
 
 def test_attestation_de_vigilance_under_a_payment_plan_says_so() -> None:
     data = AttestationVigilance(
-        CAISSE, HELENE, EMIS, EMIS, date(2027, 5, 23), "VGL-0000-0001", sous_plan_apurement=True
+        CAISSE,
+        BOULANGERIE,
+        EMIS,
+        EMIS,
+        date(2027, 5, 23),
+        "K7PQM-2XHWA-9RTZC-4NFBD",
+        sous_plan_apurement=True,
     )
     _, text, _ = read(render_attestation(data))
     assert "respecte le plan d'apurement de sa dette accordé par la caisse" in text
     assert "est à jour du paiement" not in text
 
 
-def test_attestation_marche_public_is_a_situation_at_31_december() -> None:
-    data = AttestationMarchePublic(CAISSE, HELENE, EMIS, situation_au=date(2025, 12, 31))
-    lines, text, _ = read(render_attestation(data))
+def test_attestation_marche_public_is_a_situation_at_31_december_of_the_business() -> None:
+    data = AttestationMarchePublic(CAISSE, BOULANGERIE, EMIS, situation_au=date(2025, 12, 31))
+    pdf = render_attestation(data)
+    lines, text, _ = read(pdf)
 
     assert_lines(
-        lines, ["Attestation de régularité - marché public", *IDENTITE, "Situation au : 31/12/2025"]
+        lines,
+        ["Attestation de régularité - marché public", *ENTREPRISE, "Situation au : 31/12/2025"],
     )
     assert "contributions sociales au 31/12/2025." in text
     assert "Code de vérification" not in text and "Valable" not in text
+    assert "NIR" not in text and "2 85 05" not in text
+    assert decode_qr_codes(pdf) == []
+
+
+def test_a_business_without_an_etablissement_is_named_after_its_entrepreneur() -> None:
+    seule = Entreprise("Mme Hélène LEFÈVRE", "Mme Hélène LEFÈVRE")
+    data = AttestationMarchePublic(CAISSE, seule, EMIS, situation_au=date(2025, 12, 31))
+    lines, text, _ = read(render_attestation(data))
+    assert "atteste que l'entreprise individuelle de Mme Hélène LEFÈVRE a souscrit" in text
+    assert not [line for line in lines if line.startswith(("SIREN", "SIRET", "NIR"))]
 
 
 def test_attestation_csg_crds_gives_deductible_and_non_deductible_amounts() -> None:
@@ -215,22 +276,48 @@ def test_attestation_csg_crds_gives_deductible_and_non_deductible_amounts() -> N
     assert "Code de vérification" not in text
 
 
-def test_attestation_formation_gives_the_cfp_paid_and_a_code() -> None:
+def test_attestation_formation_gives_the_cfp_due_what_was_paid_of_it_and_a_code() -> None:
     data = AttestationFormation(
-        CAISSE, HELENE, EMIS, annee=2025, cfp_payee=D("117.75"), code_verification="CFP-3H8D-2025"
+        CAISSE,
+        HELENE,
+        EMIS,
+        annee=2025,
+        cfp_due=D("137.00"),
+        cfp_payee=D("135.89"),
+        code_verification="CFP3H-8D2K7-MNPQR-STUVW",
+        url_verification=URL,
     )
-    lines, text, _ = read(render_attestation(data))
+    pdf = render_attestation(data)
+    lines, text, _ = read(pdf)
 
     assert_lines(
         lines,
         [
             "Attestation de contribution à la formation professionnelle",
             *IDENTITE,
-            "CFP payée au titre de 2025 117,75 EUR",
-            "CFP-3H8D-2025",
+            "CFP due au titre de 2025 137,00 EUR",
+            "CFP payée au 23/11/2026 135,89 EUR",
+            "Reste à payer au 23/11/2026 1,11 EUR",
+            "CFP3H-8D2K7-MNPQR-STUVW",
         ],
     )
+    assert (
+        "La Caisse des indépendants d'Île-de-France atteste que la contribution à la "
+        "formation professionnelle (CFP) due par Mme Hélène LEFÈVRE (SIRET 812 345 678 00027) "
+        "au titre de l'année 2025, et ce qui en a été payé au 23/11/2026, s'élèvent à :" in text
+    )
     assert "Fait le 23/11/2026, pour la Caisse des indépendants d'Île-de-France." in text
+    assert " vous" not in text and " votre" not in text
+    assert decode_qr_codes(pdf) == [f"{URL}?code=CFP3H-8D2K7-MNPQR-STUVW"]
+
+
+def test_a_cfp_paid_in_full_has_nothing_left_to_pay() -> None:
+    data = AttestationFormation(
+        CAISSE, HELENE, EMIS, 2025, D("137.00"), D("137.00"), "CFP3H-8D2K7-MNPQR-STUVW"
+    )
+    _, text, _ = read(render_attestation(data))
+    assert "CFP payée au 23/11/2026 137,00 EUR" in text
+    assert "Reste à payer" not in text
 
 
 def test_releve_de_carriere_per_year_sorted_with_total_quarters() -> None:
@@ -263,6 +350,15 @@ def test_releve_de_carriere_per_year_sorted_with_total_quarters() -> None:
     ]
     assert "Périodes d'activité indépendante de 2021 à 2025" in text
     assert "150 heures de SMIC" in text
+    assert "Relevé de carrière - émis le 23/11/2026" in text
+    assert "non calculé" not in text
+
+
+def test_a_year_without_a_bareme_is_listed_as_not_computed() -> None:
+    annees = (AnneeCarriere(2022, None, None), AnneeCarriere(2023, D("36500"), 4))
+    lines, text, _ = read(render_releve_carriere(ReleveCarriere(CAISSE, HELENE, EMIS, annees)))
+    assert_lines(lines, ["2022 non calculé non calculé", "2023 36 500,00 EUR 4", "Total 4"])
+    assert "Les années marquées « non calculé » sont des années d'activité" in text
 
 
 def test_long_document_repeats_header_and_numbers_pages() -> None:
@@ -284,7 +380,7 @@ def test_rendering_is_deterministic() -> None:
 
 def test_characters_outside_the_core_fonts_degrade_instead_of_failing() -> None:
     polonaise = replace(HELENE, prenom="Łucja", nom="Wałęsa")
-    data = AttestationMarchePublic(CAISSE, polonaise, EMIS, situation_au=date(2025, 12, 31))
+    data = AttestationCsgCrds(CAISSE, polonaise, EMIS, 2025, D("1"), D("1"))
     lines, _, _ = read(render_attestation(data))
     assert "Nom : Mme Lucja WALESA" in lines
 
@@ -308,4 +404,5 @@ def test_dates_and_identifiers() -> None:
     assert jour(date(2026, 1, 5)) == "05/01/2026"
     assert format_nir("1 85 05 75 123 456 78") == "1 85 05 75 123 456 78"
     assert format_siret("81234567800027") == "812 345 678 00027"
+    assert format_siren("812345678") == "812 345 678"
     assert printable("Cœur — l’été, 5 €") == "Cœur — l’été, 5 €"

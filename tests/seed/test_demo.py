@@ -34,6 +34,7 @@ from domain.nomenclatures import (
     StatutMandat,
     StatutProfessionnel,
 )
+from domain.recherche import name_search_key
 from gateway.auth.passwords import Passwords
 from gateway.config import Settings
 from gateway.db import models
@@ -375,10 +376,11 @@ def test_every_text_fits_its_column() -> None:
             longueur = getattr(colonne.type, "length", None)
             if longueur is None:
                 continue
+            # A column left to its default (the search key) is not in the rows.
             trop_longs = [
                 r[colonne.key]
                 for r in rows
-                if r[colonne.key] is not None and len(str(r[colonne.key])) > longueur
+                if r.get(colonne.key) is not None and len(str(r[colonne.key])) > longueur
             ]
             assert not trop_longs, f"{model.__tablename__}.{colonne.key}: {trop_longs[:3]}"
 
@@ -474,3 +476,11 @@ def test_the_artisans_family_has_a_prevention_file_with_something_due(demo: Char
         ("DEPISTAGE_COL_UTERUS_TEST_HPV", "A_FAIRE", date(2026, 5, 10)),
         ("RAPPEL_DTP_ADULTE", "A_FAIRE", date(2020, 10, 21)),
     ]
+
+
+def test_every_seeded_worker_carries_the_search_key_of_their_names(demo: Chargee) -> None:
+    travailleurs = demo.of(models.Travailleur)
+    assert [t.cle_recherche for t in travailleurs] == [
+        name_search_key(t.nom, t.prenom) for t in travailleurs
+    ]
+    assert "benali emilie" in {t.cle_recherche for t in travailleurs}

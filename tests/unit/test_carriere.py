@@ -15,7 +15,6 @@ from domain.carriere import (
     trimestres_valides,
 )
 from domain.cotisations import NatureActivite
-from domain.errors import BaremeIntrouvable
 
 D = Decimal
 PASS_2026 = D("48060")
@@ -82,9 +81,20 @@ def test_a_year_of_the_releve_uses_that_years_pass_and_smic() -> None:
     assert annee_carriere(2026, D("1000.00")).trimestres == 3
 
 
-def test_a_year_without_a_bareme_is_an_error_not_a_guess() -> None:
-    with pytest.raises(BaremeIntrouvable):
-        annee_carriere(2022, D("1000.00"))
+def test_a_year_without_a_bareme_is_not_computed_rather_than_guessed() -> None:
+    annee = annee_carriere(2022, D("1000.00"))
+    assert annee == AnneeCarriere(2022, D("1000.00"), None, None, None)
+    assert annee.calcule is False
+
+
+def test_the_income_credited_never_exceeds_the_assiette_of_the_line() -> None:
+    # 38 940 declared: RETRAITE_BASE = round(17.75 % × 38 940 = 6 911.85) = 6 912 €,
+    # and 6 912 / 17.75 % = 38 940.85: the rounding must not credit 0.85 € more.
+    assert revenu_cotise(D("6912"), PASS_2026) == D("38940.85")
+    assert revenu_cotise(D("6912"), PASS_2026, D("38940")) == D("38940.00")
+    assert annee_carriere(2025, D("6912"), D("38940")).revenu_cotise == D("38940.00")
+    # A partial payment stays below the assiette: unchanged.
+    assert revenu_cotise(D("1000.00"), PASS_2026, D("38940")) == D("5633.80")
 
 
 # --- paid on a line --------------------------------------------------------------------

@@ -114,12 +114,20 @@ async def declarations_micro(session: AsyncSession, travailleur_id: int) -> list
     return list(rows)
 
 
-async def principal_siret(session: AsyncSession, travailleur_id: int) -> str | None:
-    """SIRET of the worker's principal établissement (the first one otherwise)."""
-    siret: str | None = await session.scalar(
-        select(Etablissement.siret)
+async def principal_etablissement(
+    session: AsyncSession, travailleur_id: int
+) -> Etablissement | None:
+    """The worker's principal établissement (the first one otherwise)."""
+    found: Etablissement | None = await session.scalar(
+        select(Etablissement)
         .where(Etablissement.travailleur_id == travailleur_id)
         .order_by(Etablissement.principal.desc(), Etablissement.id)
         .limit(1)
     )
-    return siret
+    return found
+
+
+async def principal_siret(session: AsyncSession, travailleur_id: int) -> str | None:
+    """SIRET of the worker's principal établissement (the first one otherwise)."""
+    etablissement = await principal_etablissement(session, travailleur_id)
+    return None if etablissement is None else etablissement.siret

@@ -32,6 +32,7 @@ from sqlalchemy import BigInteger, ColumnElement, Subquery, and_, exists, func, 
 
 from domain.money import from_cents
 from domain.nomenclatures import Regime, Situation
+from domain.recherche import search_key
 from gateway.auth.principal import Principal
 from gateway.db.engine import RequestSession
 from gateway.db.models import AffectationCollaborateur, Etablissement, Travailleur, Utilisateur
@@ -97,7 +98,8 @@ def _attention(ind: Subquery) -> ColumnElement[bool]:
 
 def _search(texte: str) -> ColumnElement[bool] | None:
     """Digits: a part of the NIR or of a SIRET (spaces ignored). Words: each word a part
-    of the name or first name (case-insensitive)."""
+    of the name or first name, accents and case ignored (both sides folded by
+    ``domain.recherche``, so SQLite and PostgreSQL answer alike)."""
     compact = re.sub(r"\s+", "", texte).upper()
     if not compact:
         return None
@@ -109,15 +111,10 @@ def _search(texte: str) -> ColumnElement[bool] | None:
             )
         )
         return or_(Travailleur.nir.contains(compact, autoescape=True), siret)
-    return and_(
-        *(
-            or_(
-                func.lower(Travailleur.nom).contains(word, autoescape=True),
-                func.lower(Travailleur.prenom).contains(word, autoescape=True),
-            )
-            for word in texte.lower().split()
-        )
-    )
+    words = search_key(texte).split()
+    if not words:
+        return None
+    return and_(*(Travailleur.cle_recherche.contains(word, autoescape=True) for word in words))
 
 
 def _conditions(principal: Principal, ind: Subquery, f: Filtres) -> list[ColumnElement[bool]]:

@@ -1,0 +1,263 @@
+"""Database-backed rate limits: at most ``maximum`` claims per key in any ``window``.
+
+The guarantee holds whatever the concurrency and the number of processes sharing the
+database (SQLite or PostgreSQL), because each claim is ONE conditional statement: the
+check ("is a slot free?") and the claim ("it is mine") cannot be separated by another
+request. The window slides: a claim counts for exactly ``window`` after it was made.
+
+Usage, from a service (any ``AsyncSession`` or ``AsyncConnection`` on the database)::
+
+    from gateway import limiter
+
+    RESET_PER_IDENTIFIER = limiter.Limit("reset.identifiant", 3, timedelta(hours=1))
+
+    claim = await limiter.claim(session, RESET_PER_IDENTIFIER, identifiant, now=clock.now())
+    await session.commit()  # see "Transactions" below
+    if not claim.allowed:
+        ...  # refuse; claim.retry_after is the number of seconds to wait (>= 1)
+
+API:
+
+- ``Limit(name, maximum, window)``: one policy, declared once (a module constant).
+  ``name`` (<= 60 characters) keeps policies apart; keys are free text (long keys are
+  stored as their SHA-256 digest).
+- ``await claim(db, limit, key, now=...) -> Claim``: take one of the key's slots if
+  one is free. ``Claim.allowed``; ``Claim.retry_after``: 0 when allowed, else the
+  seconds until the oldest claim of the window leaves it. A refused claim counts for
+  nothing (a caller hammering a limit does not extend its own delay).
+- ``await claim_all(db, [(limit, key), ...], now=...) -> Claim``: all or nothing (e.g.
+  per identifier AND per address), in order: when one is refused, those before it are
+  given back, those after it are not claimed, and ``retry_after`` is the longest wait.
+- ``await release(db, claim)``: give a claim back, e.g. an attempt that must not count
+  once its outcome is known (a successful login does not count against its address).
+- ``await forget(db, limit, key)``: clear a key's claims (a successful login clears
+  the failures of its identifier).
+
+Transactions: the statements run in the caller's transaction. Commit right after the
+claim, before the work it guards: on PostgreSQL the claimed row stays locked (other
+claims on the same key wait) until then, and a rollback would give the claim back.
+PostgreSQL must run at READ COMMITTED (its default), where a statement that loses a
+race on a slot sees the winner's row and moves on to the next slot.
+
+Storage: ``creneau_limite`` holds up to ``maximum`` rows per key, each the time its
+slot was last claimed; a slot is free when that time has left the window, a missing
+slot is free too. Slots are created when a key first needs them, and free slots of
+the same policy unused for a while are deleted then, so the table stays the size of
+the keys actually limited.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import Table, delete, func, select, tuple_, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+
+from gateway.db.models_access import CreneauLimite
+
+KEY_MAX = 200
+# Free slots untouched for this long beyond their window are deleted (never the ones
+# just created, which other requests may be about to claim).
+PURGE_AFTER = timedelta(minutes=1)
+PURGE_BATCH = 500
+
+Db = AsyncSession | AsyncConnection
+_TABLE: Table = CreneauLimite.__table__  # type: ignore[assignment]
+_slot = _TABLE.c
+
+
+@dataclass(frozen=True, slots=True)
+class Limit:
+    """At most ``maximum`` claims per key in any ``window``."""
+
+    name: str
+    maximum: int
+    window: timedelta
+
+    def __post_init__(self) -> None:
+        if self.maximum < 1 or self.window <= timedelta(0) or not 0 < len(self.name) <= 60:
+            raise ValueError(f"invalid limit {self!r}")
+
+
+@dataclass(frozen=True, slots=True)
+class _Taken:
+    politique: str
+    cle: str
+    rang: int
+    pris_le: datetime
+    window: timedelta
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """The answer to a claim: ``allowed``, else ``retry_after`` seconds (>= 1) to wait."""
+
+    allowed: bool
+    retry_after: int = 0
+    taken: tuple[_Taken, ...] = ()
+
+
+def stored_key(key: str) -> str:
+    """The key as stored: itself, or its digest when too long for the column."""
+    if len(key) <= KEY_MAX:
+        return key
+    return "sha256:" + hashlib.sha256(key.encode()).hexdigest()
+
+
+async def claim(db: Db, limit: Limit, key: str, *, now: datetime) -> Claim:
+    """Take one of ``key``'s slots under ``limit`` if one is free."""
+    return await claim_all(db, [(limit, key)], now=now)
+
+
+async def claim_all(db: Db, claims: Sequence[tuple[Limit, str]], *, now: datetime) -> Claim:
+    """Take a slot under every ``(limit, key)``, in order, or none of them."""
+    taken: list[_Taken] = []
+    for index, (limit, key) in enumerate(claims):
+        slot, wait = await _claim_one(db, limit, stored_key(key), now)
+        if slot is None:
+            # Give back what was taken; the later limits are only looked at, so that a
+            # refused request never holds a slot another one might have needed.
+            for earlier in taken:
+                await _give_back(db, earlier)
+            for later, later_key in claims[index + 1 :]:
+                wait = max(wait, await _wait(db, later, stored_key(later_key), now))
+            return Claim(False, wait)
+        taken.append(slot)
+    return Claim(True, 0, tuple(taken))
+
+
+async def release(db: Db, claim: Claim) -> None:
+    """Give back the slots of an allowed claim: as if it had never been made."""
+    for slot in claim.taken:
+        await _give_back(db, slot)
+
+
+async def forget(db: Db, limit: Limit, key: str) -> None:
+    """Clear every claim of ``key`` under ``limit``."""
+    await db.execute(
+        delete(_TABLE).where(_slot.politique == limit.name, _slot.cle == stored_key(key))
+    )
+
+
+async def _claim_one(db: Db, limit: Limit, cle: str, now: datetime) -> tuple[_Taken | None, int]:
+    """``(slot, 0)`` when claimed, ``(None, seconds to wait)`` when the key is full."""
+    cutoff = now - limit.window
+    # Each failed round means another request took or created a slot meanwhile, which
+    # happens at most a few times per slot: the bound only guards against a bug.
+    for _ in range(2 * limit.maximum + 4):
+        rang = await _take_free_slot(db, limit, cle, now, cutoff)
+        if rang is not None:
+            return _Taken(limit.name, cle, rang, now, limit.window), 0
+        slots, oldest = await _slots(db, limit, cle)
+        if slots < limit.maximum:
+            await _purge(db, limit, cle, now)
+            await _create_slots(db, limit, cle, cutoff)
+            continue
+        if oldest is None or oldest <= cutoff:
+            continue  # a slot was freed since the claim was tried: try again
+        return None, _seconds_until(oldest + limit.window, now)
+    return None, 1
+
+
+async def _slots(db: Db, limit: Limit, cle: str) -> tuple[int, datetime | None]:
+    """How many slots the key has, and when the oldest of them was claimed."""
+    count, oldest = (
+        await db.execute(
+            select(func.count(), func.min(_slot.pris_le)).where(
+                _slot.politique == limit.name, _slot.cle == cle, _slot.rang < limit.maximum
+            )
+        )
+    ).one()
+    return int(count), oldest
+
+
+async def _wait(db: Db, limit: Limit, cle: str, now: datetime) -> int:
+    """Seconds until the key has a free slot (0: it has one now), claiming nothing."""
+    slots, oldest = await _slots(db, limit, cle)
+    if slots < limit.maximum or oldest is None or oldest <= now - limit.window:
+        return 0
+    return _seconds_until(oldest + limit.window, now)
+
+
+def _seconds_until(moment: datetime, now: datetime) -> int:
+    return max(1, math.ceil((moment - now).total_seconds()))
+
+
+async def _take_free_slot(
+    db: Db, limit: Limit, cle: str, now: datetime, cutoff: datetime
+) -> int | None:
+    """The one statement that checks and claims: the oldest free slot becomes ``now``."""
+    mine = (_slot.politique == limit.name, _slot.cle == cle, _slot.rang < limit.maximum)
+    oldest_free = (
+        select(_slot.rang)
+        .where(*mine, _slot.pris_le <= cutoff)
+        .order_by(_slot.pris_le, _slot.rang)
+        .limit(1)
+        .scalar_subquery()
+    )
+    # ``pris_le <= cutoff`` is repeated on the row itself: on PostgreSQL, a statement
+    # that waited for a concurrent claim of the same slot re-checks it on the updated
+    # row, finds it taken, and updates nothing.
+    result = await db.execute(
+        update(_TABLE)
+        .where(*mine, _slot.rang == oldest_free, _slot.pris_le <= cutoff)
+        .values(pris_le=now)
+        .returning(_slot.rang)
+    )
+    rang: int | None = result.scalar_one_or_none()
+    return rang
+
+
+async def _create_slots(db: Db, limit: Limit, cle: str, free_since: datetime) -> None:
+    """The key's missing slots, free (claimed exactly one window ago)."""
+    rows = [
+        {"politique": limit.name, "cle": cle, "rang": rang, "pris_le": free_since}
+        for rang in range(limit.maximum)
+    ]
+    dialect = _dialect(db)
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = insert(_TABLE).values(rows)
+    await db.execute(statement.on_conflict_do_nothing(index_elements=["politique", "cle", "rang"]))
+
+
+async def _purge(db: Db, limit: Limit, cle: str, now: datetime) -> None:
+    """Delete free slots of other keys of the policy, long unused. Rows another
+    transaction holds are skipped (PostgreSQL), so a purge never waits or deadlocks."""
+    stale = (
+        select(_slot.politique, _slot.cle, _slot.rang)
+        .where(
+            _slot.politique == limit.name,
+            _slot.cle != cle,
+            _slot.pris_le < now - limit.window - PURGE_AFTER,
+        )
+        .limit(PURGE_BATCH)
+        .with_for_update(skip_locked=True)
+    )
+    await db.execute(
+        delete(_TABLE).where(tuple_(_slot.politique, _slot.cle, _slot.rang).in_(stale))
+    )
+
+
+async def _give_back(db: Db, slot: _Taken) -> None:
+    """Free a slot claimed at ``slot.pris_le`` (unless claimed again since)."""
+    await db.execute(
+        update(_TABLE)
+        .where(
+            _slot.politique == slot.politique,
+            _slot.cle == slot.cle,
+            _slot.rang == slot.rang,
+            _slot.pris_le == slot.pris_le,
+        )
+        .values(pris_le=slot.pris_le - slot.window)
+    )
+
+
+def _dialect(db: Db) -> str:
+    if isinstance(db, AsyncSession):
+        return db.get_bind().dialect.name
+    return db.dialect.name
