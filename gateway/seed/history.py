@@ -35,6 +35,7 @@ from decimal import Decimal
 
 from domain.baremes import bareme
 from domain.base_provisionnelle import NatureBase, provisional_basis
+from domain.calendrier_declarations import PREMIERE_ANNEE_COUVERTE
 from domain.cotisations import (
     ResultatCotisations,
     compute_cotisations,
@@ -61,7 +62,7 @@ from gateway.seed.rows import Lignes
 from gateway.services.contributions import ligne_detail
 
 #: First year with a barème: earlier years only feed the provisional bases.
-PREMIERE_ANNEE = 2023
+PREMIERE_ANNEE = PREMIERE_ANNEE_COUVERTE
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,7 +195,9 @@ class _Historique:
         """Provisional contributions of ``annee`` on the basis known on ``jour`` (§4)."""
         creation = self.profil.date_creation
         pass_annuel = bareme(annee).plafond_securite_sociale
-        base = provisional_basis(annee, self._declared(jour), None, creation, pass_annuel)
+        base = provisional_basis(
+            annee, self._declared(jour), None, creation, pass_annuel, jour=jour
+        )
         if base.nature is NatureBase.FORFAIT_DEBUT_ACTIVITE or base.revenu is None:
             resultat = compute_forfait_debut_activite(annee, self.nature, creation)
         else:
