@@ -13,6 +13,7 @@ from gateway.schema import (
     declarations,
     delais,
     enums,  # noqa: F401  (gives the domain enums their descriptions)
+    radiation,
     workspace,
 )
 from gateway.schema.compte import Attestation, Cotisation, DelaiPaiement, Echeance, Paiement, Revenu
@@ -48,6 +49,7 @@ class Mutation(
     workspace.WorkspaceMutation,
     delais.DelaisMutation,
     declarations.DeclarationsMutation,
+    radiation.RadiationMutation,
 ):
     pass
 

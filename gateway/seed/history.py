@@ -14,8 +14,8 @@ the rule that handles it in production:
   over the open due dates (``spread_regularisation``) or a credit, then the current
   year recomputed on the new basis (``recompute_schedule``, 15-day rule, a credit
   when the fixed instalments already exceed the new amount);
-* a radiation: provisional instalments due after it are cancelled
-  (``cancelled_by_radiation``);
+* a radiation: provisional instalments due after it are cancelled (``radiate``, the
+  rule ``recordRadiation`` applies);
 * payments (``gateway.seed.paiements``): each due date before ``today`` is paid on
   the day unless the profile stopped paying; payments and credits are allocated
   oldest first with ``allocate_payment``.
@@ -45,7 +45,6 @@ from domain.echeancier import (
     InstalmentPlan,
     NatureEcheance,
     Periodicite,
-    cancelled_by_radiation,
     initial_schedule,
     recompute_schedule,
     spread_regularisation,
@@ -54,8 +53,10 @@ from domain.money import ZERO, round_cent
 from domain.nomenclatures import (
     NatureCotisation,
     NatureRevenu,
+    Situation,
     StatutProfessionnel,
 )
+from domain.radiation import radiate
 from gateway.db import models
 from gateway.seed.paiements import Credit, EcheanceSimulee, Encaissements, ResumeCompte
 from gateway.seed.rows import Lignes
@@ -273,14 +274,22 @@ class _Historique:
             self._add_instalments(annee, spread_regularisation(ecart, periodicite, jour))
 
     def _radiate(self, jour: date) -> None:
-        """Provisional instalments due after the radiation are cancelled; a closed
-        year's régularisation still due is a debt, and stays."""
+        """The radiation as ``recordRadiation`` records it on its day (same domain rule):
+        provisional instalments due after it are cancelled; a closed year's
+        régularisation still due is a debt, and stays."""
+        situation = Situation.RADIE if self.radie else Situation.ACTIF
+        restantes = [e for e in self.echeances if not e.annulee]
+        annulees = set(
+            radiate(
+                jour,
+                date_debut=self.profil.date_creation,
+                today=jour,
+                situation=situation,
+                echeances=[e.instalment() for e in restantes],
+            )
+        )
         self.radie = True
-        provisoires = [
-            e for e in self.echeances if e.nature is NatureEcheance.PROVISIONNELLE and not e.annulee
-        ]
-        annulees = set(cancelled_by_radiation([e.instalment() for e in provisoires], jour))
-        for e in provisoires:
+        for e in restantes:
             if e.id in annulees:
                 e.annulee = True
 
