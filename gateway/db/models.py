@@ -194,7 +194,13 @@ class Echeance(Base):
 
 class Paiement(Base):
     __tablename__ = "paiement"
-    __table_args__ = (Index("ix_paiement_travailleur_date", "travailleur_id", "date_paiement"),)
+    __table_args__ = (
+        Index("ix_paiement_travailleur_date", "travailleur_id", "date_paiement"),
+        # At most one credit of a year per worker (SPEC §4: state, not a history).
+        Index(
+            "uq_paiement_travailleur_annee_credit", "travailleur_id", "annee_credit", unique=True
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     travailleur_id: Mapped[int] = mapped_column(ForeignKey("travailleur.id"))
@@ -202,6 +208,9 @@ class Paiement(Base):
     montant: Mapped[Decimal] = mapped_column(Cents)
     mode: Mapped[ModePaiement] = mapped_column(enum_column(ModePaiement))
     reference: Mapped[str] = mapped_column(String(50))
+    # Set only on the CREDIT row that is the credit of that year left by its last
+    # recomputation (replaced at each one); null on payments and régularisation credits.
+    annee_credit: Mapped[int | None] = mapped_column(Integer)
 
 
 class AffectationPaiement(Base):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections import defaultdict
 from collections.abc import Hashable, Sequence
 from datetime import date
 from decimal import Decimal
@@ -9,19 +11,54 @@ from decimal import Decimal
 from sqlalchemy import ColumnElement, and_
 
 from domain import compte as compte_rules
+from domain.appel_provisionnel import provisional_called
 from domain.echeancier import Instalment
 from domain.money import ZERO
 from domain.nomenclatures import Regime, StatutEcheance
 from gateway.context import Context
-from gateway.db.models import Attestation, DeclarationMicro, Echeance, Paiement, Travailleur
+from gateway.db.models import (
+    Attestation,
+    Cotisation,
+    DeclarationMicro,
+    Echeance,
+    Paiement,
+    Travailleur,
+)
 from gateway.loaders import PagedKey, PageQuery
 from gateway.schema.compte import Attestation as AttestationType
 from gateway.schema.compte import CompteResume, compte_type, echeance_type
+from gateway.schema.compte import Cotisation as CotisationType
 from gateway.schema.compte import Echeance as EcheanceType
 from gateway.schema.compte import Paiement as PaiementType
 from gateway.schema.micro import DeclarationMicro as DeclarationMicroType
 from gateway.schema.relay import Connection, connection, page_from
 from gateway.services.attestations import declaration_dues
+from gateway.services.ledger import called_instalments, credit_of_year
+
+
+async def cotisations(ctx: Context, travailleur_id: int, annee: int | None) -> list[CotisationType]:
+    """The contributions view per year (all years, or ``annee``), each with what was
+    really called for it — the definition the account uses (``provisional_called``)."""
+    loaders = ctx.loaders
+    rows, echeances, paiements = await asyncio.gather(
+        loaders.cotisations.load(travailleur_id),
+        loaders.echeances_actives.load(travailleur_id),
+        loaders.paiements.load(travailleur_id),
+    )
+    by_year: dict[int, list[Cotisation]] = defaultdict(list)
+    for r in rows:
+        if annee is None or r.annee == annee:
+            by_year[r.annee].append(r)
+    appelees = called_instalments(echeances)
+    return [
+        CotisationType.from_rows(
+            travailleur_id,
+            y,
+            by_year[y],
+            provisional_called(y, appelees, credit_of_year(paiements, y)),
+        )
+        for y in sorted(by_year)
+    ]
 
 
 def _echeance_filters(filters: tuple[Hashable, ...]) -> Sequence[ColumnElement[bool]]:

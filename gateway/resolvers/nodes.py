@@ -12,12 +12,12 @@ from typing import Any
 
 from gateway.context import Context
 from gateway.db import models
+from gateway.resolvers.account_reads import cotisations
 from gateway.resolvers.declarations import actualite_node
 from gateway.resolvers.lifecycle import avis_type
 from gateway.resolvers.workspace import workspace_node
 from gateway.schema.compte import (
     Attestation,
-    Cotisation,
     DelaiPaiement,
     Paiement,
     Revenu,
@@ -52,10 +52,8 @@ async def _cotisation(ctx: Context, key: str) -> Node | None:
     travailleur, _, annee = key.partition(":")
     if not (travailleur.isdigit() and annee.isdigit()):
         return None
-    rows = [
-        r for r in await ctx.loaders.cotisations.load(int(travailleur)) if r.annee == int(annee)
-    ]
-    return Cotisation.from_rows(int(travailleur), int(annee), rows) if rows else None
+    found = await cotisations(ctx, int(travailleur), int(annee))
+    return found[0] if found else None
 
 
 async def _caisse(ctx: Context, key: str) -> Node | None:

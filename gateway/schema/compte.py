@@ -12,7 +12,7 @@ from domain import compte as compte_rules
 from domain.cotisations import LIBELLES, CotisationCode
 from domain.delais import StatutDelai
 from domain.echeancier import Instalment, NatureEcheance
-from domain.nomenclatures import ModePaiement, NatureRevenu, StatutEcheance
+from domain.nomenclatures import ModePaiement, NatureCotisation, NatureRevenu, StatutEcheance
 from domain.suivi_delais import SuiviDelai
 from gateway.context import Context
 from gateway.db import models
@@ -71,32 +71,47 @@ class Cotisation(Node):
     base_provisionnelle: str | None = strawberry.field(
         description="What the provisional contributions were computed on (estimate, N-1, forfait…)."
     )
-    provisionnelles: list[LigneCotisation] = strawberry.field(description="Provisional lines.")
-    total_provisionnel: Money | None = strawberry.field(description="Sum of the provisional lines.")
+    provisionnelles: list[LigneCotisation] = strawberry.field(
+        description="Provisional lines, as computed on the provisional basis for the whole year."
+    )
+    total_provisionnel: Money | None = strawberry.field(
+        description=(
+            "Provisional contributions called for the year: its provisional instalments not "
+            "cancelled (amounts carried in from a rejected direct debit excluded), minus the "
+            "year's credit. The sum of the provisional lines, unless instalments were "
+            "cancelled (a radiation year shows what was really called). Null without lines."
+        )
+    )
     definitives: list[LigneCotisation] | None = strawberry.field(
         description="Definitive lines, once the year's income is declared; null before."
     )
     total_definitif: Money | None = strawberry.field(description="Sum of the definitive lines.")
     regularisation: Money | None = strawberry.field(
         description=(
-            "Definitive − provisional total: positive is due, negative a credit; null before."
+            "totalDefinitif − totalProvisionnel, the amount the account regularised: positive "
+            "is due, negative a credit; null before the declaration."
         )
     )
     ecarts: list[EcartCotisation] | None = strawberry.field(
-        description="Régularisation per line; null until the definitive contributions exist."
+        description=(
+            "Régularisation per line, what was called being attributed to the lines pro rata; "
+            "null until the definitive contributions exist."
+        )
     )
 
     @staticmethod
-    def from_rows(travailleur_id: int, annee: int, rows: list[models.Cotisation]) -> Cotisation:
-        from domain.nomenclatures import NatureCotisation
-
+    def from_rows(
+        travailleur_id: int, annee: int, rows: list[models.Cotisation], appele: Decimal
+    ) -> Cotisation:
+        """The view of one year; ``appele`` is its provisional called
+        (``domain.appel_provisionnel.provisional_called``), as the account uses it."""
         provisional = [r for r in rows if r.nature is NatureCotisation.PROVISIONNELLE]
         definitive = [r for r in rows if r.nature is NatureCotisation.DEFINITIVE]
-        total_p = sum((r.montant for r in provisional), Decimal(0)) if provisional else None
+        total_p = appele if provisional else None
         total_d = sum((r.montant for r in definitive), Decimal(0)) if definitive else None
         ecarts = None
         if definitive:
-            called = {r.code: r.montant for r in provisional}
+            called = _called_per_line(provisional, appele)
             ecarts = [
                 EcartCotisation(
                     code=r.code,
@@ -120,6 +135,15 @@ class Cotisation(Node):
             ),
             ecarts=ecarts,
         )
+
+
+def _called_per_line(provisional: list[models.Cotisation], appele: Decimal) -> dict[str, Decimal]:
+    """What was called, per line: the year's provisional called attributed pro rata to
+    its provisional lines (exactly the lines when nothing was cancelled)."""
+    lignes: dict[str, Decimal] = {r.code: r.montant for r in provisional}
+    if sum(lignes.values(), Decimal(0)) == Decimal(0):
+        return {}
+    return compte_rules.attribute_to_lines(appele, lignes)
 
 
 @strawberry.type(description="One instalment of the schedule (échéancier).")

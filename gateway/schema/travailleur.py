@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from datetime import date
 from typing import TYPE_CHECKING, Annotated
 
@@ -206,12 +205,7 @@ class TravailleurClassique(Travailleur):
         description="Contributions per year (oldest first); `annee` selects one year."
     )
     async def cotisations(self, info: ContextInfo, annee: int | None = None) -> list[Cotisation]:
-        rows = await info.context.loaders.cotisations.load(self.row.id)
-        by_year: dict[int, list[models.Cotisation]] = defaultdict(list)
-        for r in rows:
-            if annee is None or r.annee == annee:
-                by_year[r.annee].append(r)
-        return [Cotisation.from_rows(self.row.id, y, by_year[y]) for y in sorted(by_year)]
+        return await account_reads.cotisations(info.context, self.row.id, annee)
 
     @strawberry.field(
         description=(

@@ -33,6 +33,12 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from domain.appel_provisionnel import (
+    CreditAnnee,
+    EcheanceAppelee,
+    credit_after_recompute,
+    provisional_called,
+)
 from domain.baremes import bareme
 from domain.base_provisionnelle import NatureBase, provisional_basis
 from domain.calendrier_declarations import PREMIERE_ANNEE_COUVERTE
@@ -158,7 +164,7 @@ class _Historique:
         self.provisionnelles: dict[int, _Calcul] = {}
         self.definitives: dict[int, _Calcul] = {}
         self.credits: list[Credit] = []
-        self.credits_recalcul: dict[int, Decimal] = {}
+        self.credits_recalcul: dict[int, CreditAnnee] = {}
         radiation = profil.date_radiation
         self.radiation = radiation if radiation is not None and radiation < today else None
         self.radie = False
@@ -182,8 +188,12 @@ class _Historique:
             else:
                 self._radiate(jour)
         encaissements = Encaissements(self.id, self.echeances, self.lignes)
+        credits = self.credits + [
+            Credit(c.date_recalcul, c.montant, f"Crédit recalcul {c.annee}", c.annee)
+            for c in self.credits_recalcul.values()
+        ]
         resume = encaissements.replay(
-            self.credits, self.today, self.profil.impayes_depuis, self.profil.prelevement
+            credits, self.today, self.profil.impayes_depuis, self.profil.prelevement
         )
         self._emit()
         return resume
@@ -252,20 +262,26 @@ class _Historique:
         for ident in change.cancel:
             par_id[ident].annulee = True
         self._add_instalments(courante, list(change.create))
-        if change.credit > ZERO:
-            self.credits.append(Credit(jour, change.credit, f"Crédit recalcul {courante}"))
-            self.credits_recalcul[courante] = (
-                self.credits_recalcul.get(courante, ZERO) + change.credit
-            )
+        # The credit of the year is state: this recomputation replaces it (SPEC §4).
+        credit = credit_after_recompute(courante, change, jour)
+        if credit is None:
+            self.credits_recalcul.pop(courante, None)
+        else:
+            self.credits_recalcul[courante] = credit
 
     def _regularise(self, annee: int, jour: date) -> None:
         """Definitive contributions of ``annee`` and the régularisation against what its
-        provisional instalments called, net of recomputation credits (SPEC §4)."""
+        provisional called (SPEC §4)."""
         revenu = self.profil.revenus[annee]
         definitive = compute_cotisations(annee, self.nature, revenu, self.profil.date_creation)
         self.definitives[annee] = _Calcul(definitive, f"Revenu {annee} déclaré : {revenu} €.", jour)
-        appele = sum((e.montant for e in self._provisional_of(annee)), ZERO)
-        ecart = definitive.total - appele + self.credits_recalcul.get(annee, ZERO)
+        credit = self.credits_recalcul.get(annee)
+        appele = provisional_called(
+            annee,
+            [EcheanceAppelee(e.annee, e.nature, e.montant) for e in self._provisional_of(annee)],
+            ZERO if credit is None else credit.montant,
+        )
+        ecart = definitive.total - appele
         if ecart < ZERO:
             self.credits.append(Credit(jour, -ecart, f"Régularisation {annee}"))
         elif ecart > ZERO:

@@ -125,6 +125,7 @@ def generate_micro_account(
                 montant=resultat.total,
                 mode=mode,
                 reference=f"{libelle} déclaration {periode}",
+                annee_credit=None,
             )
         else:
             a_venir += resultat.total

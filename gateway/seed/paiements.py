@@ -45,6 +45,8 @@ class Credit:
     jour: date
     montant: Decimal
     motif: str
+    #: The year whose credit this is (a recomputation credit), None for a régularisation.
+    annee_credit: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,7 +92,9 @@ class Encaissements:
         libelle = "Prélèvement SEPA" if prelevement else "Virement"
         for jour, _, credit in sorted(evenements, key=lambda ev: (ev[0], ev[1])):
             if credit is not None:
-                self.record(jour, credit.montant, ModePaiement.CREDIT, credit.motif)
+                self.record(
+                    jour, credit.montant, ModePaiement.CREDIT, credit.motif, credit.annee_credit
+                )
                 continue
             du = sum((e.montant - e.paye for e in par_date[jour]), ZERO)
             if du > ZERO:
@@ -101,7 +105,14 @@ class Encaissements:
         en_retard = sum((e.montant - e.paye for e in self.actives if e.date_echeance < today), ZERO)
         return ResumeCompte(solde=appele - recu, en_retard=en_retard)
 
-    def record(self, jour: date, montant: Decimal, mode: ModePaiement, reference: str) -> None:
+    def record(
+        self,
+        jour: date,
+        montant: Decimal,
+        mode: ModePaiement,
+        reference: str,
+        annee_credit: int | None = None,
+    ) -> None:
         """Store a payment and its allocations; what nothing absorbs stays a credit."""
         paiement_id = self.lignes.add(
             models.Paiement,
@@ -110,6 +121,7 @@ class Encaissements:
             montant=montant,
             mode=mode,
             reference=reference[:50],
+            annee_credit=annee_credit,
         )
         self.recus.append((jour, montant))
         # Hand allocate_payment the unpaid instalments this amount can reach.

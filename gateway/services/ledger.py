@@ -7,11 +7,13 @@ the allocation rows always say exactly what the rule says.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.appel_provisionnel import CreditAnnee, EcheanceAppelee, provisional_called
 from domain.compte import Paiement, replay_allocations
 from domain.echeancier import Instalment, ScheduleChange
 from domain.money import ZERO
@@ -75,7 +77,8 @@ def apply_schedule_change(
 def add_credit(
     session: AsyncSession, travailleur_id: int, montant: Decimal, jour: date, motif: str
 ) -> None:
-    """A credit of the account: allocated like a payment, the rest refundable (SPEC §4)."""
+    """A one-off credit of the account (a régularisation in the worker's favour):
+    allocated like a payment, the rest refundable (SPEC §4)."""
     if montant > ZERO:
         session.add(
             models.Paiement(
@@ -88,6 +91,63 @@ def add_credit(
         )
 
 
-def recompute_credit_reference(annee: int) -> str:
-    """Reference of the credit a recomputation of ``annee`` left (see ``add_credit``)."""
-    return f"Crédit recalcul {annee}"
+async def set_year_credit(
+    session: AsyncSession, travailleur_id: int, annee: int, credit: CreditAnnee | None
+) -> None:
+    """Store the credit of ``annee`` a recomputation left, replacing the previous one
+    (SPEC §4: at most one, dated at its last recomputation); None removes it. The
+    caller replays the allocations afterwards (``reallocate_payments``)."""
+    row = await account.year_credit(session, travailleur_id, annee)
+    if credit is None:
+        if row is not None:
+            await account.clear_allocations(session, [row.id])
+            await session.delete(row)
+        return
+    if row is None:
+        session.add(
+            models.Paiement(
+                travailleur_id=travailleur_id,
+                date_paiement=credit.date_recalcul,
+                montant=credit.montant,
+                mode=ModePaiement.CREDIT,
+                reference=f"Crédit recalcul {annee}",
+                annee_credit=annee,
+            )
+        )
+    else:
+        row.montant, row.date_paiement = credit.montant, credit.date_recalcul
+
+
+def called_instalments(rows: Iterable[Echeance]) -> list[EcheanceAppelee]:
+    """The stored instalments (not cancelled) as ``provisional_called`` reads them: a
+    rejected debit moved ``montant_reporte`` from the rejected row (``report_vers_id``)
+    into a later one."""
+    actives = list(rows)
+    entrant: dict[int, Decimal] = {}
+    for r in actives:
+        if r.report_vers_id is not None:
+            entrant[r.report_vers_id] = entrant.get(r.report_vers_id, ZERO) + r.montant_reporte
+    return [
+        EcheanceAppelee(
+            annee=r.annee,
+            nature=r.nature,
+            montant=r.montant,
+            reporte_entrant=entrant.get(r.id, ZERO),
+            reporte_sortant=r.montant_reporte if r.report_vers_id is not None else ZERO,
+        )
+        for r in actives
+    ]
+
+
+def credit_of_year(payments: Iterable[models.Paiement], annee: int) -> Decimal:
+    """The credit of ``annee`` among the worker's payments (zero when none)."""
+    return sum((p.montant for p in payments if p.annee_credit == annee), ZERO)
+
+
+async def called_for_year(session: AsyncSession, travailleur_id: int, annee: int) -> Decimal:
+    """Provisional contributions called for ``annee`` (``provisional_called``)."""
+    instalments = await account.instalments(session, travailleur_id)
+    credit = await account.year_credit(session, travailleur_id, annee)
+    return provisional_called(
+        annee, called_instalments(instalments), ZERO if credit is None else credit.montant
+    )

@@ -14,6 +14,7 @@ from decimal import Decimal
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain import cotisations as engine
+from domain.appel_provisionnel import credit_after_recompute
 from domain.baremes import bareme
 from domain.base_provisionnelle import BaseProvisionnelle, NatureBase, provisional_basis
 from domain.echeancier import Instalment, NatureEcheance, recompute_schedule
@@ -21,12 +22,7 @@ from domain.nomenclatures import NatureCotisation, NatureRevenu
 from gateway.db.models import Echeance, Travailleur
 from gateway.db.repositories import account
 from gateway.services.contributions import cotisation_rows
-from gateway.services.ledger import (
-    add_credit,
-    apply_schedule_change,
-    reallocate_payments,
-    recompute_credit_reference,
-)
+from gateway.services.ledger import apply_schedule_change, reallocate_payments, set_year_credit
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,8 +109,8 @@ async def recompute_provisional(
         date_creation=travailleur.date_debut_activite,
     )
     apply_schedule_change(session, travailleur.id, annee, rows, change)
-    add_credit(
-        session, travailleur.id, change.credit, date_demande, recompute_credit_reference(annee)
+    await set_year_credit(
+        session, travailleur.id, annee, credit_after_recompute(annee, change, date_demande)
     )
     await reallocate_payments(session, travailleur.id)
     return Recalcul(base, resultat, change.credit)

@@ -12,7 +12,6 @@ from domain import cotisations as engine
 from domain.base_provisionnelle import is_taxation_d_office
 from domain.echeancier import (
     DELAI_RECALCUL_JOURS,
-    NatureEcheance,
     Periodicite,
     spread_regularisation,
 )
@@ -26,7 +25,7 @@ from gateway.db.models import AvisAppel, Echeance, Revenu, Travailleur
 from gateway.db.repositories import account
 from gateway.services.accounts import travailleur_for_update
 from gateway.services.contributions import cotisation_rows, ligne_detail
-from gateway.services.ledger import add_credit, reallocate_payments, recompute_credit_reference
+from gateway.services.ledger import add_credit, called_for_year, reallocate_payments
 from gateway.services.outbox import queue_email
 from gateway.services.provisional import cotisations_of, recompute_provisional, schedule_of_year
 from gateway.services.unit_of_work import Outcome, run_mutation
@@ -245,32 +244,6 @@ async def declare_revenu(
     )
 
 
-async def _called(session: AsyncSession, travailleur: Travailleur, annee: int) -> Decimal:
-    """Provisional contributions called for ``annee``.
-
-    Normally the year's provisional total. In the year of a radiation, instalments due
-    after it were cancelled: only what stayed called counts (net of any recomputation
-    credit), since the last year is regularised on its declared income (SPEC §4).
-    """
-    fin = travailleur.date_fin_activite
-    if fin is None or fin.year != annee:
-        provisional = await account.cotisations(
-            session, travailleur.id, annee, NatureCotisation.PROVISIONNELLE
-        )
-        return sum((r.montant for r in provisional), ZERO)
-    instalments = [
-        r
-        for r in await account.instalments(session, travailleur.id)
-        if r.annee == annee and r.nature is NatureEcheance.PROVISIONNELLE
-    ]
-    credits = [
-        p
-        for p in await account.payments(session, travailleur.id)
-        if p.reference == recompute_credit_reference(annee)
-    ]
-    return sum((r.montant for r in instalments), ZERO) - sum((p.montant for p in credits), ZERO)
-
-
 async def _regularise(
     session: AsyncSession, travailleur: Travailleur, annee: int, montant: Decimal, today: date
 ) -> Decimal:
@@ -286,7 +259,7 @@ async def _regularise(
             date_calcul=today,
         )
     )
-    regularisation = definitive.total - await _called(session, travailleur, annee)
+    regularisation = definitive.total - await called_for_year(session, travailleur.id, annee)
     if regularisation > ZERO:
         periodicite = (
             travailleur.periodicite

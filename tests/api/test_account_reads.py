@@ -9,7 +9,9 @@ import pytest
 
 from domain import cotisations as engine
 from domain.cotisations import NatureActivite
+from domain.echeancier import Periodicite, initial_schedule
 from domain.nomenclatures import NatureCotisation
+from gateway.db import models
 from gateway.services.contributions import cotisation_rows
 from tests import builders
 from tests.api.client import api_for, error_codes
@@ -137,6 +139,21 @@ async def test_cotisations_show_provisional_definitive_and_regularisation_per_li
                     resultat=resultat,
                     base_calcul=base,
                     date_calcul=date(2025, 6, 1),
+                )
+            )
+        # What was called: the year's schedule on its provisional total.
+        for plan in initial_schedule(2025, Periodicite.TRIMESTRIEL, provisional.total, None):
+            session.add(
+                models.Echeance(
+                    travailleur_id=world.assigned.id,
+                    annee=2025,
+                    nature=plan.nature,
+                    date_echeance=plan.date_echeance,
+                    montant=plan.montant,
+                    montant_paye=Decimal(0),
+                    annulee=False,
+                    rejets=0,
+                    montant_reporte=Decimal(0),
                 )
             )
         await session.commit()

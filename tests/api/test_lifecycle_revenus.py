@@ -10,7 +10,8 @@ from sqlalchemy import func, select
 
 from domain import cotisations as engine
 from domain.cotisations import NatureActivite
-from domain.nomenclatures import NatureCotisation, Regime, Situation
+from domain.echeancier import Periodicite, initial_schedule
+from domain.nomenclatures import ModePaiement, NatureCotisation, Regime, Situation
 from gateway.db import models
 from gateway.schema.relay import encode_global_id
 from gateway.services.contributions import cotisation_rows
@@ -97,7 +98,8 @@ async def state(api, travailleur_id: int) -> tuple:
 
 
 def add_provisional(session, worker, annee: int, basis: Decimal) -> engine.ResultatCotisations:
-    """The provisional contributions called for a past year, on ``basis``."""
+    """The provisional contributions called for a past year, on ``basis``: its lines and
+    its monthly schedule, each instalment paid by direct debit on its day."""
     called = engine.compute_cotisations(annee, NatureActivite.ARTISANALE, basis)
     session.add_all(
         cotisation_rows(
@@ -108,6 +110,29 @@ def add_provisional(session, worker, annee: int, basis: Decimal) -> engine.Resul
             date_calcul=date(annee, 1, 1),
         )
     )
+    for plan in initial_schedule(annee, Periodicite.MENSUEL_5, called.total, None):
+        session.add(
+            models.Echeance(
+                travailleur_id=worker.id,
+                annee=annee,
+                nature=plan.nature,
+                date_echeance=plan.date_echeance,
+                montant=plan.montant,
+                montant_paye=plan.montant,
+                annulee=False,
+                rejets=0,
+                montant_reporte=Decimal(0),
+            )
+        )
+        session.add(
+            models.Paiement(
+                travailleur_id=worker.id,
+                date_paiement=plan.date_echeance,
+                montant=plan.montant,
+                mode=ModePaiement.PRELEVEMENT,
+                reference=f"PRLV-{plan.date_echeance:%Y%m}",
+            )
+        )
     return called
 
 

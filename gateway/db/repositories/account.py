@@ -41,6 +41,16 @@ async def payments(session: AsyncSession, travailleur_id: int) -> list[Paiement]
     return list(rows)
 
 
+async def year_credit(session: AsyncSession, travailleur_id: int, annee: int) -> Paiement | None:
+    """The credit of ``annee`` (at most one row, unique index), if any."""
+    row: Paiement | None = await session.scalar(
+        select(Paiement).where(
+            Paiement.travailleur_id == travailleur_id, Paiement.annee_credit == annee
+        )
+    )
+    return row
+
+
 async def clear_allocations(session: AsyncSession, payment_ids: Sequence[int]) -> None:
     if payment_ids:
         await session.execute(
