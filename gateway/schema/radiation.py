@@ -12,18 +12,13 @@ from gateway.context import Context
 from gateway.resolvers import radiation as resolvers
 from gateway.schema.compte import Echeance
 from gateway.schema.errors import UserError
+from gateway.schema.lifecycle import IDEMPOTENCY
 
 if TYPE_CHECKING:
     from gateway.schema.travailleur import Travailleur
 
 TravailleurType = Annotated["Travailleur", strawberry.lazy("gateway.schema.travailleur")]
 ContextInfo = Info[Context, None]
-
-IDEMPOTENCY = (
-    "Any unique string: a retry with the same key by the same caller returns the first "
-    "result and changes nothing more."
-)
-
 
 @strawberry.input(description="The radiation (end of activity) of a worker (caisse agents only).")
 class RecordRadiationInput:
