@@ -35,16 +35,6 @@ GROUPES_CODE, TAILLE_GROUPE = 4, 5
 # --- what must have been declared ----------------------------------------------------
 
 
-def annees_a_declarer(
-    jour: date, date_debut: date, date_fin: date | None, premiere_annee: int
-) -> range:
-    """Past years whose income must be declared on ``jour``: from the start of the
-    activity (not before ``premiere_annee``, the first year the caisse keeps) to the
-    year before ``jour``, and not after the end of the activity."""
-    fin = jour.year - 1 if date_fin is None else min(jour.year - 1, date_fin.year)
-    return range(max(date_debut.year, premiere_annee), fin + 1)
-
-
 def periodes_a_declarer(
     jour: date,
     date_debut: date,

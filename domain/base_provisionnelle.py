@@ -13,6 +13,7 @@ from datetime import date
 from decimal import Decimal, Inexact, localcontext
 from enum import StrEnum
 
+from domain.calendrier_declarations import PREMIERE_ANNEE_COUVERTE, derniere_annee_echue
 from domain.money import ZERO, round_euro
 
 TAUX_MAJORATION_TAXATION = Decimal("1.25")
@@ -44,16 +45,22 @@ class BaseProvisionnelle:
     explication: str
 
 
-def undeclared_years(annee: int, annees_declarees: Collection[int], date_creation: date) -> int:
-    """Consecutive undeclared years up to N-1 (the ``k`` of taxation d'office, ≥ 0).
+def undeclared_years(
+    annee: int, annees_declarees: Collection[int], date_creation: date, jour: date
+) -> int:
+    """Consecutive years up to N-1 left undeclared past their deadline on ``jour`` (the
+    ``k`` of taxation d'office, ≥ 0).
 
-    Counting starts at N-1 and goes back while the year is not declared, stopping at the
-    first declared year or at the year before the creation year (years before the
-    activity started don't count; the creation year itself does). N is never counted:
-    its income cannot be declared yet.
+    Counting starts at the latest year up to N-1 whose deadline (31 May of the next
+    year) has passed, and goes back while the year is not declared, stopping at the
+    first declared year or before max(creation year, first covered year): an undeclared
+    N-1 is not late before 1 June of N, and years before the activity or the caisse's
+    records don't count (the creation year itself does).
     """
+    premiere = max(date_creation.year, PREMIERE_ANNEE_COUVERTE)
+    derniere = min(annee - 1, derniere_annee_echue(jour))
     k = 0
-    while annee - 1 - k >= date_creation.year and (annee - 1 - k) not in annees_declarees:
+    while derniere - k >= premiere and (derniere - k) not in annees_declarees:
         k += 1
     return k
 
@@ -123,11 +130,15 @@ def provisional_basis(
     estimation: Decimal | None,
     date_creation: date,
     pass_annuel: Decimal,
+    *,
+    jour: date,
 ) -> BaseProvisionnelle:
     """The first rule that applies, in the order of §4: the estimate for N; the declared
     income of N-1; that of N-2; the forfait in the creation year and the next; else
-    taxation d'office. ``revenus_declares`` maps a year to its declared income (a
-    loss is a negative, but declared, income)."""
+    taxation d'office, its ``k`` counted on ``jour`` (the day of the computation: a
+    deadline passing later changes nothing until the next recomputation).
+    ``revenus_declares`` maps a year to its declared income (a loss is a negative, but
+    declared, income)."""
     _check_activity(annee, date_creation)
     if estimation is not None:
         texte = f"Estimation de votre revenu {annee} : {_euros(estimation)}."
@@ -143,18 +154,25 @@ def provisional_basis(
             f"provisionnelles calculées sur la base forfaitaire."
         )
         return BaseProvisionnelle(annee, NatureBase.FORFAIT_DEBUT_ACTIVITE, None, None, texte)
-    return _taxation_d_office(annee, revenus_declares, date_creation, pass_annuel)
+    return _taxation_d_office(annee, revenus_declares, date_creation, pass_annuel, jour)
 
 
 def _taxation_d_office(
-    annee: int, revenus_declares: Mapping[int, Decimal], date_creation: date, pass_annuel: Decimal
+    annee: int,
+    revenus_declares: Mapping[int, Decimal],
+    date_creation: date,
+    pass_annuel: Decimal,
+    jour: date,
 ) -> BaseProvisionnelle:
-    k = undeclared_years(annee, revenus_declares.keys(), date_creation)
+    # Only in 2024 can no covered year be late yet (2022 is not covered, 2023 is due by
+    # 31 May 2024): the first degree of the taxation d'office applies then.
+    k = max(1, undeclared_years(annee, revenus_declares.keys(), date_creation, jour))
     revenu = taxation_d_office_income(revenus_declares, annee, k, pass_annuel)
     pluriel = "s" if k > 1 else ""
     texte = (
         f"Taxation d'office : {k} année{pluriel} consécutive{pluriel} sans revenu déclaré "
-        f"jusqu'en {annee - 1} ; revenu retenu {_euros(revenu)} "
+        f"dans les délais jusqu'en {min(annee - 1, derniere_annee_echue(jour))} ; revenu "
+        f"retenu {_euros(revenu)} "
         f"(max(moyenne des deux derniers revenus déclarés, 50 % du PASS) × 1,25^{k - 1})."
     )
     return BaseProvisionnelle(annee, NatureBase.TAXATION_OFFICE, revenu, k, texte)

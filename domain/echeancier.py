@@ -288,12 +288,6 @@ def spread_regularisation(
     return list(change.create)
 
 
-def cancelled_by_radiation(echeances: Iterable[Instalment], date_radiation: date) -> list[int]:
-    """Ids of the instalments due strictly after the radiation date: they are cancelled
-    (§4 "Radiation"); the last year is then regularised on its declared income."""
-    return [e.id for e in echeances if e.date_echeance > date_radiation]
-
-
 # --- periodicity change -------------------------------------------------------------
 
 

@@ -6,12 +6,12 @@ here as: the declarations are up to date AND every overdue amount is covered by 
 accepted plan that is still respected (a plan does not excuse a missing declaration:
 §5 requires every past income declared to grant one).
 
-Which declarations are checked. The caisse only still asks for what feeds the
-current account: for the régime classique, the incomes of N-2 and N-1 (the bases of
-the provisional contributions, §4; older years are settled by taxation d'office);
-for a micro-entrepreneur, the periods of N-1 and N whose deadline (end of the month
-after the period, §7) has passed. Years and periods outside the activity (before the
-creation, after the radiation) are never due.
+Which declarations are checked: for the régime classique, every covered year whose
+declaration deadline (31 May of the next year) has passed, as
+``domain.calendrier_declarations`` says; for a micro-entrepreneur, the periods of
+N-1 and N whose deadline (end of the month after the period, §7) has passed. Years
+and periods outside the activity (before the creation, after the radiation) are
+never due.
 
 Pure rules over plain values ("today" is an argument): the gateway's portfolio
 filters implement the same rules in SQL, and the délais and attestations services
@@ -30,39 +30,10 @@ from domain.echeancier import Instalment
 from domain.micro import Periode, TypePeriode
 from domain.money import ZERO
 
-#: Closed years whose income must be declared, counted back from N (N-1 and N-2).
-ANNEES_DE_REVENUS_CONTROLEES = 2
-
-
-def premiere_annee_revenus(today: date) -> int:
-    """First year whose income is checked (N-2): as ``premiere_annee`` of a rule that
-    checks "from the creation, not before that year, up to N-1"."""
-    return today.year - ANNEES_DE_REVENUS_CONTROLEES
-
 
 def premiere_annee_periodes(today: date) -> int:
     """First year whose micro-entrepreneur periods are checked (N-1)."""
     return today.year - 1
-
-
-def annees_a_declarer(today: date, date_creation: date, date_fin: date | None) -> tuple[int, ...]:
-    """The years (oldest first) whose income must be declared by ``today``: N-2 and N-1
-    when the activity covered them (the creation year counts, and so does the year of
-    the radiation; the years after it do not). The attestations use the same window."""
-    return tuple(
-        attestations.annees_a_declarer(
-            today, date_creation, date_fin, premiere_annee_revenus(today)
-        )
-    )
-
-
-def annees_non_declarees(
-    today: date, date_creation: date, date_fin: date | None, annees_declarees: Collection[int]
-) -> tuple[int, ...]:
-    """The years of :func:`annees_a_declarer` without a declared income."""
-    return tuple(
-        a for a in annees_a_declarer(today, date_creation, date_fin) if a not in annees_declarees
-    )
 
 
 def premiere_periode_controlee(today: date, type_periode: TypePeriode) -> Periode:
@@ -157,10 +128,7 @@ def a_surveiller(
 
 
 __all__ = [
-    "ANNEES_DE_REVENUS_CONTROLEES",
     "a_surveiller",
-    "annees_a_declarer",
-    "annees_non_declarees",
     "derniere_periode_exigible",
     "is_respected",
     "periodes_a_declarer",
@@ -168,7 +136,6 @@ __all__ = [
     "plan_denonce",
     "precedente",
     "premiere_annee_periodes",
-    "premiere_annee_revenus",
     "premiere_periode_controlee",
     "retard_hors_plan",
     "vigilance_obtenable",

@@ -17,6 +17,7 @@ from gateway.schema import (
     delais,
     enums,  # noqa: F401  (gives the domain enums their descriptions)
     prevention,
+    radiation,
     workspace,
 )
 from gateway.schema.compte import Attestation, Cotisation, DelaiPaiement, Echeance, Paiement, Revenu
@@ -54,6 +55,7 @@ class Mutation(
     delais.DelaisMutation,
     declarations.DeclarationsMutation,
     prevention.PreventionMutation,
+    radiation.RadiationMutation,
 ):
     pass
 

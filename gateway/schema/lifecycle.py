@@ -95,10 +95,15 @@ class EstimateRevenuePayload:
     user_errors: list[UserError] = strawberry.field(description="Why the estimate was refused.")
 
 
-@strawberry.input(description="Declaration of the professional income of the previous year.")
+@strawberry.input(description="Declaration of the professional income of a past year.")
 class DeclareRevenuInput:
     travailleur_id: strawberry.ID = strawberry.field(description="Global ID of the worker.")
-    annee: int = strawberry.field(description="The previous year (N-1).")
+    annee: int = strawberry.field(
+        description=(
+            "The year declared: N-1, or an earlier covered year (2023 onwards, within the "
+            "activity) not yet declared."
+        )
+    )
     montant: Money = strawberry.field(description="Professional income; negative for a loss.")
     idempotency_key: str | None = strawberry.field(default=None, description=IDEMPOTENCY)
 

@@ -150,10 +150,15 @@ class CoreMutation:
 
     @strawberry.mutation(
         description=(
-            "Declare last year's professional income (N-1): definitive contributions are "
-            "computed; the régularisation is spread over the current year's open instalments "
-            "when due, or credited against the oldest debts (the rest refundable); the current "
-            "year's provisional contributions are recomputed on it unless an estimate exists."
+            "Declare a year's professional income: last year's (N-1, due by 31 May), or any "
+            "earlier covered year (2023 onwards) of the activity not yet declared, late and "
+            "without penalty. Definitive contributions of that year are computed; the "
+            "régularisation (definitive − provisional called for that year, taxation "
+            "d'office included) is spread over the current year's open instalments when due, "
+            "or credited against the oldest debts (the rest refundable); the taxation "
+            "d'office is re-derived and the current year's provisional contributions are "
+            "recomputed unless an estimate exists — no older year is recomputed. A year "
+            "already declared cannot be declared again."
         )
     )
     async def declare_revenu(

@@ -14,8 +14,8 @@ the rule that handles it in production:
   over the open due dates (``spread_regularisation``) or a credit, then the current
   year recomputed on the new basis (``recompute_schedule``, 15-day rule, a credit
   when the fixed instalments already exceed the new amount);
-* a radiation: provisional instalments due after it are cancelled
-  (``cancelled_by_radiation``);
+* a radiation: provisional instalments due after it are cancelled (``radiate``, the
+  rule ``recordRadiation`` applies);
 * payments (``gateway.seed.paiements``): each due date before ``today`` is paid on
   the day unless the profile stopped paying; payments and credits are allocated
   oldest first with ``allocate_payment``.
@@ -41,6 +41,7 @@ from domain.appel_provisionnel import (
 )
 from domain.baremes import bareme
 from domain.base_provisionnelle import NatureBase, provisional_basis
+from domain.calendrier_declarations import PREMIERE_ANNEE_COUVERTE
 from domain.cotisations import (
     ResultatCotisations,
     compute_cotisations,
@@ -50,7 +51,6 @@ from domain.echeancier import (
     InstalmentPlan,
     NatureEcheance,
     Periodicite,
-    cancelled_by_radiation,
     initial_schedule,
     recompute_schedule,
     spread_regularisation,
@@ -59,15 +59,17 @@ from domain.money import ZERO, round_cent
 from domain.nomenclatures import (
     NatureCotisation,
     NatureRevenu,
+    Situation,
     StatutProfessionnel,
 )
+from domain.radiation import radiate
 from gateway.db import models
 from gateway.seed.paiements import Credit, EcheanceSimulee, Encaissements, ResumeCompte
 from gateway.seed.rows import Lignes
 from gateway.services.contributions import ligne_detail
 
 #: First year with a barème: earlier years only feed the provisional bases.
-PREMIERE_ANNEE = 2023
+PREMIERE_ANNEE = PREMIERE_ANNEE_COUVERTE
 
 
 @dataclass(frozen=True, slots=True)
@@ -204,7 +206,9 @@ class _Historique:
         """Provisional contributions of ``annee`` on the basis known on ``jour`` (§4)."""
         creation = self.profil.date_creation
         pass_annuel = bareme(annee).plafond_securite_sociale
-        base = provisional_basis(annee, self._declared(jour), None, creation, pass_annuel)
+        base = provisional_basis(
+            annee, self._declared(jour), None, creation, pass_annuel, jour=jour
+        )
         if base.nature is NatureBase.FORFAIT_DEBUT_ACTIVITE or base.revenu is None:
             resultat = compute_forfait_debut_activite(annee, self.nature, creation)
         else:
@@ -286,14 +290,22 @@ class _Historique:
             self._add_instalments(annee, spread_regularisation(ecart, periodicite, jour))
 
     def _radiate(self, jour: date) -> None:
-        """Provisional instalments due after the radiation are cancelled; a closed
-        year's régularisation still due is a debt, and stays."""
+        """The radiation as ``recordRadiation`` records it on its day (same domain rule):
+        provisional instalments due after it are cancelled; a closed year's
+        régularisation still due is a debt, and stays."""
+        situation = Situation.RADIE if self.radie else Situation.ACTIF
+        restantes = [e for e in self.echeances if not e.annulee]
+        annulees = set(
+            radiate(
+                jour,
+                date_debut=self.profil.date_creation,
+                today=jour,
+                situation=situation,
+                echeances=[e.instalment() for e in restantes],
+            )
+        )
         self.radie = True
-        provisoires = [
-            e for e in self.echeances if e.nature is NatureEcheance.PROVISIONNELLE and not e.annulee
-        ]
-        annulees = set(cancelled_by_radiation([e.instalment() for e in provisoires], jour))
-        for e in provisoires:
+        for e in restantes:
             if e.id in annulees:
                 e.annulee = True
 

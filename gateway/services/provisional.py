@@ -35,7 +35,7 @@ class Recalcul:
 
 
 async def basis_for(
-    session: AsyncSession, travailleur: Travailleur, annee: int
+    session: AsyncSession, travailleur: Travailleur, annee: int, jour: date
 ) -> BaseProvisionnelle:
     revenus = await account.revenus(session, travailleur.id)
     declared = {r.annee: r.montant for r in revenus if r.nature is NatureRevenu.DECLARE}
@@ -48,6 +48,7 @@ async def basis_for(
         estimate,
         travailleur.date_debut_activite,
         bareme(annee).plafond_securite_sociale,
+        jour=jour,
     )
 
 
@@ -79,7 +80,7 @@ async def recompute_provisional(
     delai_jours: int,
 ) -> Recalcul:
     """Replace the year's provisional lines and rebuild its schedule (open instalments only)."""
-    base = await basis_for(session, travailleur, annee)
+    base = await basis_for(session, travailleur, annee, date_demande)
     resultat = compute_on(travailleur, base)
     await account.delete_cotisations(
         session, travailleur.id, annee, NatureCotisation.PROVISIONNELLE

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain import cotisations as engine
 from domain.base_provisionnelle import is_taxation_d_office
+from domain.calendrier_declarations import check_annee_declarable
 from domain.echeancier import (
     DELAI_RECALCUL_JOURS,
     Periodicite,
@@ -198,12 +199,6 @@ async def declare_revenu(
 
     async def action(session: AsyncSession) -> Outcome:
         check_amount(montant, "montant", negative_allowed=True)
-        if annee != today.year - 1:
-            raise DomainError(
-                f"Seuls les revenus de l'année {today.year - 1} se déclarent en {today.year}.",
-                field="annee",
-                code="ANNEE_NON_DECLARABLE",
-            )
         travailleur = await travailleur_for_update(session, principal, travailleur_id)
         if travailleur.regime is Regime.MICRO:
             raise DomainError(
@@ -211,10 +206,15 @@ async def declare_revenu(
                 field="travailleurId",
                 code="REGIME_MICRO",
             )
-        if await account.revenu(session, travailleur.id, annee, NatureRevenu.DECLARE) is not None:
-            raise DomainError(
-                f"Le revenu {annee} est déjà déclaré.", field="annee", code="DEJA_DECLARE"
-            )
+        revenus = await account.revenus(session, travailleur.id)
+        # N-1 during N, or any earlier covered year late (no penalty): SPEC §4.
+        check_annee_declarable(
+            annee,
+            today,
+            travailleur.date_debut_activite,
+            travailleur.date_fin_activite,
+            {r.annee for r in revenus if r.nature is NatureRevenu.DECLARE},
+        )
         session.add(
             Revenu(
                 travailleur_id=travailleur.id,

@@ -14,13 +14,13 @@ from datetime import date
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain import compte as compte_rules
-from domain.attestations import annees_a_declarer, declared_before
+from domain.attestations import declared_before
+from domain.calendrier_declarations import annees_a_declarer
 from domain.delais import EcheanceDelai as EcheancePlan
 from domain.delais import PlanExistant, StatutDelai
 from domain.echeancier import Instalment
 from domain.nomenclatures import NatureRevenu
 from domain.suivi_delais import PlanCompte, SuiviDelai, exempt_instalments, follow_plans
-from domain.vigilance import premiere_annee_revenus
 from gateway.db import models
 from gateway.db.repositories import account
 from gateway.db.repositories import delais as repository
@@ -131,15 +131,10 @@ def annees_non_declarees(
     travailleur: models.Travailleur, revenus: list[models.Revenu], jour: date
 ) -> set[int]:
     """Past years whose income was not declared by the end of ``jour`` (SPEC §5, §6:
-    "every past income declared"), over the window of ``domain.vigilance`` (N-2, N-1)
-    so the portfolio's "vigilance obtainable" and the attestation always agree."""
+    "every past income declared"): the years of ``domain.calendrier_declarations``
+    whose deadline has passed, as the portfolio's "vigilance obtainable" counts them."""
     declarees = declared_before(
         ((str(r.annee), r.date_saisie) for r in revenus if r.nature is NatureRevenu.DECLARE), jour
     )
-    annees = annees_a_declarer(
-        jour,
-        travailleur.date_debut_activite,
-        travailleur.date_fin_activite,
-        premiere_annee_revenus(jour),
-    )
+    annees = annees_a_declarer(jour, travailleur.date_debut_activite, travailleur.date_fin_activite)
     return {a for a in annees if str(a) not in declarees}

@@ -376,8 +376,10 @@ async def test_a_lower_declaration_is_a_credit_set_against_the_oldest_debts(db: 
 @pytest.mark.parametrize(
     ("annee", "montant", "field", "code"),
     [
-        (2024, "1000", "annee", "ANNEE_NON_DECLARABLE"),
-        (2026, "1000", "annee", "ANNEE_NON_DECLARABLE"),
+        (2024, "1000", "annee", "DEJA_DECLARE"),
+        (2026, "1000", "annee", "ANNEE_NON_CLOSE"),
+        (2027, "1000", "annee", "ANNEE_NON_CLOSE"),
+        (2022, "1000", "annee", "ANNEE_NON_COUVERTE"),
         (2025, "-100000000.01", "montant", "MONTANT_INVRAISEMBLABLE"),
     ],
 )

@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 import pytest
 from sqlalchemy import select
 
+from domain.calendrier_declarations import annees_non_declarees
 from domain.delais import EcheanceDelai, is_respected
 from domain.echeancier import Instalment
 from domain.micro import TypePeriode
 from domain.nomenclatures import NatureRevenu, Regime
 from domain.vigilance import (
     a_surveiller,
-    annees_non_declarees,
     periodes_non_declarees,
     plan_denonce,
     retard_hors_plan,
@@ -300,8 +301,20 @@ async def test_another_cabinet_sees_only_its_own_mandates_never_a_revoked_one(wo
     assert await names(api, admin, filtre={"recherche": "roux"}) == []
 
 
-async def test_the_sql_flags_agree_with_the_pure_rules_of_domain_vigilance(world) -> None:
-    api, world_, admin = world
+@pytest.mark.parametrize(
+    "today", [date(2026, 3, 10), date(2026, 5, 31), date(2026, 6, 1), TODAY], ids=str
+)
+async def test_the_sql_flags_agree_with_the_pure_rules_of_domain_vigilance(
+    db: Database, today: date
+) -> None:
+    """At clocks around the declaration deadline (31 May) too: one calendar for both."""
+    async with api_for(db, today) as api:
+        world_ = await build_portfolio_world(api)
+        admin = await api.login("admin@alpha.fr", PASSWORD)
+        await _check_sql_flags_agree_with_domain(api, world_, admin, today)
+
+
+async def _check_sql_flags_agree_with_domain(api, world_, admin, today: date) -> None:
     data = await api.data(QUERY, {}, admin)
     flags = {e["node"]["nom"]: e["indicateurs"] for e in data["portfolio"]["edges"]}
     async with api.session() as session:
@@ -322,7 +335,7 @@ async def test_the_sql_flags_agree_with_the_pure_rules_of_domain_vigilance(world
                 ]
                 for p in plans
             }
-            respected = [p.id for p in plans if is_respected(p.statut, plan_rows[p.id], TODAY)]
+            respected = [p.id for p in plans if is_respected(p.statut, plan_rows[p.id], today)]
             covered = set(
                 await session.scalars(
                     select(models.DelaiEcheanceCouverte.echeance_id).where(
@@ -335,7 +348,7 @@ async def test_the_sql_flags_agree_with_the_pure_rules_of_domain_vigilance(world
                 declared = {d.periode for d in await rows(models.DeclarationMicro)}
                 missing = bool(
                     periodes_non_declarees(
-                        TODAY,
+                        today,
                         TypePeriode.MOIS,
                         row.date_debut_activite,
                         row.date_fin_activite,
@@ -348,7 +361,7 @@ async def test_the_sql_flags_agree_with_the_pure_rules_of_domain_vigilance(world
                 declared_years = {r.annee for r in revenus if r.nature is NatureRevenu.DECLARE}
                 missing = bool(
                     annees_non_declarees(
-                        TODAY, row.date_debut_activite, row.date_fin_activite, declared_years
+                        today, row.date_debut_activite, row.date_fin_activite, declared_years
                     )
                 )
                 instalments = [
@@ -356,8 +369,8 @@ async def test_the_sql_flags_agree_with_the_pure_rules_of_domain_vigilance(world
                     for e in await rows(models.Echeance)
                     if not e.annulee
                 ]
-                uncovered = retard_hors_plan(instalments, covered, TODAY)
-            denounced = any(plan_denonce(p.statut, plan_rows[p.id], TODAY) for p in plans)
+                uncovered = retard_hors_plan(instalments, covered, today)
+            denounced = any(plan_denonce(p.statut, plan_rows[p.id], today) for p in plans)
             assert flags[nom]["declarationsManquantes"] is missing, nom
             assert flags[nom]["planDenonce"] is denounced, nom
             assert flags[nom]["attestationVigilanceObtenable"] is vigilance_obtenable(

@@ -187,14 +187,14 @@ async def build_portfolio_world(api: Api) -> PortfolioWorld:
             return builders.travailleur(session, caisse_id=caisse.id, nom=nom, prenom=prenom, **kw)
 
         bernard = await worker("Bernard", "Luc")
-        await _declared(session, bernard, 2024, 2025)
+        await _declared(session, bernard, 2023, 2024, 2025)
         await _echeance(session, bernard, date(2026, 10, 5), "250.00", "250.00")
         await _echeance(session, bernard, date(2026, 11, 5), "250.00")
         await _echeance(session, bernard, date(2026, 11, 20), "100.00")
         await _echeance(session, bernard, date(2026, 12, 5), "250.00")
 
         dubois = await worker("Dubois", "Anne", statut=StatutProfessionnel.COMMERCANT)
-        await _declared(session, dubois, 2024, 2025)
+        await _declared(session, dubois, 2023, 2024, 2025)
         await _echeance(session, dubois, date(2026, 10, 30), "200.00", "200.00")
         await _echeance(session, dubois, date(2026, 11, 30), "200.00")
 
@@ -202,12 +202,12 @@ async def build_portfolio_world(api: Api) -> PortfolioWorld:
             "Fontaine", "Rémi", situation=Situation.RADIE, date_debut_activite=date(2012, 4, 1)
         )
         fontaine.date_fin_activite = date(2024, 6, 30)
-        await _declared(session, fontaine, 2024)
+        await _declared(session, fontaine, 2023, 2024)
 
         garcia = await _micro(session, caisse.id)
 
         lefebvre = await worker("Lefebvre", "Marc")
-        await _declared(session, lefebvre, 2024, 2025)
+        await _declared(session, lefebvre, 2023, 2024, 2025)
         unpaid = await _echeance(session, lefebvre, date(2026, 8, 5), "300.00")
         await _plan(
             session,
@@ -217,7 +217,7 @@ async def build_portfolio_world(api: Api) -> PortfolioWorld:
         )
 
         moreau = await worker("Moreau", "Paul")
-        await _declared(session, moreau, 2024, 2025)
+        await _declared(session, moreau, 2023, 2024, 2025)
         covered = await _echeance(session, moreau, date(2026, 9, 5), "500.00")
         await _plan(
             session,

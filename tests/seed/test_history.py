@@ -203,12 +203,16 @@ def test_undeclared_incomes_put_the_worker_in_taxation_d_office() -> None:
     revenu = taxation_d_office_income(
         {2021: D(30_000), 2022: D(32_000), 2023: D(35_000)},
         2026,
-        2,
+        1,
         bareme(2026).plafond_securite_sociale,
     )
-    assert revenu == D(41_875)  # (32 000 + 35 000) / 2 × 1,25
+    # Called on 1 January 2026: 2024 is late, 2025 not before 1 June (k = 1); the
+    # deadline passing later changes nothing until a recomputation.
+    assert revenu == D(33_500)  # (32 000 + 35 000) / 2
     assert_rows_are(rows, compute_cotisations(2026, NatureActivite.ARTISANALE, revenu))
-    assert rows[0]["base_calcul"].startswith("Taxation d'office : 2 années consécutives")
+    assert rows[0]["base_calcul"].startswith(
+        "Taxation d'office : 1 année consécutive sans revenu déclaré dans les délais jusqu'en 2024"
+    )
     assert not cotisations(lignes, 2024, NatureCotisation.DEFINITIVE)
     assert {r["annee"] for r in lignes.of(models.Revenu)} == {2021, 2022, 2023}
 

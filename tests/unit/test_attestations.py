@@ -8,7 +8,6 @@ from decimal import Decimal
 import pytest
 
 from domain.attestations import (
-    annees_a_declarer,
     check_annee_close,
     check_annee_implicite,
     check_regularite,
@@ -87,19 +86,6 @@ def test_an_undeclared_year_is_refused_first_naming_it() -> None:
 
 
 # --- what must be declared --------------------------------------------------------------
-
-
-def test_every_past_year_of_activity_kept_by_the_caisse_must_be_declared() -> None:
-    assert list(annees_a_declarer(TODAY, date(2015, 3, 1), None, 2023)) == [2023, 2024, 2025]
-    assert list(annees_a_declarer(TODAY, date(2025, 6, 1), None, 2023)) == [2025]
-    assert list(annees_a_declarer(TODAY, date(2026, 2, 1), None, 2023)) == []
-
-
-def test_a_struck_off_worker_declares_up_to_the_year_of_the_radiation() -> None:
-    assert list(annees_a_declarer(TODAY, date(2015, 3, 1), date(2024, 6, 30), 2023)) == [
-        2023,
-        2024,
-    ]
 
 
 def test_what_is_declared_counts_from_the_day_it_was_entered() -> None:

@@ -14,7 +14,6 @@ from domain.echeancier import (
     NatureEcheance,
     Periodicite,
     add_months,
-    cancelled_by_radiation,
     decide_periodicity_change,
     due_dates,
     first_effective_due_date,
@@ -24,6 +23,7 @@ from domain.echeancier import (
     spread_regularisation,
 )
 from domain.errors import DomainError
+from domain.radiation import cancelled_by_radiation
 
 D = Decimal
 M5, M20, TRI = Periodicite.MENSUEL_5, Periodicite.MENSUEL_20, Periodicite.TRIMESTRIEL

@@ -10,8 +10,6 @@ from domain.echeancier import Instalment
 from domain.micro import Periode, TypePeriode
 from domain.vigilance import (
     a_surveiller,
-    annees_a_declarer,
-    annees_non_declarees,
     derniere_periode_exigible,
     periodes_a_declarer,
     periodes_non_declarees,
@@ -22,25 +20,6 @@ from domain.vigilance import (
 
 TODAY = date(2026, 11, 23)
 OLD = date(2010, 3, 1)
-
-
-def test_incomes_of_the_last_two_closed_years_must_be_declared() -> None:
-    assert annees_a_declarer(TODAY, OLD, None) == (2024, 2025)
-
-
-def test_the_creation_year_counts_and_years_before_it_do_not() -> None:
-    assert annees_a_declarer(TODAY, date(2025, 12, 31), None) == (2025,)
-    assert annees_a_declarer(TODAY, date(2026, 2, 1), None) == ()
-
-
-def test_no_income_is_owed_after_the_radiation_year() -> None:
-    assert annees_a_declarer(TODAY, OLD, date(2024, 6, 30)) == (2024,)
-    assert annees_a_declarer(TODAY, OLD, date(2023, 6, 30)) == ()
-
-
-def test_undeclared_years_are_those_owed_without_a_declaration() -> None:
-    assert annees_non_declarees(TODAY, OLD, None, {2025, 2023}) == (2024,)
-    assert annees_non_declarees(TODAY, OLD, None, {2024, 2025}) == ()
 
 
 def test_the_last_period_due_is_the_last_whose_deadline_is_past() -> None:
@@ -129,21 +108,11 @@ def test_the_portfolio_rule_and_the_attestation_rule_expect_the_same_declaration
     """One window serves both: what the portfolio flags is what the attestation refuses."""
     from domain import attestations
     from domain.micro import TypePeriode
-    from domain.vigilance import (
-        annees_a_declarer,
-        periodes_a_declarer,
-        premiere_annee_periodes,
-        premiere_annee_revenus,
-    )
+    from domain.vigilance import periodes_a_declarer, premiere_annee_periodes
 
     for today in (date(2026, 1, 2), date(2026, 2, 28), date(2026, 11, 23), date(2025, 7, 1)):
         for creation in (date(2015, 3, 1), date(2025, 2, 10), date(2026, 1, 1)):
             for fin in (None, date(2025, 9, 30)):
-                assert list(annees_a_declarer(today, creation, fin)) == list(
-                    attestations.annees_a_declarer(
-                        today, creation, fin, premiere_annee_revenus(today)
-                    )
-                )
                 for kind in TypePeriode:
                     assert [str(p) for p in periodes_a_declarer(today, kind, creation, fin)] == (
                         attestations.periodes_a_declarer(

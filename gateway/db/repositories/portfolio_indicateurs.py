@@ -2,7 +2,7 @@
 
 ``indicators(principal, today)`` gives one row per visible worker with the figures
 the portfolio filters, sorts and totals on; see :mod:`gateway.db.repositories.portfolio`.
-Every rule is the SQL twin of a pure rule: the overdue amount of
+Every rule is the SQL form of a pure rule: the overdue amount of
 ``gateway.resolvers.account_reads.compte_resume``, and :mod:`domain.vigilance` for
 missing declarations, denounced plans and the attestation de vigilance.
 """
@@ -32,14 +32,11 @@ from sqlalchemy import (
     type_coerce,
 )
 
+from domain.calendrier_declarations import annees_exigibles
 from domain.delais import DELAI_DENONCIATION_JOURS, StatutDelai
 from domain.micro import Periode, TypePeriode
 from domain.nomenclatures import NatureRevenu, PeriodiciteDeclaration, Regime
-from domain.vigilance import (
-    annees_a_declarer,
-    derniere_periode_exigible,
-    premiere_periode_controlee,
-)
+from domain.vigilance import derniere_periode_exigible, premiere_periode_controlee
 from gateway.auth.principal import Principal
 from gateway.auth.visibility import is_visible
 from gateway.db.models import (
@@ -62,7 +59,7 @@ class Horizon:
     debut_mois: date
     fin_mois: date
     limite_denonciation: date
-    annees: tuple[int, ...]
+    annees: range
     mois: tuple[int, int]
     trimestres: tuple[int, int]
 
@@ -81,8 +78,8 @@ class Horizon:
             fin_mois=today.replace(day=last_day),
             # A plan instalment unpaid on a date before this one denounces its plan.
             limite_denonciation=today - timedelta(days=DELAI_DENONCIATION_JOURS),
-            # N-2 and N-1: which of them a client owes depends on their dates (below).
-            annees=annees_a_declarer(today, date(today.year - 100, 1, 1), None),
+            # Years whose deadline has passed; each client owes those of its activity.
+            annees=annees_exigibles(today),
             mois=window(TypePeriode.MOIS),
             trimestres=window(TypePeriode.TRIMESTRE),
         )
@@ -226,23 +223,25 @@ def _micro_dues(principal: Principal, h: Horizon) -> Subquery:
 
 
 def _missing_incomes(h: Horizon) -> ColumnElement[bool]:
-    """Régime classique: an income of N-2 or N-1 within the activity not declared."""
+    """Régime classique: fewer incomes declared than years owed, the years of
+    ``annees_exigibles`` within the activity (the creation year and the radiation year
+    count), as :func:`domain.calendrier_declarations.annees_a_declarer` bounds them."""
+    if not h.annees:
+        return false()
     fin = Travailleur.date_fin_activite
-    missing = []
-    for annee in h.annees:
-        owed = and_(
-            _year(Travailleur.date_debut_activite) <= annee,
-            or_(fin.is_(None), _year(fin) >= annee),
+    last = literal(h.annees[-1])
+    low = _greatest(literal(h.annees[0]), _year(Travailleur.date_debut_activite))
+    high = _least(last, case((fin.is_(None), last), else_=_year(fin)))
+    declared = (
+        select(func.count(func.distinct(Revenu.annee)))
+        .where(
+            Revenu.travailleur_id == Travailleur.id,
+            Revenu.nature == NatureRevenu.DECLARE,
+            Revenu.annee.between(low, high),
         )
-        declared = exists(
-            select(Revenu.id).where(
-                Revenu.travailleur_id == Travailleur.id,
-                Revenu.annee == annee,
-                Revenu.nature == NatureRevenu.DECLARE,
-            )
-        )
-        missing.append(and_(owed, ~declared))
-    return or_(false(), *missing)
+        .scalar_subquery()
+    )
+    return high - low + 1 > declared
 
 
 def _missing_periods(type_periode: TypePeriode, window: tuple[int, int]) -> ColumnElement[bool]:
