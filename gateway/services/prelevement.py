@@ -7,19 +7,21 @@ from datetime import date
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.echeancier import (
-    DELAI_CHANGEMENT_PERIODICITE_JOURS,
+    Instalment,
+    NatureEcheance,
     Periodicite,
     decide_periodicity_change,
+    move_to_periodicity,
 )
 from domain.errors import DomainError
 from domain.identifiants import check_bic, check_iban
 from domain.nomenclatures import Regime, Situation
 from gateway.auth.principal import Scope
 from gateway.context import Context
-from gateway.db.models import CoordonneesBancaires, Travailleur
+from gateway.db.models import CoordonneesBancaires, Echeance, Travailleur
 from gateway.db.repositories import account
 from gateway.services.accounts import travailleur_for_update
-from gateway.services.provisional import recompute_provisional
+from gateway.services.ledger import apply_schedule_change, reallocate_payments
 from gateway.services.unit_of_work import Outcome, run_mutation
 
 
@@ -54,11 +56,28 @@ async def apply_periodicity(
     if decision.compte:
         travailleur.date_changement_periodicite = today
     await session.flush()
-    # Same amounts, new dates: instalments due within 30 days stay as they are.
-    await recompute_provisional(
-        session, travailleur, today.year, today, DELAI_CHANGEMENT_PERIODICITE_JOURS
-    )
+    await move_open_instalments(session, travailleur, decision.periodicite, today)
     return True
+
+
+async def move_open_instalments(
+    session: AsyncSession, travailleur: Travailleur, periodicite: Periodicite, today: date
+) -> None:
+    """Every open instalment — provisional and REGULARISATION, of every year — onto the
+    dates of ``periodicite``, each (year, nature) split again on its own (SPEC §4)."""
+    groupes: dict[tuple[int, NatureEcheance], list[Echeance]] = {}
+    for row in await account.instalments(session, travailleur.id):
+        groupes.setdefault((row.annee, row.nature), []).append(row)
+    for (annee, _nature), rows in groupes.items():
+        change = move_to_periodicity(
+            annee,
+            [Instalment(r.id, r.date_echeance, r.montant, r.montant_paye, r.nature) for r in rows],
+            periodicite,
+            today,
+            date_creation=travailleur.date_debut_activite,
+        )
+        apply_schedule_change(session, travailleur.id, annee, rows, change)
+    await reallocate_payments(session, travailleur.id)
 
 
 async def set_periodicite(

@@ -13,7 +13,6 @@ from domain.base_provisionnelle import is_taxation_d_office
 from domain.echeancier import (
     DELAI_RECALCUL_JOURS,
     NatureEcheance,
-    Periodicite,
     spread_regularisation,
 )
 from domain.errors import DomainError
@@ -24,7 +23,7 @@ from gateway.auth.principal import Scope
 from gateway.context import Context
 from gateway.db.models import AvisAppel, Echeance, Revenu, Travailleur
 from gateway.db.repositories import account
-from gateway.services.accounts import travailleur_for_update
+from gateway.services.accounts import schedule_periodicite, travailleur_for_update
 from gateway.services.contributions import cotisation_rows, ligne_detail
 from gateway.services.ledger import add_credit, reallocate_payments, recompute_credit_reference
 from gateway.services.outbox import queue_email
@@ -288,11 +287,7 @@ async def _regularise(
     )
     regularisation = definitive.total - await _called(session, travailleur, annee)
     if regularisation > ZERO:
-        periodicite = (
-            travailleur.periodicite
-            if travailleur.situation is not Situation.RADIE
-            else Periodicite.TRIMESTRIEL
-        )
+        periodicite = await schedule_periodicite(session, travailleur)
         for plan in spread_regularisation(regularisation, periodicite, today):
             session.add(
                 Echeance(
