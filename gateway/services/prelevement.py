@@ -138,7 +138,7 @@ async def set_prelevement_automatique(
         _refuse_unless_schedule(travailleur)
         sequence = await account.bank_details_count(session, travailleur.id) + 1
         for row in await account.active_bank_details(session, travailleur.id):
-            row.actif = False
+            row.actif, row.date_fin = False, today
         mandate = CoordonneesBancaires(
             travailleur_id=travailleur.id,
             iban=clean_iban,
@@ -174,7 +174,7 @@ async def remove_prelevement_automatique(
                 code="PRELEVEMENT_INACTIF",
             )
         for row in active:
-            row.actif = False
+            row.actif, row.date_fin = False, today
         # Removing the direct debit forces TRIMESTRIEL; it does not count toward the yearly limit.
         await apply_periodicity(session, travailleur, None, today)
         return Outcome(reference={"travailleur_id": travailleur.id}, travailleur_id=travailleur.id)
