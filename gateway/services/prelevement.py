@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -15,6 +16,7 @@ from domain.echeancier import (
 )
 from domain.errors import DomainError
 from domain.identifiants import check_bic, check_iban
+from domain.money import ZERO
 from domain.nomenclatures import Regime, Situation
 from gateway.auth.principal import Scope
 from gateway.context import Context
@@ -64,20 +66,73 @@ async def move_open_instalments(
     session: AsyncSession, travailleur: Travailleur, periodicite: Periodicite, today: date
 ) -> None:
     """Every open instalment — provisional and REGULARISATION, of every year — onto the
-    dates of ``periodicite``, each (year, nature) split again on its own (SPEC §4)."""
+    dates of ``periodicite``, each (year, nature) split again on its own (SPEC §4).
+
+    An amount carried in from a rejected debit is not split with the rest: it stays
+    whole and travels with the first open instalment of the new dates, so a second
+    rejection can still give it back to its own instalment.
+    """
+    rows = await account.instalments(session, travailleur.id)
+    carried_in: dict[int, Decimal] = {}
+    for row in rows:
+        if row.report_vers_id is not None:
+            carried_in[row.report_vers_id] = (
+                carried_in.get(row.report_vers_id, ZERO) + row.montant_reporte
+            )
     groupes: dict[tuple[int, NatureEcheance], list[Echeance]] = {}
-    for row in await account.instalments(session, travailleur.id):
+    for row in rows:
         groupes.setdefault((row.annee, row.nature), []).append(row)
-    for (annee, _nature), rows in groupes.items():
+    ouvertes: dict[int, tuple[int, NatureEcheance]] = {}  # receiving open instalment → group
+    anciennes = {row.id for row in rows}  # minus those reused below: not on the new dates
+    for groupe, membres in groupes.items():
         change = move_to_periodicity(
-            annee,
-            [Instalment(r.id, r.date_echeance, r.montant, r.montant_paye, r.nature) for r in rows],
+            groupe[0],
+            [
+                Instalment(
+                    r.id,
+                    r.date_echeance,
+                    r.montant - carried_in.get(r.id, ZERO),
+                    r.montant_paye,
+                    r.nature,
+                )
+                for r in membres
+            ],
             periodicite,
             today,
             date_creation=travailleur.date_debut_activite,
         )
-        apply_schedule_change(session, travailleur.id, annee, rows, change)
+        apply_schedule_change(session, travailleur.id, groupe[0], membres, change)
+        ouvertes.update({i: groupe for i in (*change.update, *change.cancel) if i in carried_in})
+        anciennes -= set(change.update)
+    await session.flush()
+    if ouvertes:
+        await _carry_to_the_new_dates(session, travailleur.id, ouvertes, carried_in, anciennes)
     await reallocate_payments(session, travailleur.id)
+
+
+async def _carry_to_the_new_dates(
+    session: AsyncSession,
+    travailleur_id: int,
+    ouvertes: dict[int, tuple[int, NatureEcheance]],
+    carried_in: dict[int, Decimal],
+    hors_nouvelles_dates: set[int],
+) -> None:
+    """Put each carried amount whose instalment moved on the first open instalment of
+    its year and nature on the new dates, and point the rejected instalments at it."""
+    rows = await account.instalments(session, travailleur_id)
+    for ancien, groupe in ouvertes.items():
+        nouvelles = [
+            r for r in rows if (r.annee, r.nature) == groupe and r.id not in hors_nouvelles_dates
+        ]
+        cible = min(nouvelles, key=lambda r: (r.date_echeance, r.id), default=None)
+        if cible is None:
+            # No open date left for the group: the instalment keeps just the carried amount.
+            cible = await session.get_one(Echeance, ancien)
+            cible.annulee, cible.montant = False, ZERO
+        cible.montant += carried_in[ancien]
+        for row in rows:
+            if row.report_vers_id == ancien:
+                row.report_vers_id = cible.id
 
 
 async def set_periodicite(

@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select, update
 
+from domain.echeancier import Periodicite, split_amount
 from domain.nomenclatures import Role
 from gateway.db import models
 from gateway.schema.relay import encode_global_id
@@ -244,3 +245,60 @@ async def test_the_demo_worker_without_direct_debit_cannot_have_a_debit_rejected
                 "Aucun prélèvement automatique n'était en place le 05/11/2026 : l'échéance n'a "
                 "pas été prélevée, son prélèvement ne peut pas avoir été rejeté."
             )
+
+
+async def test_a_carried_amount_moves_whole_with_a_periodicity_change_and_comes_back(
+    db: Database,
+) -> None:
+    """Quarterly, 5 May rejected and carried to 5 August; then monthly on the 20th: the
+    carried amount travels whole with 20 July, and a second rejection gives it back."""
+    async with api_for(db, today=TODAY) as api:
+        async with api.session() as session:
+            caisse = await builders.caisse(session)
+            worker = await classique_account(
+                session,
+                caisse_id=caisse.id,
+                today=TODAY,
+                revenus_declares={2025: Decimal("43000")},
+                paid_until=date(2026, 5, 1),
+                periodicite=Periodicite.TRIMESTRIEL,
+            )
+            await builders.user(
+                session, identifiant="agent@caisse.fr", role=Role.AGENT, caisse_id=caisse.id
+            )
+            await session.commit()
+        agent = await api.login("agent@caisse.fr", "secret-utilisateur")
+        token = await api.login(worker.nir, "secret-travailleur")
+        feb, may, aug, nov = await schedule(api, worker, agent)
+        first = (await api.data(REJECT, {"id": may["id"]}, agent))["recordPrelevementRejete"]
+        assert first["reporteSur"]["dateEcheance"] == "2026-08-05"
+        changed = (
+            await api.data(
+                """mutation($id: ID!) { setPrelevementPeriodicite(input:
+                   {travailleurId: $id, periodicite: MENSUEL_20}) { userErrors { code } } }""",
+                {"id": gid(worker)},
+                token,
+            )
+        )["setPrelevementPeriodicite"]
+        assert changed["userErrors"] == []
+        own = split_amount(Decimal(aug["montant"]) + Decimal(nov["montant"]), 6)
+        carried = Decimal(may["montant"])
+        rows = await schedule(api, worker, agent)
+        assert [(r["dateEcheance"], r["montant"], r["statut"]) for r in rows] == [
+            ("2026-02-05", feb["montant"], "PAYEE"),
+            ("2026-05-05", may["montant"], "REJETE"),
+            ("2026-07-20", str(own[0] + carried), "A_VENIR"),
+            *[
+                (f"2026-{m:02d}-20", str(part), "A_VENIR")
+                for m, part in zip(range(8, 13), own[1:], strict=True)
+            ],
+        ]
+    async with api_for(db, today=date(2026, 7, 27)) as later:
+        agent = await later.login("agent@caisse.fr", "secret-utilisateur")
+        second = (await later.data(REJECT, {"id": rows[2]["id"]}, agent))["recordPrelevementRejete"]
+        assert (second["userErrors"], second["passageTrimestriel"]) == ([], True)
+        after = await schedule(later, worker, agent)
+        assert [(r["dateEcheance"], r["resteDu"], r["statut"]) for r in after[1:3]] == [
+            ("2026-05-05", may["montant"], "REJETE"),
+            ("2026-07-20", str(own[0]), "REJETE"),
+        ]
