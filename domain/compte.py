@@ -24,12 +24,23 @@ REJETS_AVANT_TRIMESTRIEL = 2
 
 
 def statut_echeance(
-    montant: Decimal, paye: Decimal, date_echeance: date, today: date, *, annulee: bool = False
+    montant: Decimal,
+    paye: Decimal,
+    date_echeance: date,
+    today: date,
+    *,
+    annulee: bool = False,
+    rejets: int = 0,
+    montant_reporte: Decimal = ZERO,
 ) -> StatutEcheance:
-    """Where an instalment stands on ``today``: cancelled, paid, overdue (past its due
-    date and not fully paid) or to come."""
+    """Where an instalment stands on ``today``: cancelled; rejected (its direct debit was
+    rejected and it is not settled on its own: its amount was carried to the next
+    instalment, or it is still unpaid) — never "paid" (§4); paid; overdue (past its due
+    date and not fully paid); or to come."""
     if annulee:
         return StatutEcheance.ANNULEE
+    if rejets > 0 and (montant_reporte > ZERO or paye < montant):
+        return StatutEcheance.REJETE
     if paye >= montant:
         return StatutEcheance.PAYEE
     return StatutEcheance.EN_RETARD if date_echeance < today else StatutEcheance.A_VENIR
@@ -345,3 +356,52 @@ def rejection_majorations(rejets: Iterable[Rejet], today: date) -> Decimal:
         (majorations(Instalment(r.echeance_id, r.date_echeance, r.montant), today) for r in rejets),
         ZERO,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class PeriodeMandat:
+    """When a SEPA mandate was in force: from its signature to ``fin`` (excluded), the
+    day it stopped; ``fin`` is None while it is in force."""
+
+    debut: date
+    fin: date | None
+
+
+def direct_debit_active_on(jour: date, mandats: Iterable[PeriodeMandat]) -> bool:
+    """True when a mandate was in force on ``jour`` (a debit could be presented)."""
+    return any(m.debut <= jour and (m.fin is None or jour < m.fin) for m in mandats)
+
+
+def check_rejected_debit_allowed(
+    echeance: Instalment,
+    today: date,
+    mandats: Iterable[PeriodeMandat],
+    *,
+    annulee: bool,
+    montant_reporte: Decimal,
+) -> None:
+    """A rejected debit applies only to an unpaid instalment that fell due while the
+    worker's direct debit was active (§4); anything else is refused, naming why."""
+
+    def refuse(message: str) -> DomainError:
+        return DomainError(message, field="echeanceId", code="ECHEANCE_NON_REJETABLE")
+
+    jour = echeance.date_echeance.strftime("%d/%m/%Y")
+    if annulee:
+        raise refuse(f"L'échéance du {jour} est annulée : aucun prélèvement n'a été présenté.")
+    if echeance.date_echeance > today:
+        raise refuse(
+            f"L'échéance du {jour} n'est pas encore échue : aucun prélèvement n'a été présenté."
+        )
+    if not direct_debit_active_on(echeance.date_echeance, mandats):
+        raise refuse(
+            f"Aucun prélèvement automatique n'était en place le {jour} : l'échéance n'a pas "
+            "été prélevée, son prélèvement ne peut pas avoir été rejeté."
+        )
+    if montant_reporte > ZERO:
+        raise refuse(
+            f"Le prélèvement de l'échéance du {jour} a déjà été rejeté : son montant est "
+            "reporté sur l'échéance suivante."
+        )
+    if echeance.reste_du == ZERO:
+        raise refuse(f"L'échéance du {jour} est payée : il n'y a pas de prélèvement à rejeter.")

@@ -109,6 +109,12 @@ def due_dates(annee: int, periodicite: Periodicite) -> list[date]:
     return [date(annee, mois, jour) for mois in range(1, 13)]
 
 
+def periodicite_effective(choisie: Periodicite, prelevement_actif: bool) -> Periodicite:
+    """The periodicity the instalments follow: without an active direct debit payment is
+    quarterly, whatever periodicity was chosen before (§4; radiés and retraités too)."""
+    return choisie if prelevement_actif else Periodicite.TRIMESTRIEL
+
+
 def first_effective_due_date(nouvelle: Periodicite, date_demande: date) -> date:
     """First due date of the new periodicity at least 30 days after the request (§4).
 
@@ -295,8 +301,8 @@ def spread_regularisation(
 class PeriodicityChange:
     """The accepted outcome of a periodicity request (``setPrelevementPeriodicite``).
 
-    ``modifiee``: the periodicity differs, so the schedule is rebuilt with
-    ``recompute_schedule(..., DELAI_CHANGEMENT_PERIODICITE_JOURS)``; ``compte``: the change
+    ``modifiee``: the periodicity differs, so every open instalment moves onto the new
+    dates (:func:`move_to_periodicity`, per year and nature); ``compte``: the change
     counts toward the once-a-year limit (store its date); ``premiere_echeance``: first
     due date of the new periodicity at least 30 days after the request.
     """
@@ -306,6 +312,41 @@ class PeriodicityChange:
     modifiee: bool
     compte: bool
     premiere_echeance: date
+
+
+def move_to_periodicity(
+    annee: int,
+    groupe: Sequence[Instalment],
+    periodicite: Periodicite,
+    date_demande: date,
+    *,
+    date_creation: date | None = None,
+) -> ScheduleChange:
+    """Move the instalments of one contribution year and one nature onto the due dates
+    of a new periodicity (§4 "Periodicity"): same amounts, new dates.
+
+    The instalments due within 30 days of the request stay as they are; the open amount
+    of the group (the sum of its open instalments) is split again over the open due dates
+    of ``periodicite`` with the recomputation rule (:func:`recompute_schedule`, 30-day
+    delay): the dates of ``annee`` for provisional instalments (60-day creation floor
+    included), those of the request's year for a régularisation, which is spread over the
+    current year (§4 "Declaring income"). No amount changes, so no credit arises.
+    """
+    natures = {e.nature for e in groupe}
+    if len(natures) != 1:
+        raise ValueError("one nature per group")
+    nature = natures.pop()
+    provisional = nature is NatureEcheance.PROVISIONNELLE
+    return recompute_schedule(
+        annee if provisional else date_demande.year,
+        groupe,
+        sum((e.montant for e in groupe), ZERO),
+        periodicite,
+        date_demande,
+        DELAI_CHANGEMENT_PERIODICITE_JOURS,
+        nature=nature,
+        date_creation=date_creation if provisional else None,
+    )
 
 
 def check_periodicity_change_allowed(

@@ -112,3 +112,4 @@ class StatutEcheance(StrEnum):
     EN_RETARD = "EN_RETARD"
     PAYEE = "PAYEE"
     ANNULEE = "ANNULEE"
+    REJETE = "REJETE"

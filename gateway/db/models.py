@@ -159,6 +159,9 @@ class CoordonneesBancaires(Base):
     reference_mandat_sepa: Mapped[str] = mapped_column(String(35), unique=True)
     date_signature: Mapped[date] = mapped_column(Date)
     actif: Mapped[bool] = mapped_column(Boolean)
+    # When the mandate stopped (removed, replaced, activity ended); None while in force.
+    # A rejected debit is accepted only on an instalment due while a mandate was in force.
+    date_fin: Mapped[date | None] = mapped_column(Date)
 
 
 class Revenu(Base):

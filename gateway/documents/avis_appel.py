@@ -21,6 +21,7 @@ STATUTS = {
     StatutEcheance.EN_RETARD: "En retard",
     StatutEcheance.PAYEE: "Payée",
     StatutEcheance.ANNULEE: "Annulée",
+    StatutEcheance.REJETE: "Prélèvement rejeté",
 }
 
 

@@ -8,7 +8,7 @@ from collections.abc import Hashable, Sequence
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import ColumnElement, and_
+from sqlalchemy import ColumnElement, and_, or_
 
 from domain import compte as compte_rules
 from domain.appel_provisionnel import provisional_called
@@ -68,13 +68,19 @@ def _echeance_filters(filters: tuple[Hashable, ...]) -> Sequence[ColumnElement[b
         where.append(Echeance.date_echeance >= du)
     if au is not None:
         where.append(Echeance.date_echeance <= au)
-    unpaid = and_(Echeance.annulee.is_(False), Echeance.montant_paye < Echeance.montant)
+    # The SQL twin of ``domain.compte.statut_echeance``: the same order of tests.
+    live = Echeance.annulee.is_(False)
+    paid = Echeance.montant_paye >= Echeance.montant
+    rejected = and_(Echeance.rejets > 0, or_(Echeance.montant_reporte > 0, ~paid))
+    unpaid = and_(live, ~paid, Echeance.rejets == 0)
     if statut is None:
-        where.append(Echeance.annulee.is_(False))
+        where.append(live)
     elif statut is StatutEcheance.ANNULEE:
         where.append(Echeance.annulee.is_(True))
+    elif statut is StatutEcheance.REJETE:
+        where.append(and_(live, rejected))
     elif statut is StatutEcheance.PAYEE:
-        where.append(and_(Echeance.annulee.is_(False), Echeance.montant_paye >= Echeance.montant))
+        where.append(and_(live, paid, ~rejected))
     elif statut is StatutEcheance.EN_RETARD:
         where.append(and_(unpaid, Echeance.date_echeance < today))
     else:

@@ -151,9 +151,22 @@ class Echeance(Node):
     annee: int = strawberry.field(description="Contribution year the instalment belongs to.")
     nature: NatureEcheance = strawberry.field(description="Provisional or régularisation.")
     date_echeance: date = strawberry.field(description="Due date.")
-    montant: Money = strawberry.field(description="Amount due.")
+    montant: Money = strawberry.field(
+        description=(
+            "Amount called on the due date. After a rejected direct debit, the part in "
+            "`montantReporte` was carried to a later instalment and is due there."
+        )
+    )
     montant_paye: Money = strawberry.field(description="Amount paid so far.")
-    reste_du: Money = strawberry.field(description="montant − montantPaye.")
+    montant_reporte: Money = strawberry.field(
+        description=(
+            "Part of the amount carried to the next instalment after its direct debit was "
+            "rejected (collected with that instalment's debit); 0.00 otherwise."
+        )
+    )
+    reste_du: Money = strawberry.field(
+        description="Still due on this instalment: montant − montantReporte − montantPaye."
+    )
     statut: StatutEcheance = strawberry.field(description="Status on the clock's date.")
     row: strawberry.Private[models.Echeance]
     today: strawberry.Private[date]
@@ -353,7 +366,13 @@ class CompteResume:
 def statut_of(row: models.Echeance, today: date) -> StatutEcheance:
     """Status of an instalment on ``today`` (see ``StatutEcheance``)."""
     return compte_rules.statut_echeance(
-        row.montant, row.montant_paye, row.date_echeance, today, annulee=row.annulee
+        row.montant,
+        row.montant_paye,
+        row.date_echeance,
+        today,
+        annulee=row.annulee,
+        rejets=row.rejets,
+        montant_reporte=row.montant_reporte,
     )
 
 
@@ -366,8 +385,12 @@ def echeance_type(row: models.Echeance, today: date) -> Echeance:
         annee=row.annee,
         nature=row.nature,
         date_echeance=row.date_echeance,
-        montant=Money(row.montant),
+        # Stored, ``montant`` is what is still called on this instalment (the carried part
+        # moved to the next one, so balances and allocation need no special case); shown,
+        # it is what was called on the due date, the carried part beside it.
+        montant=Money(row.montant + row.montant_reporte),
         montant_paye=Money(row.montant_paye),
+        montant_reporte=Money(row.montant_reporte),
         reste_du=Money(instalment.reste_du),
         statut=statut_of(row, today),
         row=row,

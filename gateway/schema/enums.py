@@ -60,7 +60,10 @@ StatutEcheanceEnum = strawberry.enum(
     StatutEcheance,
     description=(
         "A_VENIR: not fully paid, due today or later; EN_RETARD: not fully paid and past "
-        "its due date; PAYEE: fully paid; ANNULEE: cancelled (schedule rebuilt or radiation)."
+        "its due date; PAYEE: fully paid; ANNULEE: cancelled (schedule rebuilt or radiation); "
+        "REJETE: its direct debit was rejected by the bank and it is not settled on its own "
+        "(its amount carried to the next instalment, see `montantReporte`, or still unpaid), "
+        "never shown as paid."
     ),
 )
 StatutMandatEnum = strawberry.enum(StatutMandat, description="State of a cabinet's mandate.")

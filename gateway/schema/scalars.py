@@ -34,8 +34,13 @@ def _serialize_money(value: Decimal) -> str:
 
 
 def _serialize_rate(value: Decimal) -> str:
-    rate = Decimal(value).normalize()
-    return str(rate.quantize(ONE_CENT)) if rate == rate.quantize(ONE_CENT) else format(rate, "f")
+    # The value's own precision is what is shown (at least two decimals): whoever builds a
+    # rate quantizes it once, and nothing here takes decimals away again.
+    rate = Decimal(value)
+    exponent = rate.as_tuple().exponent
+    if isinstance(exponent, int) and exponent > -2:
+        rate = rate.quantize(ONE_CENT)
+    return format(rate, "f")
 
 
 Money = NewType("Money", Decimal)

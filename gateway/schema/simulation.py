@@ -32,6 +32,10 @@ class SimulationInput:
     )
 
 
+#: The prorata is shown to 4 decimals (it is kept exact for the computations).
+PRORATA_AFFICHE = Decimal("0.0001")
+
+
 @strawberry.type(
     description="Contributions computed for one year, line by line, with explanations."
 )
@@ -43,8 +47,9 @@ class Simulation:
     )
     prorata: Rate = strawberry.field(
         description=(
-            "Share of the year covered, in percent, shown to 4 decimals (100 for a full "
-            "year; 1 January of a leap year: 366/365 → 100.2740). Computations use it exact."
+            "Share of the year covered, in percent, always shown with 4 decimals (100.0000 "
+            "for a full year; from 1 January of a leap year: 366/365 → 100.2740). "
+            "Computations use it exact."
         )
     )
     lignes: list[LigneCotisation] = strawberry.field(description="The contribution lines.")
@@ -64,7 +69,7 @@ def simulation_type(
         annee=resultat.annee,
         nature=resultat.nature,
         revenu_professionnel=Money(resultat.revenu),
-        prorata=Rate((resultat.prorata * 100).quantize(Decimal("0.0001"))),
+        prorata=Rate((resultat.prorata * 100).quantize(PRORATA_AFFICHE)),
         lignes=[ligne_type(ligne) for ligne in resultat.lignes],
         total=Money(resultat.total),
         forfait_debut_activite=None if forfait is None else simulation_type(forfait),

@@ -9,7 +9,7 @@ import strawberry
 from strawberry.types import Info
 
 from domain.base_provisionnelle import is_taxation_d_office
-from domain.echeancier import Periodicite
+from domain.echeancier import Periodicite, periodicite_effective
 from domain.micro import ActiviteMicro
 from domain.nomenclatures import (
     NatureRevenu,
@@ -61,7 +61,7 @@ async def prelevement_of(ctx: Context, row: models.Travailleur) -> Prelevement:
     banks = await ctx.loaders.coordonnees_bancaires.load(row.id)
     return Prelevement(
         actif=bool(banks),
-        periodicite=row.periodicite,
+        periodicite=periodicite_effective(row.periodicite, bool(banks)),
         coordonnees_bancaires=CoordonneesBancaires.from_row(banks[-1]) if banks else None,
     )
 

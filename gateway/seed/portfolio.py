@@ -274,6 +274,8 @@ def add_client(
             reference_mandat_sepa=f"{code_caisse}-{travailleur_id:010d}",
             date_signature=max(profil.date_creation, date(2014, 2, 1)),
             actif=client.situation is Situation.ACTIF,
+            # The mandate of a radié or retraité stopped with the activity.
+            date_fin=None if client.situation is Situation.ACTIF else client.date_fin_activite,
         )
     add_utilisateur(
         lignes,

@@ -5,9 +5,11 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.echeancier import Periodicite, periodicite_effective
 from gateway.auth.principal import Principal
 from gateway.auth.visibility import is_visible
 from gateway.db.models import Echeance, Travailleur
+from gateway.db.repositories import account
 from gateway.global_ids import decode_int_id
 from gateway.services.unit_of_work import NotFound
 
@@ -59,3 +61,10 @@ async def echeance_for_update(
     if row is None:
         raise NotFound("Aucune échéance ne correspond à cet identifiant.", field="echeanceId")
     return row
+
+
+async def schedule_periodicite(session: AsyncSession, travailleur: Travailleur) -> Periodicite:
+    """The periodicity the worker's instalments follow: the one chosen while a direct
+    debit is active, TRIMESTRIEL otherwise (``periodicite_effective``)."""
+    actif = bool(await account.active_bank_details(session, travailleur.id))
+    return periodicite_effective(travailleur.periodicite, actif)

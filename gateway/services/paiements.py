@@ -7,7 +7,12 @@ from decimal import Decimal
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.compte import Rejet, after_rejected_debit
+from domain.compte import (
+    PeriodeMandat,
+    Rejet,
+    after_rejected_debit,
+    check_rejected_debit_allowed,
+)
 from domain.echeancier import Instalment
 from domain.errors import DomainError
 from domain.money import ZERO, check_amount
@@ -93,14 +98,18 @@ async def record_prelevement_rejete(
     async def action(session: AsyncSession) -> Outcome:
         found = await echeance_for_update(session, principal, echeance_id)
         travailleur = await lock_travailleur(session, principal, found.travailleur_id)
+        check_rejected_debit_allowed(
+            Instalment(found.id, found.date_echeance, found.montant, found.montant_paye),
+            today,
+            [
+                PeriodeMandat(debut, fin)
+                for debut, fin in await account.mandate_periods(session, travailleur.id)
+            ],
+            annulee=found.annulee,
+            montant_reporte=found.montant_reporte,
+        )
         rows = await account.instalments(session, travailleur.id)
-        target = next((r for r in rows if r.id == found.id), None)
-        if target is None or target.date_echeance > today or target.montant_paye >= target.montant:
-            raise DomainError(
-                "Seule une échéance échue et non payée peut avoir un prélèvement rejeté.",
-                field="echeanceId",
-                code="ECHEANCE_NON_REJETABLE",
-            )
+        target = next(r for r in rows if r.id == found.id)
         carried_in = [r for r in rows if r.report_vers_id == target.id]
         streak = [Rejet(r.id, r.date_echeance, r.montant_reporte) for r in carried_in]
         own = target.montant - sum((r.montant_reporte for r in carried_in), ZERO)

@@ -3,23 +3,27 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.echeancier import (
-    DELAI_CHANGEMENT_PERIODICITE_JOURS,
+    Instalment,
+    NatureEcheance,
     Periodicite,
     decide_periodicity_change,
+    move_to_periodicity,
 )
 from domain.errors import DomainError
 from domain.identifiants import check_bic, check_iban
+from domain.money import ZERO
 from domain.nomenclatures import Regime, Situation
 from gateway.auth.principal import Scope
 from gateway.context import Context
-from gateway.db.models import CoordonneesBancaires, Travailleur
+from gateway.db.models import CoordonneesBancaires, Echeance, Travailleur
 from gateway.db.repositories import account
 from gateway.services.accounts import travailleur_for_update
-from gateway.services.provisional import recompute_provisional
+from gateway.services.ledger import apply_schedule_change, reallocate_payments
 from gateway.services.unit_of_work import Outcome, run_mutation
 
 
@@ -54,11 +58,81 @@ async def apply_periodicity(
     if decision.compte:
         travailleur.date_changement_periodicite = today
     await session.flush()
-    # Same amounts, new dates: instalments due within 30 days stay as they are.
-    await recompute_provisional(
-        session, travailleur, today.year, today, DELAI_CHANGEMENT_PERIODICITE_JOURS
-    )
+    await move_open_instalments(session, travailleur, decision.periodicite, today)
     return True
+
+
+async def move_open_instalments(
+    session: AsyncSession, travailleur: Travailleur, periodicite: Periodicite, today: date
+) -> None:
+    """Every open instalment — provisional and REGULARISATION, of every year — onto the
+    dates of ``periodicite``, each (year, nature) split again on its own (SPEC §4).
+
+    An amount carried in from a rejected debit is not split with the rest: it stays
+    whole and travels with the first open instalment of the new dates, so a second
+    rejection can still give it back to its own instalment.
+    """
+    rows = await account.instalments(session, travailleur.id)
+    carried_in: dict[int, Decimal] = {}
+    for row in rows:
+        if row.report_vers_id is not None:
+            carried_in[row.report_vers_id] = (
+                carried_in.get(row.report_vers_id, ZERO) + row.montant_reporte
+            )
+    groupes: dict[tuple[int, NatureEcheance], list[Echeance]] = {}
+    for row in rows:
+        groupes.setdefault((row.annee, row.nature), []).append(row)
+    ouvertes: dict[int, tuple[int, NatureEcheance]] = {}  # receiving open instalment → group
+    anciennes = {row.id for row in rows}  # minus those reused below: not on the new dates
+    for groupe, membres in groupes.items():
+        change = move_to_periodicity(
+            groupe[0],
+            [
+                Instalment(
+                    r.id,
+                    r.date_echeance,
+                    r.montant - carried_in.get(r.id, ZERO),
+                    r.montant_paye,
+                    r.nature,
+                )
+                for r in membres
+            ],
+            periodicite,
+            today,
+            date_creation=travailleur.date_debut_activite,
+        )
+        apply_schedule_change(session, travailleur.id, groupe[0], membres, change)
+        ouvertes.update({i: groupe for i in (*change.update, *change.cancel) if i in carried_in})
+        anciennes -= set(change.update)
+    await session.flush()
+    if ouvertes:
+        await _carry_to_the_new_dates(session, travailleur.id, ouvertes, carried_in, anciennes)
+    await reallocate_payments(session, travailleur.id)
+
+
+async def _carry_to_the_new_dates(
+    session: AsyncSession,
+    travailleur_id: int,
+    ouvertes: dict[int, tuple[int, NatureEcheance]],
+    carried_in: dict[int, Decimal],
+    hors_nouvelles_dates: set[int],
+) -> None:
+    """Put each carried amount whose instalment moved on the first open instalment of
+    its year and nature on the new dates, and point the rejected instalments at it."""
+    rows = await account.instalments(session, travailleur_id)
+    for ancien, groupe in ouvertes.items():
+        nouvelles = [
+            r for r in rows if (r.annee, r.nature) == groupe and r.id not in hors_nouvelles_dates
+        ]
+        cible = min(nouvelles, key=lambda r: (r.date_echeance, r.id), default=None)
+        if cible is None:
+            # No open date left for the group: the instalment keeps just the carried amount.
+            cible = await session.get_one(Echeance, ancien)
+            cible.annulee, cible.montant = False, ZERO
+        cible.montant += carried_in[ancien]
+        for row in rows:
+            if row.report_vers_id == ancien:
+                row.report_vers_id = cible.id
 
 
 async def set_periodicite(
@@ -119,7 +193,7 @@ async def set_prelevement_automatique(
         _refuse_unless_schedule(travailleur)
         sequence = await account.bank_details_count(session, travailleur.id) + 1
         for row in await account.active_bank_details(session, travailleur.id):
-            row.actif = False
+            row.actif, row.date_fin = False, today
         mandate = CoordonneesBancaires(
             travailleur_id=travailleur.id,
             iban=clean_iban,
@@ -155,7 +229,7 @@ async def remove_prelevement_automatique(
                 code="PRELEVEMENT_INACTIF",
             )
         for row in active:
-            row.actif = False
+            row.actif, row.date_fin = False, today
         # Removing the direct debit forces TRIMESTRIEL; it does not count toward the yearly limit.
         await apply_periodicity(session, travailleur, None, today)
         return Outcome(reference={"travailleur_id": travailleur.id}, travailleur_id=travailleur.id)

@@ -21,6 +21,7 @@ from domain.echeancier import Instalment, NatureEcheance, recompute_schedule
 from domain.nomenclatures import NatureCotisation, NatureRevenu
 from gateway.db.models import Echeance, Travailleur
 from gateway.db.repositories import account
+from gateway.services.accounts import schedule_periodicite
 from gateway.services.contributions import cotisation_rows
 from gateway.services.ledger import apply_schedule_change, reallocate_payments, set_year_credit
 
@@ -103,7 +104,7 @@ async def recompute_provisional(
         annee,
         [Instalment(r.id, r.date_echeance, r.montant, r.montant_paye, r.nature) for r in rows],
         resultat.total,
-        travailleur.periodicite,
+        await schedule_periodicite(session, travailleur),
         date_demande,
         delai_jours,
         date_creation=travailleur.date_debut_activite,

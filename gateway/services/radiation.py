@@ -19,6 +19,7 @@ from domain.nomenclatures import Regime, Role, Situation
 from domain.radiation import radiate
 from gateway.context import Context
 from gateway.db.models import Echeance, Travailleur
+from gateway.db.repositories import account
 from gateway.services.accounts import travailleur_for_update
 from gateway.services.ledger import reallocate_payments
 from gateway.services.outbox import queue_email
@@ -57,6 +58,9 @@ async def record_radiation(
         _cancel(echeances, annulees)
         travailleur.situation = Situation.RADIE
         travailleur.date_fin_activite = date_radiation
+        # The direct debit ends with the activity: what stays due is paid quarterly.
+        for mandate in await account.active_bank_details(session, travailleur.id):
+            mandate.actif, mandate.date_fin = False, date_radiation
         await reallocate_payments(session, travailleur.id)
         _notify(session, ctx, travailleur, date_radiation, len(annulees))
         return Outcome(

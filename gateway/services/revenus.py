@@ -13,7 +13,6 @@ from domain.base_provisionnelle import is_taxation_d_office
 from domain.calendrier_declarations import check_annee_declarable
 from domain.echeancier import (
     DELAI_RECALCUL_JOURS,
-    Periodicite,
     spread_regularisation,
 )
 from domain.errors import DomainError
@@ -24,7 +23,7 @@ from gateway.auth.principal import Scope
 from gateway.context import Context
 from gateway.db.models import AvisAppel, Echeance, Revenu, Travailleur
 from gateway.db.repositories import account
-from gateway.services.accounts import travailleur_for_update
+from gateway.services.accounts import schedule_periodicite, travailleur_for_update
 from gateway.services.contributions import cotisation_rows, ligne_detail
 from gateway.services.ledger import (
     add_credit,
@@ -266,11 +265,7 @@ async def _regularise(
     )
     regularisation = definitive.total - await called_for_year(session, travailleur.id, annee)
     if regularisation > ZERO:
-        periodicite = (
-            travailleur.periodicite
-            if travailleur.situation is not Situation.RADIE
-            else Periodicite.TRIMESTRIEL
-        )
+        periodicite = await schedule_periodicite(session, travailleur)
         add_instalments(
             session,
             travailleur.id,

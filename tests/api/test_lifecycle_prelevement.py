@@ -47,7 +47,8 @@ REJECT = """mutation($input: RecordPrelevementRejeteInput!) {
 }"""
 SCHEDULE = """query($id: ID!) { node(id: $id) { ... on TravailleurClassique {
   compte { solde montantEnRetard majorationsDeRetard }
-  echeances(first: 50) { nodes { id dateEcheance montant montantPaye statut majorations } }
+  echeances(first: 50) { nodes { id dateEcheance montant montantPaye montantReporte resteDu
+                                 statut majorations } }
 } } }"""
 
 
@@ -308,7 +309,14 @@ async def test_a_first_rejection_is_carried_and_a_second_makes_payment_quarterly
     carried = Decimal(may["montant"]) + Decimal(june["montant"])
     assert first["reporteSur"] == {"dateEcheance": "2026-06-05", "montant": str(carried)}
     middle = await schedule(api, worker, token)
-    assert (middle[4]["montant"], middle[4]["statut"]) == ("0.00", "PAYEE")
+    # May keeps what was called and shows the carried amount: rejected, never "paid".
+    assert {k: middle[4][k] for k in ("montant", "montantReporte", "resteDu", "statut")} == {
+        "montant": may["montant"],
+        "montantReporte": may["montant"],
+        "resteDu": "0.00",
+        "statut": "REJETE",
+    }
+    assert (middle[5]["montant"], middle[5]["statut"]) == (str(carried), "EN_RETARD")
     second = (await api.data(REJECT, {"input": {"echeanceId": june["id"]}}, agent))[
         "recordPrelevementRejete"
     ]
@@ -316,17 +324,15 @@ async def test_a_first_rejection_is_carried_and_a_second_makes_payment_quarterly
     assert second["travailleur"]["prelevement"]["periodicite"] == "TRIMESTRIEL"
     after = await api.data(SCHEDULE, {"id": gid(worker)}, token)
     rows = after["node"]["echeances"]["nodes"]
-    # Each amount is overdue again from its own due date, with its majorations.
-    assert (rows[4]["dateEcheance"], rows[4]["montant"], rows[4]["statut"]) == (
-        "2026-05-05",
-        may["montant"],
-        "EN_RETARD",
-    )
-    assert (rows[5]["dateEcheance"], rows[5]["montant"], rows[5]["statut"]) == (
-        "2026-06-05",
-        june["montant"],
-        "EN_RETARD",
-    )
+    # Each amount is overdue again from its own due date, with its majorations; both
+    # stay REJETE (nothing carried any more, everything still due).
+    assert [
+        (r["dateEcheance"], r["montant"], r["montantReporte"], r["resteDu"], r["statut"])
+        for r in rows[4:6]
+    ] == [
+        ("2026-05-05", may["montant"], "0.00", may["montant"], "REJETE"),
+        ("2026-06-05", june["montant"], "0.00", june["montant"], "REJETE"),
+    ]
     may_amount = Decimal(may["montant"])
     # Due 5 May, today 10 June: 5 % + 0.2 % × 2 months.
     expected = (may_amount * Decimal("0.05")).quantize(Decimal("0.01")) + (

@@ -263,3 +263,21 @@ async def test_a_radie_micro_entrepreneur_declares_up_to_the_radiation_and_nothi
 
     assert await declare("2026-03") == []
     assert await declare("2026-04") == [(["input", "periode"], "APRES_FIN_ACTIVITE")]
+
+
+async def test_the_direct_debit_ends_with_the_activity(setting) -> None:
+    api, worker, _, tokens = setting
+    query = """query($id: ID!) { node(id: $id) { ... on TravailleurClassique {
+        prelevement { actif periodicite } } } }"""
+    before = (await api.data(query, {"id": gid(worker)}, tokens["worker"]))["node"]
+    assert before["prelevement"]["actif"] is True
+    await radiate(api, tokens["agent"], worker, "2026-04-30")
+    after = (await api.data(query, {"id": gid(worker)}, tokens["worker"]))["node"]
+    assert after["prelevement"] == {"actif": False, "periodicite": "TRIMESTRIEL"}
+    async with api.session() as session:
+        mandate = await session.scalar(
+            select(models.CoordonneesBancaires).where(
+                models.CoordonneesBancaires.travailleur_id == worker.id
+            )
+        )
+        assert (mandate.actif, mandate.date_fin) == (False, date(2026, 4, 30))

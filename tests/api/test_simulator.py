@@ -101,7 +101,20 @@ async def test_a_creation_before_the_year_gives_no_forfait(api) -> None:
         }
     }
     data = (await api.data(SIMULATE, variables))["simulateCotisations"]
-    assert (data["prorata"], data["forfaitDebutActivite"]) == ("100.00", None)
+    assert (data["prorata"], data["forfaitDebutActivite"]) == ("100.0000", None)
+
+
+async def test_the_prorata_is_shown_to_four_decimals_trailing_zeros_included(api) -> None:
+    variables = {
+        "input": {
+            "annee": 2024,
+            "nature": "ARTISANALE",
+            "revenuProfessionnel": "30000",
+            "dateCreation": "2024-01-01",
+        }
+    }
+    data = (await api.data(SIMULATE, variables))["simulateCotisations"]
+    assert data["prorata"] == "100.2740"  # 366 days / 365 in a leap year
 
 
 @pytest.mark.parametrize(

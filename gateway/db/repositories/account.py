@@ -7,6 +7,7 @@ functions then work on that worker only, so they take its id, not a principal.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -113,6 +114,18 @@ async def active_bank_details(
         )
     )
     return list(rows)
+
+
+async def mandate_periods(
+    session: AsyncSession, travailleur_id: int
+) -> list[tuple[date, date | None]]:
+    """(signature, end) of every SEPA mandate the worker ever had, in force or not."""
+    rows = await session.execute(
+        select(CoordonneesBancaires.date_signature, CoordonneesBancaires.date_fin)
+        .where(CoordonneesBancaires.travailleur_id == travailleur_id)
+        .order_by(CoordonneesBancaires.id)
+    )
+    return [(debut, fin) for debut, fin in rows]
 
 
 async def bank_details_count(session: AsyncSession, travailleur_id: int) -> int:
