@@ -14,9 +14,10 @@ from sqlalchemy import text
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
+from starlette.routing import Route, request_response
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
+from strawberry.types import ExecutionResult
 
 from domain.baremes import ANNEES_COUVERTES
 from gateway.auth.authenticate import authenticate
@@ -27,7 +28,9 @@ from gateway.clock import Clock
 from gateway.config import Settings
 from gateway.context import AppServices, Context
 from gateway.db.engine import RequestSession, create_engine, session_factory
+from gateway.db.failures import is_unavailable
 from gateway.http.oauth import token_endpoint
+from gateway.http.outage import DatabaseUnavailable, OutageGuard, graphql_body
 from gateway.mail.sender import run_sender_loop
 from gateway.mail.transport import transport_for
 from gateway.schema.assembly import build_schema
@@ -74,6 +77,15 @@ class GatewayGraphQL(GraphQL[Context, None]):
         super().__init__(build_schema(), graphql_ide="graphiql")
         self.services = services
 
+    async def execute_single(self, *args: Any, **kwargs: Any) -> ExecutionResult:
+        """An unavailable database fails the whole request (503, see ``OutageGuard``)
+        rather than leaving fields null with a masked error."""
+        result = await super().execute_single(*args, **kwargs)
+        for error in result.errors or ():
+            if error.original_error is not None and is_unavailable(error.original_error):
+                raise DatabaseUnavailable from error.original_error
+        return result
+
     async def get_context(self, request: Request | WebSocket, response: Any) -> Context:
         session = request.scope["state"]["db_session"]
         db = RequestSession(session)
@@ -108,7 +120,7 @@ class SessionMiddleware:
 
 def create_app(settings: Settings | None = None, services: AppServices | None = None) -> Starlette:
     services = services or build_services(settings or Settings.from_environment())
-    graphql = SessionMiddleware(GatewayGraphQL(services), services)
+    graphql = OutageGuard(SessionMiddleware(GatewayGraphQL(services), services), graphql_body)
 
     async def health(_request: Request) -> Response:
         try:
@@ -185,8 +197,8 @@ def create_app(settings: Settings | None = None, services: AppServices | None = 
         routes=[
             Route("/graphql", graphql, methods=["GET", "POST"]),
             Route("/health", health),
-            Route("/documents/{id}.pdf", document),
-            Route("/oauth/token", token_endpoint, methods=["POST"]),
+            Route("/documents/{id}.pdf", OutageGuard(request_response(document))),
+            Route("/oauth/token", OutageGuard(request_response(token_endpoint)), methods=["POST"]),
         ],
         lifespan=lifespan,
     )
