@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import weakref
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -40,6 +41,23 @@ SQLITE_BEGIN = "gateway_sqlite_begin"
 #: Options of a connection that will write: on SQLite it takes the write lock at BEGIN,
 #: before its first read (PostgreSQL ignores it: row locks do that job there).
 WRITE_TRANSACTION: dict[str, Any] = {SQLITE_BEGIN: "IMMEDIATE"}
+
+
+_WRITERS: weakref.WeakKeyDictionary[Any, dict[asyncio.AbstractEventLoop, asyncio.Lock]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def writer_queue(bind: Any) -> asyncio.Lock | None:
+    """On SQLite, the lock this process's write transactions take in turn, first come
+    first served, before BEGIN IMMEDIATE: the database has one write lock, and waiting
+    for it in SQLite's busy handler blocks a driver thread and polls (up to 100 ms late
+    each time) instead of queueing. Other processes still meet the busy timeout. None on
+    PostgreSQL, whose writers on different rows run at the same time."""
+    if bind.dialect.name != "sqlite":
+        return None
+    per_loop = _WRITERS.setdefault(bind, {})
+    return per_loop.setdefault(asyncio.get_running_loop(), asyncio.Lock())
 
 
 def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:

@@ -7,6 +7,7 @@ refusal rolls back everything the action wrote, then the refusal itself is audit
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import random
@@ -23,7 +24,7 @@ from domain.errors import DomainError
 from domain.nomenclatures import IssueAudit
 from gateway.auth.principal import Principal
 from gateway.context import Context
-from gateway.db.engine import WRITE_TRANSACTION
+from gateway.db.engine import WRITE_TRANSACTION, writer_queue
 from gateway.db.failures import is_lock_conflict
 from gateway.db.models import EvenementAudit, Idempotence
 from gateway.loaders import Loaders
@@ -133,8 +134,9 @@ async def in_write_transaction(
     write lock from its start, then commit it (or roll it back: ``commit=False``).
 
     What the request read before ends first (its snapshot must not be written from).
-    On SQLite the transaction begins IMMEDIATE: it waits for the database's one write
-    lock (busy timeout) before its first read, so no other writer can slip in between
+    On SQLite the transaction waits its turn among this process's writers
+    (``writer_queue``), then begins IMMEDIATE: it holds the database's one write lock
+    before its first read, so no other writer can slip in between
     its reads and its writes. A unit that still lost a race for a lock (the busy
     timeout ran out on SQLite, a deadlock or serialization failure on PostgreSQL) is
     rolled back and run again whole, after a growing pause, ``MAX_ATTEMPTS`` times at
@@ -148,12 +150,13 @@ async def in_write_transaction(
         ctx.loaders = Loaders(ctx.db, ctx.principal)
         ctx.db.writing = True
         try:
-            await session.connection(execution_options=WRITE_TRANSACTION)
-            result = await work(session)
-            if commit:
-                await session.commit()
-            else:
-                await session.rollback()
+            async with writer_queue(session.get_bind()) or contextlib.nullcontext():
+                await session.connection(execution_options=WRITE_TRANSACTION)
+                result = await work(session)
+                if commit:
+                    await session.commit()
+                else:
+                    await session.rollback()
         except Exception as error:
             await session.rollback()
             if not is_lock_conflict(error) or attempt >= MAX_ATTEMPTS:
