@@ -23,7 +23,6 @@ import random
 import shutil
 import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -76,6 +75,11 @@ CONTACT = """mutation Contact($i: UpdateContactInput!) { updateContact(input: $i
   travailleur { courriel } userErrors { code message } } }"""
 PAY = """mutation Pay($i: RecordPaiementInput!) { recordPaiement(input: $i) {
   paiement { montant } userErrors { code message } } }"""
+
+
+WRITE_NAMES = frozenset(
+    {"estimate(preview=True)", "estimate(preview=False)", "updateContact", "recordPaiement"}
+)
 
 
 @dataclass
@@ -206,10 +210,10 @@ def free_port() -> int:
         return port
 
 
-async def wait_healthy(base_url: str, server: subprocess.Popen[bytes]) -> None:
+async def wait_healthy(base_url: str, server: asyncio.subprocess.Process) -> None:
     async with httpx.AsyncClient(base_url=base_url) as http:
         for _ in range(300):
-            if server.poll() is not None:
+            if server.returncode is not None:
                 raise RuntimeError("the server exited during startup")
             try:
                 if (await http.get("/health")).status_code == 200:
@@ -255,8 +259,8 @@ async def run_on(name: str, database_url: str, args: argparse.Namespace, folder:
     }
     gateway = Path(sys.executable).parent / "gateway"
     log = (folder / f"server-{name}.log").open("wb")
-    server = subprocess.Popen(
-        [str(gateway), "serve", "--port", str(port)], env=environment, stdout=log, stderr=log
+    server = await asyncio.create_subprocess_exec(
+        str(gateway), "serve", "--port", str(port), env=environment, stdout=log, stderr=log
     )
     base_url = f"http://127.0.0.1:{port}"
     try:
@@ -268,36 +272,40 @@ async def run_on(name: str, database_url: str, args: argparse.Namespace, folder:
         load_after = os.getloadavg()
     finally:
         server.terminate()
-        server.wait(30)
+        await server.wait()
         log.close()
+    report(name, results, wall, args.clients, folder / f"server-{name}.log")
+    print(f"load average (1 min) before {load_before[0]:.2f}, after {load_after[0]:.2f}", end="")
+    print(f" on {os.cpu_count()} cores")
+
+
+def milliseconds(values: list[float]) -> str:
+    if not values:
+        return "-"
+    p50, p99 = statistics.median(values), percentile(values, 0.99)
+    return f"p50 {1000 * p50:.0f} ms, p99 {1000 * p99:.0f} ms"
+
+
+def report(name: str, results: Results, wall: float, clients: int, server_log: Path) -> None:
     total = len(results.latencies)
     errors = sum(results.errors.values())
-    write_errors = sum(
-        n for op, n in results.errors.items() if op.startswith(("estimate", "update", "record"))
-    )
-    server_log = (folder / f"server-{name}.log").read_text(errors="replace").splitlines()
-    locked = [line for line in server_log if "database is locked" in line]
-    for line in locked[:3]:
-        print(f"  log: {line[:160]}")
-    locked = len(locked)
+    write_errors = sum(n for op, n in results.errors.items() if op in WRITE_NAMES)
+    locked = [
+        line for line in server_log.read_text(errors="replace").splitlines() if "locked" in line
+    ]
     print(
-        f"\n== {name}: {total} requests, {results.writes} writes, {args.clients} clients, {wall:.1f} s"
+        f"\n== {name}: {total} requests ({results.writes} writes), {clients} clients, {wall:.1f} s"
     )
+    print(f"errors: {errors} ({100 * errors / total:.2f} %)", end="")
+    print(f", of writes: {write_errors} ({100 * write_errors / max(results.writes, 1):.2f} %)")
+    print(f"latency: all {milliseconds(results.latencies)}", end="")
+    print(f"; writes {milliseconds(results.write_latencies)}")
     print(
-        f"errors: {errors} ({100 * errors / total:.2f} %), of writes: {write_errors} ({100 * write_errors / max(results.writes, 1):.2f} %)"
+        f"throughput {total / wall:.1f} requests/s; 'locked' lines in the server log: {len(locked)}"
     )
-    print(
-        f"latency p50 {1000 * statistics.median(results.latencies):.0f} ms, p99 {1000 * percentile(results.latencies, 0.99):.0f} ms; writes p50 {1000 * statistics.median(results.write_latencies):.0f} ms, p99 {1000 * percentile(results.write_latencies, 0.99):.0f} ms"
-    )
-    print(f"throughput {total / wall:.1f} req/s; 'database is locked' in the server log: {locked}")
-    print(
-        f"business refusals (userErrors): {dict(results.user_errors)}; errors by operation: {dict(results.errors)}"
-    )
-    for sample in results.samples:
-        print(f"  e.g. {sample}")
-    print(
-        f"load average (1 min) before {load_before[0]:.2f}, after {load_after[0]:.2f} on {os.cpu_count()} cores"
-    )
+    print(f"userErrors: {dict(results.user_errors)}; errors by operation: {dict(results.errors)}")
+    for line in results.samples + locked[:3]:
+        print(f"  e.g. {line[:160]}")
 
 
 async def main() -> None:
