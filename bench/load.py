@@ -174,7 +174,7 @@ async def log_in_everyone(http: httpx.AsyncClient) -> Tokens:
 async def drive(base_url: str, requests: int, clients: int, seed: int) -> Results:
     results = Results()
     limits = httpx.Limits(max_connections=clients)
-    async with httpx.AsyncClient(base_url=base_url, timeout=60, limits=limits) as http:
+    async with httpx.AsyncClient(base_url=base_url, timeout=120, limits=limits) as http:
         tokens = await log_in_everyone(http)
         plan = random.Random(seed)
         queue = [request_for(plan, tokens) for _ in range(requests)]
@@ -188,7 +188,7 @@ async def drive(base_url: str, requests: int, clients: int, seed: int) -> Result
                 except Exception as error:  # every failure is counted, none stops the run
                     results.errors[name] += 1
                     if len(results.samples) < 5:
-                        results.samples.append(f"{name}: {error}")
+                        results.samples.append(f"{name}: {type(error).__name__} {error}")
                 else:
                     payload = next(iter(body["data"].values()))
                     if isinstance(payload, dict) and payload.get("userErrors"):
@@ -255,6 +255,8 @@ async def run_on(name: str, database_url: str, args: argparse.Namespace, folder:
         "DATABASE_URL": database_url,
         "GATEWAY_TODAY": TODAY.isoformat(),
         "GATEWAY_SIGNING_KEY": SIGNING_KEY,
+        # Tokens are issued once, before the run: they must outlive it on a slow machine.
+        "GATEWAY_TOKEN_TTL": "86400",
         "GATEWAY_MAIL_DIR": str(settings.mail_dir),
     }
     gateway = Path(sys.executable).parent / "gateway"
