@@ -15,7 +15,7 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Mount, Route
+from starlette.routing import Mount, Route, request_response
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.types import ExecutionResult
@@ -30,9 +30,11 @@ from gateway.clock import Clock
 from gateway.config import Settings
 from gateway.context import AppServices, Context
 from gateway.db.engine import RequestSession, create_engine, session_factory
+from gateway.db.failures import is_unavailable
 from gateway.http import operations
 from gateway.http.oauth import token_endpoint
 from gateway.http.oauth_tokens import introspection_endpoint, revocation_endpoint
+from gateway.http.outage import DatabaseUnavailable, OutageGuard, graphql_body
 from gateway.http.verification import verification_routes
 from gateway.http.well_known import authorization_server_metadata, jwks
 from gateway.mail.sender import run_sender_loop
@@ -111,6 +113,15 @@ class GatewayGraphQL(GraphQL[Context, None]):
         observe_result(result)
         return await super().process_result(request, result)
 
+    async def execute_single(self, *args: Any, **kwargs: Any) -> ExecutionResult:
+        """An unavailable database fails the whole request (503, see ``OutageGuard``)
+        rather than leaving fields null with a masked error."""
+        result = await super().execute_single(*args, **kwargs)
+        for error in result.errors or ():
+            if error.original_error is not None and is_unavailable(error.original_error):
+                raise DatabaseUnavailable from error.original_error
+        return result
+
     async def get_context(self, request: Request | WebSocket, response: Any) -> Context:
         session = request.scope["state"]["db_session"]
         db = RequestSession(session)
@@ -155,7 +166,9 @@ def create_app(
     services = services or build_services(settings or Settings.from_environment())
     if tracer_provider is None and tracing_enabled():
         tracer_provider = otlp_tracer_provider()
-    graphql = SessionMiddleware(GatewayGraphQL(services, tracer_provider), services)
+    graphql = OutageGuard(
+        SessionMiddleware(GatewayGraphQL(services, tracer_provider), services), graphql_body
+    )
 
     async def health(_request: Request) -> Response:
         try:
@@ -240,8 +253,8 @@ def create_app(
             Route("/ready", operations.readiness),
             Route("/metrics", operations.metrics_endpoint),
             Route("/graphql/schema.graphql", operations.schema_sdl),
-            Route("/documents/{id}.pdf", document),
-            Route("/oauth/token", token_endpoint, methods=["POST"]),
+            Route("/documents/{id}.pdf", OutageGuard(request_response(document))),
+            Route("/oauth/token", OutageGuard(request_response(token_endpoint)), methods=["POST"]),
             Route("/oauth/revoke", revocation_endpoint, methods=["POST"]),
             Route("/oauth/introspect", introspection_endpoint, methods=["POST"]),
             Route("/.well-known/jwks.json", jwks),

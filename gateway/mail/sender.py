@@ -10,7 +10,9 @@ Guarantees:
 - On PostgreSQL the row is claimed with ``SELECT … FOR UPDATE SKIP LOCKED`` and the
   lock is held until the row's outcome is committed, so two senders (two server
   processes, or the server and ``gateway mail send``) never send the same row. SQLite
-  has no row locks (the clause is compiled away): run a single sender there.
+  has no row locks (the clause is compiled away): there the row's transaction is a
+  write transaction from its start (BEGIN IMMEDIATE), so senders take turns; it holds
+  the database's write lock while the message is handed to the transport.
 - A failure increments ``tentatives``, keeps the error and schedules the next try with
   exponential backoff; after ``max_attempts`` the row stays unsent with its error and
   no next try (``prochaine_tentative`` NULL), visible to an operator, who can retry it
@@ -30,6 +32,7 @@ from typing import Protocol
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from gateway.db.engine import WRITE_TRANSACTION, writer_queue
 from gateway.db.models import CourrielSortant
 from gateway.mail.transport import MailTransport, OutgoingMail
 
@@ -96,6 +99,11 @@ async def _claim_next(
     return (await session.scalars(query)).first()
 
 
+def _write_turn(session: AsyncSession) -> contextlib.AbstractAsyncContextManager[object]:
+    queue = writer_queue(session.get_bind())
+    return queue if queue is not None else contextlib.nullcontext()
+
+
 async def deliver_pending(
     sessions: async_sessionmaker[AsyncSession],
     transport: MailTransport,
@@ -109,7 +117,8 @@ async def deliver_pending(
     tried: list[int] = []
     sent = failed = abandoned = 0
     while len(tried) < batch_size:
-        async with sessions() as session, session.begin():
+        async with sessions() as session, _write_turn(session), session.begin():
+            await session.connection(execution_options=WRITE_TRANSACTION)
             row = await _claim_next(session, now, max_attempts, tried)
             if row is None:
                 break

@@ -13,6 +13,7 @@ import strawberry
 from graphql import GraphQLError
 
 from domain.errors import DomainError
+from gateway.db.failures import is_unavailable
 
 
 class ErrorCode(StrEnum):
@@ -55,10 +56,14 @@ def bad_input_from(error: DomainError) -> ApiError:
 
 def should_mask(error: GraphQLError) -> bool:
     """Mask unexpected exceptions raised while executing; keep validation errors (no
-    path: the document or its values were refused before execution) and our own."""
+    path: the document or its values were refused before execution) and our own. An
+    unavailable database is kept for the HTTP layer, which answers 503 instead."""
     original = error.original_error
     return (
-        error.path is not None and original is not None and not isinstance(original, GraphQLError)
+        error.path is not None
+        and original is not None
+        and not isinstance(original, GraphQLError)
+        and not is_unavailable(original)
     )
 
 

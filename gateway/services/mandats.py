@@ -34,7 +34,7 @@ from gateway.db.models import AffectationCollaborateur, Cabinet, Mandat, Travail
 from gateway.db.repositories import workspace
 from gateway.global_ids import decode_int_id
 from gateway.services.outbox import queue_email
-from gateway.services.unit_of_work import NotFound, Outcome, run_mutation
+from gateway.services.unit_of_work import NotFound, Outcome, in_write_transaction, run_mutation
 
 #: Days an activation key stays valid after the request.
 CLE_VALIDITE_JOURS = 30
@@ -244,10 +244,12 @@ async def activate_mandat(
 
 async def _count_wrong_key(ctx: Context, mandat_id: int, today: date) -> None:
     """Its own transaction: the refusal rolled the attempt back, the count must stay."""
-    session = ctx.db.session
+    await in_write_transaction(ctx, lambda session: _count_in(ctx, session, mandat_id, today))
+
+
+async def _count_in(ctx: Context, session: AsyncSession, mandat_id: int, today: date) -> None:
     mandat = await workspace.pending_mandat_for_update(session, mandat_id)
     if mandat is None:
-        await session.rollback()
         return
     mandat.tentatives_echouees += 1
     if mandat.tentatives_echouees >= TENTATIVES_MAX:
@@ -269,7 +271,6 @@ async def _count_wrong_key(ctx: Context, mandat_id: int, today: date) -> None:
             ),
             travailleur_id=travailleur.id,
         )
-    await session.commit()
 
 
 async def revoke_mandat(

@@ -1,24 +1,31 @@
 """The boundary every mutation goes through: transaction, idempotency, audit.
 
 Services never commit; this runner does, once, at the end (STYLE §3). A domain
-refusal rolls everything back, then the refusal itself is audited.
+refusal rolls back everything the action wrote, then the refusal itself is audited.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
 import logging
+import random
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.errors import DomainError
 from domain.nomenclatures import IssueAudit
 from gateway.auth.principal import Principal
 from gateway.context import Context
+from gateway.db.engine import WRITE_TRANSACTION, writer_queue
+from gateway.db.failures import is_lock_conflict
 from gateway.db.models import EvenementAudit, Idempotence
 from gateway.loaders import Loaders
 
@@ -70,6 +77,12 @@ class Outcome:
 
 
 Action = Callable[[AsyncSession], Awaitable[Outcome]]
+T = TypeVar("T")
+
+#: A unit of work that lost a race for a lock is run again, at most this many times in all.
+MAX_ATTEMPTS = 6
+FIRST_BACKOFF_SECONDS = 0.02
+MAX_BACKOFF_SECONDS = 0.5
 
 
 async def run_mutation(
@@ -83,71 +96,139 @@ async def run_mutation(
     audit_errors: bool = True,
     dry_run: bool = False,
 ) -> Outcome:
-    """Run ``action`` in one transaction, idempotently, and audit it.
+    """Run ``action`` in one write transaction, idempotently, and audit it.
 
     ``actor`` names who acted when it is only known afterwards (a login). A
     ``dry_run`` (preview) runs the same action and rolls it all back: nothing is
     written, audited or remembered. ``audit_errors=False`` keeps the refusal's text out
-    of the audit event (health data: the operation and its result only).
+    of the audit event (health data: the operation and its result only). The idempotency
+    key is claimed first, in the same
+    transaction: a concurrent call with the same key waits for this one to end, then
+    replays its result.
+    """
+
+    async def unit(session: AsyncSession) -> Outcome:
+        claim: int | None = None
+        if idempotency_key is not None and ctx.principal is not None:
+            claim = await _claim_key(ctx, session, ctx.principal, idempotency_key, operation)
+            if claim is None:
+                return await _recorded_outcome(session, ctx.principal, idempotency_key, operation)
+        outcome = await _attempt(session, action, keep_travailleur=True)
+        who = actor() if actor is not None else ctx.principal
+        _audit(ctx, session, who, operation, outcome, audit_detail, audit_errors=audit_errors)
+        if claim is not None:
+            recorded = outcome.to_json()
+            await session.execute(
+                update(Idempotence).where(Idempotence.id == claim).values(resultat=recorded)
+            )
+        return outcome
+
+    if dry_run:
+        return await in_write_transaction(
+            ctx, lambda session: _attempt(session, action, keep_travailleur=False), commit=False
+        )
+    return await in_write_transaction(ctx, unit)
+
+
+async def in_write_transaction(
+    ctx: Context, work: Callable[[AsyncSession], Awaitable[T]], *, commit: bool = True
+) -> T:
+    """Run ``work`` on the request's session in a transaction of its own that holds the
+    write lock from its start, then commit it (or roll it back: ``commit=False``).
+
+    What the request read before ends first (its snapshot must not be written from).
+    On SQLite the transaction waits its turn among this process's writers
+    (``writer_queue``), then begins IMMEDIATE: it holds the database's one write lock
+    before its first read, so no other writer can slip in between
+    its reads and its writes. A unit that still lost a race for a lock (the busy
+    timeout ran out on SQLite, a deadlock or serialization failure on PostgreSQL) is
+    rolled back and run again whole, after a growing pause, ``MAX_ATTEMPTS`` times at
+    most; loaders are rebuilt each time, so nothing read by a failed attempt is reused.
     """
     session = ctx.db.session
-    who = ctx.principal
-    if dry_run:
-        return await _preview(ctx, action)
-    if idempotency_key is not None and who is not None:
-        replay = await _recorded_outcome(session, who, idempotency_key, operation)
-        if replay is not None:
-            return replay
+    attempt = 1
+    while True:
+        if session.in_transaction():
+            await session.commit()
+        ctx.loaders = Loaders(ctx.db, ctx.principal)
+        ctx.db.writing = True
+        try:
+            async with writer_queue(session.get_bind()) or contextlib.nullcontext():
+                await session.connection(execution_options=WRITE_TRANSACTION)
+                result = await work(session)
+                if commit:
+                    await session.commit()
+                else:
+                    await session.rollback()
+        except Exception as error:
+            await session.rollback()
+            if not is_lock_conflict(error) or attempt >= MAX_ATTEMPTS:
+                raise
+            log.info("unit of work lost a lock race (attempt %d): %s", attempt, error.args[0])
+        else:
+            # Payloads must show the state after the change, not what loaders cached before.
+            ctx.loaders = Loaders(ctx.db, ctx.principal)
+            return result
+        finally:
+            ctx.db.writing = False
+        await asyncio.sleep(_backoff(attempt))
+        attempt += 1
+
+
+def _backoff(attempt: int) -> float:
+    """Exponential with jitter, so that the losers of one race do not meet again."""
+    ceiling = min(FIRST_BACKOFF_SECONDS * (2 ** (attempt - 1)), MAX_BACKOFF_SECONDS)
+    return random.uniform(ceiling / 2, ceiling)
+
+
+async def _attempt(session: AsyncSession, action: Action, *, keep_travailleur: bool) -> Outcome:
+    """The action inside a savepoint: a refusal undoes all it wrote, and only that (the
+    claimed idempotency key and the write lock stay until the audit is committed)."""
+    savepoint = await session.begin_nested()
     try:
         outcome = await action(session)
     except DomainError as refusal:
-        await session.rollback()
-        outcome = Outcome.refused(refusal, getattr(refusal, "travailleur_id", None))
-    except Exception:
-        await session.rollback()
-        raise
-    if not outcome.ok:
-        # The action may have written before refusing: nothing of it must stay.
-        await session.rollback()
-    if actor is not None:
-        who = actor()
-    _audit(ctx, session, who, operation, outcome, audit_detail, audit_errors=audit_errors)
-    if idempotency_key is not None and who is not None:
-        session.add(
-            Idempotence(
-                principal=who.key,
-                cle=idempotency_key,
-                operation=operation,
-                resultat=outcome.to_json(),
-                horodatage=ctx.clock.now(),
-            )
+        await savepoint.rollback()
+        travailleur_id = getattr(refusal, "travailleur_id", None) if keep_travailleur else None
+        return Outcome.refused(refusal, travailleur_id)
+    if outcome.ok:
+        await savepoint.commit()
+    else:
+        await savepoint.rollback()
+    return outcome
+
+
+async def _claim_key(
+    ctx: Context, session: AsyncSession, who: Principal, key: str, operation: str
+) -> int | None:
+    """Insert the key's row (its result is filled in before commit): its id, or None
+    when the key is already taken. On PostgreSQL a concurrent claim of the same key
+    waits here until the first transaction ends; on SQLite the write lock already
+    serialized them."""
+    insert = sqlite_insert if session.get_bind().dialect.name == "sqlite" else postgresql_insert
+    statement = (
+        insert(Idempotence)
+        .values(
+            principal=who.key,
+            cle=key,
+            operation=operation,
+            resultat={},
+            horodatage=ctx.clock.now(),
         )
-    await session.commit()
-    # Payloads must show the state after the change, not what loaders cached before it.
-    ctx.loaders = Loaders(ctx.db, ctx.principal)
-    return outcome
-
-
-async def _preview(ctx: Context, action: Action) -> Outcome:
-    session = ctx.db.session
-    try:
-        outcome = await action(session)
-    except DomainError as refusal:
-        outcome = Outcome.refused(refusal)
-    finally:
-        await session.rollback()
-    ctx.loaders = Loaders(ctx.db, ctx.principal)
-    return outcome
+        .on_conflict_do_nothing(index_elements=["principal", "cle"])
+        .returning(Idempotence.id)
+    )
+    claimed: int | None = await session.scalar(statement)
+    return claimed
 
 
 async def _recorded_outcome(
     session: AsyncSession, who: Principal, key: str, operation: str
-) -> Outcome | None:
+) -> Outcome:
     record = await session.scalar(
         select(Idempotence).where(Idempotence.principal == who.key, Idempotence.cle == key)
     )
-    if record is None:
-        return None
+    assert record is not None, "claimed by a committed transaction"
     if record.operation != operation:
         return Outcome(
             errors=[
@@ -171,7 +252,7 @@ def _audit(
     outcome: Outcome,
     detail: str,
     *,
-    audit_errors: bool,
+    audit_errors: bool = True,
 ) -> None:
     summary = {"detail": detail} if detail else {}
     if outcome.errors and audit_errors:

@@ -6,7 +6,6 @@ import asyncio
 from datetime import date
 from decimal import Decimal
 
-import pytest
 from sqlalchemy import select
 
 from domain import cotisations as engine
@@ -28,8 +27,6 @@ ESTIMATE = """mutation($i: EstimateRevenueInput!) { estimateRevenue(input: $i) {
 async def test_concurrent_estimates_on_one_worker_leave_the_schedule_and_credit_of_the_last(
     db: Database,
 ) -> None:
-    if db.name != "postgresql":
-        pytest.skip("SQLite serializes writers itself; the row lock is PostgreSQL's (FOR UPDATE)")
     async with api_for(db, today=TODAY) as api:
         async with api.session() as session:
             caisse = await builders.caisse(session)

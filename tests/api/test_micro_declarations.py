@@ -394,8 +394,6 @@ async def test_a_retry_with_the_same_idempotency_key_returns_the_first_declarati
 
 
 async def test_concurrent_declarations_of_one_period_leave_exactly_one(db: Database) -> None:
-    if db.name != "postgresql":
-        pytest.skip("SQLite serializes writers itself; the row lock is PostgreSQL's (FOR UPDATE)")
     async with api_for(db, today=TODAY) as api:
         world = await build_micro_world(api)
         token = await login(world)

@@ -209,9 +209,6 @@ async def test_one_failure_does_not_undo_the_others(db: Database) -> None:
 
 
 async def test_two_concurrent_senders_never_send_a_row_twice(db: Database) -> None:
-    if db.name != "postgresql":
-        pytest.skip("row locks (FOR UPDATE SKIP LOCKED) exist on PostgreSQL only")
-
     class Slow:
         def __init__(self, name: str, log: list[tuple[str, int]]) -> None:
             self.name, self.log = name, log

@@ -1,0 +1,343 @@
+"""Load test: a real server on the seeded demo, 16 concurrent clients, a third writes.
+
+For each database (SQLite, then PostgreSQL) it creates a fresh database, runs the
+migrations, seeds the demo (``gateway seed demo``), starts ``gateway serve`` (uvicorn)
+in a subprocess, logs the clients in, then sends ``--requests`` requests from
+``--clients`` concurrent clients: reads (own account, portfolio page, ``me``, the
+simulator) and, about a third, named mutations on a few shared workers
+(``estimateRevenue`` previewed and saved, ``updateContact``, ``recordPaiement`` as the
+caisse agent). An error is a transport failure, an HTTP status other than 200 or a
+top-level GraphQL error; business refusals (``userErrors``) are counted apart. Prints
+the error rate and p50/p99 latencies per database, and the machine's load average
+(the figures depend on what else runs). Asserts nothing (not a test).
+
+    .venv/bin/python bench/load.py --requests 2000 --clients 16
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import shutil
+import socket
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import create_async_engine
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from gateway.config import Settings
+from gateway.db.migrate import upgrade_async
+from gateway.seed.demo import seed_demo_command
+
+TODAY = date(2026, 6, 10)
+WORKERS = (
+    ("184127510804231", "demo-travailleur-2026"),
+    ("295101305502176", "demo-travailleur-2026"),
+)
+AGENT = ("agent@caisse-demo.fr", "demo-agent-2026")
+EXPERT = ("expert@cabinet-demo.fr", "demo-expert-2026")
+
+LOGIN = """mutation Login($i: String!, $m: String!) {
+  login(input: {identifiant: $i, motDePasse: $m}) { accessToken userErrors { code } }
+}"""
+MY_ID = "query MyId { me { travailleur { id } } }"
+ME = "query Me { me { role nomAffiche } }"
+ACCOUNT = """query Account($id: ID!) { node(id: $id) { ... on TravailleurClassique {
+  nom compte { solde montantEnRetard }
+  echeances(first: 12) { totalCount nodes { dateEcheance montant statut } }
+  paiements(first: 5) { totalCount nodes { datePaiement montant } }
+} } }"""
+PORTFOLIO = (
+    """query Portfolio { portfolio(first: 20) { totalCount nodes { nom compte { solde } } } }"""
+)
+SIMULATE = """query Simulate($r: Decimal!) {
+  simulateCotisations(input: {annee: 2026, nature: ARTISANALE, revenuProfessionnel: $r}) { total }
+}"""
+ESTIMATE = """mutation Estimate($i: EstimateRevenueInput!) { estimateRevenue(input: $i) {
+  previsualisation totalCotisations userErrors { code message } } }"""
+CONTACT = """mutation Contact($i: UpdateContactInput!) { updateContact(input: $i) {
+  travailleur { courriel } userErrors { code message } } }"""
+PAY = """mutation Pay($i: RecordPaiementInput!) { recordPaiement(input: $i) {
+  paiement { montant } userErrors { code message } } }"""
+
+
+WRITE_NAMES = frozenset(
+    {"estimate(preview=True)", "estimate(preview=False)", "updateContact", "recordPaiement"}
+)
+
+
+@dataclass
+class Tokens:
+    workers: list[tuple[str, str]]  # (token, travailleur global id)
+    agent: str
+    expert: str
+
+
+@dataclass
+class Results:
+    latencies: list[float] = field(default_factory=list)
+    write_latencies: list[float] = field(default_factory=list)
+    errors: Counter[str] = field(default_factory=Counter)
+    user_errors: Counter[str] = field(default_factory=Counter)
+    writes: int = 0
+    samples: list[str] = field(default_factory=list)
+
+
+def request_for(rng: random.Random, tokens: Tokens) -> tuple[str, str, dict[str, Any], str, bool]:
+    """(name, query, variables, token, is_write): two thirds reads, one third writes."""
+    token, worker_id = rng.choice(tokens.workers)
+    draw = rng.random()
+    if draw < 0.20:
+        return "account", ACCOUNT, {"id": worker_id}, token, False
+    if draw < 0.35:
+        return "portfolio", PORTFOLIO, {}, tokens.expert, False
+    if draw < 0.50:
+        return "me", ME, {}, token, False
+    if draw < 0.67:
+        revenu = str(rng.randrange(10_000, 90_000))
+        return "simulate", SIMULATE, {"r": revenu}, token, False
+    if draw < 0.80:
+        preview = rng.random() < 0.5
+        estimate = {
+            "travailleurId": worker_id,
+            "annee": 2026,
+            "montant": str(rng.randrange(20_000, 80_000)),
+            "courriel": "bench@example.fr",
+            "jaiEteInforme": True,
+            "previsualisation": preview,
+        }
+        return f"estimate(preview={preview})", ESTIMATE, {"i": estimate}, token, True
+    if draw < 0.90:
+        contact = {
+            "travailleurId": worker_id,
+            "telephone": f"06{rng.randrange(10**8):08d}",
+        }
+        return "updateContact", CONTACT, {"i": contact}, token, True
+    payment = {
+        "travailleurId": worker_id,
+        "montant": f"{rng.randrange(1, 50)}.00",
+        "datePaiement": (TODAY - timedelta(days=1)).isoformat(),
+        "mode": "VIREMENT",
+        "reference": f"BENCH-{uuid.uuid4().hex[:10]}",
+    }
+    return "recordPaiement", PAY, {"i": payment}, tokens.agent, True
+
+
+async def post(
+    http: httpx.AsyncClient, query: str, variables: dict[str, Any], token: str | None
+) -> dict[str, Any]:
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    response = await http.post(
+        "/graphql", json={"query": query, "variables": variables}, headers=headers
+    )
+    if response.status_code != 200:
+        raise RuntimeError(f"HTTP {response.status_code}: {response.text[:200]}")
+    body: dict[str, Any] = response.json()
+    if body.get("errors"):
+        raise RuntimeError(f"GraphQL: {body['errors'][0].get('message')}")
+    return body
+
+
+async def login(http: httpx.AsyncClient, identifiant: str, mot_de_passe: str) -> str:
+    body = await post(http, LOGIN, {"i": identifiant, "m": mot_de_passe}, None)
+    token = body["data"]["login"]["accessToken"]
+    if not token:
+        raise RuntimeError(f"login {identifiant}: {body['data']['login']['userErrors']}")
+    return str(token)
+
+
+async def log_in_everyone(http: httpx.AsyncClient) -> Tokens:
+    workers = []
+    for identifiant, mot_de_passe in WORKERS:
+        token = await login(http, identifiant, mot_de_passe)
+        body = await post(http, MY_ID, {}, token)
+        workers.append((token, body["data"]["me"]["travailleur"]["id"]))
+    return Tokens(workers, await login(http, *AGENT), await login(http, *EXPERT))
+
+
+async def drive(base_url: str, requests: int, clients: int, seed: int) -> Results:
+    results = Results()
+    limits = httpx.Limits(max_connections=clients)
+    async with httpx.AsyncClient(base_url=base_url, timeout=120, limits=limits) as http:
+        tokens = await log_in_everyone(http)
+        plan = random.Random(seed)
+        queue = [request_for(plan, tokens) for _ in range(requests)]
+
+        async def client() -> None:
+            while queue:
+                name, query, variables, token, is_write = queue.pop()
+                started = time.perf_counter()
+                try:
+                    body = await post(http, query, variables, token)
+                except Exception as error:  # every failure is counted, none stops the run
+                    results.errors[name] += 1
+                    if len(results.samples) < 5:
+                        results.samples.append(f"{name}: {type(error).__name__} {error}")
+                else:
+                    payload = next(iter(body["data"].values()))
+                    if isinstance(payload, dict) and payload.get("userErrors"):
+                        results.user_errors[payload["userErrors"][0]["code"]] += 1
+                elapsed = time.perf_counter() - started
+                results.latencies.append(elapsed)
+                if is_write:
+                    results.writes += 1
+                    results.write_latencies.append(elapsed)
+
+        await asyncio.gather(*(client() for _ in range(clients)))
+    return results
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+async def wait_healthy(base_url: str, server: asyncio.subprocess.Process) -> None:
+    async with httpx.AsyncClient(base_url=base_url) as http:
+        for _ in range(300):
+            if server.returncode is not None:
+                raise RuntimeError("the server exited during startup")
+            try:
+                if (await http.get("/health")).status_code == 200:
+                    return
+            except httpx.TransportError:
+                pass
+            await asyncio.sleep(0.1)
+    raise RuntimeError("the server did not become healthy")
+
+
+async def prepare(database_url: str, folder: Path) -> Settings:
+    settings = Settings(database_url=database_url, today=TODAY, mail_dir=folder / "mail")
+    await upgrade_async(database_url)
+    await seed_demo_command(settings, only_if_empty=False)
+    return settings
+
+
+async def admin(server_url: str, statement: str) -> None:
+    engine = create_async_engine(server_url, isolation_level="AUTOCOMMIT")
+    try:
+        async with engine.connect() as connection:
+            await connection.execute(text(statement))
+    finally:
+        await engine.dispose()
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
+
+
+async def run_on(name: str, database_url: str, args: argparse.Namespace, folder: Path) -> None:
+    settings = await prepare(database_url, folder)
+    port = free_port()
+    environment = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "GATEWAY_TODAY": TODAY.isoformat(),
+        # Tokens are issued once, before the run: they must outlive it on a slow machine.
+        "GATEWAY_TOKEN_TTL": "86400",
+        "GATEWAY_MAIL_DIR": str(settings.mail_dir),
+    }
+    gateway = Path(sys.executable).parent / "gateway"
+    log = (folder / f"server-{name}.log").open("wb")
+    server = await asyncio.create_subprocess_exec(
+        str(gateway), "serve", "--port", str(port), env=environment, stdout=log, stderr=log
+    )
+    base_url = f"http://127.0.0.1:{port}"
+    try:
+        await wait_healthy(base_url, server)
+        load_before = os.getloadavg()
+        started = time.perf_counter()
+        results = await drive(base_url, args.requests, args.clients, args.seed)
+        wall = time.perf_counter() - started
+        load_after = os.getloadavg()
+    finally:
+        server.terminate()
+        await server.wait()
+        log.close()
+    report(name, results, wall, args.clients, folder / f"server-{name}.log")
+    print(f"load average (1 min) before {load_before[0]:.2f}, after {load_after[0]:.2f}", end="")
+    print(f" on {os.cpu_count()} cores")
+
+
+def milliseconds(values: list[float]) -> str:
+    if not values:
+        return "-"
+    p50, p99 = statistics.median(values), percentile(values, 0.99)
+    return f"p50 {1000 * p50:.0f} ms, p99 {1000 * p99:.0f} ms"
+
+
+def report(name: str, results: Results, wall: float, clients: int, server_log: Path) -> None:
+    total = len(results.latencies)
+    errors = sum(results.errors.values())
+    write_errors = sum(n for op, n in results.errors.items() if op in WRITE_NAMES)
+    locked = [
+        line for line in server_log.read_text(errors="replace").splitlines() if "locked" in line
+    ]
+    print(
+        f"\n== {name}: {total} requests ({results.writes} writes), {clients} clients, {wall:.1f} s"
+    )
+    print(f"errors: {errors} ({100 * errors / total:.2f} %)", end="")
+    print(f", of writes: {write_errors} ({100 * write_errors / max(results.writes, 1):.2f} %)")
+    print(f"latency: all {milliseconds(results.latencies)}", end="")
+    print(f"; writes {milliseconds(results.write_latencies)}")
+    print(
+        f"throughput {total / wall:.1f} requests/s; 'locked' lines in the server log: {len(locked)}"
+    )
+    print(f"userErrors: {dict(results.user_errors)}; errors by operation: {dict(results.errors)}")
+    for line in results.samples + locked[:3]:
+        print(f"  e.g. {line[:160]}")
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--requests", type=int, default=2000)
+    parser.add_argument("--clients", type=int, default=16)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--databases", default="sqlite,postgresql")
+    parser.add_argument("--keep", action="store_true", help="keep the databases' folder and logs")
+    parser.add_argument(
+        "--postgres", default="postgresql+asyncpg://postgres@127.0.0.1:5432/", help="server URL"
+    )
+    args = parser.parse_args()
+    folder = Path(tempfile.mkdtemp(prefix="bench-load-"))
+    try:
+        for name in args.databases.split(","):
+            if name == "sqlite":
+                await run_on(name, f"sqlite+aiosqlite:///{folder / 'load.sqlite3'}", args, folder)
+                continue
+            server = make_url(args.postgres).set(drivername="postgresql+asyncpg")
+            database = f"bench_load_{os.getpid()}"
+            maintenance = server.set(database="postgres").render_as_string(hide_password=False)
+            await admin(maintenance, f'CREATE DATABASE "{database}"')
+            try:
+                url = server.set(database=database).render_as_string(hide_password=False)
+                await run_on(name, url, args, folder)
+            finally:
+                await admin(maintenance, f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+    finally:
+        if args.keep:
+            print(f"kept: {folder}")
+        else:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
