@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import text
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
@@ -28,6 +29,7 @@ from gateway.config import Settings
 from gateway.context import AppServices, Context
 from gateway.db.engine import RequestSession, create_engine, session_factory
 from gateway.http.oauth import token_endpoint
+from gateway.http.request_limits import BodyLimit, decode_json
 from gateway.mail.sender import run_sender_loop
 from gateway.mail.transport import transport_for
 from gateway.schema.assembly import build_schema
@@ -73,6 +75,9 @@ class GatewayGraphQL(GraphQL[Context, None]):
     def __init__(self, services: AppServices) -> None:
         super().__init__(build_schema(), graphql_ide="graphiql")
         self.services = services
+
+    def decode_json(self, data: str | bytes) -> object:
+        return decode_json(data)
 
     async def get_context(self, request: Request | WebSocket, response: Any) -> Context:
         session = request.scope["state"]["db_session"]
@@ -189,6 +194,7 @@ def create_app(settings: Settings | None = None, services: AppServices | None = 
             Route("/oauth/token", token_endpoint, methods=["POST"]),
         ],
         lifespan=lifespan,
+        middleware=[Middleware(BodyLimit, max_bytes=services.settings.max_body_bytes)],
     )
     app.state.services = services
     return app

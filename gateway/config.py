@@ -29,6 +29,10 @@ class Settings:
     # argon2 cost: tests lower it (2 cores); production keeps the library default.
     argon2_time_cost: int = 3
     argon2_memory_cost: int = 65536
+    # Larger request bodies are refused with HTTP 413 before anything reads them.
+    max_body_bytes: int = 1_048_576
+    # A GraphQL operation running longer ends with REQUEST_TIMEOUT.
+    request_timeout_seconds: float = 10.0
 
     @classmethod
     def from_environment(cls) -> Settings:
@@ -44,6 +48,10 @@ class Settings:
         }
         if env.get("GATEWAY_SIGNING_KEY"):
             kwargs["signing_key"] = env["GATEWAY_SIGNING_KEY"]
+        if env.get("GATEWAY_MAX_BODY_BYTES"):
+            kwargs["max_body_bytes"] = int(env["GATEWAY_MAX_BODY_BYTES"])
+        if env.get("GATEWAY_REQUEST_TIMEOUT"):
+            kwargs["request_timeout_seconds"] = float(env["GATEWAY_REQUEST_TIMEOUT"])
         if env.get("GATEWAY_TOKEN_TTL"):
             kwargs["access_token_ttl_seconds"] = int(env["GATEWAY_TOKEN_TTL"])
         return cls(**kwargs)  # type: ignore[arg-type]

@@ -50,6 +50,8 @@ from strawberry.extensions import (
     SchemaExtension,
 )
 
+from gateway.schema.input_limits import InputLimits
+
 MAX_DEPTH = 10
 MAX_ALIASES = 30
 MAX_TOKENS = 2000
@@ -353,5 +355,6 @@ def limit_extensions() -> list[Callable[[], SchemaExtension]]:
         lambda: QueryDepthLimiter(max_depth=MAX_DEPTH),
         lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
         lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
+        InputLimits,
         QueryCostLimiter,
     ]
