@@ -28,6 +28,7 @@ from gateway.clock import Clock
 from gateway.config import Settings
 from gateway.context import AppServices, Context
 from gateway.db.engine import RequestSession, create_engine, session_factory
+from gateway.http.deadline import within_deadline
 from gateway.http.oauth import token_endpoint
 from gateway.http.request_limits import BodyLimit, decode_json
 from gateway.mail.sender import run_sender_loop
@@ -78,6 +79,13 @@ class GatewayGraphQL(GraphQL[Context, None]):
 
     def decode_json(self, data: str | bytes) -> object:
         return decode_json(data)
+
+    async def execute_operation(self, *args: Any, **kwargs: Any) -> Any:
+        seconds = self.services.settings.request_timeout_seconds
+        context: Context = kwargs["context"]
+        return await within_deadline(
+            seconds, super().execute_operation(*args, **kwargs), context.db.session.invalidate
+        )
 
     async def get_context(self, request: Request | WebSocket, response: Any) -> Context:
         session = request.scope["state"]["db_session"]
