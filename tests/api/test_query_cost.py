@@ -26,6 +26,7 @@ from tests.api.client import Api, api_for
 from tests.api.world import PASSWORD, build_world
 from tests.conftest import TODAY, Database
 from tests.conftest import test_settings as settings_for
+from tests.unit.test_limits_cost import README_ME, README_PORTFOLIO
 
 RESUME = "portfolio(first: 1) { resume { nombreClients montantEnRetard } }"
 
@@ -135,27 +136,6 @@ async def test_30_aliases_of_the_portfolio_totals_are_refused_before_execution(
         assert body["data"]["a27"]["resume"]["nombreClients"] == 700
 
 
-ACCOUNT = """{ me { role travailleur {
-  nom prenom situation
-  compte { dateArrete solde majorationsDeRetard montantEnRetard }
-  ... on TravailleurClassique {
-    taxationDOffice
-    revenus { annee montant nature }
-    cotisations(annee: 2025) { totalProvisionnel totalDefinitif regularisation
-      ecarts { code provisionnel definitif regularisation } }
-    echeances(first: 12, du: "2026-01-01", au: "2026-12-31") {
-      totalCount nodes { dateEcheance montant montantPaye statut majorations } }
-  } } } }"""
-PORTFOLIO = """{ portfolio(first: 100) {
-  totalCount pageInfo { hasNextPage endCursor }
-  nodes { id nom prenom regime situation
-    etablissements { siret enseigne }
-    compte { solde montantEnRetard }
-    ... on TravailleurClassique { echeances(statut: EN_RETARD) { totalCount } }
-    ... on MicroEntrepreneur { declarations(first: 3) { nodes { periode chiffreAffaires cotisations } } }
-  } } }"""
-
-
 @pytest.fixture
 async def demo(db: Database):
     async with api_for(db) as api:
@@ -169,7 +149,10 @@ async def test_the_readme_examples_never_cost_more_than_requested(demo: Api) -> 
     worker = await demo.login("184127510804231", "demo-travailleur-2026")
     expert = await demo.login("expert@cabinet-demo.fr", "demo-expert-2026")
     costs = {}
-    for name, query, token in (("account", ACCOUNT, worker), ("portfolio", PORTFOLIO, expert)):
+    for name, query, token in (
+        ("account", README_ME, worker),
+        ("portfolio", README_PORTFOLIO, expert),
+    ):
         body = await demo.post(query, token=token)
         assert "errors" not in body, body["errors"]
         costs[name] = body["extensions"]["cost"]
