@@ -32,9 +32,11 @@ from gateway.context import AppServices, Context
 from gateway.db.engine import RequestSession, create_engine, session_factory
 from gateway.db.failures import is_unavailable
 from gateway.http import operations
+from gateway.http.deadline import within_deadline
 from gateway.http.oauth import token_endpoint
 from gateway.http.oauth_tokens import introspection_endpoint, revocation_endpoint
 from gateway.http.outage import DatabaseUnavailable, OutageGuard, graphql_body
+from gateway.http.request_limits import BodyLimit, decode_json
 from gateway.http.verification import verification_routes
 from gateway.http.well_known import authorization_server_metadata, jwks
 from gateway.mail.sender import run_sender_loop
@@ -121,6 +123,16 @@ class GatewayGraphQL(GraphQL[Context, None]):
             if error.original_error is not None and is_unavailable(error.original_error):
                 raise DatabaseUnavailable from error.original_error
         return result
+
+    def decode_json(self, data: str | bytes) -> object:
+        return decode_json(data)
+
+    async def execute_operation(self, *args: Any, **kwargs: Any) -> Any:
+        seconds = self.services.settings.request_timeout_seconds
+        context: Context = kwargs["context"]
+        return await within_deadline(
+            seconds, super().execute_operation(*args, **kwargs), context.db.session.invalidate
+        )
 
     async def get_context(self, request: Request | WebSocket, response: Any) -> Context:
         session = request.scope["state"]["db_session"]
@@ -262,7 +274,10 @@ def create_app(
             *verification_routes(services),
         ],
         lifespan=lifespan,
-        middleware=[Middleware(ObservabilityMiddleware)],
+        middleware=[
+            Middleware(ObservabilityMiddleware),
+            Middleware(BodyLimit, max_bytes=services.settings.max_body_bytes),
+        ],
     )
     app.state.services = services
     if tracer_provider is not None:

@@ -38,6 +38,11 @@ class Settings:
         """The public verification page, as printed on the attestations."""
         return f"{self.public_base_url.rstrip('/')}{VERIFICATION_PATH}"
 
+    # Larger request bodies are refused with HTTP 413 before anything reads them.
+    max_body_bytes: int = 1_048_576
+    # A GraphQL operation running longer ends with REQUEST_TIMEOUT.
+    request_timeout_seconds: float = 10.0
+
     @classmethod
     def from_environment(cls) -> Settings:
         env = os.environ
@@ -54,6 +59,10 @@ class Settings:
         }
         if env.get("GATEWAY_ARGON2_THREADS"):
             kwargs["argon2_threads"] = int(env["GATEWAY_ARGON2_THREADS"])
+        if env.get("GATEWAY_MAX_BODY_BYTES"):
+            kwargs["max_body_bytes"] = int(env["GATEWAY_MAX_BODY_BYTES"])
+        if env.get("GATEWAY_REQUEST_TIMEOUT"):
+            kwargs["request_timeout_seconds"] = float(env["GATEWAY_REQUEST_TIMEOUT"])
         if env.get("GATEWAY_TOKEN_TTL"):
             kwargs["access_token_ttl_seconds"] = int(env["GATEWAY_TOKEN_TTL"])
         return cls(**kwargs)  # type: ignore[arg-type]

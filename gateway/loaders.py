@@ -7,6 +7,7 @@ batch is one SQL statement whatever the number of parents, so a portfolio page o
 
 from __future__ import annotations
 
+import asyncio
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Coroutine, Hashable, Sequence
 from dataclasses import dataclass, field
@@ -55,6 +56,21 @@ class PageResult(Generic[M]):
     total_count: int
 
 
+class SharedLoader(DataLoader[Any, Any]):
+    """A DataLoader whose cached futures survive the cancellation of one caller.
+
+    A loader's future is shared by every field asking for the same key, and awaiting a
+    future from a task that gets cancelled cancels the future itself. graphql-core
+    cancels the sibling fields of a field that failed (their result is discarded), so
+    without the shield one alias's error would cancel the shared batch and raise
+    ``CancelledError`` in an unrelated alias (an HTTP 500). Each caller awaits its own
+    shield; the batch and its cached result are left alone.
+    """
+
+    def load(self, key: Any) -> asyncio.Future[Any]:
+        return asyncio.shield(super().load(key))
+
+
 def _by_id_loader(
     fetch: Callable[[Sequence[int]], Awaitable[dict[int, Any]]],
 ) -> DataLoader[Any, Any]:
@@ -62,7 +78,7 @@ def _by_id_loader(
         found = await fetch(ids)
         return [found.get(i) for i in ids]
 
-    return DataLoader(batch)
+    return SharedLoader(batch)
 
 
 class Loaders:
@@ -117,7 +133,7 @@ class Loaders:
         ``batch`` must apply the principal's visibility itself (use the repositories).
         """
         if name not in self._custom:
-            self._custom[name] = DataLoader(batch)
+            self._custom[name] = SharedLoader(batch)
         return self._custom[name]
 
     @property
@@ -141,7 +157,7 @@ class Loaders:
             grouped = await by_travailleur.plan_instalments(self._db, self._principal, ids)
             return [grouped.get(i, []) for i in ids]
 
-        return DataLoader(batch)
+        return SharedLoader(batch)
 
     def _rows(
         self,
@@ -156,7 +172,7 @@ class Loaders:
             )
             return [grouped.get(i, []) for i in ids]
 
-        return DataLoader(batch)
+        return SharedLoader(batch)
 
     def paged(
         self,
@@ -191,6 +207,6 @@ class Loaders:
                     results[PagedKey(travailleur_id, query)] = PageResult(items, total)
             return [results[key] for key in keys]
 
-        loader = DataLoader(batch)
+        loader = SharedLoader(batch)
         self._paged[name] = loader
         return loader

@@ -121,4 +121,6 @@ def test_settings(url: str, today: date = TODAY) -> Settings:
         today=today,
         argon2_time_cost=1,
         argon2_memory_cost=1024,
+        # The shared 2-core test machine is slow: only the deadline tests set a short one.
+        request_timeout_seconds=120.0,
     )

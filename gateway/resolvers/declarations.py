@@ -6,6 +6,7 @@ from typing import Any
 
 from gateway.context import Context
 from gateway.db.repositories import actualites as repository
+from gateway.global_ids import parse_key
 from gateway.resolvers.payloads import travailleur_of, user_errors
 from gateway.schema.caisse import (
     Actualite,
@@ -78,9 +79,10 @@ async def actualites_page(
 
 async def actualite_node(ctx: Context, key: str) -> Actualite | None:
     """``node(id)`` of an item: only one the caller reads (a worker: in their feed)."""
-    if not key.isdigit():
+    ident = parse_key(key)
+    if ident is None:
         return None
-    row = await _actualite_loader(ctx).load(int(key))
+    row = await _actualite_loader(ctx).load(ident)
     return None if row is None else Actualite.from_row(row, ctx.clock.today())
 
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from gateway.context import Context
 from gateway.db import models
+from gateway.global_ids import parse_key
 from gateway.resolvers import prevention
 from gateway.resolvers.account_reads import cotisations
 from gateway.resolvers.declarations import actualite_node
@@ -36,29 +37,33 @@ MAX_NODES = 100
 async def _owned(
     ctx: Context, model: type[Any], key: str, to_type: Callable[[Any], Node]
 ) -> Node | None:
-    if not key.isdigit():
+    ident = parse_key(key)
+    if ident is None:
         return None
-    row = await ctx.loaders.by_id(model).load(int(key))
+    row = await ctx.loaders.by_id(model).load(ident)
     return None if row is None else to_type(row)
 
 
 async def _travailleur(ctx: Context, key: str) -> Node | None:
-    if not key.isdigit():
+    ident = parse_key(key)
+    if ident is None:
         return None
-    row = await ctx.loaders.travailleur.load(int(key))
+    row = await ctx.loaders.travailleur.load(ident)
     return None if row is None else travailleur_type(row)
 
 
 async def _cotisation(ctx: Context, key: str) -> Node | None:
-    travailleur, _, annee = key.partition(":")
-    if not (travailleur.isdigit() and annee.isdigit()):
+    travailleur_key, _, annee_key = key.partition(":")
+    travailleur, annee = parse_key(travailleur_key), parse_key(annee_key)
+    if travailleur is None or annee is None:
         return None
     found = await cotisations(ctx, int(travailleur), int(annee))
     return found[0] if found else None
 
 
 async def _caisse(ctx: Context, key: str) -> Node | None:
-    row = await ctx.loaders.caisse.load(int(key)) if key.isdigit() else None
+    ident = parse_key(key)
+    row = None if ident is None else await ctx.loaders.caisse.load(ident)
     return None if row is None else Caisse.from_row(row)
 
 

@@ -19,6 +19,7 @@ from gateway.context import Context
 from gateway.db import models
 from gateway.db.repositories import prevention
 from gateway.db.repositories import workspace as repository
+from gateway.global_ids import parse_key
 from gateway.loaders import PagedKey, PageQuery
 from gateway.resolvers.payloads import travailleur_of, user_errors
 from gateway.schema.errors import bad_user_input, forbidden
@@ -300,9 +301,9 @@ async def workspace_node(ctx: Context, type_name: str, key: str) -> Node | None:
     """``node(id)`` for Mandat, Collaborateur and EvenementAudit; null when not visible:
     a mandate as in ``Travailleur.mandats``, a collaborator to their cabinet's
     administrators and to themselves, an event as in the journal or the cabinet's audit."""
-    if not key.isdigit():
+    ident = parse_key(key)
+    if ident is None:
         return None
-    ident = int(key)
     if type_name == "Mandat":
         return await mandat_by_id(ctx, ident)
     principal = ctx.principal

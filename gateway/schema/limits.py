@@ -19,7 +19,7 @@ query), ``actualQueryCost`` (the fields actually returned: pages are often short
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from typing import Any
 
 from graphql import (
@@ -37,8 +37,10 @@ from graphql import (
     OperationDefinitionNode,
     SelectionSetNode,
     get_named_type,
+    get_nullable_type,
     get_operation_ast,
     is_abstract_type,
+    is_list_type,
     is_object_type,
 )
 from graphql.pyutils import Undefined
@@ -50,12 +52,34 @@ from strawberry.extensions import (
     SchemaExtension,
 )
 
+from gateway.db.repositories.portfolio import visible_clients
+from gateway.schema.input_limits import InputLimits
+
 MAX_DEPTH = 10
 MAX_ALIASES = 30
 MAX_TOKENS = 2000
-COST_BUDGET = 100_000
+COST_BUDGET = 400_000
 # Page size assumed for a connection whose `first` has no default.
 DEFAULT_PAGE_SIZE = 20
+# Items assumed for a list without pagination (établissements, revenus, lines of a
+# computation, userErrors…), unless declared in LIST_MAXIMA: requested ≥ actual.
+DEFAULT_LIST_MAXIMUM = 10
+LIST_MAXIMA: dict[tuple[str, str], int] = {
+    # Batch mutations: one result per item, at most 500 items.
+    ("SetPrelevementPeriodicitesPayload", "results"): 500,
+    ("EstimateRevenuesPayload", "results"): 500,
+    # A payment plan covers at most 24 instalments.
+    ("DelaiPaiement", "echeancesCouvertes"): 24,
+}
+# Fields whose work reads the principal's whole visible portfolio, with the number of
+# passes over it (the portfolio's totals, then its page filtered and sorted on the
+# indicators): each pass costs PORTFOLIO_ROW_COST per visible client, whatever `first`.
+PORTFOLIO_WIDE: dict[tuple[str, str], int] = {("Query", "portfolio"): 2}
+PORTFOLIO_ROW_COST = 10
+# Fields replaying one worker's whole account (instalments, payments, plans): each
+# costs as much as this many fields.
+ACCOUNT_REPLAY_COST = 20
+ACCOUNT_REPLAY_FIELDS = frozenset({"compte"})
 
 Grouped = dict[str, list[FieldNode]]
 
@@ -171,8 +195,10 @@ class QueryCost:
         document: DocumentNode,
         variables: dict[str, Any] | None = None,
         operation_name: str | None = None,
+        portfolio_size: int = 0,
     ) -> None:
         self.schema = schema
+        self.portfolio_size = portfolio_size
         self.operation = operation_of(document, operation_name)
         self.fields = DocumentFields(
             schema, document, variables_with_defaults(self.operation, variables)
@@ -203,22 +229,36 @@ class QueryCost:
             name = nodes[0].name.value
             field = object_type.fields.get(name)
             if field is not None and not name.startswith("__"):
-                total += self._field(field, nodes)
+                total += self._field(object_type, field, nodes)
         return total
 
-    def _field(self, field: GraphQLField, nodes: list[FieldNode]) -> int:
+    def _field(self, parent: GraphQLObjectType, field: GraphQLField, nodes: list[FieldNode]) -> int:
         subs = [n.selection_set for n in nodes if n.selection_set is not None]
         named = get_named_type(field.type)
+        name = nodes[0].name.value
+        passes = PORTFOLIO_WIDE.get((parent.name, name), 0)
+        own = 1 + passes * PORTFOLIO_ROW_COST * self.portfolio_size
+        if name in ACCOUNT_REPLAY_FIELDS:
+            own += ACCOUNT_REPLAY_COST
         if not subs:
-            return 1
+            return own
         if is_connection(field):
-            return self._connection(field, nodes, subs)
+            return own - 1 + self._connection(parent, field, nodes, subs)
         ids = self.fields.argument(field, nodes[0], "ids")
-        size = len(ids) if isinstance(ids, list) else 1
-        return 1 + size * self._selection(named, subs)
+        if isinstance(ids, list):
+            size = len(ids)
+        elif is_list_type(get_nullable_type(field.type)):
+            size = LIST_MAXIMA.get((parent.name, name), DEFAULT_LIST_MAXIMUM)
+        else:
+            size = 1
+        return own + size * self._selection(named, subs)
 
     def _connection(
-        self, field: GraphQLField, nodes: list[FieldNode], subs: list[SelectionSetNode]
+        self,
+        parent: GraphQLObjectType,
+        field: GraphQLField,
+        nodes: list[FieldNode],
+        subs: list[SelectionSetNode],
     ) -> int:
         first = self.fields.argument(field, nodes[0], "first")
         size = max(0, first) if isinstance(first, int) else DEFAULT_PAGE_SIZE
@@ -234,7 +274,7 @@ class QueryCost:
                 item = get_named_type(sub_field.type)
                 cost += 1 + (size * self._selection(item, inner) if inner else 0)
             else:
-                cost += self._field(sub_field, sub_nodes)
+                cost += self._field(connection, sub_field, sub_nodes)
         return cost
 
     def actual(self, data: Any) -> int:
@@ -257,6 +297,23 @@ class QueryCost:
             subs = [n.selection_set for n in nodes if n.selection_set is not None]
             total += 1 + (self._walk(subs, value[response_key]) if subs else 0)
         return total
+
+
+def _names_a_portfolio_wide_field(document: DocumentNode) -> bool:
+    names = {name for _, name in PORTFOLIO_WIDE}
+    pending = [
+        d.selection_set
+        for d in document.definitions
+        if isinstance(d, OperationDefinitionNode | FragmentDefinitionNode)
+    ]
+    while pending:
+        for selection in pending.pop().selections:
+            if isinstance(selection, FieldNode) and selection.name.value in names:
+                return True
+            inner = getattr(selection, "selection_set", None)
+            if inner is not None:
+                pending.append(inner)
+    return False
 
 
 def too_costly(cost: int, budget: int) -> GraphQLError:
@@ -316,14 +373,19 @@ class QueryCostLimiter(SchemaExtension):
         yield
         relabel(self.execution_context.pre_execution_errors)
 
-    def on_execute(self) -> Iterator[None]:
+    async def on_execute(self) -> AsyncIterator[None]:
         context = self.execution_context
         document = context.graphql_document
         if document is None:
             yield
             return
         schema = context.schema._schema
-        cost = QueryCost(schema, document, context.variables, context.operation_name)
+        size = 0
+        request = context.context
+        if _names_a_portfolio_wide_field(document) and getattr(request, "principal", None):
+            # One count per request, only when the operation reads the portfolio.
+            size = await visible_clients(request.db, request.principal)
+        cost = QueryCost(schema, document, context.variables, context.operation_name, size)
         self.requested = cost.requested()
         refused = self.requested > self.budget
         if refused and context.result is None:
@@ -353,5 +415,6 @@ def limit_extensions() -> list[Callable[[], SchemaExtension]]:
         lambda: QueryDepthLimiter(max_depth=MAX_DEPTH),
         lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
         lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
+        InputLimits,
         QueryCostLimiter,
     ]

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
 import strawberry
 
-from gateway.global_ids import decode_global_id, decode_int_id, encode_global_id
+from gateway.global_ids import (
+    decode_cursor,
+    decode_global_id,
+    decode_int_id,
+    encode_cursor,
+    encode_global_id,
+)
 from gateway.schema.errors import bad_user_input
 
-__all__ = ["decode_global_id", "decode_int_id", "encode_global_id"]
+__all__ = ["decode_global_id", "decode_int_id", "encode_cursor", "encode_global_id"]
 
 T = TypeVar("T")
 
@@ -55,10 +59,6 @@ class Page:
     limit: int
 
 
-def encode_cursor(offset: int) -> str:
-    return base64.urlsafe_b64encode(f"offset:{offset}".encode()).decode().rstrip("=")
-
-
 def page_from(
     first: int | None, after: str | None, *, maximum: int = MAX_PAGE, default: int = 20
 ) -> Page:
@@ -70,14 +70,10 @@ def page_from(
         )
     offset = 0
     if after is not None:
-        try:
-            padded = after + "=" * (-len(after) % 4)
-            kind, _, value = base64.urlsafe_b64decode(padded.encode()).decode().partition(":")
-            if kind != "offset" or not value.isdigit():
-                raise ValueError(after)
-        except (binascii.Error, UnicodeDecodeError, ValueError):
-            raise bad_user_input("after : curseur invalide.", "after") from None
-        offset = int(value) + 1
+        position = decode_cursor(after)
+        if position is None:
+            raise bad_user_input("after : curseur invalide.", "after")
+        offset = position + 1
     return Page(offset=offset, limit=limit)
 
 

@@ -45,7 +45,7 @@ from gateway.documents.data import (
     LigneAppel,
 )
 from gateway.documents.releve_carriere import render_releve_carriere
-from gateway.global_ids import decode_global_id
+from gateway.global_ids import decode_typed_id
 from gateway.services.carriere import releve_carriere
 
 
@@ -96,11 +96,12 @@ async def document_pdf(
     """The PDF behind a document's global ID, if the principal may see its worker;
     None otherwise (unknown, malformed and invisible look the same). ``today`` dates
     the documents computed at download time (the relevé de carrière)."""
-    decoded = decode_global_id(global_id)
-    if decoded is None or not decoded[1].isdigit():
+    decoded = decode_typed_id(global_id)
+    if decoded is None:
         return None
-    renderer = RENDERERS.get(decoded[0])
-    return None if renderer is None else await renderer(db, principal, int(decoded[1]), today)
+    type_name, key = decoded
+    renderer = RENDERERS.get(type_name)
+    return None if renderer is None else await renderer(db, principal, key, today)
 
 
 async def avis_appel_pdf(

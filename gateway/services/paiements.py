@@ -58,12 +58,21 @@ async def record_paiement(
                 code="MODE_INVALIDE",
             )
         travailleur = await travailleur_for_update(session, principal, travailleur_id)
+        if date_paiement < travailleur.date_debut_activite:
+            # Contributions are due from the start of activity: an earlier payment
+            # can only be a typing error, and would be allocated to nothing real.
+            raise DomainError(
+                "Un paiement ne peut pas précéder le début d'activité "
+                f"({travailleur.date_debut_activite:%d/%m/%Y}).",
+                field="datePaiement",
+                code="DATE_ANTERIEURE_ACTIVITE",
+            )
         payment = Paiement(
             travailleur_id=travailleur.id,
             date_paiement=date_paiement,
             montant=montant,
             mode=mode,
-            reference=reference.strip()[:50] or f"{mode.value}-{today:%Y%m%d}",
+            reference=reference.strip() or f"{mode.value}-{today:%Y%m%d}",
         )
         session.add(payment)
         await session.flush()

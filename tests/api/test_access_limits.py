@@ -33,7 +33,7 @@ def nested(levels: int) -> str:
 
 
 async def test_the_defaults_are_those_documented() -> None:
-    assert (MAX_DEPTH, MAX_ALIASES, MAX_TOKENS, COST_BUDGET) == (10, 30, 2000, 100_000)
+    assert (MAX_DEPTH, MAX_ALIASES, MAX_TOKENS, COST_BUDGET) == (10, 30, 2000, 400_000)
 
 
 async def test_a_query_deeper_than_10_levels_is_refused_before_execution(setting) -> None:
@@ -98,7 +98,10 @@ async def test_a_query_of_more_than_2000_tokens_is_refused_before_parsing_the_re
 
 OVER_BUDGET = """{ portfolio(first: 500) { nodes { ...Echeances } } }
 fragment Echeances on TravailleurClassique {
-  echeances(first: 100) { nodes { montant dateEcheance } }
+  a: echeances(first: 100) { nodes { montant dateEcheance } }
+  b: echeances(first: 100) { nodes { montant dateEcheance } }
+  c: echeances(first: 100) { nodes { montant dateEcheance } }
+  d: echeances(first: 100) { nodes { montant dateEcheance } }
 }"""
 
 
@@ -107,26 +110,28 @@ async def test_an_over_budget_query_is_refused_before_execution_with_its_cost(se
     counter = api.counter()
     async with counter.counting():
         body = await api.post(OVER_BUDGET, token=admin)
-    # 1 (portfolio) + 1 (nodes) + 500 × (1 (echeances) + 1 (nodes) + 100 × 2 fields)
-    cost = 1 + 1 + 500 * (1 + 1 + 100 * 2)
-    assert cost == 101_002
+    # 1 (portfolio) + 2 passes × 10 × 2 visible clients + 1 (nodes)
+    # + 500 × 4 × (1 (echeances) + 1 (nodes) + 100 × 2 fields)
+    cost = 1 + 2 * 10 * 2 + 1 + 500 * 4 * (1 + 1 + 100 * 2)
+    assert cost == 404_042
     assert body == {
         "data": None,
         "errors": [
             {
                 "message": (
-                    "Requête trop coûteuse : coût estimé 101002 pour un budget de 100000. "
+                    "Requête trop coûteuse : coût estimé 404042 pour un budget de 400000. "
                     "Réduisez `first` ou le nombre de champs demandés, ou paginez."
                 ),
-                "extensions": {"code": "QUERY_TOO_COSTLY", "cost": 101002, "budget": 100000},
+                "extensions": {"code": "QUERY_TOO_COSTLY", "cost": 404042, "budget": 400000},
             }
         ],
         "extensions": {
-            "cost": {"requestedQueryCost": 101002, "actualQueryCost": 0, "budget": 100000}
+            "cost": {"requestedQueryCost": 404042, "actualQueryCost": 0, "budget": 400000}
         },
     }
-    # Only the bearer token's principal was looked up: nothing of the query ran.
-    assert counter.count == 1
+    # Only the bearer token's principal and the size of the portfolio were looked up:
+    # nothing of the query ran.
+    assert counter.count == 2
 
 
 async def test_every_answer_reports_its_requested_and_actual_cost(setting) -> None:
@@ -136,9 +141,11 @@ async def test_every_answer_reports_its_requested_and_actual_cost(setting) -> No
         token=admin,
     )
     assert body["data"]["portfolio"]["totalCount"] == 2
-    # Requested: 1 + 1 + (1 + 10 × (1 + 2)); actual: 2 clients with one établissement each.
+    # Requested: 1 + 2 passes × 10 × 2 visible clients + 1 + (1 + 10 × (1 + 10 × 1)),
+    # a list without pagination counting as its 10 items at most; actual: 2 clients
+    # with one établissement each.
     assert body["extensions"] == {
-        "cost": {"requestedQueryCost": 33, "actualQueryCost": 9, "budget": 100000}
+        "cost": {"requestedQueryCost": 163, "actualQueryCost": 9, "budget": 400000}
     }
 
 
@@ -148,7 +155,8 @@ async def test_a_mutation_reports_its_cost_too(setting) -> None:
         'mutation { login(input: {identifiant: "x", motDePasse: "y"}) { accessToken userErrors { code } } }'
     )
     assert body["extensions"] == {
-        "cost": {"requestedQueryCost": 4, "actualQueryCost": 4, "budget": 100000}
+        # 1 + 1 + (1 + 10 userErrors at most × 1)
+        "cost": {"requestedQueryCost": 13, "actualQueryCost": 4, "budget": 400000}
     }
 
 
@@ -159,12 +167,12 @@ async def test_the_batching_portfolio_page_of_500_clients_fits_the_budget(db: Da
         body = await api.post(PORTFOLIO, {"first": 500}, token)
     assert "errors" not in body
     assert len(body["data"]["portfolio"]["nodes"]) == 10
-    # The query's cost at first = 500, whatever the number of clients (see the unit tests);
-    # the actual cost is one per field in the answer.
+    # The query's cost at first = 500 (see the unit tests), plus 2 passes × 10 over the
+    # 10 visible clients; the actual cost is one per field in the answer.
     assert body["extensions"]["cost"] == {
-        "requestedQueryCost": 55003,
+        "requestedQueryCost": 362_003 + 2 * 10 * 10,
         "actualQueryCost": fields_in(body["data"]),
-        "budget": 100000,
+        "budget": 400000,
     }
     assert fields_in(body["data"]) == 1023
 

@@ -220,11 +220,11 @@ async def test_a_page_of_500_clients_costs_the_same_statements_as_a_page_of_50(
     assert len(large["portfolio"]["nodes"]) == 500
     assert large["portfolio"]["totalCount"] == 500
     assert small_count == large_count
-    # principal + count + page + one per relation: caisse, établissements, bank details,
+    # principal + visible clients (the cost) + count + page + one per relation: caisse, établissements, bank details,
     # instalments and payments and declarations (summary), payment page, plans, plan
     # instalments, instalments the plans cover, attestation page, revenus, cotisations,
     # instalment page, declaration page.
-    assert large_count == 18
+    assert large_count == 19
     classique = large["portfolio"]["nodes"][0]
     assert classique["echeances"]["totalCount"] == 12
     # 11 instalments of 500 due by Friday 20 November, 5 000 paid.

@@ -270,12 +270,6 @@ async def test_the_bnc_rate_is_the_one_in_force_on_the_first_day_switching_in_ju
             ["input", "montants", "0", "montant"],
             "MONTANT_NEGATIF",
         ),
-        (
-            "2026-10",
-            [("BIC_VENTE", "10"), ("BIC_SERVICES", "100.005")],
-            ["input", "montants", "1", "montant"],
-            "MONTANT_INVALIDE",
-        ),
     ],
 )
 async def test_a_bad_declaration_is_refused_naming_the_field_and_changes_nothing(

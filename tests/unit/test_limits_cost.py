@@ -44,7 +44,8 @@ def cost(query: str, variables: dict | None = None) -> int:
             "... on TravailleurClassique { taxationDOffice revenus { annee } } "
             "... on MicroEntrepreneur { declarations(first: 3) { nodes { periode cotisations } } } "
             "} } }",
-            1 + (1 + max(1 + (1 + 1), 1 + (1 + 3 * 2))),
+            # (a list without pagination counts as its maximum: 10 items)
+            1 + (1 + max(1 + (1 + 10 * 1), 1 + (1 + 3 * 2))),
         ),
         # A fragment counts only for the types it applies to (Node: the costliest one).
         ('{ node(id: "x") { ... on Cabinet { nom siret } ... on Revenu { annee } } }', 1 + 2),
@@ -57,7 +58,7 @@ def cost(query: str, variables: dict | None = None) -> int:
         (
             'mutation { login(input: {identifiant: "x", motDePasse: "y"}) '
             "{ accessToken me { role } userErrors { code } } }",
-            1 + 1 + 2 + 2,
+            1 + 1 + 2 + (1 + 10 * 1),
         ),
     ],
 )
@@ -89,11 +90,10 @@ def test_skip_and_include_are_honoured() -> None:
 
 
 def test_the_batching_portfolio_query_of_500_clients_fits_the_budget() -> None:
-    # Per client: 3 + caisse 2 + établissements 2 + prélèvement 5 + compte 7
-    # + paiements(5) 13 + plans 5 + attestations(20) 23, and the classique part
-    # (taxation 1 + revenus 3 + cotisations 7 + échéances(12) 39 = 50) over the micro
-    # part (déclarations(12) 27): 110.
-    assert cost(PORTFOLIO, {"first": 500}) == 1 + 1 + (1 + 500 * 110) == 55_003
+    # Lists without pagination count as 10 items (établissements, compte.detail, plans
+    # and their instalments, revenus, cotisations and their lines), compte its replay
+    # weight (20): 724 per client (portfolio size 0 here: see the API tests).
+    assert cost(PORTFOLIO, {"first": 500}) == 1 + 1 + (1 + 500 * 724) == 362_003
     assert cost(PORTFOLIO, {"first": 500}) < COST_BUDGET
 
 
@@ -130,10 +130,13 @@ README_PORTFOLIO = """{
 
 
 def test_the_readme_examples_cost_far_less_than_the_budget() -> None:
-    # role 1 + travailleur 1 + 3 + compte 5 + classique (1 + 4 + 9 + échéances 1 + 1 + (1 + 12 × 5)).
-    assert cost(README_ME) == 88
-    # 1 + totalCount 1 + pageInfo 3 + nodes (1 + 100 × (5 + 3 + 3 + déclarations 11)).
-    assert cost(README_PORTFOLIO) == 2206
+    # role 1 + travailleur 1 + 3 + compte (1 + 20 + 4) + classique (1 + revenus 1 + 10 × 3
+    # + cotisations 1 + 3 + écarts (1 + 10 × 4) + échéances 1 + 1 + (1 + 12 × 5)):
+    # the actual cost on the demo (132) stays below (tests/api/test_query_cost.py).
+    assert cost(README_ME) == 567 < COST_BUDGET
+    # 1 + totalCount 1 + pageInfo 3 + nodes (1 + 100 × (5 + établissements 21
+    # + compte 23 + déclarations 11)), plus 20 per visible client at execution.
+    assert cost(README_PORTFOLIO) == 1 + 1 + 3 + 1 + 100 * (5 + 21 + 23 + 11) == 6006
 
 
 def test_the_actual_cost_counts_the_fields_returned() -> None:

@@ -34,6 +34,7 @@ from domain.money import from_cents
 from domain.nomenclatures import Regime, Situation
 from domain.recherche import search_key
 from gateway.auth.principal import Principal
+from gateway.auth.visibility import is_visible
 from gateway.db.engine import RequestSession
 from gateway.db.models import AffectationCollaborateur, Etablissement, Travailleur, Utilisateur
 from gateway.db.repositories.portfolio_indicateurs import flag, indicators
@@ -155,6 +156,17 @@ def _order(ind: Subquery, tri: Tri, descending: bool) -> list[Any]:
         return [c.desc() for c in names] if descending else names
     key = ind.c.retard if tri is Tri.MONTANT_EN_RETARD else ind.c.prochaine
     return [(key.desc() if descending else key.asc()).nulls_last(), *names]
+
+
+async def visible_clients(db: RequestSession, principal: Principal) -> int:
+    """How many workers the principal sees: the size of the portfolio a request may read."""
+    return int(
+        await db.scalar(
+            select(func.count())
+            .select_from(Travailleur)
+            .where(is_visible(Travailleur.id, principal))
+        )
+    )
 
 
 async def portfolio_page(
