@@ -186,8 +186,15 @@ class CreateAccountPayload:
     message: str | None = strawberry.field(
         description="What to expect: an e-mail, if the NIR and address match an account."
     )
+    retry_after: int | None = strawberry.field(
+        description="When THROTTLED: seconds to wait before trying again. Null otherwise."
+    )
     user_errors: list[UserError] = strawberry.field(
-        description="Only malformed input: NIR_INVALIDE, COURRIEL_INVALIDE."
+        description=(
+            "Malformed input (NIR_INVALIDE, COURRIEL_INVALIDE), or THROTTLED: more than 10 "
+            "requests from your address or 3 for this NIR within an hour (whether or not "
+            "the account exists)."
+        )
     )
 
 
@@ -224,7 +231,16 @@ class RequestPasswordResetPayload:
     message: str | None = strawberry.field(
         description="What to expect: an e-mail with a code valid one hour, used once."
     )
-    user_errors: list[UserError] = strawberry.field(description="Always empty.")
+    retry_after: int | None = strawberry.field(
+        description="When THROTTLED: seconds to wait before trying again. Null otherwise."
+    )
+    user_errors: list[UserError] = strawberry.field(
+        description=(
+            "THROTTLED only: more than 3 requests for this identifier, or 20 from your "
+            "address, within an hour (whether or not the identifier exists; no e-mail is "
+            "sent and the last code stays valid)."
+        )
+    )
 
 
 @strawberry.input(description="Set a new password with the code received by e-mail.")
