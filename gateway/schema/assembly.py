@@ -17,6 +17,7 @@ from gateway.schema import (
 )
 from gateway.schema.compte import Attestation, Cotisation, DelaiPaiement, Echeance, Paiement, Revenu
 from gateway.schema.errors import should_mask, with_error_code
+from gateway.schema.field_access import apply_field_access
 from gateway.schema.lifecycle import AvisAppel
 from gateway.schema.micro import DeclarationMicro
 from gateway.schema.references import Caisse, Etablissement
@@ -83,7 +84,7 @@ class GatewaySchema(strawberry.Schema):
 
 
 def build_schema() -> strawberry.Schema:
-    return GatewaySchema(
+    schema = GatewaySchema(
         query=Query,
         mutation=Mutation,
         types=CONCRETE_TYPES + access.TYPES + workspace.TYPES + delais.TYPES + declarations.TYPES,
@@ -94,6 +95,9 @@ def build_schema() -> strawberry.Schema:
         ],
         config=StrawberryConfig(auto_camel_case=True, scalar_map=SCALAR_MAP),
     )
+    # What a principal may read of the fields it reaches (payloads, provisional ``me``).
+    apply_field_access(schema._schema)
+    return schema
 
 
 def export_sdl() -> str:
