@@ -52,7 +52,7 @@ import hashlib
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Table, delete, func, select, tuple_, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -65,6 +65,7 @@ KEY_MAX = 200
 # just created, which other requests may be about to claim).
 PURGE_AFTER = timedelta(minutes=1)
 PURGE_BATCH = 500
+RELEASED = datetime(2000, 1, 1, tzinfo=UTC)
 
 Db = AsyncSession | AsyncConnection
 _TABLE: Table = CreneauLimite.__table__  # type: ignore[assignment]
@@ -90,7 +91,6 @@ class _Taken:
     cle: str
     rang: int
     pris_le: datetime
-    window: timedelta
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,7 +152,7 @@ async def _claim_one(db: Db, limit: Limit, cle: str, now: datetime) -> tuple[_Ta
     for _ in range(2 * limit.maximum + 4):
         rang = await _take_free_slot(db, limit, cle, now, cutoff)
         if rang is not None:
-            return _Taken(limit.name, cle, rang, now, limit.window), 0
+            return _Taken(limit.name, cle, rang, now), 0
         slots, oldest = await _slots(db, limit, cle)
         if slots < limit.maximum:
             await _purge(db, limit, cle, now)
@@ -244,7 +244,9 @@ async def _purge(db: Db, limit: Limit, cle: str, now: datetime) -> None:
 
 
 async def _give_back(db: Db, slot: _Taken) -> None:
-    """Free a slot claimed at ``slot.pris_le`` (unless claimed again since)."""
+    """Free a slot claimed at ``slot.pris_le`` (unless claimed again since). Freed for
+    good (long ago), not just one window back, so that a clock set back (demos, tests
+    moving "today") still finds it free; the purge deletes it in due course."""
     await db.execute(
         update(_TABLE)
         .where(
@@ -253,7 +255,7 @@ async def _give_back(db: Db, slot: _Taken) -> None:
             _slot.rang == slot.rang,
             _slot.pris_le == slot.pris_le,
         )
-        .values(pris_le=slot.pris_le - slot.window)
+        .values(pris_le=RELEASED)
     )
 
 

@@ -32,6 +32,7 @@ def principal_for(user: Utilisateur) -> Principal:
         administrateur_cabinet=user.administrateur_cabinet,
         caisse_id=user.caisse_id,
         mot_de_passe_a_changer=user.mot_de_passe_a_changer,
+        identifiant=user.identifiant,
     )
 
 

@@ -321,3 +321,26 @@ def manage_token(
     status, body, response_headers = server.create_endpoint_response(endpoint, request)
     response = TokenResponse(status, body, response_headers, None)
     return ManagementResponse(response, revocation.to_revoke if status == 200 else None)
+
+
+def throttled_response(seconds: int) -> TokenResponse:
+    """Too many failed client authentications: 429 with Retry-After, the same answer
+    whether the client exists or not."""
+    return TokenResponse(
+        429,
+        {
+            "error": "temporarily_unavailable",
+            "error_description": (
+                f"Trop d'echecs d'authentification : reessayez dans {seconds} secondes."
+            ),
+        },
+        [("Retry-After", str(seconds))],
+        None,
+    )
+
+
+def uses_two_auth_methods(form: Mapping[str, str], headers: Mapping[str, str]) -> bool:
+    """HTTP Basic credentials and a ``client_secret`` in the body: RFC 6749 §2.3 says a
+    client MUST NOT use more than one authentication method in a request."""
+    scheme = headers.get("authorization", "").strip().split(" ")[0].lower()
+    return scheme == "basic" and "client_secret" in form

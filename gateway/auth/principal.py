@@ -37,6 +37,7 @@ class Principal:
     oauth_client_id: str | None = None
     scopes: frozenset[str] | None = None
     mot_de_passe_a_changer: bool = False
+    identifiant: str | None = None  # the login identifier of a user
 
     @property
     def key(self) -> str:

@@ -1,13 +1,14 @@
 """POST /oauth/token: the client_credentials grant for practice-management tools (SPEC §10).
 
 A thin async adapter around authlib (``gateway.auth.oauth_server``): parse the form,
-load the client asynchronously, let authlib decide in a worker thread (argon2 is
-CPU-bound), audit the outcome, answer JSON as RFC 6749 §5 says.
+refuse two authentication methods at once (RFC 6749 §2.3), claim a throttling slot
+(failed client authentications per client id and per address), load the client
+asynchronously, let authlib decide in the bounded argon2 worker pool, audit the
+outcome, answer JSON as RFC 6749 §5 says.
 """
 
 from __future__ import annotations
 
-import asyncio
 import json
 import uuid
 from urllib.parse import parse_qsl
@@ -18,6 +19,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from domain.nomenclatures import IssueAudit, Role
+from gateway import limiter
 from gateway.auth import records
 from gateway.auth.oauth_server import (
     RegisteredClient,
@@ -25,7 +27,10 @@ from gateway.auth.oauth_server import (
     error_response,
     issue_token,
     rfc6749_text,
+    throttled_response,
+    uses_two_auth_methods,
 )
+from gateway.auth.throttling import TOKEN_PER_ADRESSE, TOKEN_PER_CLIENT, client_address
 from gateway.context import AppServices
 from gateway.db.models import EvenementAudit
 from gateway.db.models_access import ClientOAuth
@@ -62,17 +67,44 @@ async def token_endpoint(request: Request) -> Response:
         return _response(
             error_response(InvalidRequestError(description="Parametre grant_type manquant."))
         )
+    if uses_two_auth_methods(form, request.headers):
+        return _response(
+            error_response(
+                InvalidRequestError(
+                    description=(
+                        "Une seule methode d'authentification par requete : "
+                        "client_secret_basic ou client_secret_post (RFC 6749 section 2.3)."
+                    )
+                )
+            )
+        )
     basic_id, _ = extract_basic_authorization(request.headers)
     client_id = basic_id or form.get("client_id")
     await services.signer.keys.ready(now)
     async with services.sessions() as session:
+        # A secret is checked only after a throttling slot is claimed (committed at once).
+        claim = (
+            await limiter.claim_all(
+                session,
+                [(TOKEN_PER_CLIENT, client_id), (TOKEN_PER_ADRESSE, client_address(request))],
+                now=now,
+            )
+            if client_id
+            else None
+        )
+        await session.commit()
+        if claim is not None and not claim.allowed:
+            result = throttled_response(claim.retry_after)
+            session.add(_audit_event(request, None, client_id, result, services))
+            await session.commit()
+            return _response(result)
         row = await records.active_client(session, client_id) if client_id else None
         client = (
             RegisteredClient(services.passwords, row.client_id, row.secret_hash, row.scope_set)
             if row is not None
             else None
         )
-        result = await asyncio.to_thread(
+        result = await services.passwords.in_worker_thread(
             issue_token,
             f"{services.settings.public_base_url.rstrip('/')}/oauth/token",
             form,
@@ -82,6 +114,10 @@ async def token_endpoint(request: Request) -> Response:
             services.signer,
             now,
         )
+        if claim is not None and client_id is not None and result.client_id is not None:
+            # Only failures count, as for logins.
+            await limiter.forget(session, TOKEN_PER_CLIENT, client_id)
+            await limiter.release(session, claim)
         session.add(_audit_event(request, row, client_id, result, services))
         await session.commit()
     return _response(result)

@@ -96,9 +96,11 @@ async def revoke_oauth_client(
 
 
 async def create_account(ctx: Context, data: CreateAccountInput) -> CreateAccountPayload:
-    outcome = await comptes.create_account(ctx, data.nir, data.courriel)
+    outcome, retry_after = await comptes.create_account(ctx, data.nir, data.courriel)
     return CreateAccountPayload(
-        message=outcome.reference.get("message"), user_errors=user_errors(outcome)
+        message=outcome.reference.get("message"),
+        retry_after=retry_after,
+        user_errors=user_errors(outcome),
     )
 
 
@@ -117,9 +119,11 @@ async def change_mot_de_passe(ctx: Context, data: ChangeMotDePasseInput) -> Chan
 async def request_password_reset(
     ctx: Context, data: RequestPasswordResetInput
 ) -> RequestPasswordResetPayload:
-    outcome = await comptes.request_password_reset(ctx, data.identifiant)
+    outcome, retry_after = await comptes.request_password_reset(ctx, data.identifiant)
     return RequestPasswordResetPayload(
-        message=outcome.reference.get("message"), user_errors=user_errors(outcome)
+        message=outcome.reference.get("message"),
+        retry_after=retry_after,
+        user_errors=user_errors(outcome),
     )
 
 

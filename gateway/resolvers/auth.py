@@ -21,6 +21,7 @@ from gateway.services import authentication
 def me_from(principal: Principal) -> Me:
     return Me(
         role=principal.role,
+        identifiant=principal.identifiant,
         nom_affiche=principal.label,
         administrateur_cabinet=principal.administrateur_cabinet,
         mot_de_passe_a_changer=principal.mot_de_passe_a_changer,

@@ -22,6 +22,7 @@ from gateway.schema import (
 )
 from gateway.schema.compte import Attestation, Cotisation, DelaiPaiement, Echeance, Paiement, Revenu
 from gateway.schema.errors import should_mask, with_error_code
+from gateway.schema.field_access import apply_field_access
 from gateway.schema.lifecycle import AvisAppel
 from gateway.schema.micro import DeclarationMicro
 from gateway.schema.references import Caisse, Etablissement
@@ -93,7 +94,7 @@ class GatewaySchema(strawberry.Schema):
 def build_schema(tracer_provider: Any = None) -> strawberry.Schema:
     """``tracer_provider``: an OpenTelemetry provider when traces are exported."""
     tracing = [] if tracer_provider is None else [OpenTelemetryTracing(tracer_provider)]
-    return GatewaySchema(
+    schema = GatewaySchema(
         query=Query,
         mutation=Mutation,
         types=CONCRETE_TYPES
@@ -111,6 +112,9 @@ def build_schema(tracer_provider: Any = None) -> strawberry.Schema:
         ],
         config=StrawberryConfig(auto_camel_case=True, scalar_map=SCALAR_MAP),
     )
+    # What a principal may read of the fields it reaches (payloads, provisional ``me``).
+    apply_field_access(schema._schema)
+    return schema
 
 
 class OpenTelemetryTracing:
@@ -123,7 +127,11 @@ class OpenTelemetryTracing:
         # Imported here: OpenTelemetry is loaded only when traces are on.
         from strawberry.extensions.tracing import OpenTelemetryExtension
 
-        return OpenTelemetryExtension(tracer_provider=self.tracer_provider)
+        # No argument value reaches the traces: they carry personal (and, for the
+        # prevention file, health) data that the trace backend's users may not see.
+        return OpenTelemetryExtension(
+            tracer_provider=self.tracer_provider, arg_filter=lambda _args, _info: {}
+        )
 
 
 def export_sdl() -> str:

@@ -32,42 +32,54 @@ class Cabinet(Node):
         )
 
 
+PROVISIONAL = "Null (FORBIDDEN) while the password is provisional."
+
+
 @strawberry.type(description="The authenticated caller.")
 class Me:
     role: Role = strawberry.field(
         description="TRAVAILLEUR, EXPERT_COMPTABLE (also an OAuth2 client of a cabinet) or AGENT."
     )
-    nom_affiche: str = strawberry.field(description="Display name.")
-    administrateur_cabinet: bool = strawberry.field(
-        description="For an expert-comptable: administrator of the cabinet (sees all its clients)."
+    identifiant: str | None = strawberry.field(
+        description=(
+            "The login identifier: NIR (workers) or e-mail address. Null for an OAuth2 client."
+        )
+    )
+    nom_affiche: str | None = strawberry.field(description=f"Display name. {PROVISIONAL}")
+    administrateur_cabinet: bool | None = strawberry.field(
+        description=(
+            "For an expert-comptable: administrator of the cabinet (sees all its clients). "
+            f"{PROVISIONAL}"
+        )
     )
     mot_de_passe_a_changer: bool = strawberry.field(
         description=(
             "True while the password is provisional: only `me`, `changeMotDePasse` and "
-            "`logout` are allowed until it is changed."
+            "`logout` are allowed until it is changed, and `me` answers only `role`, "
+            "`identifiant` and this field."
         )
     )
     scopes: list[str] | None = strawberry.field(
-        description="For an OAuth2 client: the scopes of its token. Null for a user."
+        description=f"For an OAuth2 client: the scopes of its token. Null for a user. {PROVISIONAL}"
     )
     travailleur_id: strawberry.Private[int | None]
     cabinet_id: strawberry.Private[int | None]
     caisse_id: strawberry.Private[int | None]
 
-    @strawberry.field(description="The worker's own account, for a TRAVAILLEUR.")
+    @strawberry.field(description=f"The worker's own account, for a TRAVAILLEUR. {PROVISIONAL}")
     async def travailleur(self, info: Info[Context, None]) -> Travailleur | None:
         if self.travailleur_id is None:
             return None
         row = await info.context.loaders.travailleur.load(self.travailleur_id)
         return None if row is None else travailleur_type(row)
 
-    @strawberry.field(description="The cabinet, for an EXPERT_COMPTABLE.")
+    @strawberry.field(description=f"The cabinet, for an EXPERT_COMPTABLE. {PROVISIONAL}")
     async def cabinet(self, info: Info[Context, None]) -> Cabinet | None:
         if self.cabinet_id is None:
             return None
         return Cabinet.from_row(await info.context.loaders.cabinet.load(self.cabinet_id))
 
-    @strawberry.field(description="The caisse, for an AGENT.")
+    @strawberry.field(description=f"The caisse, for an AGENT. {PROVISIONAL}")
     async def caisse(self, info: Info[Context, None]) -> Caisse | None:
         if self.caisse_id is None:
             return None
@@ -186,8 +198,15 @@ class CreateAccountPayload:
     message: str | None = strawberry.field(
         description="What to expect: an e-mail, if the NIR and address match an account."
     )
+    retry_after: int | None = strawberry.field(
+        description="When THROTTLED: seconds to wait before trying again. Null otherwise."
+    )
     user_errors: list[UserError] = strawberry.field(
-        description="Only malformed input: NIR_INVALIDE, COURRIEL_INVALIDE."
+        description=(
+            "Malformed input (NIR_INVALIDE, COURRIEL_INVALIDE), or THROTTLED: more than 10 "
+            "requests from your address or 3 for this NIR within an hour (whether or not "
+            "the account exists)."
+        )
     )
 
 
@@ -224,7 +243,16 @@ class RequestPasswordResetPayload:
     message: str | None = strawberry.field(
         description="What to expect: an e-mail with a code valid one hour, used once."
     )
-    user_errors: list[UserError] = strawberry.field(description="Always empty.")
+    retry_after: int | None = strawberry.field(
+        description="When THROTTLED: seconds to wait before trying again. Null otherwise."
+    )
+    user_errors: list[UserError] = strawberry.field(
+        description=(
+            "THROTTLED only: more than 3 requests for this identifier, or 20 from your "
+            "address, within an hour (whether or not the identifier exists; no e-mail is "
+            "sent and the last code stays valid)."
+        )
+    )
 
 
 @strawberry.input(description="Set a new password with the code received by e-mail.")

@@ -133,9 +133,10 @@ class SetPrelevementPeriodicitePayload:
     modifiee: bool = strawberry.field(
         description="False when the periodicity was already the one asked."
     )
-    echeancier: list[Echeance] = strawberry.field(
+    echeancier: list[Echeance] | None = strawberry.field(
         description=(
-            "The current year's instalments after the change (those within 30 days unchanged)."
+            "The current year's instalments after the change (those within 30 days "
+            "unchanged). Null (FORBIDDEN) for an OAuth2 client without the `read` scope."
         )
     )
     user_errors: list[UserError] = strawberry.field(description="Why the change was refused.")

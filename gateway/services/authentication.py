@@ -21,7 +21,12 @@ from domain.errors import DomainError
 from gateway import limiter
 from gateway.auth import opaque, records
 from gateway.auth.authenticate import principal_for
-from gateway.auth.throttling import LOGIN_PER_ADRESSE, LOGIN_PER_IDENTIFIANT, throttled_message
+from gateway.auth.throttling import (
+    LOGIN_PER_ADRESSE,
+    LOGIN_PER_IDENTIFIANT,
+    client_address,
+    throttled_message,
+)
 from gateway.context import Context
 from gateway.db.models import Utilisateur
 from gateway.db.models_access import JetonRafraichissement
@@ -65,13 +70,6 @@ def normalize_identifiant(identifiant: str) -> str:
     return cleaned.replace(" ", "").upper()
 
 
-def client_address(ctx: Context) -> str:
-    """The ASGI peer address (behind a proxy, let the server rewrite it from trusted
-    forwarding headers, e.g. uvicorn --proxy-headers)."""
-    client = ctx.request.client if ctx.request is not None else None
-    return client.host if client is not None else "inconnue"
-
-
 def start_refresh_family(session: AsyncSession, ctx: Context, utilisateur_id: int) -> str:
     """A new refresh token (new family): the clear value, to hand back once."""
     return _add_refresh_token(session, ctx, utilisateur_id, opaque.new_family())
@@ -112,11 +110,9 @@ async def claim_attempt(ctx: Context, *limits: tuple[limiter.Limit, str]) -> lim
     return claim
 
 
-def refuse_if_throttled(claim: limiter.Claim, result: IssuedSession | None = None) -> None:
+def refuse_if_throttled(claim: limiter.Claim, *, field: str | None) -> None:
     if not claim.allowed:
-        if result is not None:
-            result.retry_after = claim.retry_after
-        raise Throttled(throttled_message(claim.retry_after), field="identifiant")
+        raise Throttled(throttled_message(claim.retry_after), field=field)
 
 
 async def login(ctx: Context, identifiant: str, mot_de_passe: str) -> IssuedSession:
@@ -125,12 +121,14 @@ async def login(ctx: Context, identifiant: str, mot_de_passe: str) -> IssuedSess
     claim = await claim_attempt(
         ctx,
         (LOGIN_PER_IDENTIFIANT, identifiant),
-        (LOGIN_PER_ADRESSE, client_address(ctx)),
+        (LOGIN_PER_ADRESSE, client_address(ctx.request)),
     )
+    if not claim.allowed:
+        result.retry_after = claim.retry_after
 
     async def action(session: AsyncSession) -> Outcome:
         # Refused before the password is even looked at.
-        refuse_if_throttled(claim, result)
+        refuse_if_throttled(claim, field="identifiant")
         user = await travailleurs.utilisateur_by_identifiant(ctx.db, identifiant)
         valid = await ctx.services.passwords.verify_async(
             user.mot_de_passe_hash if user is not None and user.actif else None, mot_de_passe

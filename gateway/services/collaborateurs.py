@@ -62,7 +62,7 @@ async def invite_collaborateur(
             identifiant=adresse,
             role=Role.EXPERT_COMPTABLE,
             nom_affiche=nom_affiche,
-            mot_de_passe_hash=passwords.hash(temporaire),
+            mot_de_passe_hash=await passwords.hash_async(temporaire),
             mot_de_passe_a_changer=True,
             cabinet_id=admin.cabinet_id,
             administrateur_cabinet=False,

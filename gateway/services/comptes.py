@@ -4,6 +4,8 @@
 Nothing here tells a caller whether a NIR or an identifier exists: creation and reset
 requests always get the same neutral answer, and take about as long (an argon2 hash is
 computed either way). What happened is told by e-mail, to the address on file.
+Both are throttled (``gateway.auth.throttling``) whether or not the account exists, so
+the THROTTLED refusal is neutral too.
 """
 
 from __future__ import annotations
@@ -17,12 +19,21 @@ from domain.errors import DomainError
 from domain.identifiants import check_courriel, check_nir
 from domain.nomenclatures import Role
 from gateway.auth import opaque, records
+from gateway.auth.throttling import (
+    CREATE_ACCOUNT_PER_ADRESSE,
+    CREATE_ACCOUNT_PER_NIR,
+    RESET_PER_ADRESSE,
+    RESET_PER_IDENTIFIANT,
+    client_address,
+)
 from gateway.context import Context
 from gateway.db.models import Travailleur, Utilisateur
 from gateway.db.models_access import CodeReinitialisation
 from gateway.services.authentication import (
     InvalidCredentials,
+    claim_attempt,
     normalize_identifiant,
+    refuse_if_throttled,
     start_refresh_family,
 )
 from gateway.services.outbox import queue_email
@@ -59,16 +70,23 @@ def check_new_password(password: str, identifiant: str, field: str = "nouveauMot
         )
 
 
-async def create_account(ctx: Context, nir: str, courriel: str) -> Outcome:
+async def create_account(ctx: Context, nir: str, courriel: str) -> tuple[Outcome, int | None]:
     """Open the login of a worker known to the caisse; the provisional password goes
-    by e-mail to the address on file, and must be changed at the first login."""
+    by e-mail to the address on file, and must be changed at the first login.
+    Returns the outcome and, when THROTTLED, the seconds to wait."""
     passwords = ctx.services.passwords
+    claim = await claim_attempt(
+        ctx,
+        (CREATE_ACCOUNT_PER_ADRESSE, client_address(ctx.request)),
+        (CREATE_ACCOUNT_PER_NIR, nir.replace(" ", "").upper()),
+    )
 
     async def action(session: AsyncSession) -> Outcome:
+        refuse_if_throttled(claim, field=None)
         numero = check_nir(nir.replace(" ", ""))
         adresse = check_courriel(courriel)
         password = opaque.provisional_password()
-        password_hash = passwords.hash(password)  # computed in every case: same timing
+        password_hash = await passwords.hash_async(password)  # computed in every case: same timing
         travailleur = await session.scalar(select(Travailleur).where(Travailleur.nir == numero))
         if travailleur is None or travailleur.courriel.casefold() != adresse.casefold():
             return Outcome(reference={"message": NEUTRE_CREATION})
@@ -122,7 +140,8 @@ async def create_account(ctx: Context, nir: str, courriel: str) -> Outcome:
         )
         return Outcome(reference={"message": NEUTRE_CREATION}, travailleur_id=travailleur.id)
 
-    return await run_mutation(ctx, "createAccount", action)
+    outcome = await run_mutation(ctx, "createAccount", action)
+    return outcome, None if claim.allowed else claim.retry_after
 
 
 async def change_password(ctx: Context, ancien: str, nouveau: str) -> tuple[Outcome, str | None]:
@@ -133,7 +152,9 @@ async def change_password(ctx: Context, ancien: str, nouveau: str) -> tuple[Outc
 
     async def action(session: AsyncSession) -> Outcome:
         user = await records.active_user_for_update(session, id=principal.utilisateur_id)
-        if user is None or not ctx.services.passwords.verify(user.mot_de_passe_hash, ancien):
+        if user is None or not await ctx.services.passwords.verify_async(
+            user.mot_de_passe_hash, ancien
+        ):
             raise InvalidCredentials("Mot de passe actuel incorrect.", field="ancienMotDePasse")
         check_new_password(nouveau, user.identifiant)
         if nouveau == ancien:
@@ -142,7 +163,7 @@ async def change_password(ctx: Context, ancien: str, nouveau: str) -> tuple[Outc
                 field="nouveauMotDePasse",
                 code="MOT_DE_PASSE_INCHANGE",
             )
-        user.mot_de_passe_hash = ctx.services.passwords.hash(nouveau)
+        user.mot_de_passe_hash = await ctx.services.passwords.hash_async(nouveau)
         user.mot_de_passe_a_changer = False
         now = ctx.clock.now()
         await records.revoke_refresh_tokens(session, now, "MOT_DE_PASSE", utilisateur_id=user.id)
@@ -158,11 +179,18 @@ def _reset_address(user: Utilisateur, travailleur: Travailleur | None) -> str:
     return travailleur.courriel if travailleur is not None else user.identifiant
 
 
-async def request_password_reset(ctx: Context, identifiant: str) -> Outcome:
-    """Send a single-use code valid one hour; earlier codes stop working."""
+async def request_password_reset(ctx: Context, identifiant: str) -> tuple[Outcome, int | None]:
+    """Send a single-use code valid one hour; earlier codes stop working. Returns the
+    outcome and, when THROTTLED, the seconds to wait."""
     identifiant = normalize_identifiant(identifiant)
+    claim = await claim_attempt(
+        ctx,
+        (RESET_PER_IDENTIFIANT, identifiant),
+        (RESET_PER_ADRESSE, client_address(ctx.request)),
+    )
 
     async def action(session: AsyncSession) -> Outcome:
+        refuse_if_throttled(claim, field="identifiant")
         code = opaque.reset_code()
         user = await records.active_user_for_update(session, identifiant=identifiant)
         if user is None:
@@ -198,9 +226,10 @@ async def request_password_reset(ctx: Context, identifiant: str) -> Outcome:
             reference={"message": NEUTRE_REINITIALISATION}, travailleur_id=user.travailleur_id
         )
 
-    return await run_mutation(
+    outcome = await run_mutation(
         ctx, "requestPasswordReset", action, audit_detail=f"identifiant={identifiant}"
     )
+    return outcome, None if claim.allowed else claim.retry_after
 
 
 async def reset_password(ctx: Context, identifiant: str, code: str, nouveau: str) -> Outcome:
@@ -224,7 +253,7 @@ async def reset_password(ctx: Context, identifiant: str, code: str, nouveau: str
                 code="INVALID_RESET_CODE",
             )
         check_new_password(nouveau, user.identifiant)
-        user.mot_de_passe_hash = ctx.services.passwords.hash(nouveau)
+        user.mot_de_passe_hash = await ctx.services.passwords.hash_async(nouveau)
         user.mot_de_passe_a_changer = False
         await records.retire_reset_codes(session, user.id, now)
         await records.revoke_refresh_tokens(session, now, "MOT_DE_PASSE", utilisateur_id=user.id)

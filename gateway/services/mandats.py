@@ -98,7 +98,7 @@ async def request_mandat(
         neutral = Outcome(reference={"message": DEMANDE_ENREGISTREE})
         # Hashed whatever happens next, so the response time does not tell either.
         key = new_key()
-        hashed = passwords.hash(normalize_key(key))
+        hashed = await passwords.hash_async(normalize_key(key))
         travailleur = await workspace.travailleur_by_nir_unfiltered(session, numero)
         if travailleur is None:
             return neutral
@@ -195,7 +195,9 @@ async def activate_mandat(
             )
             pending = next((m for m in mandats if m.statut is StatutMandat.EN_ATTENTE), None)
         # Checked against a decoy when there is nothing to check: same response time.
-        matches = passwords.verify(None if pending is None else pending.cle_activation_hash, cle)
+        matches = await passwords.verify_async(
+            None if pending is None else pending.cle_activation_hash, cle
+        )
         if travailleur is None or pending is None or key_expired(pending, today):
             raise CleRefusee(None if travailleur is None else travailleur.id)
         if not matches:

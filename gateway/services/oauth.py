@@ -75,7 +75,7 @@ async def create_client(
             client_id=f"cli_{secrets.token_hex(12)}",
             cabinet_id=principal.cabinet_id,
             nom=name,
-            secret_hash=ctx.services.passwords.hash(secret),
+            secret_hash=await ctx.services.passwords.hash_async(secret),
             scopes=" ".join(granted),
             cree_le=ctx.clock.now(),
             cree_par_id=principal.utilisateur_id,

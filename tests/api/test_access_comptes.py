@@ -21,6 +21,7 @@ from tests.api.test_access_support import (
     login,
     manual_clock,
     outbox,
+    provisional_login,
     register_client,
 )
 from tests.api.world import PASSWORD, WORKER_PASSWORD, build_world
@@ -100,8 +101,13 @@ async def test_a_known_worker_opens_an_account_and_receives_a_provisional_passwo
         True,
     )
     assert password not in user.mot_de_passe_hash
-    payload = await login(api, newcomer.nir, password)
+    payload = await provisional_login(api, newcomer.nir, password)
     assert (payload["motDePasseAChanger"], payload["userErrors"]) == (True, [])
+    assert payload["me"] == {
+        "role": "TRAVAILLEUR",
+        "identifiant": newcomer.nir,
+        "motDePasseAChanger": True,
+    }
     assert (await audit(api))[0] == ("createAccount", "anonyme", "SUCCES")
 
 
@@ -167,9 +173,11 @@ async def test_malformed_input_is_refused_naming_the_field(setting, nir, courrie
 async def test_a_provisional_password_allows_only_me_and_changing_it(setting) -> None:
     api, _, newcomer = setting
     password = await open_account(api, newcomer)
-    token = (await login(api, newcomer.nir, password))["accessToken"]
-    me = await api.data("{ me { motDePasseAChanger travailleur { nom } } }", token=token)
-    assert me == {"me": {"motDePasseAChanger": True, "travailleur": {"nom": "Nouveau"}}}
+    token = (await provisional_login(api, newcomer.nir, password))["accessToken"]
+    me = await api.data("{ me { role identifiant motDePasseAChanger } }", token=token)
+    assert me == {
+        "me": {"role": "TRAVAILLEUR", "identifiant": newcomer.nir, "motDePasseAChanger": True}
+    }
     gid = encode_global_id("Travailleur", newcomer.id)
     for query in (
         f'{{ node(id: "{gid}") {{ id }} }}',
@@ -190,6 +198,51 @@ async def test_a_provisional_password_allows_only_me_and_changing_it(setting) ->
         "node": {"id": gid}
     }
     assert (await login(api, newcomer.nir, NEW_PASSWORD))["motDePasseAChanger"] is False
+    me = await api.data("{ me { nomAffiche travailleur { nom } } }", token=token)
+    assert me == {"me": {"nomAffiche": "Léa Nouveau", "travailleur": {"nom": "Nouveau"}}}
+
+
+PROVISIONAL_ME_GATE = (
+    "Changez d'abord votre mot de passe provisoire (changeMotDePasse) : seuls role, "
+    "identifiant et motDePasseAChanger sont lisibles jusque-là."
+)
+ME_FIELDS = {
+    "nomAffiche": "nomAffiche",
+    "administrateurCabinet": "administrateurCabinet",
+    "scopes": "scopes",
+    "travailleur": "travailleur { nom compte { solde } }",
+    "cabinet": "cabinet { nom }",
+    "caisse": "caisse { nom }",
+}
+
+
+@pytest.mark.parametrize("field", sorted(ME_FIELDS))
+async def test_a_provisional_password_reads_nothing_else_of_me(setting, field) -> None:
+    api, _, newcomer = setting
+    password = await open_account(api, newcomer)
+    token = (await provisional_login(api, newcomer.nir, password))["accessToken"]
+    forbidden = {
+        "message": PROVISIONAL_ME_GATE,
+        "locations": [{"line": 1, "column": 13}],
+        "extensions": {"code": "FORBIDDEN"},
+    }
+    body = await api.post(f"{{ me {{ role {ME_FIELDS[field]} }} }}", token=token)
+    assert body == {
+        "data": {"me": {"role": "TRAVAILLEUR", field: None}},
+        "errors": [forbidden | {"path": ["me", field]}],
+        "extensions": body["extensions"],
+    }
+    # The login payload's own `me` is held to the same rule.
+    query = (
+        "mutation($i: String!, $m: String!) { login(input: {identifiant: $i, motDePasse: $m})"
+        f" {{ accessToken me {{ role {ME_FIELDS[field]} }} }} }}"
+    )
+    body = await api.post(query, {"i": newcomer.nir, "m": password})
+    assert body["data"]["login"]["me"] == {"role": "TRAVAILLEUR", field: None}
+    assert body["data"]["login"]["accessToken"]
+    assert [(e["path"], e["extensions"]) for e in body["errors"]] == [
+        (["login", "me", field], {"code": "FORBIDDEN"})
+    ]
 
 
 async def test_an_invited_collaborator_with_a_provisional_password_is_gated_too(setting) -> None:
@@ -201,7 +254,7 @@ async def test_an_invited_collaborator_with_a_provisional_password_is_gated_too(
             .values(mot_de_passe_a_changer=True)
         )
         await session.commit()
-    payload = await login(api, "collab@alpha.fr", PASSWORD)
+    payload = await provisional_login(api, "collab@alpha.fr", PASSWORD)
     assert payload["motDePasseAChanger"] is True
     body = await api.post("{ portfolio { totalCount } }", token=payload["accessToken"])
     assert (error_codes(body), body["errors"][0]["message"]) == (["FORBIDDEN"], GATE)

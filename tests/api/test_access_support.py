@@ -62,6 +62,13 @@ async def login(api: Api, identifiant: str, password: str) -> dict[str, Any]:
     return data["login"]
 
 
+async def provisional_login(api: Api, identifiant: str, password: str) -> dict[str, Any]:
+    """A login with a provisional password: ``me`` answers only what it may."""
+    query = LOGIN.replace("me { role nomAffiche }", "me { role identifiant motDePasseAChanger }")
+    data = await api.data(query, {"i": identifiant, "m": password})
+    return data["login"]
+
+
 async def register_client(
     api: Api, admin_token: str, scopes: list[str], nom: str = "Logiciel"
 ) -> tuple[str, str]:
