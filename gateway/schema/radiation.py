@@ -35,8 +35,11 @@ class RecordRadiationPayload:
     travailleur: TravailleurType | None = strawberry.field(
         description="The worker, now RADIE with the radiation date as end of activity."
     )
-    echeances_annulees: list[Echeance] = strawberry.field(
-        description="The provisional instalments due after the radiation date, now cancelled."
+    echeances_annulees: list[Echeance] | None = strawberry.field(
+        description=(
+            "The provisional instalments due after the radiation date, now cancelled "
+            "(null with FORBIDDEN for an OAuth2 client without the read scope)."
+        )
     )
     user_errors: list[UserError] = strawberry.field(
         description="Why it was refused (date out of range, worker already radié)."
