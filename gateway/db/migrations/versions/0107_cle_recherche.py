@@ -31,8 +31,7 @@ travailleur = sa.table(
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("travailleur", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("cle_recherche", sa.String(length=220), nullable=True))
+    op.add_column("travailleur", sa.Column("cle_recherche", sa.String(length=220), nullable=True))
     connection = op.get_bind()
     rows = connection.execute(sa.select(travailleur.c.id, travailleur.c.nom, travailleur.c.prenom))
     keys = [{"ident": i, "cle": name_search_key(nom, prenom)} for i, nom, prenom in rows]
@@ -43,14 +42,17 @@ def upgrade() -> None:
             .values(cle_recherche=sa.bindparam("cle")),
             keys,
         )
-    with op.batch_alter_table("travailleur", schema=None) as batch_op:
-        batch_op.alter_column("cle_recherche", existing_type=sa.String(length=220), nullable=False)
-        batch_op.create_index(
-            batch_op.f("ix_travailleur_cle_recherche"), ["cle_recherche"], unique=False
+    # SQLite can only make the column NOT NULL by copying the table, which its foreign
+    # keys refuse once other rows point at workers: there the application (column
+    # default and name validator) keeps it filled.
+    if connection.dialect.name != "sqlite":
+        op.alter_column(
+            "travailleur", "cle_recherche", existing_type=sa.String(length=220), nullable=False
         )
+    op.create_index("ix_travailleur_cle_recherche", "travailleur", ["cle_recherche"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_travailleur_cle_recherche", "travailleur")
     with op.batch_alter_table("travailleur", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_travailleur_cle_recherche"))
         batch_op.drop_column("cle_recherche")
