@@ -54,7 +54,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import Table, delete, func, select, tuple_, update
+from sqlalchemy import ColumnElement, Table, and_, delete, func, not_, select, tuple_, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
@@ -66,6 +66,9 @@ KEY_MAX = 200
 PURGE_AFTER = timedelta(minutes=1)
 PURGE_BATCH = 500
 RELEASED = datetime(2000, 1, 1, tzinfo=UTC)
+# A slot claimed further than this in the future was claimed before the clock was set
+# back (demos and tests move "today"): it counts as free. Beyond any skew between hosts.
+CLOCK_SET_BACK = timedelta(minutes=5)
 
 Db = AsyncSession | AsyncConnection
 _TABLE: Table = CreneauLimite.__table__  # type: ignore[assignment]
@@ -150,36 +153,46 @@ async def _claim_one(db: Db, limit: Limit, cle: str, now: datetime) -> tuple[_Ta
     # Each failed round means another request took or created a slot meanwhile, which
     # happens at most a few times per slot: the bound only guards against a bug.
     for _ in range(2 * limit.maximum + 4):
-        rang = await _take_free_slot(db, limit, cle, now, cutoff)
+        rang = await _take_free_slot(db, limit, cle, now)
         if rang is not None:
             return _Taken(limit.name, cle, rang, now), 0
-        slots, oldest = await _slots(db, limit, cle)
+        slots, busy, oldest = await _slots(db, limit, cle, now)
         if slots < limit.maximum:
             await _purge(db, limit, cle, now)
             await _create_slots(db, limit, cle, cutoff)
             continue
-        if oldest is None or oldest <= cutoff:
+        if busy < limit.maximum or oldest is None:
             continue  # a slot was freed since the claim was tried: try again
         return None, _seconds_until(oldest + limit.window, now)
     return None, 1
 
 
-async def _slots(db: Db, limit: Limit, cle: str) -> tuple[int, datetime | None]:
-    """How many slots the key has, and when the oldest of them was claimed."""
-    count, oldest = (
+def _busy(limit: Limit, now: datetime) -> ColumnElement[bool]:
+    """A slot is busy while its claim is in the window before ``now`` (see
+    ``CLOCK_SET_BACK`` for claims from the future)."""
+    return and_(_slot.pris_le > now - limit.window, _slot.pris_le <= now + CLOCK_SET_BACK)
+
+
+async def _slots(db: Db, limit: Limit, cle: str, now: datetime) -> tuple[int, int, datetime | None]:
+    """How many slots the key has, how many are busy, and when the oldest busy one
+    was claimed."""
+    busy = _busy(limit, now)
+    count, busy_count, oldest = (
         await db.execute(
-            select(func.count(), func.min(_slot.pris_le)).where(
-                _slot.politique == limit.name, _slot.cle == cle, _slot.rang < limit.maximum
-            )
+            select(
+                func.count(),
+                func.count().filter(busy),
+                func.min(_slot.pris_le).filter(busy),
+            ).where(_slot.politique == limit.name, _slot.cle == cle, _slot.rang < limit.maximum)
         )
     ).one()
-    return int(count), oldest
+    return int(count), int(busy_count), oldest
 
 
 async def _wait(db: Db, limit: Limit, cle: str, now: datetime) -> int:
     """Seconds until the key has a free slot (0: it has one now), claiming nothing."""
-    slots, oldest = await _slots(db, limit, cle)
-    if slots < limit.maximum or oldest is None or oldest <= now - limit.window:
+    slots, busy, oldest = await _slots(db, limit, cle, now)
+    if slots < limit.maximum or busy < limit.maximum or oldest is None:
         return 0
     return _seconds_until(oldest + limit.window, now)
 
@@ -188,24 +201,23 @@ def _seconds_until(moment: datetime, now: datetime) -> int:
     return max(1, math.ceil((moment - now).total_seconds()))
 
 
-async def _take_free_slot(
-    db: Db, limit: Limit, cle: str, now: datetime, cutoff: datetime
-) -> int | None:
+async def _take_free_slot(db: Db, limit: Limit, cle: str, now: datetime) -> int | None:
     """The one statement that checks and claims: the oldest free slot becomes ``now``."""
     mine = (_slot.politique == limit.name, _slot.cle == cle, _slot.rang < limit.maximum)
+    free = not_(_busy(limit, now))
     oldest_free = (
         select(_slot.rang)
-        .where(*mine, _slot.pris_le <= cutoff)
+        .where(*mine, free)
         .order_by(_slot.pris_le, _slot.rang)
         .limit(1)
         .scalar_subquery()
     )
-    # ``pris_le <= cutoff`` is repeated on the row itself: on PostgreSQL, a statement
-    # that waited for a concurrent claim of the same slot re-checks it on the updated
-    # row, finds it taken, and updates nothing.
+    # ``free`` is repeated on the row itself: on PostgreSQL, a statement that waited for
+    # a concurrent claim of the same slot re-checks it on the updated row, finds it
+    # taken, and updates nothing.
     result = await db.execute(
         update(_TABLE)
-        .where(*mine, _slot.rang == oldest_free, _slot.pris_le <= cutoff)
+        .where(*mine, _slot.rang == oldest_free, free)
         .values(pris_le=now)
         .returning(_slot.rang)
     )

@@ -15,6 +15,7 @@ from urllib.parse import parse_qsl
 
 from authlib.oauth2.rfc6749 import InvalidRequestError
 from authlib.oauth2.rfc6749.util import extract_basic_authorization
+from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
@@ -34,6 +35,7 @@ from gateway.auth.throttling import TOKEN_PER_ADRESSE, TOKEN_PER_CLIENT, client_
 from gateway.context import AppServices
 from gateway.db.models import EvenementAudit
 from gateway.db.models_access import ClientOAuth
+from gateway.services.unit_of_work import write_transaction
 
 FORM = "application/x-www-form-urlencoded"
 
@@ -84,20 +86,24 @@ async def token_endpoint(request: Request) -> Response:
     async with services.sessions() as session:
         # A secret is checked only after a throttling slot is claimed (committed at once).
         claim = (
-            await limiter.claim_all(
+            await write_transaction(
                 session,
-                [(TOKEN_PER_CLIENT, client_id), (TOKEN_PER_ADRESSE, client_address(request))],
-                now=now,
+                lambda s: limiter.claim_all(
+                    s,
+                    [(TOKEN_PER_CLIENT, client_id), (TOKEN_PER_ADRESSE, client_address(request))],
+                    now=now,
+                ),
             )
             if client_id
             else None
         )
-        await session.commit()
         if claim is not None and not claim.allowed:
-            result = throttled_response(claim.retry_after)
-            session.add(_audit_event(request, None, client_id, result, services))
-            await session.commit()
-            return _response(result)
+            refused = throttled_response(claim.retry_after)
+            await write_transaction(
+                session,
+                lambda s: _add(s, _audit_event(request, None, client_id, refused, services)),
+            )
+            return _response(refused)
         row = await records.active_client(session, client_id) if client_id else None
         client = (
             RegisteredClient(services.passwords, row.client_id, row.secret_hash, row.scope_set)
@@ -114,13 +120,21 @@ async def token_endpoint(request: Request) -> Response:
             services.signer,
             now,
         )
-        if claim is not None and client_id is not None and result.client_id is not None:
-            # Only failures count, as for logins.
-            await limiter.forget(session, TOKEN_PER_CLIENT, client_id)
-            await limiter.release(session, claim)
-        session.add(_audit_event(request, row, client_id, result, services))
-        await session.commit()
+        await session.commit()  # end the read before the write transaction
+
+        async def record(s: AsyncSession) -> None:
+            if claim is not None and client_id is not None and result.client_id is not None:
+                # Only failures count, as for logins.
+                await limiter.forget(s, TOKEN_PER_CLIENT, client_id)
+                await limiter.release(s, claim)
+            s.add(_audit_event(request, row, client_id, result, services))
+
+        await write_transaction(session, record)
     return _response(result)
+
+
+async def _add(session: AsyncSession, row: object) -> None:
+    session.add(row)
 
 
 def _audit_event(

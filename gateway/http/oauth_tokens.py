@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from authlib.oauth2.rfc6749 import InvalidRequestError
 from authlib.oauth2.rfc6749.util import extract_basic_authorization
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
@@ -29,6 +30,7 @@ from gateway.auth.tokens import InvalidToken
 from gateway.context import AppServices
 from gateway.db.models_keys import JetonRevoque
 from gateway.http.oauth import parse_form
+from gateway.services.unit_of_work import write_transaction
 
 PATHS = {"revocation": "/oauth/revoke", "introspection": "/oauth/introspect"}
 
@@ -78,15 +80,19 @@ async def _token_management(request: Request, endpoint: str) -> Response:
         )
         if result.to_revoke is not None and not result.to_revoke.revoked:
             claims = result.to_revoke.claims
-            session.add(
-                JetonRevoque(
-                    jti=claims.token_id,
-                    client_id=result.to_revoke.client_id or "",
-                    expire_le=datetime.fromtimestamp(claims.expires_at, UTC),
-                )
+            revoked = JetonRevoque(
+                jti=claims.token_id,
+                client_id=result.to_revoke.client_id or "",
+                expire_le=datetime.fromtimestamp(claims.expires_at, UTC),
             )
-            await session.commit()
+            await write_transaction(session, lambda s: _store(s, revoked))
     return _json(result.response.body, result.response.status, dict(result.response.headers))
+
+
+async def _store(session: AsyncSession, revoked: JetonRevoque) -> None:
+    # The token may have been revoked by a concurrent request since it was read.
+    if await session.get(JetonRevoque, revoked.jti) is None:
+        session.add(revoked)
 
 
 async def _presented(

@@ -145,13 +145,38 @@ async def in_write_transaction(
     rolled back and run again whole, after a growing pause, ``MAX_ATTEMPTS`` times at
     most; loaders are rebuilt each time, so nothing read by a failed attempt is reused.
     """
-    session = ctx.db.session
+
+    def fresh_loaders() -> None:
+        ctx.loaders = Loaders(ctx.db, ctx.principal)
+
+    ctx.db.writing = True
+    try:
+        result = await write_transaction(
+            ctx.db.session, work, commit=commit, before_attempt=fresh_loaders
+        )
+    finally:
+        ctx.db.writing = False
+    # Payloads must show the state after the change, not what loaders cached before.
+    fresh_loaders()
+    return result
+
+
+async def write_transaction(
+    session: AsyncSession,
+    work: Callable[[AsyncSession], Awaitable[T]],
+    *,
+    commit: bool = True,
+    before_attempt: Callable[[], None] | None = None,
+) -> T:
+    """``work`` in a write transaction of its own, retried whole on a lock conflict (see
+    ``in_write_transaction``); for code with a session but no request context, such as
+    the OAuth endpoints."""
     attempt = 1
     while True:
         if session.in_transaction():
             await session.commit()
-        ctx.loaders = Loaders(ctx.db, ctx.principal)
-        ctx.db.writing = True
+        if before_attempt is not None:
+            before_attempt()
         try:
             async with writer_queue(session.get_bind()) or contextlib.nullcontext():
                 await session.connection(execution_options=WRITE_TRANSACTION)
@@ -166,11 +191,7 @@ async def in_write_transaction(
                 raise
             log.info("unit of work lost a lock race (attempt %d): %s", attempt, error.args[0])
         else:
-            # Payloads must show the state after the change, not what loaders cached before.
-            ctx.loaders = Loaders(ctx.db, ctx.principal)
             return result
-        finally:
-            ctx.db.writing = False
         await asyncio.sleep(_backoff(attempt))
         attempt += 1
 

@@ -147,3 +147,19 @@ async def test_unused_free_slots_of_a_policy_are_deleted_when_new_keys_come(db: 
     assert [cle for p, cle, _ in rows if p == FIVE.name] == ["other-policy"] * 5
     async with session_factory(db.engine)() as session:
         assert await session.scalar(select(func.count()).select_from(CreneauLimite)) == 9
+
+
+async def test_claims_made_before_the_clock_was_set_back_count_as_free(db: Database) -> None:
+    later = T0 + timedelta(days=90)
+    for _ in range(2):
+        assert (await claim(db, TWO, "k", later)).allowed
+    assert not (await claim(db, TWO, "k", later)).allowed
+    # The clock goes back (a demo or a test choosing "today"): those claims are in its
+    # future, beyond any skew between hosts, and no longer hold the slots.
+    assert (await claim(db, TWO, "k", T0)).allowed
+    assert (await claim(db, TWO, "k", T0)).allowed
+    assert (await claim(db, TWO, "k", T0)).retry_after == 60
+    # A claim a little ahead (another host's clock) still counts.
+    assert (await claim(db, TWO, "ahead", T0 + timedelta(minutes=2))).allowed
+    assert (await claim(db, TWO, "ahead", T0 + timedelta(minutes=2))).allowed
+    assert not (await claim(db, TWO, "ahead", T0)).allowed
