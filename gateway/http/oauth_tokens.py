@@ -80,12 +80,12 @@ async def _token_management(request: Request, endpoint: str) -> Response:
         )
         if result.to_revoke is not None and not result.to_revoke.revoked:
             claims = result.to_revoke.claims
-            revoked = JetonRevoque(
+            revocation = JetonRevoque(
                 jti=claims.token_id,
                 client_id=result.to_revoke.client_id or "",
                 expire_le=datetime.fromtimestamp(claims.expires_at, UTC),
             )
-            await write_transaction(session, lambda s: _store(s, revoked))
+            await write_transaction(session, lambda s: _store(s, revocation))
     return _json(result.response.body, result.response.status, dict(result.response.headers))
 
 
