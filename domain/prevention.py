@@ -404,9 +404,12 @@ def prochaine_date(
     if isinstance(calendrier, SuiteDe):
         if derniere is not None:
             return ajouter(derniere, calendrier.intervalle)
+        a_partir_de = ajouter(naissance, calendrier.premier)
         if autres:
-            return ajouter(max(autres), calendrier.delai)
-        return ajouter(naissance, calendrier.premier)
+            # Never before the age the action starts at (HPV test: 30, however early the
+            # last cytology was).
+            return max(ajouter(max(autres), calendrier.delai), a_partir_de)
+        return a_partir_de
     if isinstance(calendrier, Doses):
         if len(faites) >= len(calendrier.ages):
             return None

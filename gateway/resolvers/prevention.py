@@ -20,7 +20,7 @@ from gateway.db.models_prevention import AyantDroit as AyantDroitRow
 from gateway.db.models_prevention import ConseilPrevention as ConseilRow
 from gateway.db.repositories import actualites as actualites_repository
 from gateway.db.repositories import prevention as repository
-from gateway.global_ids import encode_global_id
+from gateway.global_ids import encode_global_id, parse_key
 from gateway.resolvers.payloads import user_errors
 from gateway.schema.caisse import fil_of
 from gateway.schema.prevention_types import (
@@ -140,10 +140,11 @@ async def ma_prevention(ctx: Context) -> MaPrevention:
 
 async def ayant_droit_node(ctx: Context, key: str) -> AyantDroit | None:
     """``node(id)`` of an ayant droit: the worker's own only; null for anyone else."""
-    famille = await _famille(ctx) if key.isdigit() else None
+    ident = parse_key(key)
+    famille = await _famille(ctx) if ident is not None else None
     if famille is None:
         return None
-    row = next((r for r in famille.ayants_droit if r.id == int(key)), None)
+    row = next((r for r in famille.ayants_droit if r.id == ident), None)
     return None if row is None else _ayant_droit(famille, row, ctx.clock.today())
 
 
@@ -313,12 +314,13 @@ async def conseils_page(
 
 
 async def conseil_node(ctx: Context, key: str) -> ConseilPrevention | None:
-    if not key.isdigit():
+    ident = parse_key(key)
+    if ident is None:
         return None
     found = await repository.conseils_by_ids(
-        ctx.loaders.db, await fil_of(ctx), await _profil(ctx), [int(key)]
+        ctx.loaders.db, await fil_of(ctx), await _profil(ctx), [ident]
     )
-    pair = found.get(int(key))
+    pair = found.get(ident)
     return None if pair is None else (await _conseils(ctx, [pair]))[0]
 
 

@@ -200,6 +200,17 @@ def test_hpv_test_three_years_after_the_last_cytology_then_every_five_years() ->
     assert (hpv.date_prochaine, hpv.realisations) == (date(2031, 10, 5), 1)
 
 
+def test_hpv_test_is_never_due_before_30_even_after_an_early_cytology() -> None:
+    femme = Personne(date(1990, 6, 1), Sexe.F)
+    cyto = [
+        (P.DEPISTAGE_COL_UTERUS_CYTOLOGIE, date(2015, 6, 10)),
+        (P.DEPISTAGE_COL_UTERUS_CYTOLOGIE, date(2016, 6, 10)),
+    ]
+    hpv = action(femme, P.DEPISTAGE_COL_UTERUS_TEST_HPV, date(2020, 6, 1), cyto)
+    # 3 years after the last cytology is 10 June 2019, when she was 29: due at 30.
+    assert hpv.date_prochaine == date(2020, 6, 1)
+
+
 def test_hpv_test_at_30_when_no_cytology_was_recorded() -> None:
     femme = Personne(date(1996, 9, 10), Sexe.F)
     hpv = action(femme, P.DEPISTAGE_COL_UTERUS_TEST_HPV, date(2026, 9, 10), [])
