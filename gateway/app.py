@@ -32,7 +32,7 @@ from gateway.context import AppServices, Context
 from gateway.db.engine import RequestSession, create_engine, session_factory
 from gateway.db.failures import is_unavailable
 from gateway.http import operations
-from gateway.http.deadline import within_deadline
+from gateway.http.deadline import discard_session, within_deadline
 from gateway.http.oauth import token_endpoint
 from gateway.http.oauth_tokens import introspection_endpoint, revocation_endpoint
 from gateway.http.outage import DatabaseUnavailable, OutageGuard, graphql_body
@@ -131,7 +131,9 @@ class GatewayGraphQL(GraphQL[Context, None]):
         seconds = self.services.settings.request_timeout_seconds
         context: Context = kwargs["context"]
         return await within_deadline(
-            seconds, super().execute_operation(*args, **kwargs), context.db.session.invalidate
+            seconds,
+            super().execute_operation(*args, **kwargs),
+            lambda: discard_session(context.db.session),
         )
 
     async def get_context(self, request: Request | WebSocket, response: Any) -> Context:

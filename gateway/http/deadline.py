@@ -3,8 +3,8 @@ ends with a REQUEST_TIMEOUT error (issue 9, item 8).
 
 The operation is cancelled at its next ``await`` (a loader, a statement: PostgreSQL
 cancels the running statement). A statement cancelled midway leaves its connection in
-an unknown state: ``on_timeout`` then discards it (``AsyncSession.invalidate``) rather
-than trying a rollback on it; nothing uncommitted survives.
+an unknown state: ``on_timeout`` then ends it (``discard_session``); nothing
+uncommitted survives.
 """
 
 from __future__ import annotations
@@ -15,10 +15,23 @@ from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
 from graphql import GraphQLError
+from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.types import ExecutionResult
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
+
+
+async def discard_session(session: AsyncSession) -> None:
+    """End the session of an operation cut off midway. On PostgreSQL its connection may
+    be mid-statement: it is discarded (a rollback there can fail). On SQLite the
+    statement cannot be interrupted (it runs in the driver's thread) and invalidating
+    the connection under it hangs: the session is closed, which rolls back once the
+    statement ends."""
+    if session.get_bind().dialect.name == "sqlite":
+        await session.close()
+    else:
+        await session.invalidate()
 
 
 def timed_out(seconds: float) -> ExecutionResult:
