@@ -57,6 +57,11 @@ async def apply_periodicity(
     travailleur.periodicite = decision.periodicite
     if decision.compte:
         travailleur.date_changement_periodicite = today
+    # A periodicity change is a recomputation of the year (SPEC §4): the year's credit,
+    # if any, is now dated on it (its amount stays: moving instalments changes no total).
+    credit = await account.year_credit(session, travailleur.id, today.year)
+    if credit is not None:
+        credit.date_paiement = today
     await session.flush()
     await move_open_instalments(session, travailleur, decision.periodicite, today)
     return True

@@ -56,8 +56,14 @@ async def test_attestations_need_attestations_write(s: Setting) -> None:
     without = await s.api.post(GENERATE, variables, await tool(s, ["read", "delais:write"]))
     assert error_codes(without) == ["FORBIDDEN"]
     assert without["errors"][0]["extensions"]["scope"] == "attestations:write"
-    allowed = await s.api.data(GENERATE, variables, await tool(s, ["attestations:write"]))
+    allowed = await s.api.data(GENERATE, variables, await tool(s, ["attestations:write", "read"]))
     assert allowed["generateAttestation"] == {
         "attestation": {"type": "MARCHE_PUBLIC"},
         "userErrors": [],
     }
+    # Without ``read`` the attestation is generated, but not shown in the payload.
+    write_only = await s.api.post(GENERATE, variables, await tool(s, ["attestations:write"]))
+    assert write_only["data"]["generateAttestation"] == {"attestation": None, "userErrors": []}
+    assert [(e["path"], e["extensions"]["scope"]) for e in write_only["errors"]] == [
+        (["generateAttestation", "attestation"], "read")
+    ]

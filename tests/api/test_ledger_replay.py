@@ -171,7 +171,12 @@ class Replay:
 
     def _recompute(self, today: date, delai: int) -> None:
         base = provisional_basis(
-            2026, self.declares, self.estimation, CREATION, bareme(2026).plafond_securite_sociale
+            2026,
+            self.declares,
+            self.estimation,
+            CREATION,
+            bareme(2026).plafond_securite_sociale,
+            jour=today,
         )
         assert base.revenu is not None
         total = engine.compute_cotisations(2026, NATURE, base.revenu).total
