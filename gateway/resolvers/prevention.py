@@ -47,6 +47,7 @@ from gateway.schema.prevention_types import (
 )
 from gateway.schema.relay import Connection, connection, page_from
 from gateway.services import prevention as service
+from gateway.services.unit_of_work import Outcome
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,6 +158,14 @@ async def _payload_ayant_droit(ctx: Context, ayant_droit_id: object) -> AyantDro
     return await ayant_droit_node(ctx, str(ayant_droit_id))
 
 
+async def _ayant_droit_payload(ctx: Context, outcome: Outcome) -> AyantDroitPayload:
+    """The payload of an add or a change: the member as the worker now sees it."""
+    return AyantDroitPayload(
+        ayant_droit=await _payload_ayant_droit(ctx, outcome.reference.get("ayant_droit_id")),
+        user_errors=user_errors(outcome),
+    )
+
+
 async def add_ayant_droit(ctx: Context, data: AddAyantDroitInput) -> AyantDroitPayload:
     outcome = await service.add_ayant_droit(
         ctx,
@@ -166,10 +175,7 @@ async def add_ayant_droit(ctx: Context, data: AddAyantDroitInput) -> AyantDroitP
         lien=data.lien,
         idempotency_key=data.idempotency_key,
     )
-    return AyantDroitPayload(
-        ayant_droit=await _payload_ayant_droit(ctx, outcome.reference.get("ayant_droit_id")),
-        user_errors=user_errors(outcome),
-    )
+    return await _ayant_droit_payload(ctx, outcome)
 
 
 async def update_ayant_droit(ctx: Context, data: UpdateAyantDroitInput) -> AyantDroitPayload:
@@ -182,10 +188,7 @@ async def update_ayant_droit(ctx: Context, data: UpdateAyantDroitInput) -> Ayant
         lien=data.lien,
         idempotency_key=data.idempotency_key,
     )
-    return AyantDroitPayload(
-        ayant_droit=await _payload_ayant_droit(ctx, outcome.reference.get("ayant_droit_id")),
-        user_errors=user_errors(outcome),
-    )
+    return await _ayant_droit_payload(ctx, outcome)
 
 
 async def remove_ayant_droit(ctx: Context, data: RemoveAyantDroitInput) -> RemoveAyantDroitPayload:
