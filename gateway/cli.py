@@ -7,7 +7,7 @@ import asyncio
 import logging
 import sys
 
-from gateway.config import Settings
+from gateway.config import Settings, SettingsError
 from gateway.observability.logs import configure_logging
 
 log = logging.getLogger("gateway")
@@ -77,6 +77,28 @@ def _prevention_rappels(_args: argparse.Namespace, settings: Settings) -> None:
     print(f"Rappels de prévention : {report.courriels} courriels, {report.actions} actions")
 
 
+def _config_check(_args: argparse.Namespace, settings: Settings) -> None:
+    """The effective configuration (every variable, secrets masked); reaching this
+    means every value passed validation."""
+    effective = settings.effective()
+    width = max(len(name) for name in effective)
+    for name, value in effective.items():
+        print(f"{name.ljust(width)}  {value}")
+    print("Configuration is valid.")
+
+
+def _documents_add(args: argparse.Namespace, settings: Settings) -> None:
+    from gateway.http.persisted import add_documents_command
+
+    asyncio.run(add_documents_command(settings, args.files))
+
+
+def _documents_list(_args: argparse.Namespace, settings: Settings) -> None:
+    from gateway.http.persisted import list_documents_command
+
+    asyncio.run(list_documents_command(settings))
+
+
 def _export_schema(_args: argparse.Namespace, _settings: Settings) -> None:
     from gateway.schema.assembly import export_sdl
 
@@ -128,6 +150,20 @@ def parser() -> argparse.ArgumentParser:
         "rappels", help="queue the reminder e-mails due today (run daily, before mail send)"
     ).set_defaults(handler=_prevention_rappels)
 
+    config = commands.add_parser("config", help="settings read from the environment")
+    config.add_subparsers(dest="config_command", required=True).add_parser(
+        "check", help="validate the settings and print them (secrets masked)"
+    ).set_defaults(handler=_config_check)
+    trusted = commands.add_parser("documents", help="the registry of trusted GraphQL documents")
+    trusted_commands = trusted.add_subparsers(dest="documents_command", required=True)
+    add = trusted_commands.add_parser(
+        "add", help="register the operations of .graphql files (one document per file)"
+    )
+    add.add_argument("files", nargs="+", help="files holding one GraphQL document each")
+    add.set_defaults(handler=_documents_add)
+    trusted_commands.add_parser("list", help="the registered documents").set_defaults(
+        handler=_documents_list
+    )
     commands.add_parser("export-schema", help="print the GraphQL SDL").set_defaults(
         handler=_export_schema
     )
@@ -136,7 +172,12 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> None:
     args = parser().parse_args(argv)
-    settings = Settings.from_environment()
+    try:
+        settings = Settings.from_environment()
+    except SettingsError as error:
+        # One line naming the variable, its value and what is expected: no traceback.
+        print(f"gateway: invalid configuration: {error}", file=sys.stderr)
+        raise SystemExit(2) from None
     configure_logging(
         settings.log_format if args.command == "serve" else "text", settings.log_level
     )

@@ -1,15 +1,35 @@
-"""Settings from the environment, read once at start-up (documented in the README)."""
+"""Settings from the environment, read and validated once at start-up (README,
+"Configuration").
+
+``Settings`` is the plain value the application uses (tests build it directly);
+``Environment`` (pydantic-settings) reads the variables, checks each one and builds it.
+A bad value raises ``SettingsError`` with one line naming the variable, the value and
+what is expected: the command line prints that line and stops, without a traceback.
+"""
 
 from __future__ import annotations
 
-import os
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date
 from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import AliasChoices, Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///var/moncompte.sqlite3"
 #: Path of the public attestation verification page (printed, and QR-coded, on PDFs).
 VERIFICATION_PATH = "/verification"
+#: Async drivers the gateway runs on.
+DRIVERS = ("sqlite+aiosqlite", "postgresql+asyncpg")
+
+# Rate limit per principal (leaky bucket of query cost, README "Rate limits"): a full
+# bucket holds two dashboard pages of the largest cost the budget admits; it drains at
+# a rate that lets a cabinet keep requesting such a page every four seconds.
+DEFAULT_RATE_LIMIT_BUCKET = 800_000
+DEFAULT_RATE_LIMIT_RESTORE_RATE = 100_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,27 +62,218 @@ class Settings:
     max_body_bytes: int = 1_048_576
     # A GraphQL operation running longer ends with REQUEST_TIMEOUT.
     request_timeout_seconds: float = 10.0
+    # Origins (scheme://host[:port]) whose browser pages may call the API; none by default.
+    cors_origins: tuple[str, ...] = ()
+    # Leaky bucket of query cost per principal: its size (0: no rate limit) and the
+    # points it restores per second.
+    rate_limit_bucket: int = DEFAULT_RATE_LIMIT_BUCKET
+    rate_limit_restore_rate: int = DEFAULT_RATE_LIMIT_RESTORE_RATE
+    # Automatic persisted queries (Apollo's protocol): a client may send a hash only.
+    persisted_queries: bool = True
+    # Only documents of the trusted registry (``gateway documents add``) are executed.
+    trusted_documents_only: bool = False
 
     @classmethod
-    def from_environment(cls) -> Settings:
-        env = os.environ
-        today = env.get("GATEWAY_TODAY")
-        kwargs: dict[str, object] = {
-            "database_url": env.get("DATABASE_URL", DEFAULT_DATABASE_URL),
-            "today": date.fromisoformat(today) if today else None,
-            "mail_dir": Path(env.get("GATEWAY_MAIL_DIR", "var/mail")),
-            "smtp_host": env.get("SMTP_HOST") or None,
-            "smtp_port": int(env.get("SMTP_PORT", "25")),
-            "public_base_url": env.get("GATEWAY_PUBLIC_URL", "http://127.0.0.1:8000"),
-            "log_format": env.get("GATEWAY_LOG_FORMAT", "json"),
-            "log_level": env.get("GATEWAY_LOG_LEVEL", "INFO").upper(),
-        }
-        if env.get("GATEWAY_ARGON2_THREADS"):
-            kwargs["argon2_threads"] = int(env["GATEWAY_ARGON2_THREADS"])
-        if env.get("GATEWAY_MAX_BODY_BYTES"):
-            kwargs["max_body_bytes"] = int(env["GATEWAY_MAX_BODY_BYTES"])
-        if env.get("GATEWAY_REQUEST_TIMEOUT"):
-            kwargs["request_timeout_seconds"] = float(env["GATEWAY_REQUEST_TIMEOUT"])
-        if env.get("GATEWAY_TOKEN_TTL"):
-            kwargs["access_token_ttl_seconds"] = int(env["GATEWAY_TOKEN_TTL"])
-        return cls(**kwargs)  # type: ignore[arg-type]
+    def from_environment(cls, environ: dict[str, str] | None = None) -> Settings:
+        """The settings the environment gives; ``SettingsError`` on a bad value."""
+        return Environment.read(environ).settings()
+
+    def effective(self) -> dict[str, str]:
+        """Every setting by its variable, as ``gateway config check`` prints it: the
+        database password masked."""
+        shown: dict[str, str] = {}
+        values = {f.name: getattr(self, f.name) for f in fields(self)}
+        for variable, name in VARIABLES.items():
+            value = values[name]
+            if name == "database_url":
+                value = make_url(value).render_as_string(hide_password=True)
+            elif isinstance(value, tuple):
+                value = ",".join(value)
+            elif value is None:
+                value = ""
+            elif isinstance(value, bool):
+                value = "true" if value else "false"
+            shown[variable] = str(value)
+        return shown
+
+
+class SettingsError(ValueError):
+    """A variable of the environment holds a value the gateway cannot run with."""
+
+
+#: Variable → field of ``Settings`` (the README's configuration table, in order).
+VARIABLES: dict[str, str] = {
+    "DATABASE_URL": "database_url",
+    "GATEWAY_PUBLIC_URL": "public_base_url",
+    "GATEWAY_TOKEN_TTL": "access_token_ttl_seconds",
+    "GATEWAY_TODAY": "today",
+    "GATEWAY_MAIL_DIR": "mail_dir",
+    "SMTP_HOST": "smtp_host",
+    "SMTP_PORT": "smtp_port",
+    "GATEWAY_MAIL_SENDER": "mail_sender",
+    "GATEWAY_LOG_FORMAT": "log_format",
+    "GATEWAY_LOG_LEVEL": "log_level",
+    "GATEWAY_ARGON2_THREADS": "argon2_threads",
+    "GATEWAY_MAX_BODY_BYTES": "max_body_bytes",
+    "GATEWAY_REQUEST_TIMEOUT": "request_timeout_seconds",
+    "GATEWAY_CORS_ORIGINS": "cors_origins",
+    "GATEWAY_RATE_LIMIT_BUCKET": "rate_limit_bucket",
+    "GATEWAY_RATE_LIMIT_RESTORE_RATE": "rate_limit_restore_rate",
+    "GATEWAY_PERSISTED_QUERIES": "persisted_queries",
+    "GATEWAY_TRUSTED_DOCUMENTS_ONLY": "trusted_documents_only",
+}
+_BY_FIELD = {name: variable for variable, name in VARIABLES.items()}
+
+#: What each variable expects, in the one line that refuses a bad value.
+EXPECTED: dict[str, str] = {
+    "DATABASE_URL": (
+        "an async SQLAlchemy URL: sqlite+aiosqlite:///path/to/file.sqlite3 "
+        "or postgresql+asyncpg://user:password@host:5432/database"
+    ),
+    "GATEWAY_PUBLIC_URL": "an absolute http(s) URL, e.g. https://api.example.fr",
+    "GATEWAY_TOKEN_TTL": "a whole number of seconds between 60 and 86400, e.g. 900",
+    "GATEWAY_TODAY": "an ISO date YYYY-MM-DD, e.g. 2026-11-23",
+    "GATEWAY_MAIL_DIR": "a directory path",
+    "SMTP_HOST": "a host name",
+    "SMTP_PORT": "a port number between 1 and 65535",
+    "GATEWAY_MAIL_SENDER": "an e-mail address",
+    "GATEWAY_LOG_FORMAT": "json or text",
+    "GATEWAY_LOG_LEVEL": "DEBUG, INFO, WARNING, ERROR or CRITICAL",
+    "GATEWAY_ARGON2_THREADS": "a whole number between 1 and 64",
+    "GATEWAY_MAX_BODY_BYTES": "a whole number of bytes between 1024 and 104857600",
+    "GATEWAY_REQUEST_TIMEOUT": "a number of seconds between 0.1 and 600, e.g. 10",
+    "GATEWAY_CORS_ORIGINS": (
+        "a comma-separated list of origins scheme://host[:port] (no path), "
+        "e.g. https://app.example.fr,http://localhost:3000"
+    ),
+    "GATEWAY_RATE_LIMIT_BUCKET": (
+        "a whole number of cost points, 0 (no rate limit) or at least the cost budget "
+        "of one query"
+    ),
+    "GATEWAY_RATE_LIMIT_RESTORE_RATE": "a whole number of cost points per second, at least 1",
+    "GATEWAY_PERSISTED_QUERIES": "true or false",
+    "GATEWAY_TRUSTED_DOCUMENTS_ONLY": "true or false",
+}
+
+
+def _alias(name: str) -> Any:
+    return Field(validation_alias=AliasChoices(_BY_FIELD[name]))
+
+
+class Environment(BaseSettings):
+    """The environment's variables, each checked (see ``EXPECTED``)."""
+
+    model_config = SettingsConfigDict(extra="ignore", case_sensitive=True, frozen=True)
+
+    database_url: str = Field(DEFAULT_DATABASE_URL, validation_alias="DATABASE_URL")
+    public_base_url: str = Field("http://127.0.0.1:8000", validation_alias="GATEWAY_PUBLIC_URL")
+    access_token_ttl_seconds: int = Field(900, ge=60, le=86_400, validation_alias="GATEWAY_TOKEN_TTL")
+    today: date | None = Field(None, validation_alias="GATEWAY_TODAY")
+    mail_dir: Path = Field(Path("var/mail"), validation_alias="GATEWAY_MAIL_DIR")
+    smtp_host: str | None = Field(None, validation_alias="SMTP_HOST")
+    smtp_port: int = Field(25, ge=1, le=65_535, validation_alias="SMTP_PORT")
+    mail_sender: str = Field(
+        "ne-pas-repondre@moncompte-independant.example", validation_alias="GATEWAY_MAIL_SENDER"
+    )
+    log_format: Literal["json", "text"] = Field("json", validation_alias="GATEWAY_LOG_FORMAT")
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = Field(
+        "INFO", validation_alias="GATEWAY_LOG_LEVEL"
+    )
+    argon2_threads: int = Field(2, ge=1, le=64, validation_alias="GATEWAY_ARGON2_THREADS")
+    max_body_bytes: int = Field(
+        1_048_576, ge=1024, le=104_857_600, validation_alias="GATEWAY_MAX_BODY_BYTES"
+    )
+    request_timeout_seconds: float = Field(
+        10.0, ge=0.1, le=600, validation_alias="GATEWAY_REQUEST_TIMEOUT"
+    )
+    cors_origins: Annotated[tuple[str, ...], NoDecode] = Field(
+        (), validation_alias="GATEWAY_CORS_ORIGINS"
+    )
+    rate_limit_bucket: int = Field(
+        DEFAULT_RATE_LIMIT_BUCKET, ge=0, validation_alias="GATEWAY_RATE_LIMIT_BUCKET"
+    )
+    rate_limit_restore_rate: int = Field(
+        DEFAULT_RATE_LIMIT_RESTORE_RATE, ge=1, validation_alias="GATEWAY_RATE_LIMIT_RESTORE_RATE"
+    )
+    persisted_queries: bool = Field(True, validation_alias="GATEWAY_PERSISTED_QUERIES")
+    trusted_documents_only: bool = Field(False, validation_alias="GATEWAY_TRUSTED_DOCUMENTS_ONLY")
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_url(cls, value: str) -> str:
+        try:
+            url = make_url(value)
+        except ArgumentError:
+            raise ValueError("not a URL") from None
+        if url.drivername not in DRIVERS:
+            raise ValueError(f"driver {url.drivername!r}")
+        return value
+
+    @field_validator("public_base_url")
+    @classmethod
+    def _public_url(cls, value: str) -> str:
+        scheme, _, rest = value.partition("://")
+        if scheme not in ("http", "https") or not rest or rest.startswith("/"):
+            raise ValueError("not an absolute URL")
+        return value
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _level(cls, value: object) -> object:
+        return value.upper() if isinstance(value, str) else value
+
+    @field_validator("smtp_host", "today", mode="before")
+    @classmethod
+    def _empty_is_unset(cls, value: object) -> object:
+        return None if value == "" else value
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _origins(cls, value: object) -> object:
+        if not isinstance(value, str):
+            return value
+        origins = tuple(o.strip().rstrip("/") for o in value.split(",") if o.strip())
+        for origin in origins:
+            scheme, _, host = origin.partition("://")
+            if origin == "*":
+                raise ValueError("'*' (list the origins)")
+            if scheme not in ("http", "https") or not host or "/" in host:
+                raise ValueError(f"not an origin: {origin!r}")
+        return origins
+
+    @field_validator("rate_limit_bucket")
+    @classmethod
+    def _bucket(cls, value: int) -> int:
+        from gateway.schema.limits import COST_BUDGET
+
+        if 0 < value < COST_BUDGET:
+            raise ValueError(f"below the cost budget {COST_BUDGET}")
+        return value
+
+    @classmethod
+    def read(cls, environ: dict[str, str] | None = None) -> Environment:
+        """Validated settings from ``environ`` (by default the process environment)."""
+        try:
+            if environ is None:
+                return cls()
+            known = {k: v for k, v in environ.items() if k in VARIABLES}
+            return cls.model_validate(known)
+        except ValidationError as error:
+            raise SettingsError(_one_line(error, environ)) from None
+
+    def settings(self) -> Settings:
+        return Settings(**{name: getattr(self, name) for name in VARIABLES.values()})
+
+
+def _one_line(error: ValidationError, environ: dict[str, str] | None) -> str:
+    """``GATEWAY_TOKEN_TTL='15min' is invalid: expected …`` for the first bad variable."""
+    import os
+
+    first = error.errors()[0]
+    variable = str(first["loc"][0]) if first["loc"] else "?"
+    source = os.environ if environ is None else environ
+    value = source.get(variable, first.get("input"))
+    expected = EXPECTED.get(variable, first["msg"])
+    more = len(error.errors()) - 1
+    others = f" (and {more} other invalid setting{'s' if more > 1 else ''})" if more else ""
+    return f"{variable}={value!r} is invalid: expected {expected}{others}"
