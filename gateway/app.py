@@ -10,18 +10,22 @@ from contextlib import asynccontextmanager
 from datetime import date
 from typing import Any
 
+from cross_web import HTTPException
 from sqlalchemy import event, text
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount, Route, request_response
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
+from strawberry.http import GraphQLRequestData
+from strawberry.schema.exceptions import InvalidOperationTypeError
 from strawberry.types import ExecutionResult
 
 from domain.baremes import ANNEES_COUVERTES
-from gateway.auth.authenticate import authenticate
+from gateway.auth.authenticate import EXPIRED, authenticate
 from gateway.auth.keys import KeyRing
 from gateway.auth.passwords import Passwords
 from gateway.auth.principal import Principal, Scope
@@ -31,7 +35,7 @@ from gateway.config import Settings
 from gateway.context import AppServices, Context
 from gateway.db.engine import RequestSession, create_engine, session_factory
 from gateway.db.failures import is_unavailable
-from gateway.http import operations
+from gateway.http import graphql_http, operations, persisted, rate_limit
 from gateway.http.deadline import discard_session, within_deadline
 from gateway.http.oauth import token_endpoint
 from gateway.http.oauth_tokens import introspection_endpoint, revocation_endpoint
@@ -96,6 +100,19 @@ def principal_kind(principal: Principal | None) -> str:
     return principal.role.value.lower()
 
 
+SUB_RESPONSE = "gateway_sub_response"
+TOKEN_REFUSED = "gateway_token_refused"
+
+
+class MutationOverGet(HTTPException):
+    """A mutation sent with GET: 405, ``Allow: POST`` (GraphQL over HTTP)."""
+
+    MESSAGE = "Une mutation ne s'envoie pas en GET : envoyez-la en POST."
+
+    def __init__(self) -> None:
+        super().__init__(405, self.MESSAGE)
+
+
 class GatewayGraphQL(GraphQL[Context, None]):
     """strawberry's ASGI view with our per-request context.
 
@@ -106,6 +123,7 @@ class GatewayGraphQL(GraphQL[Context, None]):
     def __init__(self, services: AppServices, tracer_provider: Any = None) -> None:
         super().__init__(build_schema(tracer_provider), graphql_ide="graphiql")
         self.services = services
+        self.documents = persisted.DocumentCache()
 
     async def render_graphql_ide(self, request: Request) -> Response:
         """GraphiQL from the gateway's own files (no CDN), with its own CSP."""
@@ -113,12 +131,70 @@ class GatewayGraphQL(GraphQL[Context, None]):
 
     async def process_result(self, request: Request, result: ExecutionResult) -> Any:
         observe_result(result)
-        return await super().process_result(request, result)
+        body = await super().process_result(request, result)
+        state = request.scope.setdefault("state", {})
+        media_type = graphql_http.negotiate(request.headers.get("accept"))
+        answer = graphql_http.outcome(
+            list(result.errors or ()),
+            result.data is not None,
+            media_type,
+            token_refused=state.get(TOKEN_REFUSED, False),
+        )
+        if answer.request_error:
+            body.pop("data", None)  # GraphQL over HTTP: no data entry, nothing ran
+        sub_response: Response | None = state.get(SUB_RESPONSE)
+        if sub_response is not None:
+            sub_response.status_code = answer.status
+            sub_response.media_type = media_type
+            if answer.www_authenticate is not None:
+                sub_response.headers["WWW-Authenticate"] = answer.www_authenticate
+            level = state.get(rate_limit.STATE_KEY)
+            if level is not None:
+                sub_response.headers.update(rate_limit.headers(level))
+        return body
+
+    def create_response(self, response_data: Any, sub_response: Response) -> Response:
+        """strawberry's response with the negotiated media type and status."""
+        response = Response(
+            self.encode_json(response_data),
+            status_code=sub_response.status_code or 200,
+            media_type=sub_response.media_type or graphql_http.JSON,
+        )
+        response.headers.raw.extend(sub_response.headers.raw)
+        if sub_response.background:
+            response.background = sub_response.background
+        return response
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        """strawberry's HTTP refusals (bad JSON, no query, a mutation over GET) as
+        GraphQL error bodies rather than text/plain."""
+        if scope["type"] != "http":
+            await super().__call__(scope, receive, send)
+            return
+        request = Request(scope=scope, receive=receive)
+        try:
+            response = await self.run(request)
+        except HTTPException as error:
+            status, reason, headers = error.status_code, error.reason, {}
+            if isinstance(error, MutationOverGet):
+                status, reason, headers = 405, MutationOverGet.MESSAGE, {"Allow": "POST"}
+            response = JSONResponse(
+                graphql_http.http_error_body(status, reason),
+                status,
+                headers=headers,
+                media_type=graphql_http.negotiate(request.headers.get("accept")),
+            )
+        await response(scope, receive, send)
 
     async def execute_single(self, *args: Any, **kwargs: Any) -> ExecutionResult:
         """An unavailable database fails the whole request (503, see ``OutageGuard``)
         rather than leaving fields null with a masked error."""
-        result = await super().execute_single(*args, **kwargs)
+        try:
+            result = await super().execute_single(*args, **kwargs)
+        except HTTPException as refusal:
+            if isinstance(refusal.__cause__, InvalidOperationTypeError):
+                raise MutationOverGet from refusal
+            raise
         for error in result.errors or ():
             if error.original_error is not None and is_unavailable(error.original_error):
                 raise DatabaseUnavailable from error.original_error
@@ -130,6 +206,19 @@ class GatewayGraphQL(GraphQL[Context, None]):
     async def execute_operation(self, *args: Any, **kwargs: Any) -> Any:
         seconds = self.services.settings.request_timeout_seconds
         context: Context = kwargs["context"]
+        if context.auth_error is not None:
+            # A token presented and refused fails the request before anything runs
+            # (RFC 6750): the client must not mistake it for an anonymous call.
+            expired = context.auth_error == EXPIRED
+            return ExecutionResult(None, [graphql_http.refused_token(context.auth_error, expired)])
+        request_data = kwargs["request_data"]
+        if isinstance(request_data, GraphQLRequestData):
+            resolved = await persisted.resolve(
+                request_data, self.services.settings, self.documents, context.db
+            )
+            if isinstance(resolved, persisted.Refusal):
+                return ExecutionResult(None, [resolved.error])
+            kwargs["request_data"] = resolved
         return await within_deadline(
             seconds,
             super().execute_operation(*args, **kwargs),
@@ -145,6 +234,9 @@ class GatewayGraphQL(GraphQL[Context, None]):
         observation = current_observation()
         if observation is not None:
             observation.principal = principal_kind(principal)
+        state = request.scope.setdefault("state", {})
+        state[SUB_RESPONSE] = response
+        state[TOKEN_REFUSED] = auth_error is not None
         return Context(
             request=request if isinstance(request, Request) else None,
             services=self.services,
@@ -169,6 +261,29 @@ class SessionMiddleware:
         async with self.services.sessions() as session:
             scope.setdefault("state", {})["db_session"] = session
             await self.app(scope, receive, send)
+
+
+def cors_middleware(settings: Settings) -> list[Middleware]:
+    if not settings.cors_origins:
+        return []
+    return [
+        Middleware(
+            CORSMiddleware,
+            allow_origins=list(settings.cors_origins),
+            allow_methods=["GET", "POST"],
+            allow_headers=["Authorization", "Content-Type", "Accept", "X-Request-Id"],
+            expose_headers=[
+                "RateLimit-Limit",
+                "RateLimit-Remaining",
+                "RateLimit-Reset",
+                "RateLimit-Policy",
+                "Retry-After",
+                "WWW-Authenticate",
+                "X-Request-Id",
+            ],
+            max_age=600,
+        )
+    ]
 
 
 def create_app(
@@ -224,6 +339,7 @@ def create_app(
                         "message": "Jeton requis (Authorization: Bearer).",
                     },
                     401,
+                    headers={"WWW-Authenticate": f'Bearer realm="{graphql_http.REALM}"'},
                 )
             if principal.mot_de_passe_a_changer:
                 return JSONResponse(
@@ -278,6 +394,9 @@ def create_app(
         lifespan=lifespan,
         middleware=[
             Middleware(ObservabilityMiddleware),
+            # Browser pages of the configured origins only (none by default); the web
+            # face is served from the gateway's own origin and needs none.
+            *cors_middleware(services.settings),
             Middleware(BodyLimit, max_bytes=services.settings.max_body_bytes),
         ],
     )

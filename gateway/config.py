@@ -147,8 +147,7 @@ EXPECTED: dict[str, str] = {
         "e.g. https://app.example.fr,http://localhost:3000"
     ),
     "GATEWAY_RATE_LIMIT_BUCKET": (
-        "a whole number of cost points, 0 (no rate limit) or at least the cost budget "
-        "of one query"
+        "a whole number of cost points, 0 (no rate limit) or at least the cost budget of one query"
     ),
     "GATEWAY_RATE_LIMIT_RESTORE_RATE": "a whole number of cost points per second, at least 1",
     "GATEWAY_PERSISTED_QUERIES": "true or false",
@@ -167,7 +166,9 @@ class Environment(BaseSettings):
 
     database_url: str = Field(DEFAULT_DATABASE_URL, validation_alias="DATABASE_URL")
     public_base_url: str = Field("http://127.0.0.1:8000", validation_alias="GATEWAY_PUBLIC_URL")
-    access_token_ttl_seconds: int = Field(900, ge=60, le=86_400, validation_alias="GATEWAY_TOKEN_TTL")
+    access_token_ttl_seconds: int = Field(
+        900, ge=60, le=86_400, validation_alias="GATEWAY_TOKEN_TTL"
+    )
     today: date | None = Field(None, validation_alias="GATEWAY_TODAY")
     mail_dir: Path = Field(Path("var/mail"), validation_alias="GATEWAY_MAIL_DIR")
     smtp_host: str | None = Field(None, validation_alias="SMTP_HOST")
@@ -255,7 +256,7 @@ class Environment(BaseSettings):
         """Validated settings from ``environ`` (by default the process environment)."""
         try:
             if environ is None:
-                return cls()
+                return cls()  # type: ignore[call-arg]  # pydantic fills them from the environment
             known = {k: v for k, v in environ.items() if k in VARIABLES}
             return cls.model_validate(known)
         except ValidationError as error:

@@ -54,7 +54,19 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import ColumnElement, Table, and_, delete, func, not_, select, tuple_, update
+from sqlalchemy import (
+    ColumnElement,
+    Table,
+    and_,
+    case,
+    delete,
+    func,
+    literal,
+    not_,
+    select,
+    tuple_,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
@@ -275,3 +287,114 @@ def _dialect(db: Db) -> str:
     if isinstance(db, AsyncSession):
         return db.get_bind().dialect.name
     return db.dialect.name
+
+
+# --- Leaky buckets ------------------------------------------------------------------
+#
+# A second kind of limit, for amounts rather than counts (the cost of GraphQL queries,
+# Shopify's model): each key has a bucket of ``size`` points that drains at
+# ``restore_rate`` points per second; a request pours its cost in, and is refused
+# (pouring nothing) when that would overflow. ``pour`` is ONE statement (an upsert that
+# drains, checks, pours and reads the level back), so the guarantee holds across
+# processes sharing the database, and costs a request a single round trip.
+#
+#     bucket = limiter.Bucket("graphql.cout", size=800_000, restore_rate=100_000)
+#     level = await limiter.pour(connection, bucket, "user:42", cost, now=clock.now())
+#     await connection.commit()
+#     if not level.allowed: ...  # level.retry_after seconds until the cost fits
+#     await limiter.refund(connection, bucket, "user:42", points, now=...)  # optional
+
+
+@dataclass(frozen=True, slots=True)
+class Bucket:
+    """``size`` points per key, restored at ``restore_rate`` points per second."""
+
+    name: str
+    size: int
+    restore_rate: float
+
+    def __post_init__(self) -> None:
+        if self.size < 1 or self.restore_rate <= 0 or not 0 < len(self.name) <= 60:
+            raise ValueError(f"invalid bucket {self!r}")
+
+
+@dataclass(frozen=True, slots=True)
+class Level:
+    """A bucket after a pour: ``allowed``, the points ``available`` now, and when
+    refused the whole seconds until the cost would fit (``retry_after`` >= 1)."""
+
+    allowed: bool
+    available: float
+    size: int
+    restore_rate: float
+    retry_after: int = 0
+
+    @property
+    def seconds_to_full(self) -> int:
+        """Whole seconds until the bucket has drained entirely (0: it is empty)."""
+        return math.ceil(max(0.0, self.size - self.available) / self.restore_rate)
+
+
+def _bucket_table() -> Table:
+    from gateway.db.models_http import SeauCout
+
+    table: Table = SeauCout.__table__  # type: ignore[assignment]
+    return table
+
+
+async def pour(db: Db, bucket: Bucket, key: str, cost: int, *, now: datetime) -> Level:
+    """Pour ``cost`` points into ``key``'s bucket if they fit (nothing otherwise)."""
+    table = _bucket_table()
+    seau = table.c
+    instant = now.timestamp()
+    # The level drained since the last pour; a pour dated in the future (the clock was
+    # set back, see CLOCK_SET_BACK) finds the bucket empty.
+    elapsed = literal(instant) - seau.instant
+    drained = case(
+        (seau.instant > instant + CLOCK_SET_BACK.total_seconds(), literal(0.0)),
+        (
+            seau.niveau - elapsed * bucket.restore_rate > 0,
+            seau.niveau - elapsed * bucket.restore_rate,
+        ),
+        else_=literal(0.0),
+    )
+    fits = drained + cost <= bucket.size
+    insert = postgresql.insert if _dialect(db) == "postgresql" else sqlite.insert
+    first = cost <= bucket.size
+    statement = (
+        insert(table)
+        .values(
+            politique=bucket.name,
+            cle=stored_key(key),
+            niveau=float(cost if first else 0),
+            instant=instant,
+            accepte=first,
+        )
+        .on_conflict_do_update(
+            index_elements=["politique", "cle"],
+            set_={
+                "niveau": case((fits, drained + cost), else_=drained),
+                "instant": literal(instant),
+                "accepte": case((fits, literal(True)), else_=literal(False)),
+            },
+        )
+        .returning(seau.niveau, seau.accepte)
+    )
+    niveau, accepte = (await db.execute(statement)).one()
+    available = max(0.0, bucket.size - float(niveau))
+    if accepte:
+        return Level(True, available, bucket.size, bucket.restore_rate)
+    wait = math.ceil((cost - available) / bucket.restore_rate)
+    return Level(False, available, bucket.size, bucket.restore_rate, max(1, wait))
+
+
+async def refund(db: Db, bucket: Bucket, key: str, points: float, *, now: datetime) -> None:
+    """Take ``points`` back out of ``key``'s bucket (a query that cost less than
+    poured), never below empty."""
+    table = _bucket_table()
+    seau = table.c
+    await db.execute(
+        update(table)
+        .where(seau.politique == bucket.name, seau.cle == stored_key(key))
+        .values(niveau=case((seau.niveau > points, seau.niveau - points), else_=literal(0.0)))
+    )

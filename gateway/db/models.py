@@ -445,6 +445,7 @@ class CourrielSortant(Base):
 from gateway.db import (  # noqa: E402
     models_access,  # noqa: F401
     models_caisse,  # noqa: F401
+    models_http,  # noqa: F401
     models_keys,  # noqa: F401
     models_prevention,  # noqa: F401
 )

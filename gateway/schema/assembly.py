@@ -10,6 +10,7 @@ from strawberry.extensions import MaskErrors
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
+from gateway.http.rate_limit import RateLimitedCost
 from gateway.observability.graphql import ObserveOperation
 from gateway.schema import (
     access,
@@ -24,6 +25,7 @@ from gateway.schema.compte import Attestation, Cotisation, DelaiPaiement, Echean
 from gateway.schema.errors import should_mask, with_error_code
 from gateway.schema.field_access import apply_field_access
 from gateway.schema.lifecycle import AvisAppel
+from gateway.schema.limits import QueryCostLimiter
 from gateway.schema.micro import DeclarationMicro
 from gateway.schema.references import Caisse, Etablissement
 from gateway.schema.root import CoreMutation, CoreQuery
@@ -105,8 +107,9 @@ def build_schema(tracer_provider: Any = None) -> strawberry.Schema:
         + prevention.TYPES,
         extensions=[
             lambda: MaskErrors(should_mask_error=should_mask),
-            # Who may run the operation at all, then the query limits.
-            *access.EXTENSIONS,
+            # Who may run the operation at all, then the query limits; the cost limiter
+            # also pours the cost into the principal's rate-limit bucket.
+            *[RateLimitedCost if e is QueryCostLimiter else e for e in access.EXTENSIONS],
             ObserveOperation,
             *tracing,
         ],

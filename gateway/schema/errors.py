@@ -91,6 +91,9 @@ def with_error_code(error: GraphQLError) -> GraphQLError:
         marker in error.message
         for marker in ("got invalid value", "Expected value of type", "Expected type")
     )
-    code = ErrorCode.BAD_USER_INPUT.value if bad_value else "GRAPHQL_VALIDATION_FAILED"
+    if error.message.startswith("Syntax Error"):
+        code = "GRAPHQL_PARSE_FAILED"
+    else:
+        code = ErrorCode.BAD_USER_INPUT.value if bad_value else "GRAPHQL_VALIDATION_FAILED"
     error.extensions = {**(error.extensions or {}), "code": code}
     return error

@@ -29,7 +29,8 @@ class Api:
         response = await self.http.post(
             "/graphql", json={"query": query, "variables": variables or {}}, headers=headers
         )
-        assert response.status_code == 200, response.text
+        # 401: a refused or missing token (RFC 6750), with the GraphQL error in the body.
+        assert response.status_code in (200, 401), response.text
         body: dict[str, Any] = response.json()
         return body
 
