@@ -242,15 +242,6 @@ class Environment(BaseSettings):
                 raise ValueError(f"not an origin: {origin!r}")
         return origins
 
-    @field_validator("rate_limit_bucket")
-    @classmethod
-    def _bucket(cls, value: int) -> int:
-        from gateway.schema.limits import COST_BUDGET
-
-        if 0 < value < COST_BUDGET:
-            raise ValueError(f"below the cost budget {COST_BUDGET}")
-        return value
-
     @classmethod
     def read(cls, environ: dict[str, str] | None = None) -> Environment:
         """Validated settings from ``environ`` (by default the process environment)."""

@@ -93,7 +93,7 @@ async def test_an_expired_token_is_told_apart_from_a_forged_one(setting) -> None
     api, admin, db = setting
     async with api_for(db, TODAY + timedelta(days=1)) as later:
         body = await later.post(ME, token=admin)
-        assert error_codes(body) == ["UNAUTHENTICATED"]
+        assert error_codes(body) == ["TOKEN_EXPIRED"]
         assert body["errors"][0]["message"] == (
             "Jeton expiré : renouvelez-le (refreshToken) ou demandez-en un nouveau."
         )
