@@ -111,7 +111,7 @@ async def test_a_mutation_over_get_is_405_with_allow_post(db) -> None:
     async with served(db) as (http, admin):
         response = await http.get(
             "/graphql",
-            params={"query": "mutation { logout(input: {refreshToken: \"x\"}) { ok } }"},
+            params={"query": 'mutation { logout(input: {refreshToken: "x"}) { ok } }'},
             headers={"Accept": GR, "Authorization": f"Bearer {admin}"},
         )
         assert response.status_code == 405
@@ -304,7 +304,9 @@ async def test_an_empty_bucket_answers_429_with_retry_after_and_ratelimit_header
         assert refused.headers["retry-after"] == str(error["extensions"]["retryAfter"])
         assert int(refused.headers["retry-after"]) in (1, 2)
         assert refused.headers["ratelimit-remaining"] in ("0", "1")
-        assert error["message"].startswith("Limite de débit atteinte : cette requête coûte 2 points")
+        assert error["message"].startswith(
+            "Limite de débit atteinte : cette requête coûte 2 points"
+        )
         # Older clients get the same 429.
         legacy = await post(http, {"query": SIMULATION}, "application/json")
         assert legacy.status_code == 429
