@@ -302,7 +302,6 @@ def _dialect(db: Db) -> str:
 #     level = await limiter.pour(connection, bucket, "user:42", cost, now=clock.now())
 #     await connection.commit()
 #     if not level.allowed: ...  # level.retry_after seconds until the cost fits
-#     await limiter.refund(connection, bucket, "user:42", points, now=...)  # optional
 
 
 @dataclass(frozen=True, slots=True)
@@ -386,15 +385,3 @@ async def pour(db: Db, bucket: Bucket, key: str, cost: int, *, now: datetime) ->
         return Level(True, available, bucket.size, bucket.restore_rate)
     wait = math.ceil((cost - available) / bucket.restore_rate)
     return Level(False, available, bucket.size, bucket.restore_rate, max(1, wait))
-
-
-async def refund(db: Db, bucket: Bucket, key: str, points: float, *, now: datetime) -> None:
-    """Take ``points`` back out of ``key``'s bucket (a query that cost less than
-    poured), never below empty."""
-    table = _bucket_table()
-    seau = table.c
-    await db.execute(
-        update(table)
-        .where(seau.politique == bucket.name, seau.cle == stored_key(key))
-        .values(niveau=case((seau.niveau > points, seau.niveau - points), else_=literal(0.0)))
-    )

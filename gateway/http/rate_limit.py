@@ -4,10 +4,11 @@ Each principal (a user, an OAuth2 client; an anonymous caller by its address) ha
 bucket of ``GATEWAY_RATE_LIMIT_BUCKET`` points restored at
 ``GATEWAY_RATE_LIMIT_RESTORE_RATE`` points per second. An operation pours its
 *requested* cost in before it executes (refused with RATE_LIMITED, HTTP 429, when it
-does not fit); once it has run, the difference with its *actual* cost is given back
-when worth a second statement (``REFUND_MINIMUM``), so the hot path — a small query —
-costs exactly one statement. The bucket lives in the database (``limiter.pour``):
-every process sharing it shares the limit.
+does not fit). Unlike Shopify, the difference with the *actual* cost is not given
+back afterwards: the actual cost counts the fields returned, not the work of reading a
+whole portfolio, and keeping the requested cost costs every request exactly one
+statement. The bucket lives in the database (``limiter.pour``): every process sharing
+it shares the limit. A query costing more than the whole bucket needs a full one.
 
 The answer reports the bucket in ``extensions.cost.throttleStatus`` and in the
 ``RateLimit-Limit``/``RateLimit-Remaining``/``RateLimit-Reset`` headers (IETF
@@ -33,9 +34,6 @@ from gateway.schema.limits import QueryCostLimiter
 
 POLICY = "graphql.cout"
 RATE_LIMITED = "RATE_LIMITED"
-#: Below this many points, a query's overestimate is not given back (a second statement
-#: would cost more than the points are worth).
-REFUND_MINIMUM = 1_000
 #: Where the request's bucket level is left for the HTTP layer (its headers).
 STATE_KEY = "gateway_throttle"
 
@@ -97,7 +95,9 @@ async def _connection(ctx: Context) -> AsyncIterator[Any]:
     """A connection of its own, committed at once: the bucket is not part of the
     request's transaction (a read stays a read; on SQLite writes take turns)."""
     engine = ctx.services.engine
-    async with writer_queue(engine) or contextlib.nullcontext(), engine.connect() as connection:
+    # The same queue as the write transactions (keyed by the sync engine, as theirs).
+    queue = writer_queue(engine.sync_engine)
+    async with queue or contextlib.nullcontext(), engine.connect() as connection:
         connection = await connection.execution_options(**WRITE_TRANSACTION)
         yield connection
         await connection.commit()
@@ -129,22 +129,6 @@ class RateLimitedCost(QueryCostLimiter):
         yield
         with contextlib.suppress(StopAsyncIteration):
             await steps.__anext__()
-        level = self.level
-        if bucket is not None and level is not None and level.allowed and isinstance(ctx, Context):
-            unused = min(self.requested or 0, bucket.size) - (self.actual or 0)
-            if unused >= REFUND_MINIMUM:
-                async with _connection(ctx) as connection:
-                    await limiter.refund(
-                        connection, bucket, principal_key(ctx), unused, now=ctx.clock.now()
-                    )
-                self.level = limiter.Level(
-                    True,
-                    min(float(bucket.size), level.available + unused),
-                    level.size,
-                    level.restore_rate,
-                )
-                if ctx.request is not None:
-                    ctx.request.scope.setdefault("state", {})[STATE_KEY] = self.level
 
     def get_results(self) -> dict[str, Any]:
         results = super().get_results()
