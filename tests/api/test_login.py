@@ -91,7 +91,7 @@ async def test_an_expired_token_is_refused(db: Database) -> None:
         token = await api.login("admin@alpha.fr", PASSWORD)
     async with api_for(db, today=date(2026, 11, 24)) as later:
         body = await later.post("{ me { role } }", token=token)
-        assert error_codes(body) == ["UNAUTHENTICATED"]
+        assert error_codes(body) == ["TOKEN_EXPIRED"]
 
 
 async def test_health_answers_200_when_the_database_answers(setting) -> None:

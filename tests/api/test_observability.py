@@ -62,9 +62,11 @@ def test_each_request_writes_one_json_line_and_echoes_its_request_id(served) -> 
     )
     assert response.headers["x-request-id"] == "essai-42"
     line = wait_for_line(stderr, "essai-42")
-    assert line["level"] == "info" and line["message"] == "POST /graphql 200"
+    # A refused token: 401 (RFC 6750), logged as the client's error.
+    assert response.status_code == 401
+    assert line["message"] == "POST /graphql 401"
     assert {k: line[k] for k in ("status", "principal", "operation", "operation_type")} == {
-        "status": 200,
+        "status": 401,
         "principal": "anonyme",
         "operation": "Moi",
         "operation_type": "query",
