@@ -11,6 +11,7 @@ from datetime import date
 from typing import Any
 
 from cross_web import HTTPException
+from graphql import GraphQLError, get_operation_ast, parse
 from sqlalchemy import event, text
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -51,6 +52,7 @@ from gateway.observability.requests import count_sql_statement
 from gateway.observability.requests import current as current_observation
 from gateway.observability.tracing import instrument, otlp_tracer_provider, tracing_enabled
 from gateway.schema.assembly import build_schema
+from gateway.schema.limits import MAX_TOKENS
 from gateway.services import documents
 from gateway.web.pages import assets, graphiql_page
 
@@ -98,6 +100,22 @@ def principal_kind(principal: Principal | None) -> str:
     if principal.oauth_client_id is not None:
         return "client_oauth"
     return principal.role.value.lower()
+
+
+def observe_refused(request_data: Any) -> None:
+    """The operation's name and type in the request log, for a request refused before
+    strawberry parsed it (its extension records them otherwise)."""
+    observation = current_observation()
+    if observation is None or not isinstance(request_data, GraphQLRequestData):
+        return
+    observation.operation = request_data.operation_name
+    try:
+        document = parse(request_data.query or "", max_tokens=MAX_TOKENS)
+        operation = get_operation_ast(document, request_data.operation_name)
+    except GraphQLError:
+        return
+    if operation is not None:
+        observation.operation_type = operation.operation.value
 
 
 SUB_RESPONSE = "gateway_sub_response"
@@ -210,6 +228,7 @@ class GatewayGraphQL(GraphQL[Context, None]):
             # A token presented and refused fails the request before anything runs
             # (RFC 6750): the client must not mistake it for an anonymous call.
             expired = context.auth_error == EXPIRED
+            observe_refused(kwargs["request_data"])
             return ExecutionResult(None, [graphql_http.refused_token(context.auth_error, expired)])
         request_data = kwargs["request_data"]
         if isinstance(request_data, GraphQLRequestData):
