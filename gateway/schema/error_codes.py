@@ -407,6 +407,20 @@ class UserErrorCode(Enum):
         "NUMERO_LOT_TROP_LONG",
         description=("The vaccine batch number is too long."),
     )
+    NIR_INVALIDE = strawberry.enum_value(
+        "NIR_INVALIDE", description="The NIR (social security number) is malformed."
+    )
+    SIRET_INVALIDE = strawberry.enum_value("SIRET_INVALIDE", description="The SIRET is malformed.")
+    IBAN_INVALIDE = strawberry.enum_value("IBAN_INVALIDE", description="The IBAN is malformed.")
+    BIC_INVALIDE = strawberry.enum_value("BIC_INVALIDE", description="The BIC is malformed.")
+    IDEMPOTENCY_KEY_REUSED = strawberry.enum_value(
+        "IDEMPOTENCY_KEY_REUSED",
+        description="The idempotency key was already used for another operation or input.",
+    )
+    ERREUR_INTERNE = strawberry.enum_value(
+        "ERREUR_INTERNE",
+        description="This item of a batch failed on an unexpected error; nothing of it changed.",
+    )
 
 
 def user_error_code(code: str) -> UserErrorCode:

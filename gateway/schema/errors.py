@@ -90,7 +90,12 @@ def with_error_code(error: GraphQLError) -> GraphQLError:
     original = error.original_error
     bad_value = isinstance(original, ValueError | TypeError) or any(
         marker in error.message
-        for marker in ("got invalid value", "Expected value of type", "Expected type")
+        for marker in (
+            "got invalid value",
+            "has invalid value",
+            "Expected value of type",
+            "Expected type",
+        )
     )
     code = ErrorCode.BAD_USER_INPUT.value if bad_value else "GRAPHQL_VALIDATION_FAILED"
     error.extensions = {**(error.extensions or {}), "code": code}

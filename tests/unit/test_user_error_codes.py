@@ -11,9 +11,13 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def raised_codes() -> set[str]:
-    """String literals given as ``code=`` or assigned to a class's ``code`` attribute."""
+    """String literals given as ``code=``, under a ``"code"`` key, or assigned to a class's
+    ``code`` attribute."""
     codes: set[str] = set()
     for path in [*ROOT.joinpath("domain").rglob("*.py"), *ROOT.joinpath("gateway").rglob("*.py")]:
+        # Outcome errors are dicts built by services; elsewhere a "code" key is a
+        # top-level error's extension (QUERY_TOO_COSTLY, …), not a userError.
+        in_services = path.parent.name == "services"
         for node in ast.walk(ast.parse(path.read_text())):
             if isinstance(node, ast.Call):
                 codes |= {
@@ -22,6 +26,15 @@ def raised_codes() -> set[str]:
                     if k.arg == "code"
                     and isinstance(k.value, ast.Constant)
                     and isinstance(k.value.value, str)
+                }
+            elif isinstance(node, ast.Dict) and in_services:
+                codes |= {
+                    v.value
+                    for k, v in zip(node.keys, node.values, strict=True)
+                    if isinstance(k, ast.Constant)
+                    and k.value == "code"
+                    and isinstance(v, ast.Constant)
+                    and isinstance(v.value, str)
                 }
             elif isinstance(node, ast.ClassDef):
                 for statement in node.body:
@@ -45,4 +58,4 @@ def test_every_raised_code_is_listed_and_described() -> None:
 
 def test_the_scan_finds_codes_raised_both_ways() -> None:
     codes = raised_codes()
-    assert {"BAREME_INTROUVABLE", "MOTIF_REQUIS", "NOT_FOUND"} <= codes
+    assert {"BAREME_INTROUVABLE", "MOTIF_REQUIS", "ERREUR_INTERNE", "NIR_INVALIDE"} <= codes
