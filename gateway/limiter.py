@@ -67,10 +67,10 @@ from sqlalchemy import (
     tuple_,
     update,
 )
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from gateway.db.models_access import CreneauLimite
+from gateway.db.upsert import insert_on_conflict
 
 KEY_MAX = 200
 # Free slots untouched for this long beyond their window are deleted (never the ones
@@ -243,9 +243,7 @@ async def _create_slots(db: Db, limit: Limit, cle: str, free_since: datetime) ->
         {"politique": limit.name, "cle": cle, "rang": rang, "pris_le": free_since}
         for rang in range(limit.maximum)
     ]
-    dialect = _dialect(db)
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = insert(_TABLE).values(rows)
+    statement = insert_on_conflict(db, _TABLE).values(rows)
     await db.execute(statement.on_conflict_do_nothing(index_elements=["politique", "cle", "rang"]))
 
 
@@ -281,12 +279,6 @@ async def _give_back(db: Db, slot: _Taken) -> None:
         )
         .values(pris_le=RELEASED)
     )
-
-
-def _dialect(db: Db) -> str:
-    if isinstance(db, AsyncSession):
-        return db.get_bind().dialect.name
-    return db.dialect.name
 
 
 # --- Leaky buckets ------------------------------------------------------------------
@@ -358,10 +350,9 @@ async def pour(db: Db, bucket: Bucket, key: str, cost: int, *, now: datetime) ->
         else_=literal(0.0),
     )
     fits = drained + cost <= bucket.size
-    insert = postgresql.insert if _dialect(db) == "postgresql" else sqlite.insert
     first = cost <= bucket.size
     statement = (
-        insert(table)
+        insert_on_conflict(db, table)
         .values(
             politique=bucket.name,
             cle=stored_key(key),

@@ -27,12 +27,12 @@ from typing import Any
 
 from graphql import GraphQLError
 from sqlalchemy import select
-from sqlalchemy.dialects import postgresql, sqlite
 from strawberry.http import GraphQLRequestData
 
 from gateway.config import Settings
 from gateway.db.engine import RequestSession
 from gateway.db.models_http import DocumentConfiance
+from gateway.db.upsert import insert_on_conflict
 
 NOT_FOUND = "PERSISTED_QUERY_NOT_FOUND"
 NOT_SUPPORTED = "PERSISTED_QUERY_NOT_SUPPORTED"
@@ -212,12 +212,10 @@ async def add_documents(sessions: Any, documents: Sequence[Document], now: Any) 
 
     added = 0
     async with sessions() as session:
-        dialect = session.get_bind().dialect.name
-        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
         for document in documents:
             parse(document.text)  # a document that does not parse is never trusted
             result = await session.execute(
-                insert(DocumentConfiance)
+                insert_on_conflict(session, DocumentConfiance)
                 .values(
                     empreinte=document.digest,
                     texte=document.text,
