@@ -230,10 +230,18 @@ async def add_documents(sessions: Any, documents: Sequence[Document], now: Any) 
 
 
 async def add_documents_command(settings: Settings, files: Sequence[str]) -> None:
+    from graphql import GraphQLError, parse
+
     from gateway.app import clock_for
     from gateway.db.engine import create_engine, session_factory
 
     documents = [d for file in files for d in documents_in(Path(file))]
+    for document in documents:
+        try:
+            parse(document.text)
+        except GraphQLError as error:
+            # Nothing is registered when one document does not parse.
+            raise SystemExit(f"Document « {document.name} » illisible : {error.message}") from None
     engine = create_engine(settings.database_url)
     try:
         added = await add_documents(session_factory(engine), documents, clock_for(settings).now())

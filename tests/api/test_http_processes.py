@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import subprocess
 from pathlib import Path
@@ -85,3 +87,44 @@ def test_config_check_prints_the_effective_settings_with_secrets_masked(tmp_path
     assert lines["GATEWAY_CORS_ORIGINS"] == ["https://app.cabinet.fr,http://localhost:3000"]
     assert lines["GATEWAY_RATE_LIMIT_BUCKET"] == ["800000"]
     assert done.stdout.strip().endswith("Configuration is valid.")
+
+
+def test_documents_add_and_list_keep_the_trusted_registry(tmp_path: Path) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'docs.sqlite3'}"
+    upgrade(url)
+    query = "query Moi { me { role } }"
+    (tmp_path / "moi.graphql").write_text(f"\n{query}\n", encoding="utf-8")
+    manifest = {
+        "format": "apollo-persisted-query-manifest",
+        "version": 1,
+        "operations": [{"id": "x", "name": "Simulation", "body": SIMULATION}],
+    }
+    (tmp_path / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    env = os.environ | {"DATABASE_URL": url}
+
+    def gateway(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [str(GATEWAY), "documents", *args],
+            env=env,
+            capture_output=True,
+            text=True,
+            cwd=tmp_path,
+            timeout=60,
+        )
+
+    added = gateway("add", "moi.graphql", "manifest.json")
+    assert added.returncode == 0, added.stderr
+    digest = hashlib.sha256(query.encode()).hexdigest()  # the text without its blank lines
+    assert f"sha256:{digest}  moi" in added.stdout
+    assert added.stdout.strip().endswith("2 document(s) ajouté(s), 0 déjà enregistré(s).")
+    again = gateway("add", "moi.graphql")
+    assert again.stdout.strip().endswith("0 document(s) ajouté(s), 1 déjà enregistré(s).")
+    listed = gateway("list")
+    assert f"sha256:{digest}" in listed.stdout and "Simulation" in listed.stdout
+    assert listed.stdout.strip().endswith("2 document(s) de confiance.")
+    (tmp_path / "broken.graphql").write_text("{ me { role ", encoding="utf-8")
+    broken = gateway("add", "broken.graphql", "moi.graphql")
+    assert broken.returncode == 1
+    assert broken.stderr.strip().splitlines()[-1] == (
+        "Document « broken » illisible : Syntax Error: Expected Name, found <EOF>."
+    )
