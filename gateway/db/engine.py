@@ -58,9 +58,16 @@ def _ping_if_idle(dialect: Any, dbapi_connection: Any, record: Any) -> None:
     """SQLAlchemy's ``pool_pre_ping``, but only for a connection that sat in the pool:
     the ping costs three round trips on asyncpg (BEGIN, a query, ROLLBACK), a fifth of
     the CPU of a small request, while a connection just given back is as alive as it
-    was a millisecond ago. One that dies anyway is caught by ``RequestSession``, which
-    reads again on a new connection. A failed ping makes the pool open a new one
-    (SQLAlchemy documentation, "Disconnect Handling - Pessimistic", custom ping)."""
+    was a millisecond ago, unless the driver already knows the server closed it (checked
+    every time, without a round trip). One that dies anyway is caught by
+    ``RequestSession``, which reads again on a new connection. A failed check makes the
+    pool open a new one (SQLAlchemy documentation, "Disconnect Handling - Pessimistic",
+    custom ping)."""
+    driver = record.driver_connection
+    is_closed = getattr(driver, "is_closed", None)
+    if is_closed is not None and is_closed():
+        # asyncpg saw the server end it (terminated, restarted): free to know.
+        raise DisconnectionError()
     since = record.info.get("idle_since")
     if since is None or time.monotonic() - since < PING_AFTER_IDLE_SECONDS:
         return
@@ -182,11 +189,13 @@ class RequestSession:
         bind = self.session.bind
         return "sqlite" if bind is None else bind.dialect.name
 
-    async def rows(self, statement: Executable) -> Sequence[Any]:
+    async def rows(
+        self, statement: Executable, params: dict[str, Any] | None = None
+    ) -> Sequence[Any]:
         """Every row of a Core statement, as tuples (the read path, no ORM entity)."""
 
         async def run() -> Sequence[Any]:
-            return (await self.session.execute(statement)).all()
+            return (await self.session.execute(statement, params)).all()
 
         return await self._read(run)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import date
 
 import pytest
@@ -50,3 +51,23 @@ async def test_a_synthetic_seed_leaves_the_planner_statistics_fresh(db: Database
                 text("SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'echeance'")
             )
         assert analysed.scalar_one() == 1
+
+
+@pytest.mark.asyncio
+async def test_a_pooled_connection_the_server_ended_is_replaced_before_use(db: Database) -> None:
+    """Without a ping for connections just given back, one the server terminated must
+    still never reach a transaction (a write would fail: it is not read again)."""
+    if db.name != "postgresql":
+        pytest.skip("terminating a connection from outside is PostgreSQL's")
+    engine = create_engine(db.url)
+    try:
+        async with engine.connect() as connection:
+            first = (await connection.execute(text("SELECT pg_backend_pid()"))).scalar_one()
+        async with db.engine.connect() as other:
+            await other.execute(text(f"SELECT pg_terminate_backend({int(first)})"))
+        await asyncio.sleep(0.2)  # the driver reads the end of the connection
+        async with engine.begin() as connection:
+            second = (await connection.execute(text("SELECT pg_backend_pid()"))).scalar_one()
+        assert second != first
+    finally:
+        await engine.dispose()

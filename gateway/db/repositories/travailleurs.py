@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from gateway.auth.principal import Principal
 from gateway.auth.visibility import is_visible
@@ -42,10 +42,13 @@ async def utilisateur_by_identifiant(db: RequestSession, identifiant: str) -> Ut
     return result
 
 
+# Built once: every authenticated request runs it.
+_ACTIVE_USER = select(*columns(Utilisateur)).where(
+    Utilisateur.id == bindparam("utilisateur_id"), Utilisateur.actif.is_(True)
+)
+
+
 async def utilisateur_by_id(db: RequestSession, utilisateur_id: int) -> Any | None:
     """The active user, as a read-only record: every authenticated request reads it."""
-    statement = select(*columns(Utilisateur)).where(
-        Utilisateur.id == utilisateur_id, Utilisateur.actif.is_(True)
-    )
-    found = records(Utilisateur, await db.rows(statement))
+    found = records(Utilisateur, await db.rows(_ACTIVE_USER, {"utilisateur_id": utilisateur_id}))
     return found[0] if found else None
