@@ -3,7 +3,8 @@
 Runs against an already seeded database (``gateway seed synthetic --clients N``), through
 the real application (ASGI, no socket), as the synthetic cabinet's admin for the
 portfolio and as one of its workers for ``me { travailleur { nom } }``. Prints CPU
-milliseconds per small request (process time, many iterations) and the median wall
+milliseconds per small request (process time, many iterations, each request sent
+straight to the ASGI app so that no HTTP client's work is counted) and the median wall
 time of the portfolio page with nested relations. Asserts nothing (not a test).
 
     DATABASE_URL=postgresql+asyncpg://postgres@127.0.0.1:5432/bench GATEWAY_TODAY=2026-11-23 \
@@ -15,8 +16,10 @@ from __future__ import annotations
 import argparse
 import asyncio
 import cProfile
+import json
 import statistics
 import time
+from typing import Any
 
 import httpx
 from sqlalchemy import text
@@ -57,10 +60,51 @@ async def token(http: httpx.AsyncClient, identifiant: str, mot_de_passe: str) ->
     return str(response.json()["data"]["login"]["accessToken"])
 
 
+async def asgi_post(app: Any, body: bytes, authorization: str) -> bytes:
+    """One POST /graphql straight to the ASGI app: no HTTP client in the CPU measured."""
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "POST",
+        "scheme": "http",
+        "path": "/graphql",
+        "raw_path": b"/graphql",
+        "query_string": b"",
+        "root_path": "",
+        "headers": [
+            (b"host", b"bench"),
+            (b"content-type", b"application/json"),
+            (b"content-length", str(len(body)).encode()),
+            (b"authorization", authorization.encode()),
+        ],
+        "client": ("127.0.0.1", 40000),
+        "server": ("bench", 80),
+    }
+    sent = False
+    chunks: list[bytes] = []
+
+    async def receive() -> dict[str, Any]:
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        await asyncio.Event().wait()  # never disconnects
+        raise AssertionError("unreachable")
+
+    async def send(message: dict[str, Any]) -> None:
+        if message["type"] == "http.response.body":
+            chunks.append(message.get("body", b""))
+
+    await app(scope, receive, send)
+    return b"".join(chunks)
+
+
 async def run(args: argparse.Namespace) -> None:
     settings = Settings.from_environment()
     services = build_services(settings)
-    transport = httpx.ASGITransport(app=create_app(services=services))
+    app = create_app(services=services)
+    transport = httpx.ASGITransport(app=app)
     async with services.engine.connect() as connection:
         worker = (
             await connection.execute(
@@ -74,9 +118,11 @@ async def run(args: argparse.Namespace) -> None:
         admin = {"Authorization": "Bearer " + await token(http, args.admin, "synthetic-admin")}
         own = {"Authorization": "Bearer " + await token(http, worker, "synthetic-travailleur")}
 
+        small_body = json.dumps({"query": SMALL}).encode()
+
         async def small() -> None:
-            response = await http.post("/graphql", json={"query": SMALL}, headers=own)
-            assert response.json()["data"]["me"]["travailleur"]["nom"], response.text
+            answer = await asgi_post(app, small_body, own["Authorization"])
+            assert json.loads(answer)["data"]["me"]["travailleur"]["nom"], answer
 
         for _ in range(50):
             await small()
