@@ -22,6 +22,7 @@ from gateway.schema import (
     workspace,
 )
 from gateway.schema.compte import Attestation, Cotisation, DelaiPaiement, Echeance, Paiement, Revenu
+from gateway.schema.document_cache import CachedNameConverter, DocumentCache, DocumentCaching
 from gateway.schema.errors import should_mask, with_error_code
 from gateway.schema.field_access import apply_field_access
 from gateway.schema.lifecycle import AvisAppel
@@ -96,6 +97,7 @@ class GatewaySchema(strawberry.Schema):
 def build_schema(tracer_provider: Any = None) -> strawberry.Schema:
     """``tracer_provider``: an OpenTelemetry provider when traces are exported."""
     tracing = [] if tracer_provider is None else [OpenTelemetryTracing(tracer_provider)]
+    documents = DocumentCache()
     schema = GatewaySchema(
         query=Query,
         mutation=Mutation,
@@ -112,8 +114,12 @@ def build_schema(tracer_provider: Any = None) -> strawberry.Schema:
             *[RateLimitedCost if e is QueryCostLimiter else e for e in access.EXTENSIONS],
             ObserveOperation,
             *tracing,
+            # Last: after the limits have set the parse options and added their rules.
+            lambda: DocumentCaching(documents),
         ],
-        config=StrawberryConfig(auto_camel_case=True, scalar_map=SCALAR_MAP),
+        config=StrawberryConfig(
+            auto_camel_case=True, scalar_map=SCALAR_MAP, name_converter=CachedNameConverter()
+        ),
     )
     # What a principal may read of the fields it reaches (payloads, provisional ``me``).
     apply_field_access(schema._schema)

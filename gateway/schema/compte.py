@@ -77,8 +77,10 @@ class Cotisation(Node):
     base_provisionnelle: str | None = strawberry.field(
         description="What the provisional contributions were computed on (estimate, N-1, forfait…)."
     )
+
     provisionnelles: list[LigneCotisation] = strawberry.field(
-        description="Provisional lines, as computed on the provisional basis for the whole year."
+        description="Provisional lines, as computed on the provisional basis for the whole year.",
+        resolver=lambda root: _lines(root.provisional_rows),
     )
     total_provisionnel: Money | None = strawberry.field(
         description=(
@@ -88,8 +90,10 @@ class Cotisation(Node):
             "cancelled (a radiation year shows what was really called). Null without lines."
         )
     )
+
     definitives: list[LigneCotisation] | None = strawberry.field(
-        description="Definitive lines, once the year's income is declared; null before."
+        description="Definitive lines, once the year's income is declared; null before.",
+        resolver=lambda root: _lines(root.definitive_rows) or None,
     )
     total_definitif: Money | None = strawberry.field(description="Sum of the definitive lines.")
     regularisation: Money | None = strawberry.field(
@@ -104,6 +108,10 @@ class Cotisation(Node):
             "null until the definitive contributions exist."
         )
     )
+    # The stored lines: their explanation (a JSON detail) is decoded only when a line
+    # is selected, not for a year's totals.
+    provisional_rows: strawberry.Private[list[models.Cotisation]]
+    definitive_rows: strawberry.Private[list[models.Cotisation]]
 
     @staticmethod
     def from_rows(
@@ -132,15 +140,20 @@ class Cotisation(Node):
             id=strawberry.ID(encode_global_id("Cotisation", f"{travailleur_id}:{annee}")),
             annee=annee,
             base_provisionnelle=provisional[0].base_calcul if provisional else None,
-            provisionnelles=[ligne_type(ligne_from_row(r)) for r in provisional],
             total_provisionnel=Money(total_p) if total_p is not None else None,
-            definitives=[ligne_type(ligne_from_row(r)) for r in definitive] if definitive else None,
             total_definitif=Money(total_d) if total_d is not None else None,
             regularisation=(
                 Money(total_d - (total_p or Decimal(0))) if total_d is not None else None
             ),
             ecarts=ecarts,
+            provisional_rows=provisional,
+            definitive_rows=definitive,
         )
+
+
+def _lines(rows: list[models.Cotisation]) -> list[LigneCotisation]:
+    """The stored lines, their JSON detail decoded now that they are selected."""
+    return [ligne_type(ligne_from_row(r)) for r in rows]
 
 
 def _called_per_line(provisional: list[models.Cotisation], appele: Decimal) -> dict[str, Decimal]:

@@ -18,6 +18,7 @@ query), ``actualQueryCost`` (the fields actually returned: pages are often short
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from typing import Any
@@ -45,7 +46,9 @@ from graphql import (
 )
 from graphql.pyutils import Undefined
 from graphql.utilities import value_from_ast_untyped
+from graphql.validation import ASTValidationRule
 from strawberry.extensions import (
+    AddValidationRules,
     MaxAliasesLimiter,
     MaxTokensLimiter,
     QueryDepthLimiter,
@@ -53,6 +56,7 @@ from strawberry.extensions import (
 )
 
 from gateway.db.repositories.portfolio import visible_clients
+from gateway.schema.document_cache import entry_of
 from gateway.schema.input_limits import InputLimits
 
 MAX_DEPTH = 10
@@ -205,10 +209,15 @@ class QueryCost:
         )
         self._memo: dict[tuple[str, tuple[int, ...]], int] = {}
         self._walk_memo: dict[tuple[int, ...], Grouped] = {}
+        self._requested: int | None = None
 
     def requested(self) -> int:
-        root = self.schema.get_root_type(self.operation.operation)
-        return 0 if root is None else self._selection(root, [self.operation.selection_set])
+        if self._requested is None:
+            root = self.schema.get_root_type(self.operation.operation)
+            self._requested = (
+                0 if root is None else self._selection(root, [self.operation.selection_set])
+            )
+        return self._requested
 
     def _selection(self, parent: Any, selection_sets: list[SelectionSetNode]) -> int:
         key = (parent.name, tuple(id(s) for s in selection_sets))
@@ -299,6 +308,29 @@ class QueryCost:
         return total
 
 
+#: Cost computations kept per document (one per distinct variables and portfolio size).
+MAX_COSTS_PER_DOCUMENT = 32
+
+
+def _query_cost(
+    derived: dict[Any, Any], schema: GraphQLSchema, document: DocumentNode, context: Any, size: int
+) -> QueryCost:
+    """The operation's ``QueryCost``, computed once per document, operation, variables
+    and portfolio size: its requested cost and field collection depend on nothing else."""
+    try:
+        key = ("cost", context.operation_name, size, json.dumps(context.variables, sort_keys=True))
+    except (TypeError, ValueError):  # variables that JSON cannot key: computed afresh
+        key = None
+    costs: dict[Any, QueryCost] = derived.setdefault("costs", {})
+    cost = costs.get(key) if key is not None else None
+    if cost is None:
+        cost = QueryCost(schema, document, context.variables, context.operation_name, size)
+        cost.requested()  # memoised inside
+        if key is not None and len(costs) < MAX_COSTS_PER_DOCUMENT:
+            costs[key] = cost
+    return cost
+
+
 def _names_a_portfolio_wide_field(document: DocumentNode) -> bool:
     names = {name for _, name in PORTFOLIO_WIDE}
     pending = [
@@ -382,10 +414,15 @@ class QueryCostLimiter(SchemaExtension):
         schema = context.schema._schema
         size = 0
         request = context.context
-        if _names_a_portfolio_wide_field(document) and getattr(request, "principal", None):
+        kept = entry_of(document)
+        derived = kept.derived if kept is not None else {}
+        wide = derived.get("portfolio_wide")
+        if wide is None:
+            wide = derived["portfolio_wide"] = _names_a_portfolio_wide_field(document)
+        if wide and getattr(request, "principal", None):
             # One count per request, only when the operation reads the portfolio.
             size = await visible_clients(request.db, request.principal)
-        cost = QueryCost(schema, document, context.variables, context.operation_name, size)
+        cost = _query_cost(derived, schema, document, context, size)
         self.requested = cost.requested()
         refused = self.requested > self.budget
         if refused and context.result is None:
@@ -409,11 +446,19 @@ class QueryCostLimiter(SchemaExtension):
         }
 
 
+# strawberry's limiters build a new validation rule class per instance; built once here
+# so that every request validates under the same rules and a document validated once
+# need not be validated again (``document_cache``). The rules keep no state.
+_SHARED_RULES: list[type[ASTValidationRule]] = [
+    *QueryDepthLimiter(max_depth=MAX_DEPTH).validation_rules,
+    *MaxAliasesLimiter(max_alias_count=MAX_ALIASES).validation_rules,
+]
+
+
 def limit_extensions() -> list[Callable[[], SchemaExtension]]:
     """The limit extensions, one instance per request (they keep per-request state)."""
     return [
-        lambda: QueryDepthLimiter(max_depth=MAX_DEPTH),
-        lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
+        lambda: AddValidationRules(_SHARED_RULES),
         lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
         InputLimits,
         QueryCostLimiter,

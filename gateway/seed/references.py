@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import select, text
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from gateway.config import Settings
 from gateway.db import models
@@ -55,6 +55,18 @@ async def run_in_transaction(settings: Settings, work: Callable[[AsyncSession], 
     engine = create_engine(settings.database_url)
     try:
         async with session_factory(engine)() as session, session.begin():
-            return await work(session)
+            result = await work(session)
+        await analyze(engine)
+        return result
     finally:
         await engine.dispose()
+
+
+async def analyze(engine: AsyncEngine) -> None:
+    """Refresh the planner's statistics after a bulk load. Without them PostgreSQL
+    plans the portfolio's joins as nested loops over what it believes are empty tables
+    until autovacuum happens by (a 1 000-client page took 1.4 s instead of a few
+    hundred ms); SQLite's planner likewise uses ``sqlite_stat1`` once it exists."""
+    async with engine.connect() as connection:
+        await connection.execute(text("ANALYZE"))
+        await connection.commit()

@@ -1,7 +1,8 @@
 """Batched reads of a worker's rows: one statement for many workers.
 
 Every function takes the principal and adds the visibility filter itself, so no
-caller can forget it (SPEC §10: authorization where data is read).
+caller can forget it (SPEC §10: authorization where data is read). Rows come back as
+read-only records (``gateway.db.records``), not ORM instances.
 """
 
 from __future__ import annotations
@@ -11,12 +12,13 @@ from collections.abc import Iterable, Sequence
 from typing import Any, TypeVar
 
 from sqlalchemy import ColumnElement, func, or_, select
-from sqlalchemy.orm import InstrumentedAttribute, aliased
+from sqlalchemy.orm import InstrumentedAttribute
 
 from gateway.auth.principal import Principal
 from gateway.auth.visibility import is_visible
 from gateway.db.engine import RequestSession
 from gateway.db.models import DelaiPaiement, EcheanceDelai
+from gateway.db.records import columns, one_of, record_type, records
 
 M = TypeVar("M")
 
@@ -29,21 +31,21 @@ def _owner(model: type[Any]) -> InstrumentedAttribute[int]:
 async def rows_by_travailleur(
     db: RequestSession,
     principal: Principal | None,
-    model: type[M],
+    model: type[Any],
     travailleur_ids: Sequence[int],
     *,
     where: Iterable[ColumnElement[bool]] = (),
     order_by: Sequence[Any] = (),
-) -> dict[int, list[M]]:
-    """All rows of ``model`` for each worker, in ``order_by`` order."""
+) -> dict[int, list[Any]]:
+    """All rows of ``model`` for each worker, in ``order_by`` order, as read-only records."""
     owner = _owner(model)
     statement = (
-        select(model)
-        .where(owner.in_(travailleur_ids), is_visible(owner, principal), *where)
+        select(*columns(model))
+        .where(one_of(owner, travailleur_ids, db.dialect), is_visible(owner, principal), *where)
         .order_by(owner, *order_by)
     )
-    grouped: dict[int, list[M]] = defaultdict(list)
-    for row in await db.scalars(statement):
+    grouped: dict[int, list[Any]] = defaultdict(list)
+    for row in records(model, await db.rows(statement)):
         grouped[row.travailleur_id].append(row)
     return grouped
 
@@ -51,14 +53,14 @@ async def rows_by_travailleur(
 async def page_by_travailleur(
     db: RequestSession,
     principal: Principal | None,
-    model: type[M],
+    model: type[Any],
     travailleur_ids: Sequence[int],
     *,
     offset: int,
     limit: int,
     where: Iterable[ColumnElement[bool]] = (),
     order_by: Sequence[Any],
-) -> dict[int, tuple[list[M], int]]:
+) -> dict[int, tuple[list[Any], int]]:
     """One page of rows per worker and each worker's total, in a single statement.
 
     A window function numbers each worker's rows; the first row is always fetched
@@ -68,13 +70,13 @@ async def page_by_travailleur(
     position = func.row_number().over(partition_by=owner, order_by=order_by).label("position")
     total = func.count().over(partition_by=owner).label("total")
     inner = (
-        select(model, position, total)
-        .where(owner.in_(travailleur_ids), is_visible(owner, principal), *where)
+        select(*columns(model), position, total)
+        .where(one_of(owner, travailleur_ids, db.dialect), is_visible(owner, principal), *where)
         .subquery()
     )
-    row = aliased(model, inner)
+    fields = [inner.c[c.name] for c in columns(model)]
     statement = (
-        select(row, inner.c.position, inner.c.total)
+        select(*fields, inner.c.position, inner.c.total)
         .where(
             or_(
                 inner.c.position == 1,
@@ -83,9 +85,12 @@ async def page_by_travailleur(
         )
         .order_by(inner.c.travailleur_id, inner.c.position)
     )
-    pages: dict[int, tuple[list[M], int]] = {}
-    rows: Sequence[Any] = (await db.execute(statement)).all()
-    for item, rank, count in rows:
+    make = record_type(model)
+    width = len(fields)
+    pages: dict[int, tuple[list[Any], int]] = {}
+    for row in await db.rows(statement):
+        item = make(*row[:width])
+        rank, count = row[width], row[width + 1]
         items, _ = pages.get(item.travailleur_id, ([], count))
         if offset < rank <= offset + limit:
             items.append(item)
@@ -94,29 +99,31 @@ async def page_by_travailleur(
 
 
 async def rows_by_ids(
-    db: RequestSession, principal: Principal | None, model: type[M], ids: Sequence[int]
-) -> dict[int, M]:
+    db: RequestSession, principal: Principal | None, model: type[Any], ids: Sequence[int]
+) -> dict[int, Any]:
     """Rows of a worker-owned table by primary key, only those of visible workers."""
     owner = _owner(model)
     pk: InstrumentedAttribute[int] = getattr(model, "id")  # noqa: B009  (M is any model)
-    statement = select(model).where(pk.in_(ids), is_visible(owner, principal))
-    return {row.id: row for row in await db.scalars(statement)}
+    statement = select(*columns(model)).where(
+        one_of(pk, ids, db.dialect), is_visible(owner, principal)
+    )
+    return {row.id: row for row in records(model, await db.rows(statement))}
 
 
 async def plan_instalments(
     db: RequestSession, principal: Principal | None, delai_ids: Sequence[int]
-) -> dict[int, list[EcheanceDelai]]:
+) -> dict[int, list[Any]]:
     """Instalments of payment plans, visible through the plan's worker."""
     statement = (
-        select(EcheanceDelai)
+        select(*columns(EcheanceDelai))
         .join(DelaiPaiement, DelaiPaiement.id == EcheanceDelai.delai_id)
         .where(
-            EcheanceDelai.delai_id.in_(delai_ids),
+            one_of(EcheanceDelai.delai_id, delai_ids, db.dialect),
             is_visible(DelaiPaiement.travailleur_id, principal),
         )
         .order_by(EcheanceDelai.delai_id, EcheanceDelai.numero)
     )
-    grouped: dict[int, list[EcheanceDelai]] = defaultdict(list)
-    for row in await db.scalars(statement):
+    grouped: dict[int, list[Any]] = defaultdict(list)
+    for row in records(EcheanceDelai, await db.rows(statement)):
         grouped[row.delai_id].append(row)
     return grouped

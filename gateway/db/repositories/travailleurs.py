@@ -3,31 +3,36 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from gateway.auth.principal import Principal
 from gateway.auth.visibility import is_visible
 from gateway.db.engine import RequestSession
 from gateway.db.models import Cabinet, Caisse, Travailleur, Utilisateur
+from gateway.db.records import columns, one_of, records
 
 
 async def travailleurs_by_ids(
     db: RequestSession, principal: Principal | None, ids: Sequence[int]
-) -> dict[int, Travailleur]:
-    statement = select(Travailleur).where(
-        Travailleur.id.in_(ids), is_visible(Travailleur.id, principal)
+) -> dict[int, Any]:
+    """Visible workers by id, as read-only records (``gateway.db.records``)."""
+    statement = select(*columns(Travailleur)).where(
+        one_of(Travailleur.id, ids, db.dialect), is_visible(Travailleur.id, principal)
     )
-    return {row.id: row for row in await db.scalars(statement)}
+    return {row.id: row for row in records(Travailleur, await db.rows(statement))}
 
 
-async def caisses_by_ids(db: RequestSession, ids: Sequence[int]) -> dict[int, Caisse]:
+async def caisses_by_ids(db: RequestSession, ids: Sequence[int]) -> dict[int, Any]:
     """Caisses are public information (contact details, opening hours)."""
-    return {row.id: row for row in await db.scalars(select(Caisse).where(Caisse.id.in_(ids)))}
+    statement = select(*columns(Caisse)).where(one_of(Caisse.id, ids, db.dialect))
+    return {row.id: row for row in records(Caisse, await db.rows(statement))}
 
 
-async def cabinets_by_ids(db: RequestSession, ids: Sequence[int]) -> dict[int, Cabinet]:
-    return {row.id: row for row in await db.scalars(select(Cabinet).where(Cabinet.id.in_(ids)))}
+async def cabinets_by_ids(db: RequestSession, ids: Sequence[int]) -> dict[int, Any]:
+    statement = select(*columns(Cabinet)).where(one_of(Cabinet.id, ids, db.dialect))
+    return {row.id: row for row in records(Cabinet, await db.rows(statement))}
 
 
 async def utilisateur_by_identifiant(db: RequestSession, identifiant: str) -> Utilisateur | None:
@@ -37,8 +42,13 @@ async def utilisateur_by_identifiant(db: RequestSession, identifiant: str) -> Ut
     return result
 
 
-async def utilisateur_by_id(db: RequestSession, utilisateur_id: int) -> Utilisateur | None:
-    result: Utilisateur | None = await db.scalar(
-        select(Utilisateur).where(Utilisateur.id == utilisateur_id, Utilisateur.actif.is_(True))
-    )
-    return result
+# Built once: every authenticated request runs it.
+_ACTIVE_USER = select(*columns(Utilisateur)).where(
+    Utilisateur.id == bindparam("utilisateur_id"), Utilisateur.actif.is_(True)
+)
+
+
+async def utilisateur_by_id(db: RequestSession, utilisateur_id: int) -> Any | None:
+    """The active user, as a read-only record: every authenticated request reads it."""
+    found = records(Utilisateur, await db.rows(_ACTIVE_USER, {"utilisateur_id": utilisateur_id}))
+    return found[0] if found else None
