@@ -96,13 +96,13 @@ export function Estimation({ t, annee, onDone }) {
     ${etape === 1 && preview && html`<div>
       <p>Vérifiez l'exactitude de la déclaration : revenu estimé <strong>${euros(decimalDepuisSaisie(montant))}</strong>, accusé de réception à ${courriel}.</p>
       ${preview.avertissement && html`<p class="avertissement">${preview.avertissement}</p>`}
-      <div class="tableau"><table>
+      <div class="tableau" tabindex="0"><table>
         <caption>Cotisations provisionnelles ${annee} recalculées</caption>
         <thead><tr><th scope="col">Cotisation</th><th scope="col" class="montant">Montant</th><th scope="col">Explication</th></tr></thead>
         <tbody>${preview.cotisations.map((l) => html`<tr key=${l.code}><td>${l.libelle}</td><td class="montant">${euros(l.montant)}</td><td class="explication">${l.explication}</td></tr>`)}</tbody>
         <tfoot><tr><th scope="row">Total</th><td class="montant"><strong>${euros(preview.totalCotisations)}</strong></td><td></td></tr></tfoot>
       </table></div>
-      <div class="tableau"><table>
+      <div class="tableau" tabindex="0"><table>
         <caption>Nouvel échéancier</caption>
         <thead><tr><th scope="col">Date</th><th scope="col" class="montant">Montant</th><th scope="col" class="montant">Déjà payé</th></tr></thead>
         <tbody>${preview.echeancier.map((e, i) => html`<tr key=${i}><td>${date(e.dateEcheance)}</td><td class="montant">${euros(e.montant)}</td><td class="montant">${euros(e.montantPaye)}</td></tr>`)}</tbody>

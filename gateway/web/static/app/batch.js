@@ -21,7 +21,7 @@ const PERIODICITES = `mutation Periodicites($input: SetPrelevementPeriodicitesIn
 function Resultats({ clients, payload, detail }) {
   return html`<div>
     <${Succes}><p>${payload.nombreSucces} réussite${payload.nombreSucces > 1 ? "s" : ""}, ${payload.nombreEchecs} échec${payload.nombreEchecs > 1 ? "s" : ""}.</p></${Succes}>
-    <div class="tableau"><table>
+    <div class="tableau" tabindex="0"><table>
       <caption>Résultat par client</caption>
       <thead><tr><th scope="col">Client</th><th scope="col">Résultat</th></tr></thead>
       <tbody>${payload.results.map((r) => {
@@ -70,7 +70,7 @@ function EstimationGroupee({ clients, onDone }) {
       <label for="lot-annee">Année estimée</label>
       <input id="lot-annee" type="number" value=${annee} onInput=${(e) => setAnnee(e.currentTarget.value)} />
     </div>
-    <div class="tableau"><table>
+    <div class="tableau" tabindex="0"><table>
       <caption>Revenu estimé de chaque client</caption>
       <thead><tr><th scope="col">Client</th><th scope="col">Courriel</th><th scope="col">Revenu estimé (€)</th></tr></thead>
       <tbody>${clients.map((c) => html`<tr key=${c.id}>

@@ -118,7 +118,7 @@ function Calendrier({ t, annee, setAnnee }) {
 }
 
 function Paiements({ t }) {
-  return html`<div class="tableau"><table>
+  return html`<div class="tableau" tabindex="0"><table>
     <caption>Paiements (${t.paiements.totalCount})</caption>
     <thead><tr><th scope="col">Date</th><th scope="col" class="montant">Montant</th><th scope="col">Mode</th><th scope="col">Référence</th></tr></thead>
     <tbody>${t.paiements.nodes.map((p) => html`<tr key=${p.id}><td>${date(p.datePaiement)}</td><td class="montant">${euros(p.montant)}</td>
@@ -127,7 +127,7 @@ function Paiements({ t }) {
 }
 
 function Lignes({ lignes, total, caption }) {
-  return html`<div class="tableau"><table>
+  return html`<div class="tableau" tabindex="0"><table>
     <caption>${caption}</caption>
     <thead><tr><th scope="col">Cotisation</th><th scope="col" class="montant">Assiette</th><th scope="col" class="montant">Taux</th>
       <th scope="col" class="montant">Montant</th><th scope="col">Explication</th></tr></thead>
@@ -159,7 +159,7 @@ export function Cotisations({ cotisations }) {
         <${Lignes} lignes=${c.provisionnelles} total=${c.totalProvisionnel} caption="Cotisations provisionnelles" />`}
       ${onglet === "definitives" && (c.definitives ? html`<${Lignes} lignes=${c.definitives} total=${c.totalDefinitif} caption="Cotisations définitives" />`
         : html`<p>Les cotisations définitives de ${c.annee} seront calculées quand le revenu de l'année sera déclaré.</p>`)}
-      ${onglet === "recapitulatif" && (c.ecarts ? html`<div class="tableau"><table>
+      ${onglet === "recapitulatif" && (c.ecarts ? html`<div class="tableau" tabindex="0"><table>
           <caption>Récapitulatif ${c.annee}</caption>
           <thead><tr><th scope="col">Cotisation</th><th scope="col" class="montant">Provisionnel</th><th scope="col" class="montant">Définitif</th><th scope="col" class="montant">Régularisation</th></tr></thead>
           <tbody>${c.ecarts.map((e) => html`<tr key=${e.code}><td>${e.libelle}</td><td class="montant">${euros(e.provisionnel)}</td>
@@ -172,7 +172,7 @@ export function Cotisations({ cotisations }) {
 }
 
 function Declarations({ t }) {
-  return html`<div class="tableau"><table>
+  return html`<div class="tableau" tabindex="0"><table>
     <caption>Déclarations de chiffre d'affaires</caption>
     <thead><tr><th scope="col">Période</th><th scope="col">Activité</th><th scope="col" class="montant">Chiffre d'affaires</th>
       <th scope="col" class="montant">Cotisations</th><th scope="col" class="montant">Formation</th><th scope="col">Exigible le</th></tr></thead>
@@ -189,7 +189,7 @@ function Plans({ t }) {
     <p>${euros(d.montant)} en ${d.nombreEcheances} échéance${d.nombreEcheances > 1 ? "s" : ""} à partir du ${date(d.premiereEcheance)} ·
       payé ${euros(d.montantPaye)}${d.motifDecision ? ` · ${d.motifDecision}` : ""}</p>
     <p class="explication">Motif : ${d.motif}</p>
-    <div class="tableau"><table>
+    <div class="tableau" tabindex="0"><table>
       <caption>Échéances du plan</caption>
       <thead><tr><th scope="col">N°</th><th scope="col">Date</th><th scope="col" class="montant">Montant</th><th scope="col" class="montant">Payé</th></tr></thead>
       <tbody>${d.echeances.map((e) => html`<tr key=${e.numero}><td>${e.numero}</td><td>${date(e.dateEcheance)}</td>
@@ -220,7 +220,7 @@ function Documents({ t }) {
 }
 
 function Journal({ t }) {
-  return html`<div class="tableau"><table>
+  return html`<div class="tableau" tabindex="0"><table>
     <caption>Journal (${t.journal.totalCount} opérations, les 50 dernières)</caption>
     <thead><tr><th scope="col">Quand</th><th scope="col">Qui</th><th scope="col">Opération</th><th scope="col">Issue</th><th scope="col">Détail</th></tr></thead>
     <tbody>${t.journal.nodes.map((j) => html`<tr key=${j.id}><td>${dateHeure(j.horodatage)}</td><td>${j.acteur}${j.role ? ` (${libelle("role", j.role)})` : ""}</td>

@@ -134,7 +134,7 @@ function Indicateurs({ i }) {
 
 function Tableau({ edges, selection, toggle, toggleAll, tri, setTri }) {
   const tous = edges.length > 0 && edges.every((e) => selection.has(e.node.id));
-  return html`<div class="tableau">
+  return html`<div class="tableau" tabindex="0">
     <table>
       <caption>Clients du portefeuille</caption>
       <thead><tr>
