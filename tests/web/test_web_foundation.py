@@ -170,13 +170,37 @@ def test_an_invited_collaborator_changes_the_provisional_password_first(
     tab.goto(f"{demo_server}/#/portefeuille")
     expect(tab).to_have_url(re.compile("#/mot-de-passe$"))
     tab.get_by_label("Mot de passe provisoire").fill(provisoire)
-    tab.get_by_label("Nouveau mot de passe").fill("court")
+    tab.get_by_label("Nouveau mot de passe", exact=True).fill("court")
     tab.get_by_label("Confirmez le nouveau mot de passe").fill("court")
     tab.get_by_role("button", name="Enregistrer le mot de passe").click()
     expect(tab.get_by_role("alert")).to_contain_text("au moins 12 caractères")
-    tab.get_by_label("Nouveau mot de passe").fill("un-mot-de-passe-solide-2026")
+    tab.get_by_label("Nouveau mot de passe", exact=True).fill("un-mot-de-passe-solide-2026")
     tab.get_by_label("Confirmez le nouveau mot de passe").fill("un-mot-de-passe-solide-2026")
     tab.get_by_role("button", name="Enregistrer le mot de passe").click()
     expect(tab).to_have_url(re.compile("#/portefeuille$"), timeout=20_000)
     expect(tab.get_by_text("0 client trouvé")).to_be_visible(timeout=20_000)
+    context.close()
+
+
+def test_limits_and_refusals_reach_the_person_in_french(demo_server: str, browser) -> None:
+    context = browser.new_context()
+    tab = context.new_page()
+    tab.goto(f"{demo_server}/")
+    deep = "{ me { travailleur { " + "mandats { travailleur { " * 5 + "id" + " } }" * 5 + " } } }"
+    messages = tab.evaluate(
+        """async (deep) => {
+            const api = await import('/static/app/api.js');
+            const said = async (query) => {
+                try { await api.gql(query, {}, { anonymous: true }); return null; }
+                catch (e) { return [e.code, e.message]; }
+            };
+            return [await said(deep), await said('{ portfolio(first: 10) { totalCount } }'),
+                    await said('{ nothing }')];
+        }""",
+        deep,
+    )
+    assert messages[0] == ["QUERY_TOO_DEEP", "La demande est trop imbriquée pour le serveur."]
+    assert messages[1][0] == "UNAUTHENTICATED"
+    assert messages[1][1] == "Votre session a expiré : reconnectez-vous."
+    assert messages[2] is not None and "nothing" in messages[2][1]  # the server's words
     context.close()

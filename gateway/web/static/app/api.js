@@ -117,11 +117,7 @@ async function refresh() {
     const current = session;
     refreshing = post({
       query: `mutation Rafraichir($input: RefreshTokenInput!) {
-        refreshToken(input: $input) {
-          accessToken expiresIn refreshToken
-          me { role identifiant nomAffiche administrateurCabinet motDePasseAChanger }
-          userErrors { field message code }
-        }
+        refreshToken(input: $input) { accessToken expiresIn refreshToken userErrors { field message code } }
       }`,
       variables: { input: { refreshToken: current.refreshToken } },
     })
@@ -216,13 +212,33 @@ export function enregistrer(blob, nom) {
   setTimeout(() => URL.revokeObjectURL(href), 10_000);
 }
 
+// While a password is provisional, `me` answers only these three fields.
 export const LOGIN = `mutation Connexion($input: LoginInput!) {
   login(input: $input) {
     accessToken expiresIn refreshToken motDePasseAChanger retryAfter
-    me { role identifiant nomAffiche administrateurCabinet motDePasseAChanger }
+    me { role identifiant motDePasseAChanger }
     userErrors { field message code }
   }
 }`;
+
+const ME = `query Moi { me { role identifiant nomAffiche administrateurCabinet motDePasseAChanger } }`;
+
+/** Stores the session of a login (or a refresh), with who it is once allowed to ask. */
+export async function ouvrirSession(payload) {
+  const next = sessionDepuis(payload, session);
+  if (!payload.me || !payload.me.motDePasseAChanger) {
+    // The pages see the session once complete: the token is used here first, quietly.
+    session = next;
+    try {
+      next.me = (await gql(ME)).me;
+    } catch (error) {
+      setSession(null);
+      throw error;
+    }
+  }
+  setSession(next);
+  return next.me;
+}
 
 /** Logs out on the server (the refresh token is revoked) and forgets the session. */
 export async function deconnecter() {

@@ -1,6 +1,6 @@
 // Logging in (every role), the change of a provisional password, the agent's page.
 import { html, useState } from "./lib.js";
-import { gql, LOGIN, setSession, sessionDepuis, getSession, ApiError } from "./api.js";
+import { gql, LOGIN, ouvrirSession, ApiError } from "./api.js";
 import { ACCUEIL } from "./routes.js";
 import { go } from "./router.js";
 import { Alerte, UserErrors, Champ } from "./ui.js";
@@ -32,8 +32,8 @@ export function Connexion() {
         setUserErrors(errors);
         return;
       }
-      setSession(sessionDepuis(login));
-      go(login.motDePasseAChanger ? "#/mot-de-passe" : ACCUEIL[login.me.role] || "#/");
+      const me = await ouvrirSession(login);
+      go(me.motDePasseAChanger ? "#/mot-de-passe" : ACCUEIL[me.role] || "#/");
     } catch (e) {
       setError(e);
     } finally {
@@ -59,11 +59,7 @@ const CHANGE = `mutation ChangerMotDePasse($input: ChangeMotDePasseInput!) {
   changeMotDePasse(input: $input) { ok refreshToken userErrors { field message code } }
 }`;
 const REFRESH = `mutation Rafraichir($input: RefreshTokenInput!) {
-  refreshToken(input: $input) {
-    accessToken expiresIn refreshToken
-    me { role identifiant nomAffiche administrateurCabinet motDePasseAChanger }
-    userErrors { field message code }
-  }
+  refreshToken(input: $input) { accessToken expiresIn refreshToken userErrors { field message code } }
 }`;
 
 /** A provisional password (new account, invited collaborator) must be changed first. */
@@ -96,8 +92,8 @@ export function ChangementMotDePasse({ me }) {
       }
       const { refreshToken } = await gql(REFRESH, { input: { refreshToken: changeMotDePasse.refreshToken } }, { anonymous: true });
       if (!refreshToken.accessToken) throw new ApiError("Mot de passe changé : reconnectez-vous.", "RELOGIN");
-      setSession(sessionDepuis(refreshToken, getSession()));
-      go(ACCUEIL[refreshToken.me.role] || "#/");
+      const who = await ouvrirSession({ ...refreshToken, me: null });
+      go(ACCUEIL[who.role] || "#/");
     } catch (e) {
       setError(e);
     } finally {
