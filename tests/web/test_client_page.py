@@ -68,7 +68,7 @@ def test_every_section_of_a_client_in_arrears(tab, demo_server: str) -> None:
     tab.get_by_role("tab", name="Provisionnelles").click()
     lines = tab.get_by_role("table", name="Cotisations provisionnelles").locator("tbody tr")
     expect(lines.first).to_be_visible()
-    assert all(t.strip() for t in lines.locator("td.explication").all_inner_texts())
+    assert all(t.strip() for t in lines.locator(".explication").all_inner_texts())
     tab.get_by_role("tab", name="Définitives").click()
     expect(tab.get_by_role("tabpanel")).to_be_visible()
     tab.get_by_role("tab", name="Récapitulatif").click()

@@ -129,11 +129,12 @@ function Paiements({ t }) {
 function Lignes({ lignes, total, caption }) {
   return html`<div class="tableau" tabindex="0"><table>
     <caption>${caption}</caption>
-    <thead><tr><th scope="col">Cotisation</th><th scope="col" class="montant">Assiette</th><th scope="col" class="montant">Taux</th>
-      <th scope="col" class="montant">Montant</th><th scope="col">Explication</th></tr></thead>
-    <tbody>${lignes.map((l) => html`<tr key=${l.code}><td>${l.libelle}</td><td class="montant">${euros(l.assiette)}</td>
-      <td class="montant">${pourcentage(l.taux)}</td><td class="montant">${euros(l.montant)}</td><td class="explication">${l.explication}</td></tr>`)}</tbody>
-    <tfoot><tr><th scope="row" colspan="3">Total</th><td class="montant"><strong>${euros(total)}</strong></td><td></td></tr></tfoot>
+    <thead><tr><th scope="col">Cotisation et explication</th><th scope="col" class="montant">Assiette</th><th scope="col" class="montant">Taux</th>
+      <th scope="col" class="montant">Montant</th></tr></thead>
+    <tbody>${lignes.map((l) => html`<tr key=${l.code}><td class="ligne-cotisation"><strong>${l.libelle}</strong><br />
+      <span class="explication">${l.explication}</span></td><td class="montant">${euros(l.assiette)}</td>
+      <td class="montant">${pourcentage(l.taux)}</td><td class="montant">${euros(l.montant)}</td></tr>`)}</tbody>
+    <tfoot><tr><th scope="row" colspan="3">Total</th><td class="montant"><strong>${euros(total)}</strong></td></tr></tfoot>
   </table></div>`;
 }
 
