@@ -89,14 +89,27 @@ def main() -> None:
             tab.goto(f"{base}/")
             tab.get_by_label("Identifiant").fill(f"admin@synthetique-{args.seed}.fr")
             tab.get_by_label("Mot de passe", exact=True).fill("synthetic-admin")
-            tab.get_by_role("button", name="Se connecter").click()
-            tab.locator("tbody tr:nth-child(500)").wait_for(timeout=60_000)
-            drawn, interactive = [], []
+            for _ in range(5):  # a first login on a loaded machine may meet a busy database
+                tab.get_by_role("button", name="Se connecter").click()
+                try:
+                    tab.locator("tbody tr:nth-child(500)").wait_for(timeout=60_000)
+                    break
+                except Exception:
+                    print(f"not yet: {tab.inner_text('main')[:300]!r}", file=sys.stderr)
+                    time.sleep(5)
+            drawn, interactive, api = [], [], []
             for _ in range(args.repeat):
                 tab.goto("about:blank")
                 tab.goto(f"{base}/#/portefeuille")  # the session stays in sessionStorage
                 tab.locator("tbody tr:nth-child(500)").wait_for(timeout=60_000)
                 drawn.append(tab.evaluate("performance.now()"))
+                # The portfolio request's own duration (the server's share).
+                api.append(
+                    tab.evaluate(
+                        "Math.max(...performance.getEntriesByType('resource')"
+                        ".filter(e => e.name.endsWith('/graphql')).map(e => e.duration))"
+                    )
+                )
                 tab.locator("tbody tr:nth-child(250) input[type=checkbox]").check()
                 tab.get_by_text("1 client sélectionné").wait_for()
                 interactive.append(tab.evaluate("performance.now()"))
@@ -108,7 +121,8 @@ def main() -> None:
         f"{args.clients}-client cabinet, page of 500, {args.repeat} navigations: "
         f"500th row drawn at {statistics.median(drawn):.0f} ms (median; "
         f"min {min(drawn):.0f}, max {max(drawn):.0f}), interactive at "
-        f"{statistics.median(interactive):.0f} ms after the navigation's start"
+        f"{statistics.median(interactive):.0f} ms after the navigation's start; "
+        f"the longest GraphQL request took {statistics.median(api):.0f} ms (median)"
     )
 
 
