@@ -169,6 +169,25 @@ def test_periodicity_direct_debit_and_payment_plan(tab, demo_server: str) -> Non
     expect(tab.get_by_role("main")).to_contain_text("Délai demandé le")
 
 
+def test_a_micro_entrepreneur_shows_declarations_instead_of_the_schedule(
+    tab, demo_server: str
+) -> None:
+    open_client(tab, demo_server, "Carré Alexandre")
+    nav = tab.get_by_role("navigation", name="Rubriques du client")
+    expect(nav.get_by_role("link", name="Cotisations")).to_have_count(0)
+    section(tab, "Déclarations")
+    declarations = tab.get_by_role("table", name="Déclarations de chiffre d'affaires")
+    expect(declarations.locator("tbody tr").first).to_contain_text("2026-10")
+    expect(declarations.locator("tbody tr").first).to_contain_text("4\u00a0659,00\u00a0€")
+    section(tab, "Actions")
+    expect(tab.get_by_role("heading", name=re.compile("^Adapter le montant"))).to_have_count(0)
+    expect(tab.get_by_role("heading", name="Générer une attestation")).to_be_visible()
+    # The refresh button reads the page again in place.
+    tab.get_by_role("button", name="Actualiser").click()
+    expect(tab.get_by_role("button", name="Actualiser")).to_be_enabled()
+    expect(tab.get_by_role("heading", level=1)).to_contain_text("Carré")
+
+
 def test_an_unknown_client_looks_like_one_that_does_not_exist(tab, demo_server: str) -> None:
     log_in(tab, demo_server, "expert")
     tab.goto(f"{demo_server}/#/client/VHJhdmFpbGxldXI6OTk5OTk")
