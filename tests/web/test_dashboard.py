@@ -179,3 +179,12 @@ def test_the_dashboard_is_accessible_and_fits_the_screen(
     assert serious_violations(tab) == []
     assert no_horizontal_scroll(tab)
     context.close()
+
+
+def test_a_refused_search_is_said_in_french_and_the_table_stays(tab) -> None:
+    tab.get_by_label("Rechercher").fill("a" * 101)
+    expect(tab.get_by_role("alert")).to_contain_text("filtre.recherche : au plus 100 caractères.")
+    expect(rows(tab)).to_have_count(52)  # the last answer stays on screen
+    tab.get_by_label("Rechercher").fill("Aubert")
+    expect(tab.get_by_role("alert")).to_have_count(0)
+    expect(rows(tab)).to_have_count(1)
