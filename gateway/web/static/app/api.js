@@ -148,6 +148,14 @@ async function freshToken() {
 export async function gql(query, variables = {}, { signal, anonymous = false } = {}) {
   const token = anonymous ? null : await freshToken();
   let { response, json } = await post({ query, variables }, token, signal);
+  if (response.status === 503) {
+    // Nothing was done (the database was out of reach or stayed locked): try once more
+    // after the delay the server asks for, as the person would; forms send the same
+    // idempotencyKey again, so an action still runs at most once.
+    const wait = Math.min(Number(response.headers.get("Retry-After")) || 1, 5);
+    await new Promise((resolve) => setTimeout(resolve, wait * 1000));
+    ({ response, json } = await post({ query, variables }, anonymous ? null : await freshToken(), signal));
+  }
   if (!anonymous && isUnauthenticated(json) && (await refresh())) {
     ({ response, json } = await post({ query, variables }, session.accessToken, signal));
   }
