@@ -47,7 +47,7 @@ from sqlalchemy.orm import aliased
 
 from domain.nomenclatures import Role
 from gateway.auth.principal import Principal
-from gateway.clock import Clock
+from gateway.clock import Clock, utc_now
 from gateway.db.engine import WRITE_TRANSACTION, writer_queue
 from gateway.db.models import Utilisateur
 from gateway.events import signature
@@ -210,53 +210,64 @@ async def _claim(
     extra: Any = None,
     report: DeliveryReport | None = None,
 ) -> list[_Claimed]:
-    query = (
-        select(WebhookLivraison, WebhookEndpoint, Evenement)
-        .join(WebhookEndpoint, WebhookEndpoint.id == WebhookLivraison.endpoint_id)
-        .join(Evenement, Evenement.id == WebhookLivraison.evenement_id)
-        .where(_due(now), WebhookEndpoint.actif.is_(True))
-        .order_by(WebhookLivraison.sequence, WebhookLivraison.id)
-        .limit(limit)
-        .with_for_update(of=WebhookLivraison, skip_locked=True)
-    )
-    if extra is not None:
-        query = query.where(extra)
+    """Reserve up to ``limit`` due deliveries; those no longer visible are discarded,
+    which may free the next one of their worker (hence the loop)."""
     claimed: list[_Claimed] = []
-    for livraison, endpoint, row in (await session.execute(query)).all():
-        still_visible = await session.scalar(
-            select(Evenement.id).where(
-                Evenement.id == row.id, visible_to(endpoint_principal(endpoint))
-            )
+    while len(claimed) < limit:
+        discarded = 0
+        query = (
+            select(WebhookLivraison, WebhookEndpoint, Evenement)
+            .join(WebhookEndpoint, WebhookEndpoint.id == WebhookLivraison.endpoint_id)
+            .join(Evenement, Evenement.id == WebhookLivraison.evenement_id)
+            .where(_due(now), WebhookEndpoint.actif.is_(True))
+            .order_by(WebhookLivraison.sequence, WebhookLivraison.id)
+            .limit(limit - len(claimed))
+            .with_for_update(of=WebhookLivraison, skip_locked=True)
         )
-        if still_visible is None:
-            livraison.statut, livraison.reservee_jusqu_a = ECARTEE, None
-            livraison.derniere_erreur = "Événement plus visible du cabinet : non envoyé."
-            if report is not None:
-                report.skipped += 1
-            continue
-        livraison.reservee_jusqu_a = now + LEASE
-        claimed.append(
-            _Claimed(
-                livraison.id,
-                endpoint.id,
-                endpoint.url,
-                endpoint.secret,
-                encode_global_id("Evenement", row.sequence),
-                body_of(row),
+        if extra is not None:
+            query = query.where(extra)
+        for livraison, endpoint, row in (await session.execute(query)).all():
+            still_visible = await session.scalar(
+                select(Evenement.id).where(
+                    Evenement.id == row.id, visible_to(endpoint_principal(endpoint))
+                )
             )
-        )
+            if still_visible is None:
+                livraison.statut, livraison.reservee_jusqu_a = ECARTEE, None
+                livraison.derniere_erreur = "Événement plus visible du cabinet : non envoyé."
+                discarded += 1
+                continue
+            livraison.reservee_jusqu_a = now + LEASE
+            claimed.append(
+                _Claimed(
+                    livraison.id,
+                    endpoint.id,
+                    endpoint.url,
+                    endpoint.secret,
+                    encode_global_id("Evenement", row.sequence),
+                    body_of(row),
+                )
+            )
+        if report is not None:
+            report.skipped += discarded
+        if not discarded:
+            break
+        await session.flush()
     return claimed
 
 
 async def _post(
-    client: httpx.AsyncClient, item: _Claimed, now: datetime, policy: UrlPolicy
+    client: httpx.AsyncClient, item: _Claimed, policy: UrlPolicy
 ) -> tuple[int | None, str | None]:
     """(status code, error text): the error is None exactly on a 2xx answer."""
     try:
         await check_destination(item.url, policy)
     except Exception as refused:  # a DomainError: the name now points somewhere refused
         return None, str(refused)
-    headers = signature.headers(item.secret, item.message_id, int(now.timestamp()), item.body)
+    # Transport time, not the business date: receivers reject stale timestamps (replay
+    # protection) and a demo server runs on a fixed date.
+    sent_at = int(utc_now().timestamp())
+    headers = signature.headers(item.secret, item.message_id, sent_at, item.body)
     try:
         response = await client.post(
             item.url, content=item.body, headers=headers, follow_redirects=False
@@ -292,6 +303,7 @@ async def _record(
             livraison.statut, livraison.livree_le, livraison.derniere_erreur = LIVREE, now, None
             endpoint.en_echec_depuis = None
             report.delivered += 1
+            await session.flush()  # the next one is held back until this one shows delivered
             following = await _claim(
                 session,
                 now,
@@ -362,7 +374,7 @@ async def deliver_due(
     async def chain(item: _Claimed | None) -> None:
         while item is not None:
             async with limit:
-                code, error = await _post(client, item, clock.now(), options.policy)
+                code, error = await _post(client, item, options.policy)
             item = await _record(sessions, clock, item, code, error, options, report)
 
     await asyncio.gather(*(chain(item) for item in claimed))
