@@ -134,10 +134,20 @@ async def test_down_receiver_then_gets_every_event_once_in_order_signed(setting)
         got = [r.body["sequence"] for r in receiver.received if r.body["travailleurId"] == gid]
         assert got == await sequences_of(api, worker.id)
     first = receiver.received[0]
-    assert first.webhook_id == first.body["id"] == encode_global_id("Evenement", first.body["sequence"])
+    assert (
+        first.webhook_id
+        == first.body["id"]
+        == encode_global_id("Evenement", first.body["sequence"])
+    )
     assert first.body["type"] == "PAIEMENT_ENREGISTRE"
     assert set(first.body) == {
-        "id", "sequence", "type", "horodatage", "travailleurId", "objetIds", "donnees"
+        "id",
+        "sequence",
+        "type",
+        "horodatage",
+        "travailleurId",
+        "objetIds",
+        "donnees",
     }
     assert (await deliver(api, clock)).busy is False
 
@@ -176,9 +186,9 @@ async def test_other_cabinets_receive_nothing_of_ours(setting):
         assert other_receiver.received == []
         assert len(receiver.received) == 2
         # Nor does another cabinet see our endpoints or their log.
-        assert (await api.data("{ webhookEndpoints { id } }", token=beta))[
-            "webhookEndpoints"
-        ] == [{"id": other["endpoint"]["id"]}]
+        assert (await api.data("{ webhookEndpoints { id } }", token=beta))["webhookEndpoints"] == [
+            {"id": other["endpoint"]["id"]}
+        ]
         log = await api.data(DELIVERIES, {"e": _endpoint["id"]}, beta)
         assert log["webhookDeliveries"]["totalCount"] == 0
     finally:
