@@ -76,6 +76,8 @@ class Receiver:
         self._task = asyncio.create_task(self._server.serve(sockets=[listening]))
         async with asyncio.timeout(10):
             while not self._server.started:
+                if self._task.done():
+                    self._task.result()  # the server failed to start: show why
                 await asyncio.sleep(0.01)
 
     async def stop(self) -> None:
