@@ -11,16 +11,20 @@ import signal
 
 from gateway.config import Settings
 from gateway.db.engine import create_engine, session_factory
-from gateway.events.delivery import DeliveryReport, deliver_all, options_for, run_delivery_loop
+from gateway.events.delivery import (
+    TRANSPORT_CLOCK,
+    DeliveryReport,
+    deliver_all,
+    options_for,
+    run_delivery_loop,
+)
 
 
 async def deliver_command(settings: Settings, *, watch: bool = False) -> DeliveryReport:
     """Deliver until nothing is due (default), or until Ctrl-C (``watch``)."""
-    from gateway.app import clock_for  # the app's date rules; imported late (heavy module)
-
     engine = create_engine(settings.database_url)
     sessions = session_factory(engine)
-    clock = clock_for(settings)
+    clock = TRANSPORT_CLOCK
     options = options_for(settings)
     try:
         if watch:

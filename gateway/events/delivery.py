@@ -24,6 +24,10 @@ go on as long as the endpoint is active; an endpoint whose deliveries have faile
 3 days without one success is disabled and its contacts are e-mailed (outbox). Its
 pending deliveries stay: re-enabling it delivers them, in order.
 
+*Time.* Leases, retries and the 3-day limit are transport matters: the senders use
+the real time (``TRANSPORT_CLOCK``), never a demo server's fixed date, so that every
+process agrees on when a reservation expires.
+
 *Visibility.* Checked again when a delivery is claimed: an event the cabinet may no
 longer see (revoked mandate) is not sent (status ``ECARTEE``).
 """
@@ -64,6 +68,8 @@ LIVREE = "LIVREE"
 ECARTEE = "ECARTEE"
 
 LEASE = timedelta(seconds=60)
+#: The real time, whatever date the server's business clock is fixed at.
+TRANSPORT_CLOCK = Clock()
 REQUEST_TIMEOUT_SECONDS = 10.0
 MAX_RETRY_DELAY = timedelta(hours=4)
 DISABLE_AFTER = timedelta(days=3)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from gateway.events.delivery import options_for, run_delivery_loop
+from gateway.events.delivery import TRANSPORT_CLOCK, options_for, run_delivery_loop
 from gateway.events.writing import on_committed
 
 
@@ -20,7 +20,7 @@ def start_webhook_loop(services: Any, stop: asyncio.Event) -> asyncio.Task[None]
         try:
             await run_delivery_loop(
                 services.sessions,
-                services.clock,
+                TRANSPORT_CLOCK,
                 options_for(services.settings),
                 stop_event=stop,
                 wake=wake,
