@@ -75,14 +75,26 @@ class Pending:
     key: tuple[Any, ...] = ()
 
 
+NOW = "gateway_evenements_instant"
+
+
 def begin_capture(session: AsyncSession, clock: Clock | None) -> None:
     session.info[PENDING] = []
     session.info[CLOCK] = clock or Clock()
+    session.info.pop(NOW, None)
 
 
 def end_capture(session: AsyncSession) -> None:
-    session.info.pop(PENDING, None)
-    session.info.pop(CLOCK, None)
+    for key in (PENDING, CLOCK, NOW):
+        session.info.pop(key, None)
+
+
+def _instant(info: dict[Any, Any]) -> datetime:
+    """One time for the whole transaction: its events and ``updatedAt`` stamps agree."""
+    if NOW not in info:
+        info[NOW] = info[CLOCK].now()
+    moment: datetime = info[NOW]
+    return moment
 
 
 def pending_mark(session: AsyncSession) -> int:
@@ -105,8 +117,7 @@ async def write_pending(session: AsyncSession) -> int | None:
     session.info[PENDING] = []
     if not merged:
         return None
-    clock: Clock = session.info[CLOCK]
-    now = clock.now()
+    now = _instant(session.info)
     count = len(merged)
     # An upsert: the same row lock as an UPDATE, and a database emptied of its counter
     # row (a test's cleanup) starts again at 1 rather than failing.
@@ -411,6 +422,31 @@ def _prelevement(travailleur_id: int, *, actif: bool) -> Pending:
     )
 
 
+#: Objects whose ``modifie_le`` (``updatedAt``) a unit of work keeps.
+_STAMPED = (
+    models.Travailleur,
+    models.Revenu,
+    models.Echeance,
+    models.Paiement,
+    models.DelaiPaiement,
+    models.Mandat,
+)
+
+
+@event.listens_for(Session, "before_flush")
+def _stamp(session: Session, _flush_context: Any, _instances: Any) -> None:
+    """``modifie_le`` of the objects a write transaction creates or effectively changes."""
+    if CLOCK not in session.info:
+        return
+    now = _instant(session.info)
+    for obj in session.new:
+        if isinstance(obj, _STAMPED):
+            obj.modifie_le = now
+    for obj in session.dirty:
+        if isinstance(obj, _STAMPED) and session.is_modified(obj, include_collections=False):
+            obj.modifie_le = now
+
+
 @event.listens_for(Session, "after_flush")
 def _capture(session: Session, _flush_context: Any) -> None:
     """After each flush (ids are known, attribute history not yet reset)."""
@@ -428,8 +464,3 @@ def _capture(session: Session, _flush_context: Any) -> None:
     # Sets have no meaningful order: number one flush's events deterministically.
     batch.sort(key=lambda e: (e.travailleur_id, e.objets, e.type))
     pending.extend(batch)
-
-
-def now_of(session: AsyncSession) -> datetime:
-    clock: Clock = session.info.get(CLOCK) or Clock()
-    return clock.now()
