@@ -179,7 +179,11 @@ async def fan_out(sessions: async_sessionmaker[AsyncSession], clock: Clock) -> i
             if len(rows) == FAN_OUT_BATCH:
                 endpoint.derniere_sequence = rows[-1].sequence
             else:
-                endpoint.derniere_sequence = max(endpoint.derniere_sequence, int(last or 0))
+                # On PostgreSQL the events were read after the counter (a later snapshot)
+                # and may go past it: the cursor must pass them too, or they would be
+                # queued again by the next pass.
+                newest = rows[-1].sequence if rows else 0
+                endpoint.derniere_sequence = max(endpoint.derniere_sequence, int(last or 0), newest)
     return added
 
 
@@ -191,6 +195,18 @@ class _Claimed:
     secret: str
     message_id: str
     body: bytes
+
+
+@dataclass(slots=True)
+class _Outcome:
+    item: _Claimed
+    code: int | None = None
+    error: str | None = None
+    sent: bool = False
+
+
+#: Most deliveries of one worker's chain sent in one round (one after the other).
+CHAIN_LENGTH = 20
 
 
 def _due(now: datetime) -> Any:
@@ -209,57 +225,88 @@ def _due(now: datetime) -> Any:
     )
 
 
-async def _claim(
-    session: AsyncSession,
-    now: datetime,
-    limit: int,
-    extra: Any = None,
-    report: DeliveryReport | None = None,
-) -> list[_Claimed]:
-    """Reserve up to ``limit`` due deliveries; those no longer visible are discarded,
-    which may free the next one of their worker (hence the loop)."""
-    claimed: list[_Claimed] = []
-    while len(claimed) < limit:
-        discarded = 0
-        query = (
-            select(WebhookLivraison, WebhookEndpoint, Evenement)
-            .join(WebhookEndpoint, WebhookEndpoint.id == WebhookLivraison.endpoint_id)
-            .join(Evenement, Evenement.id == WebhookLivraison.evenement_id)
-            .where(_due(now), WebhookEndpoint.actif.is_(True))
-            .order_by(WebhookLivraison.sequence, WebhookLivraison.id)
-            .limit(limit - len(claimed))
-            .with_for_update(of=WebhookLivraison, skip_locked=True)
+def _claimed(livraison: WebhookLivraison, endpoint: WebhookEndpoint, row: Evenement) -> _Claimed:
+    return _Claimed(
+        livraison.id,
+        endpoint.id,
+        endpoint.url,
+        endpoint.secret,
+        encode_global_id("Evenement", row.sequence),
+        body_of(row),
+    )
+
+
+async def _visible_ids(
+    session: AsyncSession, endpoint: WebhookEndpoint, event_ids: list[int]
+) -> set[int]:
+    found = await session.scalars(
+        select(Evenement.id).where(
+            Evenement.id.in_(event_ids), visible_to(endpoint_principal(endpoint))
         )
-        if extra is not None:
-            query = query.where(extra)
-        for livraison, endpoint, row in (await session.execute(query)).all():
-            still_visible = await session.scalar(
-                select(Evenement.id).where(
-                    Evenement.id == row.id, visible_to(endpoint_principal(endpoint))
-                )
+    )
+    return set(found)
+
+
+async def _claim(
+    session: AsyncSession, now: datetime, limit: int, report: DeliveryReport
+) -> list[list[_Claimed]]:
+    """Reserve due deliveries, as chains: each worker's head (the earliest delivery still
+    to make to that endpoint) and up to ``CHAIN_LENGTH`` - 1 that follow it, which no one
+    else can claim while the head is pending. Deliveries whose event the cabinet may no
+    longer see are discarded (``ECARTEE``), which may free a chain (hence the loop)."""
+    chains: list[list[_Claimed]] = []
+    while len(chains) < limit:
+        heads = (
+            await session.execute(
+                select(WebhookLivraison, WebhookEndpoint)
+                .join(WebhookEndpoint, WebhookEndpoint.id == WebhookLivraison.endpoint_id)
+                .where(_due(now), WebhookEndpoint.actif.is_(True))
+                .order_by(WebhookLivraison.sequence, WebhookLivraison.id)
+                .limit(limit - len(chains))
+                .with_for_update(of=WebhookLivraison, skip_locked=True)
             )
-            if still_visible is None:
-                livraison.statut, livraison.reservee_jusqu_a = ECARTEE, None
-                livraison.derniere_erreur = "Événement plus visible du cabinet : non envoyé."
-                discarded += 1
-                continue
-            livraison.reservee_jusqu_a = now + LEASE
-            claimed.append(
-                _Claimed(
-                    livraison.id,
-                    endpoint.id,
-                    endpoint.url,
-                    endpoint.secret,
-                    encode_global_id("Evenement", row.sequence),
-                    body_of(row),
+        ).all()
+        discarded = 0
+        for head, endpoint in heads:
+            rows = (
+                await session.execute(
+                    select(WebhookLivraison, Evenement)
+                    .join(Evenement, Evenement.id == WebhookLivraison.evenement_id)
+                    .where(
+                        WebhookLivraison.endpoint_id == head.endpoint_id,
+                        WebhookLivraison.travailleur_id == head.travailleur_id,
+                        WebhookLivraison.statut == A_LIVRER,
+                        or_(
+                            WebhookLivraison.id == head.id,
+                            WebhookLivraison.sequence > head.sequence,
+                        ),
+                    )
+                    .order_by(WebhookLivraison.sequence, WebhookLivraison.id)
+                    .limit(CHAIN_LENGTH)
+                    # Waits rather than skips: a skipped row would be sent out of order.
+                    .with_for_update(of=WebhookLivraison)
                 )
-            )
-        if report is not None:
-            report.skipped += discarded
+            ).all()
+            visible = await _visible_ids(session, endpoint, [row.id for _l, row in rows])
+            chain: list[_Claimed] = []
+            for livraison, row in rows:
+                held = livraison.reservee_jusqu_a
+                if livraison.id != head.id and held is not None and held >= now:
+                    break  # another sender's (a crashed one's lease not yet expired)
+                if row.id not in visible:
+                    livraison.statut, livraison.reservee_jusqu_a = ECARTEE, None
+                    livraison.derniere_erreur = "Événement plus visible du cabinet : non envoyé."
+                    discarded += 1
+                    continue
+                livraison.reservee_jusqu_a = now + LEASE
+                chain.append(_claimed(livraison, endpoint, row))
+            if chain:
+                chains.append(chain)
+        report.skipped += discarded
         if not discarded:
             break
         await session.flush()
-    return claimed
+    return chains
 
 
 async def _post(
@@ -288,48 +335,61 @@ async def _post(
 async def _record(
     sessions: async_sessionmaker[AsyncSession],
     clock: Clock,
-    item: _Claimed,
-    code: int | None,
-    error: str | None,
+    outcomes: list[_Outcome],
     options: DeliveryOptions,
     report: DeliveryReport,
-) -> _Claimed | None:
-    """Write one attempt's outcome; after a success, claim the worker's next delivery
-    to that endpoint (so one worker's events flow without waiting for a new pass)."""
+) -> None:
+    """Write a round's outcomes in one transaction. A delivery not tried (behind a
+    failure in its chain) is released as it was."""
+    if not outcomes:
+        return
     async with _writing(sessions) as session:
         now = clock.now()
-        livraison = await session.get(WebhookLivraison, item.livraison_id, with_for_update=True)
-        endpoint = await session.get(WebhookEndpoint, item.endpoint_id, with_for_update=True)
-        if livraison is None or endpoint is None:
-            return None
-        livraison.tentatives += 1
-        livraison.dernier_code = code
-        livraison.reservee_jusqu_a = None
-        if error is None:
-            livraison.statut, livraison.livree_le, livraison.derniere_erreur = LIVREE, now, None
-            endpoint.en_echec_depuis = None
-            report.delivered += 1
-            await session.flush()  # the next one is held back until this one shows delivered
-            following = await _claim(
-                session,
-                now,
-                1,
-                and_(
-                    WebhookLivraison.endpoint_id == livraison.endpoint_id,
-                    WebhookLivraison.travailleur_id == livraison.travailleur_id,
-                ),
-                report,
+        livraisons = {
+            row.id: row
+            for row in await session.scalars(
+                select(WebhookLivraison)
+                .where(WebhookLivraison.id.in_([o.item.livraison_id for o in outcomes]))
+                .with_for_update()
             )
-            return following[0] if following else None
-        livraison.derniere_erreur = error[:MAX_RESPONSE_TEXT]
-        livraison.prochaine_tentative = now + retry_delay(livraison.tentatives, options.first_retry)
-        report.failed += 1
-        if endpoint.en_echec_depuis is None:
-            endpoint.en_echec_depuis = now
-        elif endpoint.actif and now - endpoint.en_echec_depuis >= DISABLE_AFTER:
-            await _disable(session, clock, endpoint, now)
-            report.disabled += 1
-        return None
+        }
+        endpoints = {
+            row.id: row
+            for row in await session.scalars(
+                select(WebhookEndpoint)
+                .where(WebhookEndpoint.id.in_({o.item.endpoint_id for o in outcomes}))
+                .with_for_update()
+            )
+        }
+        for outcome in outcomes:
+            livraison = livraisons.get(outcome.item.livraison_id)
+            endpoint = endpoints.get(outcome.item.endpoint_id)
+            if livraison is None or endpoint is None:  # deleted meanwhile
+                continue
+            livraison.reservee_jusqu_a = None
+            if not outcome.sent:
+                continue
+            livraison.tentatives += 1
+            livraison.dernier_code = outcome.code
+            if outcome.error is None:
+                livraison.statut, livraison.livree_le, livraison.derniere_erreur = (
+                    LIVREE,
+                    now,
+                    None,
+                )
+                endpoint.en_echec_depuis = None
+                report.delivered += 1
+                continue
+            livraison.derniere_erreur = outcome.error[:MAX_RESPONSE_TEXT]
+            livraison.prochaine_tentative = now + retry_delay(
+                livraison.tentatives, options.first_retry
+            )
+            report.failed += 1
+            if endpoint.en_echec_depuis is None:
+                endpoint.en_echec_depuis = now
+            elif endpoint.actif and now - endpoint.en_echec_depuis >= DISABLE_AFTER:
+                await _disable(session, clock, endpoint, now)
+                report.disabled += 1
 
 
 async def _disable(
@@ -371,19 +431,28 @@ async def deliver_due(
     *,
     batch_size: int = 100,
 ) -> DeliveryReport:
-    """One pass: fan out, then send what is due (each worker's chain in order)."""
+    """One round: fan out; claim chains; send each chain in order, the chains side by
+    side; write every outcome in one transaction."""
     report = DeliveryReport(queued=await fan_out(sessions, clock))
     async with _writing(sessions) as session:
-        claimed = await _claim(session, clock.now(), batch_size, report=report)
+        chains = await _claim(session, clock.now(), batch_size, report)
     limit = asyncio.Semaphore(options.concurrency)
+    outcomes: list[_Outcome] = []
 
-    async def chain(item: _Claimed | None) -> None:
-        while item is not None:
+    async def send(chain: list[_Claimed]) -> None:
+        failed = False
+        for item in chain:
+            outcome = _Outcome(item)
+            outcomes.append(outcome)
+            if failed:
+                continue  # later ones wait behind the failure: released, not tried
             async with limit:
-                code, error = await _post(client, item, options.policy)
-            item = await _record(sessions, clock, item, code, error, options, report)
+                outcome.code, outcome.error = await _post(client, item, options.policy)
+            outcome.sent = True
+            failed = outcome.error is not None
 
-    await asyncio.gather(*(chain(item) for item in claimed))
+    await asyncio.gather(*(send(chain) for chain in chains))
+    await _record(sessions, clock, outcomes, options, report)
     return report
 
 

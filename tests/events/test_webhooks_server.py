@@ -82,7 +82,7 @@ async def test_a_down_receiver_gets_every_event_once_in_order_from_the_server(db
         engine = create_engine(db.url)
         try:
             sessions = session_factory(engine)
-            async with httpx.AsyncClient(timeout=5) as client, asyncio.timeout(30):
+            async with httpx.AsyncClient(timeout=30) as client, asyncio.timeout(30):
                 while len(receiver.received) < 8:
                     await deliver_due(sessions, Clock(), client, options_for(settings))
                     await asyncio.sleep(0.05)
@@ -92,7 +92,8 @@ async def test_a_down_receiver_gets_every_event_once_in_order_from_the_server(db
         log = (await gql(http, DELIVERIES, {"e": None}, admin))["webhookDeliveries"]
     await receiver.stop()
     assert receiver.refused_signatures == 0
-    assert len(receiver.ids()) == len(set(receiver.ids())) == 8
+    attempts = {n["sequence"]: (n["tentatives"], n["derniereErreur"]) for n in log["nodes"]}
+    assert len(receiver.ids()) == len(set(receiver.ids())) == 8, sorted(attempts.items())
     assert {n["statut"] for n in log["nodes"]} == {"LIVREE"}
     for gid in workers:
         montants = [
