@@ -4,6 +4,7 @@ every event once and in order per worker, visibility at delivery time, disabling
 
 from __future__ import annotations
 
+import asyncio
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -15,7 +16,7 @@ from domain.nomenclatures import ModePaiement, StatutMandat
 from gateway.db import models
 from gateway.events import delivery
 from gateway.events.delivery import deliver_due, options_for
-from gateway.events.models import Evenement, WebhookEndpoint
+from gateway.events.models import Evenement, WebhookEndpoint, WebhookLivraison
 from gateway.schema.relay import encode_global_id
 from gateway.services.unit_of_work import write_transaction
 from tests.api.world import PASSWORD, build_world
@@ -259,3 +260,26 @@ async def test_retry_delays_grow_with_jitter_up_to_4_hours():
         assert ceiling / 2 <= value <= ceiling
     # Retried for as long as the endpoint is active: 3 days before it is disabled.
     assert timedelta(hours=24) <= delivery.DISABLE_AFTER
+
+
+async def test_concurrent_fan_outs_under_concurrent_writes_queue_each_event_once(setting):
+    api, world, clock, _admin, _receiver, _endpoint = setting
+    writes = 30
+
+    async def writer() -> None:
+        for i in range(writes):
+            await pay(api, (world.assigned, world.unassigned)[i % 2].id, f"{i + 1}.00")
+
+    async def fanning(stop: asyncio.Event) -> None:
+        while not stop.is_set():
+            await delivery.fan_out(api.services.sessions, clock)
+
+    stop = asyncio.Event()
+    senders = [asyncio.create_task(fanning(stop)) for _ in range(2)]
+    await writer()
+    stop.set()
+    await asyncio.gather(*senders)
+    await delivery.fan_out(api.services.sessions, clock)
+    async with api.session() as session:
+        queued = list(await session.scalars(select(WebhookLivraison.evenement_id)))
+    assert len(queued) == len(set(queued)) == writes
