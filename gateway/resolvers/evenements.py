@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from sqlalchemy import select
+
 from domain.evenements import TypeEvenement
 from gateway.context import Context
-from gateway.events.reading import MAX_EVENTS, events_for, visible_event
+from gateway.events.models import Evenement as EvenementRow
+from gateway.events.reading import MAX_EVENTS, events_for, visible_to
 from gateway.global_ids import decode_int_id, encode_global_id, parse_key
 from gateway.schema.errors import bad_user_input
 from gateway.schema.evenements import (
@@ -64,9 +67,20 @@ async def feed(
 
 
 async def evenement_node(ctx: Context, key: str) -> Evenement | None:
-    """``node(id)`` of an event: null unless the caller may read it now."""
+    """``node(id)`` of an event: null unless the caller may read it now (batched: the
+    delivery log resolves many at once in one statement)."""
     sequence = parse_key(key)
     if sequence is None:
         return None
-    row = await visible_event(ctx.db, ctx.principal, sequence)
+
+    async def batch(sequences: list[int]) -> list[EvenementRow | None]:
+        rows = await ctx.db.scalars(
+            select(EvenementRow).where(
+                EvenementRow.sequence.in_(sequences), visible_to(ctx.principal)
+            )
+        )
+        found = {row.sequence: row for row in rows}
+        return [found.get(s) for s in sequences]
+
+    row = await ctx.loaders.custom("evenements.par_sequence", batch).load(sequence)
     return None if row is None else Evenement.from_row(row)

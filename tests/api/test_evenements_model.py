@@ -163,3 +163,22 @@ async def test_changed_objects_carry_updated_at_and_sync_filters_on_it(setting):
     body = await api.post(SYNC, {"id": gid, "since": "2026-06-10T00:00:00"}, agent)
     assert body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
     assert "updatedSince" in body["errors"][0]["message"]
+
+
+async def test_the_feed_costs_a_constant_number_of_statements(setting):
+    api, worker, agent = setting
+    gid = encode_global_id("Travailleur", worker.id)
+
+    async def cost() -> tuple[int, int]:
+        async with api.counter().counting() as counter:
+            body = await api.data(FEED, {"first": 500}, agent)
+        return len(body["evenements"]["nodes"]), counter.count
+
+    for n in range(2):
+        await api.data(PAY, {"id": gid, "m": f"{n + 1}.00", "d": "2026-06-09", "k": None}, agent)
+    few, few_cost = await cost()
+    for n in range(8):
+        await api.data(PAY, {"id": gid, "m": f"{n + 1}.00", "d": "2026-06-09", "k": None}, agent)
+    many, many_cost = await cost()
+    assert many > few
+    assert many_cost == few_cost
