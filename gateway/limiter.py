@@ -55,10 +55,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import ColumnElement, Table, and_, delete, func, not_, select, tuple_, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from gateway.db.models_access import CreneauLimite
+from gateway.db.upsert import insert_on_conflict
 
 KEY_MAX = 200
 # Free slots untouched for this long beyond their window are deleted (never the ones
@@ -231,9 +231,7 @@ async def _create_slots(db: Db, limit: Limit, cle: str, free_since: datetime) ->
         {"politique": limit.name, "cle": cle, "rang": rang, "pris_le": free_since}
         for rang in range(limit.maximum)
     ]
-    dialect = _dialect(db)
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = insert(_TABLE).values(rows)
+    statement = insert_on_conflict(db, _TABLE).values(rows)
     await db.execute(statement.on_conflict_do_nothing(index_elements=["politique", "cle", "rang"]))
 
 
@@ -269,9 +267,3 @@ async def _give_back(db: Db, slot: _Taken) -> None:
         )
         .values(pris_le=RELEASED)
     )
-
-
-def _dialect(db: Db) -> str:
-    if isinstance(db, AsyncSession):
-        return db.get_bind().dialect.name
-    return db.dialect.name

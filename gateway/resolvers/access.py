@@ -24,6 +24,7 @@ from gateway.schema.auth import (
     RevokeOAuthClientPayload,
 )
 from gateway.schema.errors import forbidden
+from gateway.schema.scopes import scope_enums, scope_values
 from gateway.services import comptes, oauth
 from gateway.services.unit_of_work import Outcome
 
@@ -44,7 +45,7 @@ def client_type(row: ClientOAuth) -> OAuthClient:
     return OAuthClient(
         client_id=row.client_id,
         nom=row.nom,
-        scopes=row.scopes.split(),
+        scopes=scope_enums(set(row.scopes.split())),
         cree_le=row.cree_le,
         revoque_le=row.revoque_le,
         actif=row.revoque_le is None,
@@ -73,7 +74,7 @@ async def create_oauth_client(
         ctx,
         principal,
         nom=data.nom,
-        scopes=list(data.scopes),
+        scopes=scope_values(data.scopes),
         idempotency_key=data.idempotency_key,
     )
     return CreateOAuthClientPayload(

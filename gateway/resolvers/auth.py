@@ -15,6 +15,7 @@ from gateway.schema.auth import (
     RefreshTokenInput,
     RefreshTokenPayload,
 )
+from gateway.schema.scopes import scope_enums
 from gateway.services import authentication
 
 
@@ -25,7 +26,7 @@ def me_from(principal: Principal) -> Me:
         nom_affiche=principal.label,
         administrateur_cabinet=principal.administrateur_cabinet,
         mot_de_passe_a_changer=principal.mot_de_passe_a_changer,
-        scopes=sorted(principal.scopes) if principal.scopes is not None else None,
+        scopes=scope_enums(principal.scopes) if principal.scopes is not None else None,
         travailleur_id=principal.travailleur_id,
         cabinet_id=principal.cabinet_id,
         caisse_id=principal.caisse_id,

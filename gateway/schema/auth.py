@@ -13,6 +13,7 @@ from gateway.db import models
 from gateway.schema.errors import UserError
 from gateway.schema.references import Caisse
 from gateway.schema.relay import Node, encode_global_id
+from gateway.schema.scopes import OAuthScope
 from gateway.schema.travailleur import Travailleur, travailleur_type
 
 
@@ -59,7 +60,7 @@ class Me:
             "`identifiant` and this field."
         )
     )
-    scopes: list[str] | None = strawberry.field(
+    scopes: list[OAuthScope] | None = strawberry.field(
         description=f"For an OAuth2 client: the scopes of its token. Null for a user. {PROVISIONAL}"
     )
     travailleur_id: strawberry.Private[int | None]
@@ -281,18 +282,13 @@ class ResetPasswordPayload:
     description=(
         "An OAuth2 client of the cabinet: a practice-management tool that obtains tokens "
         "with the client_credentials grant at `POST /oauth/token` and acts as the cabinet, "
-        "within its scopes (SPEC §10)."
+        "within its scopes."
     )
 )
 class OAuthClient:
     client_id: str = strawberry.field(description="The client_id to authenticate with.")
     nom: str = strawberry.field(description="Name given at registration (the tool).")
-    scopes: list[str] = strawberry.field(
-        description=(
-            "Granted scopes: read (everything the cabinet sees), revenus:write, "
-            "prelevement:write, delais:write, attestations:write, webhooks:write."
-        )
-    )
+    scopes: list[OAuthScope] = strawberry.field(description="Granted scopes.")
     cree_le: datetime = strawberry.field(description="Registration time (UTC).")
     revoque_le: datetime | None = strawberry.field(description="Revocation time, if revoked.")
     actif: bool = strawberry.field(
@@ -303,11 +299,8 @@ class OAuthClient:
 @strawberry.input(description="Register an OAuth2 client for your cabinet (cabinet admin).")
 class CreateOAuthClientInput:
     nom: str = strawberry.field(description="Name of the tool, 1 to 100 characters.")
-    scopes: list[str] = strawberry.field(
-        description=(
-            "Scopes to grant, among read, revenus:write, prelevement:write, delais:write, "
-            "attestations:write, webhooks:write. A token may ask for fewer, never more."
-        )
+    scopes: list[OAuthScope] = strawberry.field(
+        description="Scopes to grant. A token may ask for fewer, never more."
     )
     idempotency_key: str | None = strawberry.field(
         default=None,

@@ -15,6 +15,7 @@ from strawberry.types import Info
 from domain.evenements import TypeEvenement
 from gateway.context import Context
 from gateway.events.models import Evenement as EvenementRow
+from gateway.schema.described_enum import described_enum
 from gateway.schema.relay import Node, encode_global_id
 from gateway.schema.scalars import Money
 
@@ -51,16 +52,14 @@ _DESCRIPTIONS = {
     TypeEvenement.RADIATION: "The worker was struck off (radiation).",
 }
 
-TypeEvenementEnum = strawberry.enum(
+TypeEvenementEnum = described_enum(
     TypeEvenement,
     description=(
         "What changed on an account. Each effective change writes exactly one event; a "
         "refused or previewed mutation writes none."
     ),
+    values={kind.name: text for kind, text in _DESCRIPTIONS.items()},
 )
-# Per-value descriptions (strawberry.enum takes only the type's own).
-for _value in TypeEvenementEnum.__strawberry_definition__.values:  # type: ignore[attr-defined]
-    _value.description = _DESCRIPTIONS[TypeEvenement(_value.value)]
 
 
 @strawberry.type(

@@ -38,7 +38,6 @@ from gateway.db.models_prevention import (
     ActePrevention,
     AyantDroit,
     ConseilPrevention,
-    PreferencePrevention,
 )
 from gateway.db.repositories import prevention as repository
 from gateway.global_ids import decode_int_id
@@ -67,8 +66,10 @@ async def _run(
 
 
 async def _titulaire(session: AsyncSession, ctx: Context) -> Travailleur:
+    """The account holder's row, locked: a check on the account's rows (at most
+    AYANTS_DROIT_MAX ayants droit) and the write it allows then happen one at a time."""
     owner = repository.owner_of(ctx.principal)
-    row = None if owner is None else await session.get(Travailleur, owner)
+    row = None if owner is None else await session.get(Travailleur, owner, with_for_update=True)
     if row is None:
         raise NotFound("Compte introuvable.")
     return row
@@ -219,11 +220,7 @@ async def record_realisation(
 async def set_rappels(ctx: Context, *, actifs: bool, idempotency_key: str | None) -> Outcome:
     async def action(session: AsyncSession) -> Outcome:
         titulaire = await _titulaire(session, ctx)
-        row = await repository.preference_for_update(session, titulaire.id)
-        if row is None:
-            session.add(PreferencePrevention(travailleur_id=titulaire.id, rappels_actifs=actifs))
-        else:
-            row.rappels_actifs = actifs
+        await repository.set_rappels(session, titulaire.id, actifs)
         return Outcome()
 
     return await _run(ctx, "setRappelsPrevention", action, idempotency_key)

@@ -16,8 +16,6 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from sqlalchemy import select, update
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.errors import DomainError
@@ -28,6 +26,7 @@ from gateway.context import Context
 from gateway.db.engine import WRITE_TRANSACTION, writer_queue
 from gateway.db.failures import is_lock_conflict
 from gateway.db.models import EvenementAudit, Idempotence
+from gateway.db.upsert import insert_on_conflict
 from gateway.events import writing as events
 from gateway.loaders import Loaders
 
@@ -242,9 +241,8 @@ async def _claim_key(
     when the key is already taken. On PostgreSQL a concurrent claim of the same key
     waits here until the first transaction ends; on SQLite the write lock already
     serialized them."""
-    insert = sqlite_insert if session.get_bind().dialect.name == "sqlite" else postgresql_insert
     statement = (
-        insert(Idempotence)
+        insert_on_conflict(session, Idempotence)
         .values(
             principal=who.key,
             cle=key,

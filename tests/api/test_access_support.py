@@ -24,7 +24,7 @@ LOGIN = """mutation($i: String!, $m: String!) {
     userErrors { field message code }
   }
 }"""
-CREATE_CLIENT = """mutation($nom: String!, $scopes: [String!]!, $key: String) {
+CREATE_CLIENT = """mutation($nom: String!, $scopes: [OAuthScope!]!, $key: String) {
   createOAuthClient(input: {nom: $nom, scopes: $scopes, idempotencyKey: $key}) {
     clientSecret
     client { clientId nom scopes actif revoqueLe }
@@ -72,11 +72,18 @@ async def provisional_login(api: Api, identifiant: str, password: str) -> dict[s
 async def register_client(
     api: Api, admin_token: str, scopes: list[str], nom: str = "Logiciel"
 ) -> tuple[str, str]:
-    """A new OAuth2 client of the admin's cabinet: (client_id, secret)."""
-    data = await api.data(CREATE_CLIENT, {"nom": nom, "scopes": scopes}, admin_token)
+    """A new OAuth2 client of the admin's cabinet: (client_id, secret); ``scopes`` in
+    their OAuth form ("revenus:write")."""
+    variables = {"nom": nom, "scopes": [oauth_scope_enum(s) for s in scopes]}
+    data = await api.data(CREATE_CLIENT, variables, admin_token)
     payload = data["createOAuthClient"]
     assert payload["userErrors"] == [], payload
     return payload["client"]["clientId"], payload["clientSecret"]
+
+
+def oauth_scope_enum(scope: str) -> str:
+    """The schema's OAuthScope value of a scope in its OAuth form: revenus:write → REVENUS_WRITE."""
+    return scope.replace(":", "_").upper()
 
 
 def basic(client_id: str, secret: str) -> dict[str, str]:

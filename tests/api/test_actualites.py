@@ -243,7 +243,7 @@ async def test_an_unknown_status_is_refused_by_the_enum_naming_the_field(world) 
     api, _ = world
     agent = await api.login("agent@idf.fr", STAFF_PASSWORD)
     body = await api.post(PUBLISH, item("Titre", statuts=["ARTISAN", "LIBERAL"]), agent)
-    assert error_codes(body) == ["GRAPHQL_VALIDATION_FAILED"]
+    assert error_codes(body) == ["BAD_USER_INPUT"]
     assert body["errors"][0]["message"] == (
         "Variable '$input' has invalid value at .statuts[1]: "
         "Value 'LIBERAL' does not exist in 'StatutCible' enum."

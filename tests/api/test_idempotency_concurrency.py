@@ -110,7 +110,7 @@ async def test_concurrent_client_registrations_with_one_key_create_one_client(db
     async with api_for(db) as api:
         await build_world(api)
         admin = await api.login("admin@alpha.fr", PASSWORD)
-        variables = {"nom": "Logiciel Compta", "scopes": ["read"], "key": "client-compta"}
+        variables = {"nom": "Logiciel Compta", "scopes": ["READ"], "key": "client-compta"}
         results = [
             r["createOAuthClient"] for r in await all_at_once(api, CREATE_CLIENT, variables, admin)
         ]

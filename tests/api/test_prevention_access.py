@@ -14,6 +14,7 @@ import pytest
 from sqlalchemy import func, select
 
 from gateway.db import models
+from gateway.db.models_caisse import Actualite
 from gateway.db.models_prevention import ActePrevention, AyantDroit, PreferencePrevention
 from gateway.global_ids import encode_global_id
 from tests.api.client import Api, api_for, error_codes
@@ -29,6 +30,7 @@ from tests.api.prevention_world import (
     build_family,
 )
 from tests.api.test_access_support import client_token, register_client
+from tests.api.test_prevention_conseils import CONSEILS, PUBLISH, WITHDRAW
 from tests.api.world import PASSWORD, WORKER_PASSWORD
 from tests.conftest import Database
 
@@ -202,3 +204,35 @@ async def test_the_journal_entries_exist_only_for_the_worker(setting) -> None:
     assert agent["totalCount"] == own["journal"]["totalCount"] - 12
     audit = (await api.data(AUDIT, token=tokens["cabinet admin"]))["auditCabinet"]
     assert {n["operation"] for n in audit["nodes"]} == {"login", "createOAuthClient", "oauthToken"}
+
+
+async def test_advice_is_read_by_workers_and_agents_and_published_by_agents_only(setting) -> None:
+    api, fam, tokens = setting
+    agent = tokens["agent"]
+    published = await api.data(PUBLISH, {"input": {"titre": "Bruit", "contenu": "…"}}, agent)
+    conseil = published["publishConseilPrevention"]["conseil"]["id"]
+    readers = {"worker": fam.token, "other worker": tokens["other worker"], "agent": agent}
+    for caller, token in readers.items():
+        seen = await api.data(CONSEILS, token=token)
+        assert seen["conseilsPrevention"]["nodes"] == [{"titre": "Bruit"}], caller
+    async with api.session() as session:
+        before = await session.scalar(select(func.count()).select_from(Actualite))
+    writes = [
+        (PUBLISH, {"titre": "Intrus", "contenu": "…"}),
+        (WITHDRAW, {"conseilId": conseil}),
+    ]
+    others = {"worker": fam.token} | {k: v for k, v in tokens.items() if k != "agent"}
+    for caller, token in others.items():
+        if caller not in readers:
+            body = await api.post(CONSEILS, token=token)
+            assert (body["data"], error_codes(body)) == (None, ["FORBIDDEN"]), caller
+        for mutation, fields in writes:
+            body = await api.post(mutation, {"input": fields}, token)
+            assert (body["data"], error_codes(body)) == (None, ["FORBIDDEN"]), (caller, mutation)
+    for query, variables in [(CONSEILS, None), *((m, {"input": f}) for m, f in writes)]:
+        anonymous = await api.post(query, variables)
+        assert (anonymous["data"], error_codes(anonymous)) == (None, ["UNAUTHENTICATED"])
+    async with api.session() as session:
+        assert await session.scalar(select(func.count()).select_from(Actualite)) == before
+    still = await api.data(CONSEILS, token=fam.token)
+    assert still["conseilsPrevention"]["nodes"] == [{"titre": "Bruit"}]

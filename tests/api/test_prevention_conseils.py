@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from domain.prevention import ProfilConseil, Sexe, profil_concerne
 from gateway.global_ids import decode_global_id, encode_global_id
 from tests.api.client import Api, api_for, error_codes
 from tests.api.prevention_world import build_family
@@ -138,3 +139,33 @@ async def test_news_and_advice_are_withdrawn_each_by_its_own_mutation(setting) -
         "userErrors": [{"field": ["input", "actualiteId"], "code": "NOT_FOUND"}],
     }
     assert titres(await api.data(CONSEILS, token=tokens["worker"])) == ["T"]
+
+
+async def test_the_database_selects_exactly_the_advice_the_profile_rule_selects(setting) -> None:
+    """The SQL filter against the pure rule, on every bound around both workers' ages."""
+    api, tokens = setting
+    profiles = [
+        ProfilConseil(age_min, age_max, sexe)
+        for age_min in (None, 46, 47, 50, 51)
+        for age_max in (None, 45, 46, 49, 50)
+        for sexe in (None, Sexe.F, Sexe.M)
+        if age_min is None or age_max is None or age_min <= age_max
+    ]
+    for n, profil in enumerate(profiles):
+        await publish(
+            api,
+            tokens["agent"],
+            titre=f"Conseil {n}",
+            contenu="…",
+            ageMin=profil.age_min,
+            ageMax=profil.age_max,
+            sexe=None if profil.sexe is None else profil.sexe.value,
+        )
+    for caller, age in (("worker", 50), ("other", 46)):
+        data = await api.data(
+            "{ conseilsPrevention(first: 100) { nodes { titre } } }", token=tokens[caller]
+        )
+        expected = {
+            f"Conseil {n}" for n, p in enumerate(profiles) if profil_concerne(p, age, Sexe.F)
+        }
+        assert set(titres(data)) == expected, caller

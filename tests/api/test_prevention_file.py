@@ -3,17 +3,20 @@ and due dates today, records and their refusals (SPEC: prevention programmes).""
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import pytest
 from sqlalchemy import func, select
 
+from domain.prevention import AYANTS_DROIT_MAX
 from gateway.db import models
-from gateway.db.models_prevention import ActePrevention, AyantDroit
+from gateway.db.models_prevention import ActePrevention, AyantDroit, PreferencePrevention
 from tests.api.client import api_for
 from tests.api.prevention_world import (
     DEPISTAGE,
     FILE,
+    RAPPELS,
     REMOVE,
     UPDATE,
     VACCINATION,
@@ -299,3 +302,42 @@ async def test_a_retry_with_the_same_key_adds_the_member_once(family) -> None:
     assert again == first
     assert first["ayantDroit"]["prenom"] == "Zoé"
     assert await _count(api, AyantDroit) == 6
+
+
+async def test_concurrent_additions_never_pass_the_maximum_of_ayants_droit(family) -> None:
+    api, fam = family
+    room = AYANTS_DROIT_MAX - len(fam.ids)
+    payloads = await asyncio.gather(
+        *(
+            add(
+                api,
+                fam.token,
+                prenom=f"Enfant {n}",
+                dateNaissance="2010-01-01",
+                sexe="F",
+                lien="ENFANT",
+            )
+            for n in range(room + 4)
+        )
+    )
+    added = [p for p in payloads if p["ayantDroit"] is not None]
+    refused = [p["userErrors"][0]["code"] for p in payloads if p["ayantDroit"] is None]
+    assert (len(added), refused) == (room, ["TROP_D_AYANTS_DROIT"] * 4)
+    file = await api.data(FILE, token=fam.token)
+    assert len(file["maPrevention"]["ayantsDroit"]) == AYANTS_DROIT_MAX
+
+
+async def test_concurrent_reminder_choices_all_succeed_and_one_of_them_stays(family) -> None:
+    api, fam = family
+    choices = [n % 2 == 0 for n in range(10)]
+    payloads = await asyncio.gather(
+        *(api.data(RAPPELS, {"input": {"actifs": c}}, fam.token) for c in choices)
+    )
+    assert [p["setRappelsPrevention"]["userErrors"] for p in payloads] == [[]] * 10
+    async with api.session() as session:
+        rows = await session.scalar(
+            select(func.count())
+            .select_from(PreferencePrevention)
+            .where(PreferencePrevention.travailleur_id == fam.worker.id)
+        )
+    assert rows == 1

@@ -31,6 +31,7 @@ from gateway.db.models_prevention import (
     RappelPrevention,
 )
 from gateway.db.repositories import actualites
+from gateway.db.upsert import insert_on_conflict
 
 
 def owner_of(principal: Principal | None) -> int | None:
@@ -189,6 +190,18 @@ async def preference_for_update(
         .with_for_update()
     )
     return row
+
+
+async def set_rappels(session: AsyncSession, travailleur_id: int, actifs: bool) -> None:
+    """The worker's reminder preference, created or replaced in one statement."""
+    statement = insert_on_conflict(session, PreferencePrevention).values(
+        travailleur_id=travailleur_id, rappels_actifs=actifs
+    )
+    await session.execute(
+        statement.on_conflict_do_update(
+            index_elements=["travailleur_id"], set_={"rappels_actifs": actifs}
+        )
+    )
 
 
 # --- reminders job (no principal: the job acts for every opted-in worker) ----------------

@@ -1,0 +1,26 @@
+"""``INSERT … ON CONFLICT`` on either database, in one statement.
+
+PostgreSQL's and SQLite's insert constructs offer the same ``on_conflict_do_nothing`` /
+``on_conflict_do_update`` API; this picks the one of the connection's dialect, so that
+a "create or update" is one statement instead of a read and a write that a concurrent
+request could interleave.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+
+
+def dialect_name(db: AsyncSession | AsyncConnection) -> str:
+    if isinstance(db, AsyncSession):
+        return db.get_bind().dialect.name
+    return db.dialect.name
+
+
+def insert_on_conflict(db: AsyncSession | AsyncConnection, table: Any) -> Any:
+    """The dialect's ``insert(table)``, which supports ``on_conflict_do_…``."""
+    insert = postgresql.insert if dialect_name(db) == "postgresql" else sqlite.insert
+    return insert(table)
