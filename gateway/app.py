@@ -36,6 +36,7 @@ from gateway.config import Settings
 from gateway.context import AppServices, Context
 from gateway.db.engine import RequestSession, create_engine, session_factory
 from gateway.db.failures import is_unavailable
+from gateway.events.loop import start_webhook_loop
 from gateway.http import graphql_http, operations, persisted, rate_limit
 from gateway.http.deadline import discard_session, within_deadline
 from gateway.http.oauth import token_endpoint
@@ -337,11 +338,14 @@ def create_app(
             ),
             name="mail-sender",
         )
+        webhooks = start_webhook_loop(services, stop)
         try:
             yield
         finally:
             stop.set()
             await sender
+            if webhooks is not None:
+                await webhooks
             await services.engine.dispose()
 
     async def document(request: Request) -> Response:

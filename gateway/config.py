@@ -73,6 +73,14 @@ class Settings:
     persisted_queries: bool = True
     # Only documents of the trusted registry (``gateway documents add``) are executed.
     trusted_documents_only: bool = False
+    # Webhooks: "development" accepts http:// endpoint URLs (elsewhere https only);
+    # private, loopback and link-local addresses are refused unless allowed (SSRF).
+    environment: str = "production"
+    webhooks_allow_private: bool = False
+    # First retry delay of a failed delivery (doubling, with jitter, up to 4 h).
+    webhooks_first_retry_seconds: float = 30.0
+    # The delivery loop runs beside the server (off: run `gateway webhooks deliver`).
+    webhooks_in_server: bool = True
 
     @classmethod
     def from_environment(cls, environ: dict[str, str] | None = None) -> Settings:
@@ -122,6 +130,10 @@ VARIABLES: dict[str, str] = {
     "GATEWAY_RATE_LIMIT_RESTORE_RATE": "rate_limit_restore_rate",
     "GATEWAY_PERSISTED_QUERIES": "persisted_queries",
     "GATEWAY_TRUSTED_DOCUMENTS_ONLY": "trusted_documents_only",
+    "GATEWAY_ENV": "environment",
+    "GATEWAY_WEBHOOKS_ALLOW_PRIVATE": "webhooks_allow_private",
+    "GATEWAY_WEBHOOKS_FIRST_RETRY": "webhooks_first_retry_seconds",
+    "GATEWAY_WEBHOOKS_IN_SERVER": "webhooks_in_server",
 }
 _BY_FIELD = {name: variable for variable, name in VARIABLES.items()}
 
@@ -153,6 +165,10 @@ EXPECTED: dict[str, str] = {
     "GATEWAY_RATE_LIMIT_RESTORE_RATE": "a whole number of cost points per second, at least 1",
     "GATEWAY_PERSISTED_QUERIES": "true or false",
     "GATEWAY_TRUSTED_DOCUMENTS_ONLY": "true or false",
+    "GATEWAY_ENV": "production or development (development accepts http:// webhook URLs)",
+    "GATEWAY_WEBHOOKS_ALLOW_PRIVATE": "true or false (1 or 0)",
+    "GATEWAY_WEBHOOKS_FIRST_RETRY": "a number of seconds between 0.01 and 86400, e.g. 30",
+    "GATEWAY_WEBHOOKS_IN_SERVER": "true or false (1 or 0)",
 }
 
 
@@ -199,6 +215,14 @@ class Environment(BaseSettings):
     )
     persisted_queries: bool = Field(True, validation_alias="GATEWAY_PERSISTED_QUERIES")
     trusted_documents_only: bool = Field(False, validation_alias="GATEWAY_TRUSTED_DOCUMENTS_ONLY")
+    environment: Literal["production", "development"] = Field(
+        "production", validation_alias="GATEWAY_ENV"
+    )
+    webhooks_allow_private: bool = Field(False, validation_alias="GATEWAY_WEBHOOKS_ALLOW_PRIVATE")
+    webhooks_first_retry_seconds: float = Field(
+        30.0, ge=0.01, le=86_400, validation_alias="GATEWAY_WEBHOOKS_FIRST_RETRY"
+    )
+    webhooks_in_server: bool = Field(True, validation_alias="GATEWAY_WEBHOOKS_IN_SERVER")
 
     @field_validator("database_url")
     @classmethod

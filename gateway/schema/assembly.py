@@ -17,8 +17,10 @@ from gateway.schema import (
     declarations,
     delais,
     enums,  # noqa: F401  (gives the domain enums their descriptions)
+    evenements,
     prevention,
     radiation,
+    webhooks,
     workspace,
 )
 from gateway.schema.compte import Attestation, Cotisation, DelaiPaiement, Echeance, Paiement, Revenu
@@ -42,6 +44,8 @@ class Query(
     delais.DelaisQuery,
     declarations.DeclarationsQuery,
     prevention.PreventionQuery,
+    evenements.EvenementsQuery,
+    webhooks.WebhooksQuery,
 ):
     pass
 
@@ -60,6 +64,7 @@ class Mutation(
     declarations.DeclarationsMutation,
     prevention.PreventionMutation,
     radiation.RadiationMutation,
+    webhooks.WebhooksMutation,
 ):
     pass
 
@@ -106,7 +111,9 @@ def build_schema(tracer_provider: Any = None) -> strawberry.Schema:
         + workspace.TYPES
         + delais.TYPES
         + declarations.TYPES
-        + prevention.TYPES,
+        + prevention.TYPES
+        + evenements.TYPES
+        + webhooks.TYPES,
         extensions=[
             lambda: MaskErrors(should_mask_error=should_mask),
             # Who may run the operation at all, then the query limits; the cost limiter

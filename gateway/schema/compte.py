@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 import strawberry
@@ -43,6 +43,9 @@ class Revenu(Node):
     montant: Money = strawberry.field(description="Amount in euros (negative for a loss).")
     nature: NatureRevenu = strawberry.field(description="Declared, or online estimate.")
     date_saisie: date = strawberry.field(description="When it was entered.")
+    updated_at: datetime | None = strawberry.field(
+        description="When it last changed (UTC); null if unchanged since before changes were dated."
+    )
 
     @staticmethod
     def from_row(row: models.Revenu) -> Revenu:
@@ -52,6 +55,7 @@ class Revenu(Node):
             montant=Money(row.montant),
             nature=row.nature,
             date_saisie=row.date_saisie,
+            updated_at=row.modifie_le,
         )
 
 
@@ -192,6 +196,14 @@ class Echeance(Node):
 
     @strawberry.field(
         description=(
+            "When it last changed (UTC); null if unchanged since before changes were dated."
+        )
+    )
+    def updated_at(self) -> datetime | None:
+        return self.row.modifie_le
+
+    @strawberry.field(
+        description=(
             "True while the instalment is covered by an accepted payment plan that is "
             "respected: it then carries no majorations. False again once the plan "
             "is denounced: majorations apply back to the original due date."
@@ -239,6 +251,9 @@ class Paiement(Node):
     montant: Money = strawberry.field(description="Amount received.")
     mode: ModePaiement = strawberry.field(description="Direct debit, transfer, cheque or card.")
     reference: str = strawberry.field(description="Payment reference.")
+    updated_at: datetime | None = strawberry.field(
+        description="When it last changed (UTC); null if unchanged since before changes were dated."
+    )
 
     @staticmethod
     def from_row(row: models.Paiement) -> Paiement:
@@ -248,6 +263,7 @@ class Paiement(Node):
             montant=Money(row.montant),
             mode=row.mode,
             reference=row.reference,
+            updated_at=row.modifie_le,
         )
 
 
@@ -288,6 +304,14 @@ class DelaiPaiement(Node):
         description="The agent's reason (required for a refusal)."
     )
     row: strawberry.Private[models.DelaiPaiement]
+
+    @strawberry.field(
+        description=(
+            "When it last changed (UTC); null if unchanged since before changes were dated."
+        )
+    )
+    def updated_at(self) -> datetime | None:
+        return self.row.modifie_le
 
     @strawberry.field(description="State of the plan today.")
     async def statut(self, info: Info[Context, None]) -> StatutDelai:

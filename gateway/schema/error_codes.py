@@ -421,6 +421,32 @@ class UserErrorCode(Enum):
         "ERREUR_INTERNE",
         description="This item of a batch failed on an unexpected error; nothing of it changed.",
     )
+    URL_INVALIDE = strawberry.enum_value(
+        "URL_INVALIDE",
+        description=("The webhook URL is malformed, names no host, or carries credentials."),
+    )
+    URL_NON_HTTPS = strawberry.enum_value(
+        "URL_NON_HTTPS",
+        description=("The webhook URL must be https (http only in development)."),
+    )
+    URL_ADRESSE_INTERDITE = strawberry.enum_value(
+        "URL_ADRESSE_INTERDITE",
+        description=(
+            "The webhook URL's host is a private, loopback, link-local or reserved address."
+        ),
+    )
+    URL_HOTE_INCONNU = strawberry.enum_value(
+        "URL_HOTE_INCONNU",
+        description=("The webhook URL's host name does not resolve."),
+    )
+    TROP_DE_WEBHOOKS = strawberry.enum_value(
+        "TROP_DE_WEBHOOKS",
+        description=("The cabinet already has the most webhook endpoints allowed."),
+    )
+    DESCRIPTION_TROP_LONGUE = strawberry.enum_value(
+        "DESCRIPTION_TROP_LONGUE",
+        description=("The description is longer than allowed."),
+    )
 
 
 def user_error_code(code: str) -> UserErrorCode:

@@ -15,7 +15,7 @@ from gateway.auth.principal import Scope
         "What an OAuth2 client may do, as the cabinet it acts for. On the token endpoint "
         "(`POST /oauth/token`, `scope` parameter) the same scopes are written in their "
         "OAuth form: `read`, `revenus:write`, `prelevement:write`, `delais:write`, "
-        "`attestations:write`."
+        "`attestations:write`, `webhooks:write`."
     ),
 )
 class OAuthScope(Enum):
@@ -36,6 +36,10 @@ class OAuthScope(Enum):
     )
     ATTESTATIONS_WRITE = strawberry.enum_value(
         Scope.ATTESTATIONS_WRITE, description="`attestations:write`: issue attestations."
+    )
+    WEBHOOKS_WRITE = strawberry.enum_value(
+        Scope.WEBHOOKS_WRITE,
+        description="`webhooks:write`: register and manage the cabinet's webhook endpoints.",
     )
 
 
