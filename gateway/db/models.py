@@ -447,4 +447,5 @@ from gateway.db import (  # noqa: E402
     models_caisse,  # noqa: F401
     models_keys,  # noqa: F401
     models_prevention,  # noqa: F401
+    models_situation,  # noqa: F401
 )

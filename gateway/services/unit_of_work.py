@@ -28,6 +28,7 @@ from gateway.db.engine import WRITE_TRANSACTION, writer_queue
 from gateway.db.failures import is_lock_conflict
 from gateway.db.models import EvenementAudit, Idempotence
 from gateway.loaders import Loaders
+from gateway.services import situation_compte
 
 log = logging.getLogger(__name__)
 
@@ -150,6 +151,8 @@ async def in_write_transaction(
         ctx.loaders = Loaders(ctx.db, ctx.principal)
 
     ctx.db.writing = True
+    # The stored account situations this transaction touches are refreshed for this day.
+    ctx.db.session.info[situation_compte.CLOCK] = ctx.clock
     try:
         result = await write_transaction(
             ctx.db.session, work, commit=commit, before_attempt=fresh_loaders
@@ -182,6 +185,7 @@ async def write_transaction(
                 await session.connection(execution_options=WRITE_TRANSACTION)
                 result = await work(session)
                 if commit:
+                    await situation_compte.refresh_touched(session)
                     await session.commit()
                 else:
                     await session.rollback()
