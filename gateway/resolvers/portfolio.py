@@ -44,7 +44,6 @@ from gateway.schema.relay import PageInfo, decode_int_id
 from gateway.schema.scalars import Money
 from gateway.schema.travailleur import travailleur_type
 from gateway.services import situation_compte
-from gateway.services.unit_of_work import in_write_transaction
 
 MAX_PORTFOLIO_PAGE = 500
 DEFAULT_PAGE = 50
@@ -218,9 +217,7 @@ async def portfolio(
             stale = await repository.stale_clients(ctx.db, principal, today)
         if not stale or attempt:
             break
-        await in_write_transaction(
-            ctx, lambda session: situation_compte.refresh_stale(session, today, principal)
-        )
+        await situation_compte.ensure_fresh(ctx.db, today, principal)
     rows: list[tuple[Any, Indicateurs]] = []
     if fields & {"edges", "nodes", "pageInfo"}:
         rows = await repository.portfolio_page(

@@ -33,6 +33,7 @@ from gateway.auth.principal import Principal
 from gateway.auth.visibility import is_visible
 from gateway.clock import Clock
 from gateway.db import models
+from gateway.db.engine import RequestSession
 from gateway.db.models_situation import SituationCompte
 from gateway.db.repositories import portfolio_situation as repository
 
@@ -140,6 +141,19 @@ async def refresh_stale(session: AsyncSession, today: date, principal: Principal
     ids = await repository.stale_ids(session, today, scope)
     await repository.refresh(session, today, ids)
     return len(ids)
+
+
+async def ensure_fresh(db: RequestSession, today: date, principal: Principal) -> None:
+    """Refresh the principal's stale rows before a read, in a write transaction of its
+    own on the request's session. The request's lock is held all along: the sibling
+    fields resolved concurrently neither read in between nor see the transaction
+    commit under them, and their next read starts after it (a new snapshot)."""
+    from gateway.services.unit_of_work import write_transaction
+
+    async with db.lock:
+        await write_transaction(
+            db.session, lambda session: refresh_stale(session, today, principal)
+        )
 
 
 # --- the accounting day ----------------------------------------------------------------
