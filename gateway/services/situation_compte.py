@@ -87,6 +87,8 @@ def _collect(session: Session, _context: Any) -> None:
 @event.listens_for(Session, "before_commit")
 def _invalidate_unrefreshed(session: Session) -> None:
     """A commit outside the unit of work: drop the rows it may have made wrong."""
+    if session.in_nested_transaction():
+        return  # a savepoint released: the transaction goes on (this hook fires for both)
     session.flush()
     workers, plans = _sets(session.info)
     if not workers and not plans:
