@@ -133,29 +133,37 @@ async def refresh_touched(session: AsyncSession) -> None:
 # --- reads -------------------------------------------------------------------------------
 
 
-async def refresh_stale(session: AsyncSession, today: date, principal: Principal | None) -> int:
+async def refresh_stale(
+    session: AsyncSession, today: date, principal: Principal | None, *, limit: int | None = None
+) -> int:
     """Refresh the rows of the principal's visible workers (every worker: None) that are
-    not valid for ``today``; how many were refreshed."""
+    not valid for ``today``, at most ``limit`` of them; how many were refreshed."""
 
     def scope(column: Any) -> Any:
         return is_visible(column, principal) if principal is not None else column.is_not(None)
 
     ids = await repository.stale_ids(session, today, scope)
+    if limit is not None:
+        ids = ids[:limit]
     await repository.refresh(session, today, ids)
     return len(ids)
 
 
 async def ensure_fresh(db: RequestSession, today: date, principal: Principal) -> None:
-    """Refresh the principal's stale rows before a read, in a write transaction of its
-    own on the request's session. The request's lock is held all along: the sibling
-    fields resolved concurrently neither read in between nor see the transaction
+    """Refresh the principal's stale rows before a read, in write transactions of their
+    own on the request's session, ``repository.CHUNK`` workers each: what a request cut
+    short by its deadline had done stays done. The request's lock is held all along: the
+    sibling fields resolved concurrently neither read in between nor see a transaction
     commit under them, and their next read starts after it (a new snapshot)."""
     from gateway.services.unit_of_work import write_transaction
 
     async with db.lock:
-        await write_transaction(
-            db.session, lambda session: refresh_stale(session, today, principal)
-        )
+        refreshed = repository.CHUNK
+        while refreshed == repository.CHUNK:  # a shorter batch was the last one
+            refreshed = await write_transaction(
+                db.session,
+                lambda session: refresh_stale(session, today, principal, limit=repository.CHUNK),
+            )
 
 
 # --- the accounting day ----------------------------------------------------------------

@@ -317,27 +317,31 @@ async def portfolio_summary(
 ) -> tuple[Resume, int]:
     """Totals over the filtered portfolio from the stored situations, and how many
     visible clients have none valid today (the totals are right only when none)."""
+    # One pass over the visible clients: the filtered clients with a row valid today
+    # are totalled, the clients without one counted.
+    where = _conditions(principal, today, filtres)
+    kept = and_(*where[1:])
     zero = literal(0, BigInteger)
 
     def count(condition: ColumnElement[bool]) -> Any:
-        return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+        return func.coalesce(func.sum(case((and_(kept, condition), 1), else_=0)), 0)
 
-    statement = (
+    def total(column: Any) -> Any:
+        return func.coalesce(func.sum(case((kept, column), else_=zero)), zero)
+
+    statement = with_situation(
         select(
-            func.count(),
-            func.coalesce(func.sum(S.retard), zero),
-            func.coalesce(func.sum(S.du_mois), zero),
+            count(literal(True)),
+            total(S.retard),
+            total(S.du_mois),
             count(S.retard > 0),
             count(S.manquantes.is_(True)),
             count(S.denonce.is_(True)),
             count(S.attention.is_(True)),
             count(S.vigilance.is_(True)),
-            _stale_count(principal, today),
-        )
-        .select_from(Travailleur)
-        .join(S, S.travailleur_id == Travailleur.id)
-        .where(*_conditions(principal, today, filtres))
-    )
+            func.coalesce(func.sum(case((stale(today), 1), else_=0)), 0),
+        ).select_from(Travailleur)
+    ).where(where[0])
     totals: Any = (await db.execute(statement)).one()
     (count_, retard, du_mois, en_retard, manquantes, denonce, attention, vigilance, stale_) = totals
     resume = Resume(
