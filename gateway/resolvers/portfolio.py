@@ -206,21 +206,15 @@ async def portfolio(
     descending = champ is Tri.MONTANT_EN_RETARD if sens is None else sens is SensTri.DESC
     fenetre = fenetre_from(first, after, last, before, champ, descending)
     today = ctx.clock.today()
-    # First statement: the totals when asked for (else only whether any visible client's
-    # stored situation is stale); stale rows are refreshed, then read again.
     wants_totals = bool(fields & {"totalCount", "resume"})
-    resume: Resume | None = None
-    for attempt in range(2):
-        if wants_totals:
-            resume, stale = await repository.portfolio_summary(ctx.db, principal, today, filtres)
-        else:
-            stale = await repository.stale_clients(ctx.db, principal, today)
-        if not stale or attempt:
-            break
-        await situation_compte.ensure_fresh(ctx.db, today, principal)
-    rows: list[tuple[Any, Indicateurs]] = []
-    if fields & {"edges", "nodes", "pageInfo"}:
-        rows = await repository.portfolio_page(
+    wants_page = bool(fields & {"edges", "nodes", "pageInfo"})
+    # Only the page's rows need to be valid today when neither the totals, the order nor
+    # the filters read the others: then the page is read first, whatever their day.
+    page_alone = wants_page and not wants_totals
+    page_alone = page_alone and not repository.reads_indicators(champ, filtres)
+
+    async def read_page(any_day: bool) -> repository.PageClients:
+        return await repository.portfolio_page(
             ctx.db,
             principal,
             today,
@@ -232,7 +226,32 @@ async def portfolio(
             after=fenetre.after,
             before=fenetre.before,
             backward=fenetre.backward,
+            any_day=any_day,
         )
+
+    resume: Resume | None = None
+    page: repository.PageClients | None = None
+    if page_alone:
+        page = await read_page(any_day=True)
+        if page.stale:
+            await situation_compte.ensure_fresh(ctx.db, today, principal, page.stale)
+            page = None
+    else:
+        # The totals when asked for (else only whether any visible client's row is
+        # stale); stale rows are refreshed, then read again.
+        for attempt in range(2):
+            if wants_totals:
+                resume, stale = await repository.portfolio_summary(
+                    ctx.db, principal, today, filtres
+                )
+            else:
+                stale = await repository.stale_clients(ctx.db, principal, today)
+            if not stale or attempt:
+                break
+            await situation_compte.ensure_fresh(ctx.db, today, principal)
+    if page is None and wants_page:
+        page = await read_page(any_day=False)
+    rows = page.clients if page is not None else []
     more = len(rows) > fenetre.limit
     if more:
         rows = rows[1:] if fenetre.backward else rows[: fenetre.limit]

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import delete, event, func, select, text
+from sqlalchemy import and_, delete, event, func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session, SessionTransaction
 
@@ -134,13 +134,20 @@ async def refresh_touched(session: AsyncSession) -> None:
 
 
 async def refresh_stale(
-    session: AsyncSession, today: date, principal: Principal | None, *, limit: int | None = None
+    session: AsyncSession,
+    today: date,
+    principal: Principal | None,
+    *,
+    limit: int | None = None,
+    among: list[int] | None = None,
 ) -> int:
-    """Refresh the rows of the principal's visible workers (every worker: None) that are
-    not valid for ``today``, at most ``limit`` of them; how many were refreshed."""
+    """Refresh the rows of the principal's visible workers (every worker: None), or of
+    those ``among`` them, that are not valid for ``today``, at most ``limit`` of them;
+    how many were refreshed."""
 
     def scope(column: Any) -> Any:
-        return is_visible(column, principal) if principal is not None else column.is_not(None)
+        visible = is_visible(column, principal) if principal is not None else column.is_not(None)
+        return visible if among is None else and_(visible, column.in_(among))
 
     ids = await repository.stale_ids(session, today, scope)
     if limit is not None:
@@ -149,7 +156,9 @@ async def refresh_stale(
     return len(ids)
 
 
-async def ensure_fresh(db: RequestSession, today: date, principal: Principal) -> None:
+async def ensure_fresh(
+    db: RequestSession, today: date, principal: Principal, among: list[int] | None = None
+) -> None:
     """Refresh the principal's stale rows before a read, in write transactions of their
     own on the request's session, ``repository.CHUNK`` workers each: what a request cut
     short by its deadline had done stays done. The request's lock is held all along: the
@@ -162,7 +171,9 @@ async def ensure_fresh(db: RequestSession, today: date, principal: Principal) ->
         while refreshed == repository.CHUNK:  # a shorter batch was the last one
             refreshed = await write_transaction(
                 db.session,
-                lambda session: refresh_stale(session, today, principal, limit=repository.CHUNK),
+                lambda session: refresh_stale(
+                    session, today, principal, limit=repository.CHUNK, among=among
+                ),
             )
 
 

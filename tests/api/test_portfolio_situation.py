@@ -100,6 +100,24 @@ async def test_a_mutation_refreshes_the_touched_worker_in_its_own_transaction(wo
     assert retards["Bernard"] == f"{stored[bernard.id][2] / 100:.2f}"
 
 
+async def test_a_page_by_name_refreshes_only_its_own_rows(world) -> None:
+    api, world_, _ = world
+    api.services.clock = Clock.at(TODAY + timedelta(days=3))
+    token = await api.login("admin@alpha.fr", PASSWORD)
+    data = await api.data(PAGE, {"first": 2}, token)
+    assert [e["node"]["nom"] for e in data["portfolio"]["edges"]] == ALL[:2]
+    stored, computed = await stored_and_computed(api, TODAY + timedelta(days=3))
+    fresh = {k for k, v in stored.items() if v[1] == TODAY + timedelta(days=3)}
+    # The page and the one more client read to know whether a next page exists.
+    assert fresh == {world_.clients[n].id for n in ALL[:3]}
+    assert all(stored[k] == computed[k] for k in fresh)
+    # Sorted by an indicator: every visible client's row is brought to the day.
+    await api.data(PAGE, {"first": 2, "tri": {"champ": "PROCHAINE_ECHEANCE"}}, token)
+    stored, _ = await stored_and_computed(api, TODAY + timedelta(days=3))
+    visible = {w.id for w in world_.clients.values()}
+    assert {k for k, v in stored.items() if v[1] == TODAY + timedelta(days=3)} == visible
+
+
 async def test_a_commit_outside_the_unit_of_work_drops_the_rows_it_touched(world) -> None:
     api, world_, admin = world
     await api.data(RESUME, {}, admin)
@@ -301,6 +319,6 @@ async def test_the_totals_run_only_when_selected(world) -> None:
     page_only = await count("{ portfolio(first: 3) { edges { node { nom } } } }")
     with_totals = await count("{ portfolio(first: 3) { totalCount edges { node { nom } } } }")
     totals_only = await count("{ portfolio(first: 3) { resume { nombreClients } } }")
-    # principal, visible clients (the cost), then the staleness check or the totals, and
-    # the page when asked for.
-    assert (page_only, with_totals, totals_only) == (4, 4, 3)
+    # principal, visible clients (the cost), then: the page alone (sorted by name, its
+    # rows valid today); the totals and the page; the totals alone.
+    assert (page_only, with_totals, totals_only) == (3, 4, 3)

@@ -88,11 +88,14 @@ async def run_steps(api: Api, world: PortfolioWorld, steps: list[tuple[Any, ...]
                 fresh = {client.id}
         elif kind in ("lecture", "resume"):
             token = await api.login("admin@alpha.fr", PASSWORD)
+            fresh = visible
             if kind == "lecture":
-                await api.data(PORTFOLIO, {"tri": {"champ": step[1]}}, token)
+                data = await api.data(PORTFOLIO, {"tri": {"champ": step[1]}}, token)
+                if step[1] == "NOM":  # only the page's rows are needed
+                    names = [e["node"]["nom"] for e in data["portfolio"]["edges"]]
+                    fresh = {world.clients[n].id for n in names}
             else:
                 await api.data(RESUME, {}, token)
-            fresh = visible
         else:
             async with api.session() as session:
                 await accounting_day_in(session, Clock.at(today))

@@ -252,6 +252,22 @@ async def stale_clients(db: RequestSession, principal: Principal, today: date) -
     return int(await db.scalar(select(_stale_count(principal, today))))
 
 
+def reads_indicators(tri: Tri, f: Filtres) -> bool:
+    """Whether the order or the filters read the stored indicators (then every visible
+    client's row must be valid today, not only the page's)."""
+    indicator_filters = (f.en_retard, f.prochaine_echeance_avant, f.vigilance_obtenable)
+    return tri is not Tri.NOM or any(v is not None for v in (*indicator_filters, f.a_surveiller))
+
+
+@dataclass(frozen=True, slots=True)
+class PageClients:
+    """A page of clients, and those of them whose stored situation is not valid today
+    (read with ``any_day``: the page is then to be read again once they are refreshed)."""
+
+    clients: list[tuple[Travailleur, Indicateurs]]
+    stale: list[int]
+
+
 async def portfolio_page(
     db: RequestSession,
     principal: Principal,
@@ -264,35 +280,36 @@ async def portfolio_page(
     after: tuple[Any, ...] | None = None,
     before: tuple[Any, ...] | None = None,
     backward: bool = False,
-) -> list[tuple[Travailleur, Indicateurs]]:
+    any_day: bool = False,
+) -> PageClients:
     """Up to ``limit`` clients of the filtered, sorted portfolio strictly after ``after``
     and before ``before`` (keys of :func:`key_of`), with their stored indicators; from
-    the end when ``backward`` (``last``), the page still in the portfolio's order."""
+    the end when ``backward`` (``last``), the page still in the portfolio's order.
+    ``any_day`` (only when neither the order nor the filters read the indicators): the
+    page whatever the day of its rows, which ones are stale said beside it."""
     cles = order_of(tri, descending)
     where = _conditions(principal, today, filtres)
+    if any_day:
+        assert not reads_indicators(tri, filtres)
+        del where[1]  # the day of the rows
     if after is not None:
         where.append(_beyond(cles, after, backward=False))
     if before is not None:
         where.append(_beyond(cles, before, backward=True))
-    statement = (
-        select(
-            Travailleur,
-            S.retard,
-            S.du_mois,
-            S.prochaine,
-            S.manquantes,
-            S.denonce,
-            S.vigilance,
-            S.attention,
-        )
-        .join(S, S.travailleur_id == Travailleur.id)
-        .where(*where)
-        .order_by(*(c.order(backward) for c in cles))
-        .limit(limit)
-    )
+    columns = (S.retard, S.du_mois, S.prochaine, S.manquantes, S.denonce, S.vigilance)
+    statement = select(Travailleur, *columns, S.attention, S.valide_le)
+    if any_day:
+        statement = with_situation(statement.select_from(Travailleur))
+    else:
+        statement = statement.join(S, S.travailleur_id == Travailleur.id)
+    statement = statement.where(*where).order_by(*(c.order(backward) for c in cles)).limit(limit)
     page: list[tuple[Travailleur, Indicateurs]] = []
+    stale_ids: list[int] = []
     rows: Sequence[Any] = (await db.execute(statement)).all()
-    for row, retard, du_mois, prochaine, manquantes, denonce, vigilance, attention in rows:
+    for row, retard, du_mois, prochaine, manquantes, denonce, vigilance, attention, jour in rows:
+        if jour != today:
+            stale_ids.append(row.id)
+            continue
         page.append(
             (
                 row,
@@ -309,7 +326,7 @@ async def portfolio_page(
         )
     if backward:
         page.reverse()
-    return page
+    return PageClients(page, stale_ids)
 
 
 async def portfolio_summary(
