@@ -142,7 +142,7 @@ async def test_the_accounting_day_refreshes_everything_and_is_idempotent(world) 
             rows = await session.execute(
                 select(models.DelaiPaiement.travailleur_id, models.DelaiPaiement.statut)
             )
-            return dict(rows.tuples().all())
+            return {travailleur: statut for travailleur, statut in rows}
 
     # Both plans have an instalment the plan did not collect 30 days after its date
     # (Moreau's 15 October one: the instalment it covers is still unpaid): the
