@@ -111,6 +111,19 @@ def _webhooks_deliver(args: argparse.Namespace, settings: Settings) -> None:
         )
 
 
+def _accounting_day(_args: argparse.Namespace, settings: Settings) -> None:
+    from gateway.services.situation_compte import AccountingDayRunning, accounting_day_command
+
+    try:
+        report = asyncio.run(accounting_day_command(settings))
+    except AccountingDayRunning as running:
+        raise SystemExit(str(running)) from running
+    print(
+        f"Journée comptable du {report.jour:%d/%m/%Y} : {report.situations} situations de "
+        f"compte à jour, {report.plans_denonces} plans de paiement dénoncés."
+    )
+
+
 def _export_schema(_args: argparse.Namespace, _settings: Settings) -> None:
     from gateway.schema.assembly import export_sdl
 
@@ -182,6 +195,10 @@ def parser() -> argparse.ArgumentParser:
     deliver.add_argument("--watch", action="store_true", help="keep delivering until Ctrl-C")
     deliver.set_defaults(handler=_webhooks_deliver)
 
+    commands.add_parser(
+        "accounting-day",
+        help="bring every stored account situation to today (run daily; idempotent)",
+    ).set_defaults(handler=_accounting_day)
     commands.add_parser("export-schema", help="print the GraphQL SDL").set_defaults(
         handler=_export_schema
     )

@@ -1,15 +1,33 @@
 """The accountant's portfolio: the clients the principal sees, filtered, sorted, one page,
-with each client's indicators and the totals of the filtered portfolio (issue 4).
+with each client's indicators and the totals of the filtered portfolio (issues 4, 11).
 
-Two SQL statements whatever the page size (``gateway.db.repositories.portfolio``);
-the nested fields of the clients then go through the request's loaders, primed with
-the page's rows.
+The indicators are the stored account situations (``situation_compte``), valid for
+today: two SQL statements whatever the page and the cabinet size, the totals only
+when ``totalCount`` or ``resume`` is selected, the page by keyset (``gateway.cursors``)
+so that it costs its own size. The nested fields of the clients then go through the
+request's loaders, primed with the page's rows.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from graphql import (
+    FieldNode,
+    FragmentSpreadNode,
+    GraphQLIncludeDirective,
+    GraphQLSkipDirective,
+    InlineFragmentNode,
+    SelectionSetNode,
+)
+from graphql.execution.values import get_directive_values
+
 from domain.nomenclatures import Role
+from gateway import cursors
 from gateway.context import Context
+from gateway.cursors import Part
 from gateway.db.repositories import portfolio as repository
 from gateway.db.repositories.portfolio import Filtres, Indicateurs, Resume, Tri
 from gateway.schema.errors import bad_user_input
@@ -22,11 +40,15 @@ from gateway.schema.portfolio import (
     PortfolioTri,
     SensTri,
 )
-from gateway.schema.relay import PageInfo, decode_int_id, encode_cursor, page_from
+from gateway.schema.relay import PageInfo, decode_int_id
 from gateway.schema.scalars import Money
 from gateway.schema.travailleur import travailleur_type
+from gateway.services import situation_compte
 
 MAX_PORTFOLIO_PAGE = 500
+DEFAULT_PAGE = 50
+# What ``totalCount`` and ``resume`` would show when not selected (never computed).
+EMPTY = Resume(0, Decimal(0), Decimal(0), 0, 0, 0, 0, 0)
 MAX_RECHERCHE = 100
 
 
@@ -86,51 +108,176 @@ def _resume(r: Resume) -> PortfolioResume:
     )
 
 
+def selected(info: Any) -> frozenset[str]:
+    """The field names selected directly on the connection, through fragments and
+    ``@skip``/``@include``, so that work is done only for what is asked."""
+    raw = info._raw_info
+    names: set[str] = set()
+
+    def walk(selection_set: SelectionSetNode | None) -> None:
+        if selection_set is None:
+            return
+        for node in selection_set.selections:
+            if not isinstance(node, FieldNode | InlineFragmentNode | FragmentSpreadNode):
+                continue
+            skip = get_directive_values(GraphQLSkipDirective, node, raw.variable_values)
+            include = get_directive_values(GraphQLIncludeDirective, node, raw.variable_values)
+            if (skip and skip.get("if")) or (include and not include.get("if")):
+                continue
+            if isinstance(node, FieldNode):
+                names.add(node.name.value)
+            elif isinstance(node, InlineFragmentNode):
+                walk(node.selection_set)
+            elif isinstance(node, FragmentSpreadNode):
+                fragment = raw.fragments.get(node.name.value)
+                walk(fragment.selection_set if fragment is not None else None)
+
+    for field_node in raw.field_nodes:
+        walk(field_node.selection_set)
+    return frozenset(names)
+
+
+@dataclass(frozen=True, slots=True)
+class Fenetre:
+    """A checked Relay window: how many, from which end, between which keys."""
+
+    limit: int
+    backward: bool
+    after: tuple[Any, ...] | None
+    before: tuple[Any, ...] | None
+
+
+_SHAPES = {
+    Tri.NOM: (Part.TEXT, Part.TEXT, Part.ID),
+    Tri.MONTANT_EN_RETARD: (Part.CENTS, Part.TEXT, Part.TEXT, Part.ID),
+    Tri.PROCHAINE_ECHEANCE: (Part.DATE_OR_NONE, Part.TEXT, Part.TEXT, Part.ID),
+}
+
+
+def _kind(champ: Tri, descending: bool) -> str:
+    return f"portfolio.{champ.value}.{'desc' if descending else 'asc'}"
+
+
+def fenetre_from(
+    first: int | None,
+    after: str | None,
+    last: int | None,
+    before: str | None,
+    champ: Tri,
+    descending: bool,
+) -> Fenetre:
+    """Check ``first``/``after``/``last``/``before`` (BAD_USER_INPUT naming the argument)."""
+    if first is not None and last is not None:
+        raise bad_user_input("last : ne peut pas être combiné avec first.", "last")
+    for name, size in (("first", first), ("last", last)):
+        if size is not None and not 0 <= size <= MAX_PORTFOLIO_PAGE:
+            raise bad_user_input(
+                f"{name} : doit être compris entre 0 et {MAX_PORTFOLIO_PAGE} (reçu {size}).", name
+            )
+    keys: dict[str, tuple[Any, ...] | None] = {}
+    for name, cursor in (("after", after), ("before", before)):
+        keys[name] = None
+        if cursor is not None:
+            keys[name] = cursors.decode(cursor, _kind(champ, descending), _SHAPES[champ])
+            if keys[name] is None:
+                raise bad_user_input(
+                    f"{name} : curseur invalide (ou d'un autre tri du portefeuille).", name
+                )
+    backward = last is not None
+    limit = last if last is not None else (DEFAULT_PAGE if first is None else first)
+    return Fenetre(limit, backward, keys["after"], keys["before"])
+
+
 async def portfolio(
     ctx: Context,
     first: int | None,
     after: str | None,
     filtre: PortfolioFiltre | None = None,
     tri: PortfolioTri | None = None,
+    *,
+    last: int | None = None,
+    before: str | None = None,
+    fields: frozenset[str] = frozenset({"totalCount", "resume", "edges", "nodes", "pageInfo"}),
 ) -> PortfolioConnection:
     principal = ctx.require_role(Role.EXPERT_COMPTABLE)
-    page = page_from(first, after, maximum=MAX_PORTFOLIO_PAGE, default=50)
     filtres = filtres_from(filtre)
     champ = Tri.NOM if tri is None else tri.champ
     sens = None if tri is None else tri.sens
     descending = champ is Tri.MONTANT_EN_RETARD if sens is None else sens is SensTri.DESC
+    fenetre = fenetre_from(first, after, last, before, champ, descending)
     today = ctx.clock.today()
-    resume = await repository.portfolio_summary(ctx.db, principal, today, filtres)
-    rows = await repository.portfolio_page(
-        ctx.db,
-        principal,
-        today,
-        filtres,
-        tri=champ,
-        descending=descending,
-        offset=page.offset,
-        limit=page.limit,
-    )
+    wants_totals = bool(fields & {"totalCount", "resume"})
+    wants_page = bool(fields & {"edges", "nodes", "pageInfo"})
+    # Only the page's rows need to be valid today when neither the totals, the order nor
+    # the filters read the others: then the page is read first, whatever their day.
+    page_alone = wants_page and not wants_totals
+    page_alone = page_alone and not repository.reads_indicators(champ, filtres)
+
+    async def read_page(any_day: bool) -> repository.PageClients:
+        return await repository.portfolio_page(
+            ctx.db,
+            principal,
+            today,
+            filtres,
+            tri=champ,
+            descending=descending,
+            # One more than the page: whether another page follows, without counting.
+            limit=fenetre.limit + 1,
+            after=fenetre.after,
+            before=fenetre.before,
+            backward=fenetre.backward,
+            any_day=any_day,
+        )
+
+    resume: Resume | None = None
+    page: repository.PageClients | None = None
+    if page_alone:
+        page = await read_page(any_day=True)
+        if page.stale:
+            await situation_compte.ensure_fresh(ctx.db, today, principal, page.stale)
+            page = None
+    else:
+        # The totals when asked for (else only whether any visible client's row is
+        # stale); stale rows are refreshed, then read again.
+        for attempt in range(2):
+            if wants_totals:
+                resume, stale = await repository.portfolio_summary(
+                    ctx.db, principal, today, filtres
+                )
+            else:
+                stale = await repository.stale_clients(ctx.db, principal, today)
+            if not stale or attempt:
+                break
+            await situation_compte.ensure_fresh(ctx.db, today, principal)
+    if page is None and wants_page:
+        page = await read_page(any_day=False)
+    rows = page.clients if page is not None else []
+    more = len(rows) > fenetre.limit
+    if more:
+        rows = rows[1:] if fenetre.backward else rows[: fenetre.limit]
     edges = []
-    for position, (row, indicateurs) in enumerate(rows):
+    kind = _kind(champ, descending)
+    for row, indicateurs in rows:
         # Prime the loader: nested fields asking for the worker again cost no query.
         ctx.loaders.travailleur.prime(row.id, row)
         edges.append(
             PortfolioEdge(
                 node=travailleur_type(row),
-                cursor=encode_cursor(page.offset + position),
+                cursor=cursors.encode(kind, repository.key_of(champ, row, indicateurs)),
                 indicateurs=_indicateurs(indicateurs),
             )
         )
+    total = resume.nombre_clients if resume is not None else 0
     return PortfolioConnection(
         edges=edges,
         nodes=[e.node for e in edges],
         page_info=PageInfo(
-            has_next_page=page.offset + len(edges) < resume.nombre_clients,
-            has_previous_page=page.offset > 0,
+            # Relay: the other end is known to continue when a cursor bounded the page.
+            has_next_page=more if not fenetre.backward else fenetre.before is not None,
+            has_previous_page=more if fenetre.backward else fenetre.after is not None,
             start_cursor=edges[0].cursor if edges else None,
             end_cursor=edges[-1].cursor if edges else None,
         ),
-        total_count=resume.nombre_clients,
-        resume=_resume(resume),
+        total_count=total,
+        resume=_resume(resume if resume is not None else EMPTY),
     )

@@ -65,6 +65,8 @@ MAX_TOKENS = 2000
 COST_BUDGET = 400_000
 # Page size assumed for a connection whose `first` has no default.
 DEFAULT_PAGE_SIZE = 20
+# Page size of a connection whose `first` (and `last`) are omitted, when not 20.
+PAGE_DEFAULTS: dict[tuple[str, str], int] = {("Query", "portfolio"): 50}
 # Items assumed for a list without pagination (établissements, revenus, lines of a
 # computation, userErrors…), unless declared in LIST_MAXIMA: requested ≥ actual.
 DEFAULT_LIST_MAXIMUM = 10
@@ -270,7 +272,11 @@ class QueryCost:
         subs: list[SelectionSetNode],
     ) -> int:
         first = self.fields.argument(field, nodes[0], "first")
-        size = max(0, first) if isinstance(first, int) else DEFAULT_PAGE_SIZE
+        if "last" in field.args:  # a page from the end costs as much as one from the start
+            last = self.fields.argument(field, nodes[0], "last")
+            first = last if isinstance(last, int) else first
+        default = PAGE_DEFAULTS.get((parent.name, nodes[0].name.value), DEFAULT_PAGE_SIZE)
+        size = max(0, first) if isinstance(first, int) else default
         connection: GraphQLObjectType = get_named_type(field.type)  # type: ignore[assignment]
         cost = 1
         for sub_nodes in self.fields.collect(connection, subs).values():

@@ -67,15 +67,24 @@ class CoreQuery:
             "mandate; collaborator: those assigned), filtered and sorted (by name unless "
             "`tri` says otherwise), `first` up to 500. Each edge carries the client's "
             "indicators (overdue, due this month, next due date, missing declarations, "
-            "denounced plan, attestation de vigilance), and `resume` the totals of the "
-            "whole filtered portfolio; all computed by the database in two statements."
+            "denounced plan, attestation de vigilance) as of the last accounting day, and "
+            "`resume` the totals of the whole filtered portfolio (computed only when "
+            "selected); all by the database in two statements. Cursors are keyset cursors "
+            "of the order: paging forward (`first`/`after`) or backward (`last`/`before`), "
+            "a client whose sort key did not change is never repeated or skipped."
         )
     )
     async def portfolio(
         self,
         info: ContextInfo,
-        first: int | None = 50,
-        after: str | None = None,
+        first: Annotated[
+            int | None,
+            strawberry.argument(description="Clients from the start (default 50, at most 500)."),
+        ] = None,
+        after: Annotated[
+            str | None,
+            strawberry.argument(description="Only clients after this cursor (an edge's)."),
+        ] = None,
         filtre: Annotated[
             PortfolioFiltre | None, strawberry.argument(description="Filters, combined with AND.")
         ] = None,
@@ -83,8 +92,27 @@ class CoreQuery:
             PortfolioTri | None,
             strawberry.argument(description="Order (default: by name, then first name)."),
         ] = None,
+        last: Annotated[
+            int | None,
+            strawberry.argument(
+                description="Clients from the end (at most 500); not with `first`."
+            ),
+        ] = None,
+        before: Annotated[
+            str | None,
+            strawberry.argument(description="Only clients before this cursor (an edge's)."),
+        ] = None,
     ) -> PortfolioConnection:
-        return await portfolio.portfolio(info.context, first, after, filtre, tri)
+        return await portfolio.portfolio(
+            info.context,
+            first,
+            after,
+            filtre,
+            tri,
+            last=last,
+            before=before,
+            fields=portfolio.selected(info),
+        )
 
     @strawberry.field(
         description=(

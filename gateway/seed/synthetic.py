@@ -164,6 +164,10 @@ async def seed_synthetic_command(settings: Settings, clients: int, seed: int) ->
     finally:
         gc.enable()
     total = sum(lignes.counts().values())
+    # The stored account situations, as the nightly accounting day leaves them.
+    from gateway.services.situation_compte import accounting_day_command
+
+    await accounting_day_command(settings)
     print(
         f"Cabinet Synthétique {seed} : {clients} clients au {today:%d/%m/%Y}, "
         f"{total} lignes en {time.perf_counter() - debut:.1f} s "

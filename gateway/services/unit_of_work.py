@@ -29,6 +29,7 @@ from gateway.db.models import EvenementAudit, Idempotence
 from gateway.db.upsert import insert_on_conflict
 from gateway.events import writing as events
 from gateway.loaders import Loaders
+from gateway.services import situation_compte
 
 log = logging.getLogger(__name__)
 
@@ -151,6 +152,8 @@ async def in_write_transaction(
         ctx.loaders = Loaders(ctx.db, ctx.principal)
 
     ctx.db.writing = True
+    # The stored account situations this transaction touches are refreshed for this day.
+    ctx.db.session.info[situation_compte.CLOCK] = ctx.clock
     try:
         result = await write_transaction(
             ctx.db.session, work, commit=commit, before_attempt=fresh_loaders, clock=ctx.clock
@@ -190,6 +193,7 @@ async def write_transaction(
                 try:
                     result = await work(session)
                     if commit:
+                        await situation_compte.refresh_touched(session)
                         last = await events.write_pending(session)
                         await session.commit()
                     else:

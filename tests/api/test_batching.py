@@ -23,6 +23,7 @@ from domain.nomenclatures import (
 from gateway.db import models
 from tests import builders
 from tests.api.client import api_for
+from tests.api.situation_support import store_situations
 from tests.conftest import Database
 
 PORTFOLIO = """query($first: Int!) {
@@ -214,6 +215,8 @@ async def test_a_page_of_500_clients_costs_the_same_statements_as_a_page_of_50(
     async with api_for(db) as api:
         await seed_portfolio(api, 500)
         token = await api.login("admin@bulk.fr", "secret-utilisateur")
+        # Rows loaded directly: their situations stored as the accounting day would.
+        await store_situations(api)
         small_count, small = await statements_for_page(api, token, 50)
         large_count, large = await statements_for_page(api, token, 500)
     assert len(small["portfolio"]["nodes"]) == 50

@@ -10,6 +10,7 @@ from sqlalchemy import insert, select
 from domain.nomenclatures import IssueAudit, Role
 from gateway.db import models
 from tests.api.client import api_for
+from tests.api.situation_support import store_situations
 from tests.api.test_batching import seed_portfolio
 from tests.conftest import Database
 
@@ -83,6 +84,8 @@ async def test_a_filtered_page_of_500_with_totals_costs_as_many_statements_as_on
         await seed_portfolio(api, 500)
         await add_audit_events(api, 500)
         token = await api.login("admin@bulk.fr", "secret-utilisateur")
+        # Rows loaded directly: their situations stored as the accounting day would.
+        await store_situations(api)
         small_count, small = await statements_for_page(api, token, 50)
         large_count, large = await statements_for_page(api, token, 500)
     assert len(small["portfolio"]["edges"]) == 50

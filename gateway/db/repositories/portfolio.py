@@ -28,16 +28,28 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import BigInteger, ColumnElement, Subquery, and_, exists, func, literal, or_, select
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    and_,
+    case,
+    exists,
+    false,
+    func,
+    literal,
+    or_,
+    select,
+)
 
-from domain.money import from_cents
+from domain.money import from_cents, to_cents
 from domain.nomenclatures import Regime, Situation
 from domain.recherche import search_key
 from gateway.auth.principal import Principal
 from gateway.auth.visibility import is_visible
 from gateway.db.engine import RequestSession
 from gateway.db.models import AffectationCollaborateur, Etablissement, Travailleur, Utilisateur
-from gateway.db.repositories.portfolio_indicateurs import flag, indicators
+from gateway.db.models_situation import SituationCompte as S
+from gateway.db.repositories.portfolio_situation import stale, with_situation
 
 
 class Tri(StrEnum):
@@ -89,14 +101,6 @@ class Resume:
     clients_vigilance_obtenable: int
 
 
-def _vigilance(ind: Subquery) -> ColumnElement[bool]:
-    return and_(ind.c.manquantes == 0, ind.c.retard_non_couvert <= 0)
-
-
-def _attention(ind: Subquery) -> ColumnElement[bool]:
-    return or_(ind.c.retard > 0, ind.c.manquantes == 1, ind.c.denonce == 1)
-
-
 def _search(texte: str) -> ColumnElement[bool] | None:
     """Digits: a part of the NIR or of a SIRET (spaces ignored). Words: each word a part
     of the name or first name, accents and case ignored (both sides folded by
@@ -118,20 +122,25 @@ def _search(texte: str) -> ColumnElement[bool] | None:
     return and_(*(Travailleur.cle_recherche.contains(word, autoescape=True) for word in words))
 
 
-def _conditions(principal: Principal, ind: Subquery, f: Filtres) -> list[ColumnElement[bool]]:
-    where: list[ColumnElement[bool]] = []
+def _conditions(principal: Principal, today: date, f: Filtres) -> list[ColumnElement[bool]]:
+    """The visible workers whose stored situation is valid today, then the filters."""
+    where: list[ColumnElement[bool]] = [
+        is_visible(Travailleur.id, principal),
+        # Never a row computed for another day (they are refreshed before the read).
+        S.valide_le == today,
+    ]
     if f.situations is not None:
         where.append(Travailleur.situation.in_(f.situations))
     if f.regime is not None:
         where.append(Travailleur.regime == f.regime)
     if f.en_retard is not None:
-        where.append(ind.c.retard > 0 if f.en_retard else ind.c.retard <= 0)
+        where.append(S.retard > 0 if f.en_retard else S.retard <= 0)
     if f.prochaine_echeance_avant is not None:
-        where.append(ind.c.prochaine < f.prochaine_echeance_avant)
+        where.append(S.prochaine < f.prochaine_echeance_avant)
     if f.vigilance_obtenable is not None:
-        where.append(_vigilance(ind) if f.vigilance_obtenable else ~_vigilance(ind))
+        where.append(S.vigilance.is_(f.vigilance_obtenable))
     if f.a_surveiller is not None:
-        where.append(_attention(ind) if f.a_surveiller else ~_attention(ind))
+        where.append(S.attention.is_(f.a_surveiller))
     if f.collaborateur_id is not None:
         where.append(
             Travailleur.id.in_(
@@ -150,12 +159,73 @@ def _conditions(principal: Principal, ind: Subquery, f: Filtres) -> list[ColumnE
     return where
 
 
-def _order(ind: Subquery, tri: Tri, descending: bool) -> list[Any]:
-    names = [Travailleur.nom, Travailleur.prenom, Travailleur.id]
+@dataclass(frozen=True, slots=True)
+class Cle:
+    """One column of the portfolio's order: descending or not, NULL last or not."""
+
+    column: Any
+    descending: bool
+    nullable: bool = False
+
+    def order(self, backward: bool) -> Any:
+        descending = self.descending != backward
+        ordered = self.column.desc() if descending else self.column.asc()
+        if not self.nullable:
+            return ordered
+        return ordered.nulls_first() if backward else ordered.nulls_last()
+
+    def equal(self, value: Any) -> ColumnElement[bool]:
+        column: ColumnElement[Any] = self.column
+        return column.is_(None) if value is None else column == value
+
+    def after(self, value: Any) -> ColumnElement[bool]:
+        """Strictly after ``value`` in the (forward) order; NULLs come last."""
+        column: ColumnElement[Any] = self.column
+        if value is None:
+            return false()
+        beyond = column < value if self.descending else column > value
+        return or_(beyond, column.is_(None)) if self.nullable else beyond
+
+    def before(self, value: Any) -> ColumnElement[bool]:
+        """Strictly before ``value`` in the (forward) order."""
+        column: ColumnElement[Any] = self.column
+        if value is None:
+            return column.is_not(None)
+        strict: ColumnElement[bool] = column > value if self.descending else column < value
+        return strict
+
+
+def order_of(tri: Tri, descending: bool) -> list[Cle]:
+    """Name, first name, id (ties); an indicator sort puts its key first, NULLs last, and
+    keeps the names ascending."""
     if tri is Tri.NOM:
-        return [c.desc() for c in names] if descending else names
-    key = ind.c.retard if tri is Tri.MONTANT_EN_RETARD else ind.c.prochaine
-    return [(key.desc() if descending else key.asc()).nulls_last(), *names]
+        return [Cle(c, descending) for c in (Travailleur.nom, Travailleur.prenom, Travailleur.id)]
+    key = (
+        Cle(S.retard, descending)
+        if tri is Tri.MONTANT_EN_RETARD
+        else Cle(S.prochaine, descending, True)
+    )
+    return [key, *(Cle(c, False) for c in (Travailleur.nom, Travailleur.prenom, Travailleur.id))]
+
+
+def key_of(tri: Tri, row: Travailleur, situation: Indicateurs) -> tuple[Any, ...]:
+    """The sort key of one client, as :func:`order_of` orders (money in cents)."""
+    names = (row.nom, row.prenom, row.id)
+    if tri is Tri.NOM:
+        return names
+    if tri is Tri.MONTANT_EN_RETARD:
+        return (to_cents(situation.montant_en_retard), *names)
+    return (situation.prochaine_echeance, *names)
+
+
+def _beyond(cles: list[Cle], key: tuple[Any, ...], backward: bool) -> ColumnElement[bool]:
+    """Rows strictly after (before, ``backward``) the key: lexicographic, one term per
+    column of the order (a row value comparison cannot mix directions and NULLs)."""
+    terms = []
+    for i, cle in enumerate(cles):
+        strict = cle.before(key[i]) if backward else cle.after(key[i])
+        terms.append(and_(*(c.equal(v) for c, v in zip(cles[:i], key[:i], strict=True)), strict))
+    return or_(*terms)
 
 
 async def visible_clients(db: RequestSession, principal: Principal) -> int:
@@ -169,6 +239,35 @@ async def visible_clients(db: RequestSession, principal: Principal) -> int:
     )
 
 
+def _stale_count(principal: Principal, today: date) -> Any:
+    return (
+        with_situation(select(func.count()).select_from(Travailleur))
+        .where(is_visible(Travailleur.id, principal), stale(today))
+        .scalar_subquery()
+    )
+
+
+async def stale_clients(db: RequestSession, principal: Principal, today: date) -> int:
+    """How many visible clients have no stored situation valid today."""
+    return int(await db.scalar(select(_stale_count(principal, today))))
+
+
+def reads_indicators(tri: Tri, f: Filtres) -> bool:
+    """Whether the order or the filters read the stored indicators (then every visible
+    client's row must be valid today, not only the page's)."""
+    indicator_filters = (f.en_retard, f.prochaine_echeance_avant, f.vigilance_obtenable)
+    return tri is not Tri.NOM or any(v is not None for v in (*indicator_filters, f.a_surveiller))
+
+
+@dataclass(frozen=True, slots=True)
+class PageClients:
+    """A page of clients, and those of them whose stored situation is not valid today
+    (read with ``any_day``: the page is then to be read again once they are refreshed)."""
+
+    clients: list[tuple[Travailleur, Indicateurs]]
+    stale: list[int]
+
+
 async def portfolio_page(
     db: RequestSession,
     principal: Principal,
@@ -177,31 +276,40 @@ async def portfolio_page(
     *,
     tri: Tri,
     descending: bool,
-    offset: int,
     limit: int,
-) -> list[tuple[Travailleur, Indicateurs]]:
-    """One page of the filtered, sorted portfolio with each client's indicators."""
-    ind = indicators(principal, today)
-    statement = (
-        select(
-            Travailleur,
-            ind.c.retard,
-            ind.c.du_mois,
-            ind.c.prochaine,
-            ind.c.manquantes,
-            ind.c.denonce,
-            flag(_vigilance(ind)),
-            flag(_attention(ind)),
-        )
-        .join(ind, ind.c.travailleur_id == Travailleur.id)
-        .where(*_conditions(principal, ind, filtres))
-        .order_by(*_order(ind, tri, descending))
-        .offset(offset)
-        .limit(limit)
-    )
+    after: tuple[Any, ...] | None = None,
+    before: tuple[Any, ...] | None = None,
+    backward: bool = False,
+    any_day: bool = False,
+) -> PageClients:
+    """Up to ``limit`` clients of the filtered, sorted portfolio strictly after ``after``
+    and before ``before`` (keys of :func:`key_of`), with their stored indicators; from
+    the end when ``backward`` (``last``), the page still in the portfolio's order.
+    ``any_day`` (only when neither the order nor the filters read the indicators): the
+    page whatever the day of its rows, which ones are stale said beside it."""
+    cles = order_of(tri, descending)
+    where = _conditions(principal, today, filtres)
+    if any_day:
+        assert not reads_indicators(tri, filtres)
+        del where[1]  # the day of the rows
+    if after is not None:
+        where.append(_beyond(cles, after, backward=False))
+    if before is not None:
+        where.append(_beyond(cles, before, backward=True))
+    columns = (S.retard, S.du_mois, S.prochaine, S.manquantes, S.denonce, S.vigilance)
+    statement = select(Travailleur, *columns, S.attention, S.valide_le)
+    if any_day:
+        statement = with_situation(statement.select_from(Travailleur))
+    else:
+        statement = statement.join(S, S.travailleur_id == Travailleur.id)
+    statement = statement.where(*where).order_by(*(c.order(backward) for c in cles)).limit(limit)
     page: list[tuple[Travailleur, Indicateurs]] = []
+    stale_ids: list[int] = []
     rows: Sequence[Any] = (await db.execute(statement)).all()
-    for row, retard, du_mois, prochaine, manquantes, denonce, vigilance, attention in rows:
+    for row, retard, du_mois, prochaine, manquantes, denonce, vigilance, attention, jour in rows:
+        if jour != today:
+            stale_ids.append(row.id)
+            continue
         page.append(
             (
                 row,
@@ -216,34 +324,45 @@ async def portfolio_page(
                 ),
             )
         )
-    return page
+    if backward:
+        page.reverse()
+    return PageClients(page, stale_ids)
 
 
 async def portfolio_summary(
     db: RequestSession, principal: Principal, today: date, filtres: Filtres
-) -> Resume:
-    """Totals over the filtered portfolio, in one statement."""
-    ind = indicators(principal, today)
+) -> tuple[Resume, int]:
+    """Totals over the filtered portfolio from the stored situations, and how many
+    visible clients have none valid today (the totals are right only when none)."""
+    # One pass over the visible clients: the filtered clients with a row valid today
+    # are totalled, the clients without one counted.
+    where = _conditions(principal, today, filtres)
+    kept = and_(*where[1:])
     zero = literal(0, BigInteger)
-    statement = (
+
+    def count(condition: ColumnElement[bool]) -> Any:
+        return func.coalesce(func.sum(case((and_(kept, condition), 1), else_=0)), 0)
+
+    def total(column: Any) -> Any:
+        return func.coalesce(func.sum(case((kept, column), else_=zero)), zero)
+
+    statement = with_situation(
         select(
-            func.count(),
-            func.coalesce(func.sum(ind.c.retard), zero),
-            func.coalesce(func.sum(ind.c.du_mois), zero),
-            func.coalesce(func.sum(flag(ind.c.retard > 0)), 0),
-            func.coalesce(func.sum(ind.c.manquantes), 0),
-            func.coalesce(func.sum(ind.c.denonce), 0),
-            func.coalesce(func.sum(flag(_attention(ind))), 0),
-            func.coalesce(func.sum(flag(_vigilance(ind))), 0),
-        )
-        .select_from(Travailleur)
-        .join(ind, ind.c.travailleur_id == Travailleur.id)
-        .where(*_conditions(principal, ind, filtres))
-    )
+            count(literal(True)),
+            total(S.retard),
+            total(S.du_mois),
+            count(S.retard > 0),
+            count(S.manquantes.is_(True)),
+            count(S.denonce.is_(True)),
+            count(S.attention.is_(True)),
+            count(S.vigilance.is_(True)),
+            func.coalesce(func.sum(case((stale(today), 1), else_=0)), 0),
+        ).select_from(Travailleur)
+    ).where(where[0])
     totals: Any = (await db.execute(statement)).one()
-    (count, retard, du_mois, en_retard, manquantes, denonce, attention, vigilance) = totals
-    return Resume(
-        nombre_clients=int(count),
+    (count_, retard, du_mois, en_retard, manquantes, denonce, attention, vigilance, stale_) = totals
+    resume = Resume(
+        nombre_clients=int(count_),
         montant_en_retard=from_cents(int(retard)),
         du_ce_mois=from_cents(int(du_mois)),
         clients_en_retard=int(en_retard),
@@ -252,3 +371,4 @@ async def portfolio_summary(
         clients_a_surveiller=int(attention),
         clients_vigilance_obtenable=int(vigilance),
     )
+    return resume, int(stale_)

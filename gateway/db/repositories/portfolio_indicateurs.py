@@ -1,6 +1,6 @@
 """Per-client indicators of the portfolio as one SQL subquery (SPEC §4–§7, issue 4).
 
-``indicators(principal, today)`` gives one row per visible worker with the figures
+``indicators(today, scope)`` gives one row per worker of the scope with the figures
 the portfolio filters, sorts and totals on; see :mod:`gateway.db.repositories.portfolio`.
 Every rule is the SQL form of a pure rule: the overdue amount of
 ``gateway.resolvers.account_reads.compte_resume``, and :mod:`domain.vigilance` for
@@ -10,6 +10,7 @@ missing declarations, denounced plans and the attestation de vigilance.
 from __future__ import annotations
 
 import calendar
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -37,8 +38,6 @@ from domain.delais import DELAI_DENONCIATION_JOURS, StatutDelai
 from domain.micro import Periode, TypePeriode
 from domain.nomenclatures import NatureRevenu, PeriodiciteDeclaration, Regime
 from domain.vigilance import derniere_periode_exigible, premiere_periode_controlee
-from gateway.auth.principal import Principal
-from gateway.auth.visibility import is_visible
 from gateway.db.models import (
     DeclarationMicro,
     DelaiEcheanceCouverte,
@@ -91,6 +90,10 @@ def _index(periode: Periode) -> int:
     return periode.annee * par_an + periode.numero - 1
 
 
+#: Which workers a statement covers, as a condition on a column holding a worker id.
+Scope = Callable[[Any], ColumnElement[bool]]
+
+
 # --- SQL building blocks ----------------------------------------------------------------
 
 
@@ -130,14 +133,14 @@ def _late_plan_instalment(h: Horizon, delai_id: Any) -> ColumnElement[bool]:
     )
 
 
-def _instalments(principal: Principal, h: Horizon) -> Subquery:
+def _instalments(scope: Scope, h: Horizon) -> Subquery:
     """Régime classique: per worker, from the unpaid instalments not cancelled."""
     reste = _cents(Echeance.montant) - _cents(Echeance.montant_paye)
     due = Echeance.date_echeance
     respected = select(DelaiPaiement.id).where(
         DelaiPaiement.statut == StatutDelai.ACCEPTE,
         ~_late_plan_instalment(h, DelaiPaiement.id),
-        is_visible(DelaiPaiement.travailleur_id, principal),
+        scope(DelaiPaiement.travailleur_id),
     )
     covered = select(DelaiEcheanceCouverte.echeance_id).where(
         DelaiEcheanceCouverte.delai_id.in_(respected)
@@ -158,14 +161,14 @@ def _instalments(principal: Principal, h: Horizon) -> Subquery:
         .where(
             Echeance.annulee.is_(False),
             _cents(Echeance.montant_paye) < _cents(Echeance.montant),
-            is_visible(Echeance.travailleur_id, principal),
+            scope(Echeance.travailleur_id),
         )
         .group_by(Echeance.travailleur_id)
         .subquery("echeances")
     )
 
 
-def _micro_dues(principal: Principal, h: Horizon) -> Subquery:
+def _micro_dues(scope: Scope, h: Horizon) -> Subquery:
     """Micro-entrepreneurs: declared contributions (and CFP) by due date, paid oldest
     first by every payment received, as the account summary does (SPEC §7)."""
     per_date = (
@@ -177,7 +180,7 @@ def _micro_dues(principal: Principal, h: Horizon) -> Subquery:
                 + _cents(DeclarationMicro.formation_professionnelle)
             ).label("montant"),
         )
-        .where(is_visible(DeclarationMicro.travailleur_id, principal))
+        .where(scope(DeclarationMicro.travailleur_id))
         .group_by(DeclarationMicro.travailleur_id, DeclarationMicro.date_exigibilite)
         .subquery("dues")
     )
@@ -194,7 +197,7 @@ def _micro_dues(principal: Principal, h: Horizon) -> Subquery:
             Paiement.travailleur_id.label("travailleur_id"),
             func.sum(_cents(Paiement.montant)).label("paye"),
         )
-        .where(_cents(Paiement.montant) > 0, is_visible(Paiement.travailleur_id, principal))
+        .where(_cents(Paiement.montant) > 0, scope(Paiement.travailleur_id))
         .group_by(Paiement.travailleur_id)
         .subquery("payes")
     )
@@ -319,11 +322,13 @@ def flag(condition: ColumnElement[bool]) -> ColumnElement[int]:
     return case((condition, literal(1)), else_=literal(0))
 
 
-def indicators(principal: Principal, today: date) -> Subquery:
-    """One row per visible worker: the indicators of :class:`Indicateurs`, as columns."""
+def indicators(today: date, scope: Scope) -> Subquery:
+    """One row per worker of ``scope`` (a condition on a worker id column: the
+    principal's visible workers, or the workers whose stored situation is refreshed):
+    the indicators of :class:`Indicateurs`, as columns."""
     h = Horizon.of(today)
-    ech = _instalments(principal, h)
-    micro = _micro_dues(principal, h)
+    ech = _instalments(scope, h)
+    micro = _micro_dues(scope, h)
     is_micro = Travailleur.regime == Regime.MICRO
     zero = literal(0, BigInteger)
 
@@ -351,6 +356,6 @@ def indicators(principal: Principal, today: date) -> Subquery:
         .select_from(Travailleur)
         .outerjoin(ech, ech.c.travailleur_id == Travailleur.id)
         .outerjoin(micro, micro.c.travailleur_id == Travailleur.id)
-        .where(is_visible(Travailleur.id, principal))
+        .where(scope(Travailleur.id))
         .subquery("indicateurs")
     )
