@@ -108,6 +108,8 @@ def environment(database: Database, **extra: str) -> dict[str, str]:
         "GATEWAY_TODAY": TODAY,
         # Tokens are issued once, before the rounds: they must outlive a slow run.
         "GATEWAY_TOKEN_TTL": "86400",
+        # A slow page must be measured, not cut at the production deadline (10 s).
+        "GATEWAY_REQUEST_TIMEOUT": "900",
         **extra,
     }
 
