@@ -45,7 +45,7 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import harness as h  # noqa: E402
+import harness as h
 
 try:
     import orjson
@@ -99,9 +99,7 @@ def postgraphile_rows(nodes: list[dict[str, Any]]) -> list[Row]:
             n["regime"],
             n["situation"],
             n["dateDebutActivite"],
-            tuple(
-                (e["siret"], e["enseigne"]) for e in n["etablissementsByTravailleurId"]["nodes"]
-            ),
+            tuple((e["siret"], e["enseigne"]) for e in n["etablissementsByTravailleurId"]["nodes"]),
             tuple(
                 (p["datePaiement"], _cents(p["montant"]))
                 for p in n["paiementsByTravailleurId"]["nodes"]
@@ -271,7 +269,9 @@ async def measure(sides: Sides, first: int, rounds: int, rng: random.Random) -> 
         if written["updateContact"]["userErrors"]:
             raise SystemExit(f"the write was refused: {written['updateContact']['userErrors']}")
 
-        async def gateway_page(document: str) -> tuple[float, float, float, dict[str, Any]]:
+        async def gateway_page(
+            document: str, variables: dict[str, Any] = variables
+        ) -> tuple[float, float, float, dict[str, Any]]:
             statements = await h.sql_statements_total(http, gw)
             cpu = gw.cpu()
             elapsed, data = await h.graphql(http, gw.url, document, variables, token)
@@ -279,13 +279,15 @@ async def measure(sides: Sides, first: int, rounds: int, rng: random.Random) -> 
             statements = await h.sql_statements_total(http, gw) - statements
             return elapsed, cpu, statements, data
 
-        async def peer_page() -> tuple[float, float, dict[str, Any]]:
+        async def peer_page(
+            after: str | None = theirs[page],
+        ) -> tuple[float, float, dict[str, Any]]:
             cpu = peer.cpu()
             elapsed, data = await h.graphql(
                 http,
                 peer.url,
                 sides.documents["postgraphile-same-fields"],
-                {"first": first, "after": theirs[page]},
+                {"first": first, "after": after},
             )
             return elapsed, peer.cpu() - cpu, data
 
@@ -298,9 +300,11 @@ async def measure(sides: Sides, first: int, rounds: int, rng: random.Random) -> 
         full = await gateway_page(sides.documents["gateway-dashboard"])
 
         expected = gateway_rows(same[3]["portfolio"]["nodes"])
-        check_same(f"page of {first}, PostGraphile", expected, postgraphile_rows(
-            theirs_page[2]["allTravailleurs"]["nodes"]
-        ))
+        check_same(
+            f"page of {first}, PostGraphile",
+            expected,
+            postgraphile_rows(theirs_page[2]["allTravailleurs"]["nodes"]),
+        )
         dashboard = [edge["node"] for edge in full[3]["portfolio"]["edges"]]
         check_same(f"page of {first}, full dashboard", expected, gateway_rows(dashboard))
         if telephone not in {row[3] for row in expected}:
@@ -339,9 +343,7 @@ def report(results: list[Figures], clients: int, rounds: int, floor_note: str | 
         "|---|---|---|---|---|",
     ]
     for f in results:
-        floor = (
-            f"{h.ms(h.median(f.floor))} ms ({h.ratio(f.paired(f.floor))})" if f.floor else "–"
-        )
+        floor = f"{h.ms(h.median(f.floor))} ms ({h.ratio(f.paired(f.floor))})" if f.floor else "–"
         lines.append(
             f"| {f.first} | {h.ms(h.median(f.full))} ms ({h.ratio(f.paired(f.full))}) "
             f"| {h.ms(h.median(f.same))} ms ({h.ratio(f.paired(f.same))}) "
@@ -378,9 +380,7 @@ async def run(args: argparse.Namespace) -> None:
     if missing:
         raise SystemExit(missing)
     pages = [int(p) for p in args.pages.split(",")]
-    documents = {
-        path.stem: path.read_text() for path in h.QUERIES.glob("*.graphql")
-    }
+    documents = {path.stem: path.read_text() for path in h.QUERIES.glob("*.graphql")}
     folder = Path(tempfile.mkdtemp(prefix="bench-dashboard-"))
     rng = random.Random(args.seed)
     try:
@@ -417,7 +417,12 @@ async def run(args: argparse.Namespace) -> None:
                     results = []
                     for first in pages:
                         h.log(f"pages of {first}: {args.rounds} rounds")
-                        results.append(await measure(sides, first, args.rounds, rng))
+                        try:
+                            results.append(await measure(sides, first, args.rounds, rng))
+                        except h.GraphQLError as error:  # report what was measured
+                            h.log(f"pages of {first} stopped: {error}")
+                            floor_note = f"{floor_note or ''} pages of {first} failed: {error}"
+                            break
                 finally:
                     await pool.close()
         print(report(results, args.clients, args.rounds, floor_note))

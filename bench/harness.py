@@ -120,11 +120,17 @@ async def seed(database: Database, clients: int) -> float:
     env = environment(database)
     started = time.perf_counter()
     for command in (["db", "upgrade"], ["seed", "synthetic", "--clients", str(clients)]):
-        done = subprocess.run(
-            [str(BIN / "gateway"), *command], env=env, capture_output=True, text=True
+        process = await asyncio.create_subprocess_exec(
+            str(BIN / "gateway"),
+            *command,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
         )
-        if done.returncode != 0:
-            raise RuntimeError(f"gateway {' '.join(command)} failed:\n{done.stderr[-2000:]}")
+        _, errors = await process.communicate()
+        if process.returncode != 0:
+            tail = errors.decode(errors="replace")[-2000:]
+            raise RuntimeError(f"gateway {' '.join(command)} failed:\n{tail}")
     if database.libpq_url:
         connection = await asyncpg.connect(database.libpq_url)
         try:

@@ -40,7 +40,7 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import harness as h  # noqa: E402
+import harness as h
 
 PAGE = 500
 #: (label, document, variables, on PostGraphile?) in the order of the table.
@@ -123,7 +123,7 @@ async def one_cabinet(
                 theirs, _ = await page_starts(
                     http, peer, documents["postgraphile-cursors"], "allTravailleurs", None
                 )
-            for label, name, variables, on_peer in MEASURES:  # warm-up, untimed
+            for _label, name, variables, on_peer in MEASURES:  # warm-up, untimed
                 if on_peer and peer is None:
                     continue
                 server, auth = (peer, None) if on_peer else (gateway, token)
@@ -184,6 +184,11 @@ def report(timings: Timings, sizes: list[int], kinds: list[str], rounds: int) ->
     return "\n".join(lines)
 
 
+def remove_sqlite(folder: Path, clients: int) -> None:
+    for path in folder.glob(f"scaling-{clients}.sqlite3*"):
+        path.unlink()
+
+
 async def run(args: argparse.Namespace) -> None:
     sizes = [int(s) for s in args.sizes.split(",")]
     kinds = args.databases.split(",")
@@ -194,8 +199,7 @@ async def run(args: argparse.Namespace) -> None:
             for clients in sizes:
                 await one_cabinet(kind, clients, args, folder, timings)
                 if kind == "sqlite":  # the file is no longer needed: free the disk
-                    for path in folder.glob(f"scaling-{clients}.sqlite3*"):
-                        path.unlink()
+                    remove_sqlite(folder, clients)
         print(report(timings, sizes, kinds, args.rounds))
     finally:
         if args.keep:
