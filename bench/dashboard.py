@@ -330,7 +330,7 @@ async def measure(sides: Sides, first: int, rounds: int, rng: random.Random) -> 
 # -- report ----------------------------------------------------------------------------
 
 
-def report(results: list[Figures], clients: int, rounds: int, floor_note: str | None) -> str:
+def report(results: list[Figures], clients: int, rounds: int, notes: list[str]) -> str:
     lines = [
         f"### Dashboard page, {clients} clients, PostgreSQL, {rounds} rounds per page size",
         "",
@@ -370,8 +370,7 @@ def report(results: list[Figures], clients: int, rounds: int, floor_note: str | 
         f"Rounds cycle through {pages}; a write (updateContact) precedes each round. "
         "CPU is the server process's utime + stime (10 ms ticks) averaged over the rounds.",
     ]
-    if floor_note:
-        lines.append(f"Floor not measured: {floor_note}.")
+    lines += notes
     return "\n".join(lines)
 
 
@@ -395,7 +394,7 @@ async def run(args: argparse.Namespace) -> None:
             ):
                 token = await h.login(http, gateway, *h.ADMIN)
                 floor: Floor | None = None
-                floor_note = None if orjson else "orjson is not installed (make install)"
+                notes = [] if orjson else ["Floor not measured: orjson is not installed."]
                 pool = await asyncpg.create_pool(database.libpq_url, min_size=1, max_size=1)
                 try:
                     if orjson is not None:
@@ -421,11 +420,11 @@ async def run(args: argparse.Namespace) -> None:
                             results.append(await measure(sides, first, args.rounds, rng))
                         except h.GraphQLError as error:  # report what was measured
                             h.log(f"pages of {first} stopped: {error}")
-                            floor_note = f"{floor_note or ''} pages of {first} failed: {error}"
+                            notes.append(f"Pages of {first} stopped: {error}")
                             break
                 finally:
                     await pool.close()
-        print(report(results, args.clients, args.rounds, floor_note))
+        print(report(results, args.clients, args.rounds, notes))
     finally:
         if args.keep:
             h.log(f"kept the servers' logs in {folder}")
@@ -435,7 +434,8 @@ async def run(args: argparse.Namespace) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(
-        description=__doc__.split("\n\n")[0],
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
         epilog="Prints a Markdown table; progress goes to stderr.",
     )
     parser.add_argument("--clients", type=int, default=1000, help="size of the cabinet")

@@ -1,6 +1,6 @@
-"""Load test: a real server on the seeded demo, 16 concurrent clients, a third writes.
+"""Load tests through a real server: a mixed load on the demo, and concurrent dashboards.
 
-For each database (SQLite, then PostgreSQL) it creates a fresh database, runs the
+The ``mixed`` scenario: for each database (SQLite, then PostgreSQL) it creates a fresh database, runs the
 migrations, seeds the demo (``gateway seed demo``), starts ``gateway serve`` (uvicorn)
 in a subprocess, logs the clients in, then sends ``--requests`` requests from
 ``--clients`` concurrent clients: reads (own account, portfolio page, ``me``, the
@@ -467,8 +467,8 @@ async def hammer(
 
 async def main() -> None:
     parser = argparse.ArgumentParser(
-        description=__doc__.splitlines()[0],
-        epilog="scenario 'concurrency': see the module's docstring (python -c 'import bench.load')",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--scenario", default="concurrency,mixed", help="concurrency,mixed")
     parser.add_argument("--quick", action="store_true", help="short runs of both scenarios")

@@ -210,7 +210,8 @@ async def run(args: argparse.Namespace) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(
-        description=__doc__.split("\n\n")[0],
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
         epilog="Prints a Markdown table; progress goes to stderr.",
     )
     parser.add_argument("--sizes", default="1000,5000,10000", help="cabinet sizes")
