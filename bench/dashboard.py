@@ -330,6 +330,10 @@ async def measure(sides: Sides, first: int, rounds: int, rng: random.Random) -> 
 # -- report ----------------------------------------------------------------------------
 
 
+def yes(met: bool) -> str:
+    return "yes" if met else "**no**"
+
+
 def report(results: list[Figures], clients: int, rounds: int, notes: list[str]) -> str:
     lines = [
         f"### Dashboard page, {clients} clients, PostgreSQL, {rounds} rounds per page size",
@@ -364,6 +368,24 @@ def report(results: list[Figures], clients: int, rounds: int, notes: list[str]) 
             f"| {h.ms(cpu_peer)} ms | {max(f.sql_full):.0f}, {max(f.sql_same):.0f} "
             f"| {f.peak_kib / 1024:.0f} MB |"
         )
+    lines += ["", "| target (issue 11) | measured | met |", "|---|---|---|"]
+    for f in results:
+        same, full = f.paired(f.same), f.paired(f.full)
+        lines.append(
+            f"| page of {f.first}, same fields ≤ 1.0× PostGraphile | {h.ratio(same)} "
+            f"| {yes(same <= 1.0)} |"
+        )
+        lines.append(
+            f"| page of {f.first}, full dashboard ≤ 1.5× PostGraphile's page | {h.ratio(full)} "
+            f"| {yes(full <= 1.5)} |"
+        )
+    for f in results:
+        if f.first == 500:
+            peak = f.peak_kib / 1024
+            lines.append(
+                f"| page of 500: ≤ 100 MB above the idle process | {peak:.0f} MB "
+                f"| {yes(peak <= 100)} |"
+            )
     pages = ", ".join(f"{f.pages} pages of {f.first}" for f in results)
     lines += [
         "",

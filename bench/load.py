@@ -1,10 +1,10 @@
 """Load tests through a real server: a mixed load on the demo, and concurrent dashboards.
 
-The ``mixed`` scenario: for each database (SQLite, then PostgreSQL) it creates a fresh database, runs the
-migrations, seeds the demo (``gateway seed demo``), starts ``gateway serve`` (uvicorn)
-in a subprocess, logs the clients in, then sends ``--requests`` requests from
-``--clients`` concurrent clients: reads (own account, portfolio page, ``me``, the
-simulator) and, about a third, named mutations on a few shared workers
+The ``mixed`` scenario: for each database (SQLite, then PostgreSQL) it creates a fresh
+database, runs the migrations, seeds the demo (``gateway seed demo``), starts ``gateway
+serve`` (uvicorn) in a subprocess, logs the clients in, then sends ``--requests``
+requests from ``--clients`` concurrent clients: reads (own account, portfolio page,
+``me``, the simulator) and, about a third, named mutations on a few shared workers
 (``estimateRevenue`` previewed and saved, ``updateContact``, ``recordPaiement`` as the
 caisse agent). An error is a transport failure, an HTTP status other than 200 or a
 top-level GraphQL error; business refusals (``userErrors``) are counted apart. Prints
@@ -325,6 +325,7 @@ async def concurrency(args: argparse.Namespace) -> None:
     levels = [int(level) for level in args.levels.split(",")]
     documents = {path.stem: path.read_text() for path in h.QUERIES.glob("*.graphql")}
     rows: list[str] = []
+    targets: list[str] = []
     folder = Path(tempfile.mkdtemp(prefix="bench-concurrency-"))
     try:
         for kind in args.databases.split(","):
@@ -376,10 +377,21 @@ async def concurrency(args: argparse.Namespace) -> None:
                             if name == "gateway-me"
                             else args.pages_per_client * level
                         )
-                        outcome = await hammer(
+                        outcome, p99, rate, cpu = await hammer(
                             http, server, documents[name], token, cursors, level, count
                         )
                         rows.append(f"| {kind} | {level} | {label} | {outcome} |")
+                        if name == "gateway-me" and level == 8:
+                            targets.append(
+                                f"| {kind}, 8 clients: me ≥ 500 requests/s and ≤ 1.5 ms CPU "
+                                f"| {rate:.0f} requests/s, {h.ms(cpu)} ms "
+                                f"| {yes(rate >= 500 and cpu <= 0.0015)} |"
+                            )
+                        if name == "gateway-dashboard" and level == 32:
+                            targets.append(
+                                f"| {kind}, 32 clients: dashboard page of 50, p99 < 2 s "
+                                f"| {h.ms(p99)} ms | {yes(p99 < 2)} |"
+                            )
                         h.log(f"{kind}, {level} clients, {label}: {outcome}")
     finally:
         shutil.rmtree(folder, ignore_errors=True)
@@ -390,6 +402,13 @@ async def concurrency(args: argparse.Namespace) -> None:
     for row in rows:
         print(row)
     print("\nServer CPU is the server process's own utime + stime over the run / requests.")
+    print("\n| target (issue 11) | measured | met |\n|---|---|---|")
+    for row in targets:
+        print(row)
+
+
+def yes(met: bool) -> str:
+    return "yes" if met else "**no**"
 
 
 async def first_worker(database: Any) -> str:
@@ -434,7 +453,7 @@ async def hammer(
     cursors: list[str | None],
     level: int,
     count: int,
-) -> str:
+) -> tuple[str, float, float, float]:
     """``count`` requests from ``level`` concurrent clients; latency, throughput, CPU."""
     queue = list(range(count))
     latencies: list[float] = []
@@ -458,11 +477,13 @@ async def hammer(
     cpu = server.cpu() - cpu
     unit = "requests/s" if not cursors else "pages/s"
     failed = f"; {sum(errors.values())} errors {dict(errors)}" if errors else ""
-    return (
-        f"{h.ms(h.median(latencies))} / {h.ms(h.percentile(latencies, 0.99))} ms "
-        f"| {len(latencies) / wall:.1f} {unit} ({count} requests{failed}) "
+    p99, rate = h.percentile(latencies, 0.99), len(latencies) / wall
+    text = (
+        f"{h.ms(h.median(latencies))} / {h.ms(p99)} ms "
+        f"| {rate:.1f} {unit} ({count} requests{failed}) "
         f"| {h.ms(cpu / count)} ms"
     )
+    return text, p99, rate, cpu / count
 
 
 async def main() -> None:

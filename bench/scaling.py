@@ -151,6 +151,10 @@ async def one_cabinet(
                 h.log(f"{kind}, {clients} clients: round {index + 1} of {args.rounds}")
 
 
+def yes(met: bool) -> str:
+    return "yes" if met else "**no**"
+
+
 def report(timings: Timings, sizes: list[int], kinds: list[str], rounds: int) -> str:
     names = {"postgresql": "PostgreSQL", "sqlite": "SQLite"}
     columns = [(kind, size) for kind in kinds for size in sizes]
@@ -176,6 +180,37 @@ def report(timings: Timings, sizes: list[int], kinds: list[str], rounds: int) ->
                 h.ratio(medians[("sqlite", sizes[-1])] / medians[("postgresql", sizes[-1])])
             )
         lines.append(f"| {label} | " + " | ".join(cells) + " |")
+    lines += ["", "| target (issue 11) | measured | met |", "|---|---|---|"]
+    largest = f"{sizes[-1]:,}".replace(",", " ")
+    for kind in kinds:
+        page = [timings.get(("page of 500, same fields", kind, size), []) for size in sizes]
+        if all(page):
+            growth = h.median(page[-1]) / h.median(page[0])
+            lines.append(
+                f"| {names[kind]}: page of 500 within ±20 % from {sizes[0]} to {sizes[-1]} "
+                f"clients | {h.ratio(growth)} | {yes(0.8 <= growth <= 1.2)} |"
+            )
+        for label in ("resume (whole portfolio)", *(m[0] for m in MEASURES[4:])):
+            values = timings.get((label, kind, sizes[-1]), [])
+            if values:
+                value = h.median(values)
+                lines.append(
+                    f"| {names[kind]}, {largest} clients: {label} ≤ 100 ms | {h.ms(value)} ms "
+                    f"| {yes(value <= 0.1)} |"
+                )
+    if both:
+        worst = max(
+            h.median(timings[(label, "sqlite", size)])
+            / h.median(timings[(label, "postgresql", size)])
+            for label, _, _, on_peer in MEASURES
+            if not on_peer
+            for size in sizes
+            if timings.get((label, "sqlite", size)) and timings.get((label, "postgresql", size))
+        )
+        lines.append(
+            f"| SQLite within 1.5× of PostgreSQL (worst measure) | {h.ratio(worst)} "
+            f"| {yes(worst <= 1.5)} |"
+        )
     lines += [
         "",
         "A write (updateContact) precedes each round; rounds go round the pages of 500. "
