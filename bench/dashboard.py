@@ -10,7 +10,8 @@ logs in as the cabinet's administrator, then for each page size (50, 100, 500):
 * per round: a write through the gateway (``updateContact``: a client of the page gets a
   new telephone number, which both sides must then show), then the gateway's page with
   PostGraphile's fields (A) and PostGraphile's page (B), alternately A B and B A, then
-  the gateway's full dashboard (C) and the asyncpg + orjson floor (D), each timed from
+  the gateway's full dashboard (C) and the asyncpg + orjson floor (D, in this process,
+  no HTTP), each timed from
   the client (request sent to response received);
 * checks that A, B and D hold the same rows (same clients, order and nested lists, the
   new telephone number included) and fails loudly otherwise.

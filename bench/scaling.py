@@ -63,21 +63,28 @@ Timings = dict[tuple[str, str, int], list[float]]
 
 
 async def page_starts(
-    http: httpx.AsyncClient, server: h.Server, document: str, root: str, token: str | None
+    http: httpx.AsyncClient,
+    server: h.Server,
+    document: str,
+    root: str,
+    token: str | None,
+    pages: int,
 ) -> tuple[list[str | None], list[str]]:
-    """Cursors of every page start of 500 (and a node id of each page, on the gateway)."""
+    """Cursors of the first ``pages`` page starts of 500 (and a node id of each page, on
+    the gateway): the rounds go round them."""
     cursors: list[str | None] = [None]
     ids: list[str] = []
-    while True:
+    while len(cursors) <= pages:
         _, data = await h.graphql(
             http, server.url, document, {"first": PAGE, "after": cursors[-1]}, token
         )
         nodes = data[root]["nodes"]
         ids.append(nodes[0].get("id", ""))
         info = data[root]["pageInfo"]
-        if not info["hasNextPage"]:
+        if not info["hasNextPage"] or len(cursors) == pages:
             return cursors, ids
         cursors.append(info["endCursor"])
+    return cursors, ids
 
 
 def paged(name: str, variables: dict[str, Any], after: str | None = None) -> dict[str, Any]:
@@ -116,12 +123,17 @@ async def one_cabinet(
             http = await stack.enter_async_context(httpx.AsyncClient(timeout=900))
             token = await h.login(http, gateway, *h.ADMIN)
             ours, targets = await page_starts(
-                http, gateway, documents["gateway-cursors"], "portfolio", token
+                http, gateway, documents["gateway-cursors"], "portfolio", token, args.rounds
             )
             theirs: list[str | None] = []
             if peer is not None:
                 theirs, _ = await page_starts(
-                    http, peer, documents["postgraphile-cursors"], "allTravailleurs", None
+                    http,
+                    peer,
+                    documents["postgraphile-cursors"],
+                    "allTravailleurs",
+                    None,
+                    args.rounds,
                 )
             for _label, name, variables, on_peer in MEASURES:  # warm-up, untimed
                 if on_peer and peer is None:
