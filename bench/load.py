@@ -466,7 +466,7 @@ async def hammer(
             try:
                 elapsed, _ = await h.graphql(http, server.url, document, variables, token)
             except Exception as error:  # counted, the run goes on
-                errors[type(error).__name__] += 1
+                errors[str(error)[:80]] += 1
                 continue
             latencies.append(elapsed)
 
