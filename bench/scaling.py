@@ -245,6 +245,9 @@ async def run(args: argparse.Namespace) -> None:
         for kind in kinds:
             for clients in sizes:
                 await one_cabinet(kind, clients, args, folder, timings)
+                # What is measured so far, should a long run be stopped.
+                done = [s for s in sizes if any(key[1:] == (kind, s) for key in timings)]
+                print(report(timings, done, [kind], args.rounds), file=sys.stderr, flush=True)
                 if kind == "sqlite":  # the file is no longer needed: free the disk
                     remove_sqlite(folder, clients)
         print(report(timings, sizes, kinds, args.rounds))
