@@ -87,10 +87,12 @@ async def page_starts(
     return cursors, ids
 
 
-def paged(name: str, variables: dict[str, Any], after: str | None = None) -> dict[str, Any]:
-    """The variables of a measure; the pages of 500 also get their cursor."""
+def paged(
+    name: str, variables: dict[str, Any], after: str | None = None, first: int = PAGE
+) -> dict[str, Any]:
+    """The variables of a measure; the pages also get their size and cursor."""
     if name.endswith(("same-fields", "dashboard")):
-        return {**variables, "first": PAGE, "after": after}
+        return {**variables, "first": first, "after": after}
     return variables
 
 
@@ -140,7 +142,9 @@ async def one_cabinet(
                     continue
                 server, auth = (peer, None) if on_peer else (gateway, token)
                 assert server is not None
-                await h.graphql(http, server.url, documents[name], paged(name, variables), auth)
+                await h.graphql(
+                    http, server.url, documents[name], paged(name, variables, first=50), auth
+                )
             for index in range(args.rounds):
                 page = index % len(ours)
                 telephone = f"06{rng.randrange(10**8):08d}"
