@@ -154,10 +154,27 @@ def free_port() -> int:
         return port
 
 
+def _stat(pid: int) -> list[str]:
+    return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+
+
 def cpu_seconds(pid: int) -> float:
     """User + system CPU time the process has used so far (its threads included)."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+    with contextlib.suppress(OSError):
+        fields = _stat(pid)
+        return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+    return 0.0  # a process that has ended
+
+
+def child_processes(pid: int) -> list[int]:
+    """The process's children (a server's worker processes, if it ever runs some)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            with contextlib.suppress(OSError, IndexError):
+                if _stat(int(entry.name))[1] == str(pid):
+                    found.append(int(entry.name))
+    return found
 
 
 def memory_kib(pid: int) -> tuple[int, int]:
@@ -186,8 +203,11 @@ class Server:
     def pid(self) -> int:
         return self.process.pid
 
+    children: tuple[int, ...] = ()
+
     def cpu(self) -> float:
-        return cpu_seconds(self.pid)
+        """CPU time of the server, its worker processes (found at its start) included."""
+        return sum(cpu_seconds(pid) for pid in (self.pid, *self.children))
 
 
 async def _wait(server: Server, probe: httpx.AsyncClient, check: Any) -> None:
@@ -226,6 +246,7 @@ async def gateway_server(database: Database, folder: Path) -> AsyncIterator[Serv
                 return (await http.get("/health")).status_code == 200
 
             await _wait(server, probe, healthy)
+        server.children = tuple(child_processes(server.pid))
         yield server
     finally:
         await _stop(process)
