@@ -60,6 +60,8 @@ MEASURES: list[tuple[str, str, dict[str, Any], bool]] = [
 ]
 
 Timings = dict[tuple[str, str, int], list[float]]
+#: Measures the gateway refused (e.g. over its cost budget), with its message.
+REFUSED: dict[tuple[str, str, int], str] = {}
 
 
 async def page_starts(
@@ -142,9 +144,10 @@ async def one_cabinet(
                     continue
                 server, auth = (peer, None) if on_peer else (gateway, token)
                 assert server is not None
-                await h.graphql(
-                    http, server.url, documents[name], paged(name, variables, first=50), auth
-                )
+                with contextlib.suppress(h.GraphQLError):  # a refusal shows in the rounds
+                    await h.graphql(
+                        http, server.url, documents[name], paged(name, variables, first=50), auth
+                    )
             for index in range(args.rounds):
                 page = index % len(ours)
                 telephone = f"06{rng.randrange(10**8):08d}"
@@ -162,7 +165,13 @@ async def one_cabinet(
                     assert server is not None
                     after = theirs[page % len(theirs)] if on_peer else ours[page]
                     values = paged(name, variables, after)
-                    elapsed, _ = await h.graphql(http, server.url, documents[name], values, auth)
+                    try:
+                        elapsed, _ = await h.graphql(
+                            http, server.url, documents[name], values, auth
+                        )
+                    except h.GraphQLError as error:  # e.g. over the cost budget: noted
+                        REFUSED[(label, kind, clients)] = str(error).split(": ", 1)[-1][:90]
+                        continue
                     timings[(label, kind, clients)].append(elapsed)
                 h.log(f"{kind}, {clients} clients: round {index + 1} of {args.rounds}")
 
@@ -189,7 +198,12 @@ def report(timings: Timings, sizes: list[int], kinds: list[str], rounds: int) ->
         medians = {key: h.median(timings.get((label, *key), [])) for key in columns}
         if all(value != value for value in medians.values()):
             continue
-        cells = [h.ms(medians[key]) for key in columns]
+        cells = [
+            "refused"
+            if (label, *key) in REFUSED and medians[key] != medians[key]
+            else h.ms(medians[key])
+            for key in columns
+        ]
         cells += [h.ratio(medians[(k, sizes[-1])] / medians[(k, sizes[0])]) for k in kinds]
         if both:
             cells.append(
@@ -227,6 +241,9 @@ def report(timings: Timings, sizes: list[int], kinds: list[str], rounds: int) ->
             f"| SQLite within 1.5× of PostgreSQL (worst measure) | {h.ratio(worst)} "
             f"| {yes(worst <= 1.5)} |"
         )
+    for (label, kind, size), message in sorted(REFUSED.items()):
+        if kind in kinds and size in sizes:
+            lines.append(f"\n{label}, {names[kind]}, {size} clients, refused: {message}")
     lines += [
         "",
         "A write (updateContact) precedes each round; rounds go round the pages of 500. "
