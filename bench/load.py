@@ -1,23 +1,34 @@
-"""Load test: a real server on the seeded demo, 16 concurrent clients, a third writes.
+"""Load tests through a real server: a mixed load on the demo, and concurrent dashboards.
 
-For each database (SQLite, then PostgreSQL) it creates a fresh database, runs the
-migrations, seeds the demo (``gateway seed demo``), starts ``gateway serve`` (uvicorn)
-in a subprocess, logs the clients in, then sends ``--requests`` requests from
-``--clients`` concurrent clients: reads (own account, portfolio page, ``me``, the
-simulator) and, about a third, named mutations on a few shared workers
+The ``mixed`` scenario: for each database (SQLite, then PostgreSQL) it creates a fresh
+database, runs the migrations, seeds the demo (``gateway seed demo``), starts ``gateway
+serve`` (uvicorn) in a subprocess, logs the clients in, then sends ``--requests``
+requests from ``--clients`` concurrent clients: reads (own account, portfolio page,
+``me``, the simulator) and, about a third, named mutations on a few shared workers
 (``estimateRevenue`` previewed and saved, ``updateContact``, ``recordPaiement`` as the
 caisse agent). An error is a transport failure, an HTTP status other than 200 or a
 top-level GraphQL error; business refusals (``userErrors``) are counted apart. Prints
 the error rate and p50/p99 latencies per database, and the machine's load average
 (the figures depend on what else runs). Asserts nothing (not a test).
 
-    .venv/bin/python bench/load.py --requests 2000 --clients 16
+The ``concurrency`` scenario seeds a synthetic cabinet instead (``gateway seed synthetic
+--clients 1000``, then ANALYZE) and, for 8 then 32 concurrent clients, measures the full
+dashboard page of 50 (bench/queries/gateway-dashboard.graphql, the cursor going round
+the pages) as the cabinet admin, PostGraphile's page of 50 (PostgreSQL, when bench/peer
+is installed) and ``me { travailleur { nom } }`` as a worker: p50/p99, pages or
+requests per second, and the gateway process's own CPU time per request. Prints a
+Markdown table.
+
+    .venv/bin/python bench/load.py --requests 2000 --clients 16   # both scenarios
+    .venv/bin/python bench/load.py --scenario concurrency --levels 8,32
+    .venv/bin/python bench/load.py --quick
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
 import random
 import shutil
@@ -39,6 +50,9 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import harness as h
 
 from gateway.config import Settings
 from gateway.db.migrate import upgrade_async
@@ -306,17 +320,204 @@ def report(name: str, results: Results, wall: float, clients: int, server_log: P
         print(f"  e.g. {line[:160]}")
 
 
+async def concurrency(args: argparse.Namespace) -> None:
+    """8 and 32 concurrent clients on a synthetic cabinet (see the module's docstring)."""
+    levels = [int(level) for level in args.levels.split(",")]
+    documents = {path.stem: path.read_text() for path in h.QUERIES.glob("*.graphql")}
+    rows: list[str] = []
+    targets: list[str] = []
+    folder = Path(tempfile.mkdtemp(prefix="bench-concurrency-"))
+    try:
+        for kind in args.databases.split(","):
+            async with contextlib.AsyncExitStack() as stack:
+                if kind == "postgresql":
+                    database = await stack.enter_async_context(
+                        h.postgres_database(args.postgres, "concurrency")
+                    )
+                else:
+                    database = stack.enter_context(h.sqlite_database(folder, "concurrency"))
+                h.log(f"{kind}: seeding {args.cabinet} clients")
+                await h.seed(database, args.cabinet)
+                gateway = await stack.enter_async_context(h.gateway_server(database, folder))
+                peer = None
+                if kind == "postgresql" and h.peer_available() is None:
+                    peer = await stack.enter_async_context(h.postgraphile_server(database, folder))
+                limits = httpx.Limits(max_connections=max(levels) + 4)
+                http = await stack.enter_async_context(
+                    httpx.AsyncClient(timeout=900, limits=limits)
+                )
+                admin = await h.login(http, gateway, *h.ADMIN)
+                nir = await first_worker(database)
+                worker = await h.login(http, gateway, nir, h.WORKER_PASSWORD)
+                ours = await page_cursors(
+                    http, gateway, documents["gateway-cursors"], "portfolio", admin
+                )
+                theirs = []
+                if peer is not None:
+                    theirs = await page_cursors(
+                        http, peer, documents["postgraphile-cursors"], "allTravailleurs", None
+                    )
+                plans = [
+                    (
+                        "gateway, full dashboard page of 50",
+                        gateway,
+                        "gateway-dashboard",
+                        admin,
+                        ours,
+                    ),
+                    ("PostGraphile, page of 50", peer, "postgraphile-same-fields", None, theirs),
+                    ("gateway, me { travailleur { nom } }", gateway, "gateway-me", worker, []),
+                ]
+                for level in levels:
+                    for label, server, name, token, cursors in plans:
+                        if server is None:
+                            continue
+                        count = (
+                            args.me_requests
+                            if name == "gateway-me"
+                            else args.pages_per_client * level
+                        )
+                        outcome, p99, rate, cpu = await hammer(
+                            http, server, documents[name], token, cursors, level, count
+                        )
+                        rows.append(f"| {kind} | {level} | {label} | {outcome} |")
+                        if name == "gateway-me" and level == 8:
+                            targets.append(
+                                f"| {kind}, 8 clients: me ≥ 500 requests/s and ≤ 1.5 ms CPU "
+                                f"| {rate:.0f} requests/s, {h.ms(cpu)} ms "
+                                f"| {yes(rate >= 500 and cpu <= 0.0015)} |"
+                            )
+                        if name == "gateway-dashboard" and level == 32:
+                            targets.append(
+                                f"| {kind}, 32 clients: dashboard page of 50, p99 < 2 s "
+                                f"| {h.ms(p99)} ms | {yes(p99 < 2)} |"
+                            )
+                        h.log(f"{kind}, {level} clients, {label}: {outcome}")
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    print(f"\n### Concurrent clients, synthetic cabinet of {args.cabinet} clients\n")
+    print(f"Machine: {h.machine()}.\n")
+    print("| database | clients | request | p50 / p99 | throughput | server CPU / request |")
+    print("|---|---|---|---|---|---|")
+    for row in rows:
+        print(row)
+    print("\nServer CPU is the server process's own utime + stime over the run / requests.")
+    print("\n| target (issue 11) | measured | met |\n|---|---|---|")
+    for row in targets:
+        print(row)
+
+
+def yes(met: bool) -> str:
+    return "yes" if met else "**no**"
+
+
+async def first_worker(database: Any) -> str:
+    """The login (NIR) of one synthetic worker."""
+    sql = "SELECT identifiant FROM utilisateur WHERE role = 'TRAVAILLEUR' ORDER BY id LIMIT 1"
+    if database.libpq_url:
+        import asyncpg
+
+        connection = await asyncpg.connect(database.libpq_url)
+        try:
+            return str(await connection.fetchval(sql))
+        finally:
+            await connection.close()
+    import sqlite3
+
+    path = database.sqlalchemy_url.split(":///", 1)[1]
+    with contextlib.closing(sqlite3.connect(path)) as connection:
+        return str(connection.execute(sql).fetchone()[0])
+
+
+async def page_cursors(
+    http: httpx.AsyncClient, server: Any, document: str, root: str, token: str | None
+) -> list[str | None]:
+    """The cursor of each page start of 50 (untimed walk)."""
+    cursors: list[str | None] = [None]
+    while len(cursors) < 40:
+        _, data = await h.graphql(
+            http, server.url, document, {"first": 50, "after": cursors[-1]}, token
+        )
+        info = data[root]["pageInfo"]
+        if not info["hasNextPage"]:
+            break
+        cursors.append(info["endCursor"])
+    return cursors
+
+
+async def hammer(
+    http: httpx.AsyncClient,
+    server: Any,
+    document: str,
+    token: str | None,
+    cursors: list[str | None],
+    level: int,
+    count: int,
+) -> tuple[str, float, float, float]:
+    """``count`` requests from ``level`` concurrent clients; latency, throughput, CPU."""
+    queue = list(range(count))
+    latencies: list[float] = []
+    errors: Counter[str] = Counter()
+
+    async def client() -> None:
+        while queue:
+            index = queue.pop()
+            variables = {"first": 50, "after": cursors[index % len(cursors)]} if cursors else {}
+            try:
+                elapsed, _ = await h.graphql(http, server.url, document, variables, token)
+            except Exception as error:  # counted, the run goes on
+                errors[str(error)[:80]] += 1
+                continue
+            latencies.append(elapsed)
+
+    cpu = server.cpu()
+    started = time.perf_counter()
+    await asyncio.gather(*(client() for _ in range(level)))
+    wall = time.perf_counter() - started
+    cpu = server.cpu() - cpu
+    unit = "requests/s" if not cursors else "pages/s"
+    failed = f"; {sum(errors.values())} errors {dict(errors)}" if errors else ""
+    p99, rate = h.percentile(latencies, 0.99), len(latencies) / wall
+    text = (
+        f"{h.ms(h.median(latencies))} / {h.ms(p99)} ms "
+        f"| {rate:.1f} {unit} ({count} requests{failed}) "
+        f"| {h.ms(cpu / count)} ms"
+    )
+    return text, p99, rate, cpu / count
+
+
 async def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--requests", type=int, default=2000)
-    parser.add_argument("--clients", type=int, default=16)
+    parser = argparse.ArgumentParser(
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--scenario", default="concurrency,mixed", help="concurrency,mixed")
+    parser.add_argument("--quick", action="store_true", help="short runs of both scenarios")
+    parser.add_argument("--requests", type=int, default=2000, help="mixed: requests")
+    parser.add_argument("--clients", type=int, default=16, help="mixed: concurrent clients")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--databases", default="sqlite,postgresql")
     parser.add_argument("--keep", action="store_true", help="keep the databases' folder and logs")
     parser.add_argument(
         "--postgres", default="postgresql+asyncpg://postgres@127.0.0.1:5432/", help="server URL"
     )
+    parser.add_argument("--levels", default="8,32", help="concurrency: concurrent clients")
+    parser.add_argument("--cabinet", type=int, default=1000, help="concurrency: cabinet size")
+    parser.add_argument(
+        "--pages-per-client", type=int, default=3, help="concurrency: dashboard pages per client"
+    )
+    parser.add_argument("--me-requests", type=int, default=2000, help="concurrency: me requests")
     args = parser.parse_args()
+    if args.quick:
+        args.requests, args.pages_per_client, args.me_requests = 300, 2, 500
+    scenarios = args.scenario.split(",")
+    if "concurrency" in scenarios:
+        await concurrency(args)
+    if "mixed" in scenarios:
+        await mixed(args)
+
+
+async def mixed(args: argparse.Namespace) -> None:
     folder = Path(tempfile.mkdtemp(prefix="bench-load-"))
     try:
         for name in args.databases.split(","):
