@@ -88,7 +88,12 @@ class AccessMutation:
         ),
     )
     async def create_oauth_client(
-        self, info: ContextInfo, input: CreateOAuthClientInput
+        self,
+        info: ContextInfo,
+        input: Annotated[
+            CreateOAuthClientInput,
+            strawberry.argument(description="The tool's name and the scopes to grant."),
+        ],
     ) -> CreateOAuthClientPayload:
         return await access.create_oauth_client(info.context, input)
 
@@ -100,7 +105,11 @@ class AccessMutation:
         ),
     )
     async def revoke_oauth_client(
-        self, info: ContextInfo, input: RevokeOAuthClientInput
+        self,
+        info: ContextInfo,
+        input: Annotated[
+            RevokeOAuthClientInput, strawberry.argument(description="The client_id to revoke.")
+        ],
     ) -> RevokeOAuthClientPayload:
         return await access.revoke_oauth_client(info.context, input)
 
@@ -112,12 +121,23 @@ class AccessMutation:
         )
     )
     async def refresh_token(
-        self, info: ContextInfo, input: RefreshTokenInput
+        self,
+        info: ContextInfo,
+        input: Annotated[
+            RefreshTokenInput,
+            strawberry.argument(description="The refresh token to exchange (it is spent)."),
+        ],
     ) -> RefreshTokenPayload:
         return await auth.refresh_token(info.context, input)
 
     @strawberry.mutation(description="Log out: revoke the refresh token of this login.")
-    async def logout(self, info: ContextInfo, input: LogoutInput) -> LogoutPayload:
+    async def logout(
+        self,
+        info: ContextInfo,
+        input: Annotated[
+            LogoutInput, strawberry.argument(description="The refresh token of the session to end.")
+        ],
+    ) -> LogoutPayload:
         return await auth.logout(info.context, input)
 
     @strawberry.mutation(
@@ -129,7 +149,12 @@ class AccessMutation:
         )
     )
     async def create_account(
-        self, info: ContextInfo, input: CreateAccountInput
+        self,
+        info: ContextInfo,
+        input: Annotated[
+            CreateAccountInput,
+            strawberry.argument(description="The worker's NIR, e-mail address and password."),
+        ],
     ) -> CreateAccountPayload:
         return await access.create_account(info.context, input)
 
@@ -141,7 +166,12 @@ class AccessMutation:
         )
     )
     async def change_mot_de_passe(
-        self, info: ContextInfo, input: ChangeMotDePasseInput
+        self,
+        info: ContextInfo,
+        input: Annotated[
+            ChangeMotDePasseInput,
+            strawberry.argument(description="The current and the new password."),
+        ],
     ) -> ChangeMotDePassePayload:
         return await access.change_mot_de_passe(info.context, input)
 
@@ -153,7 +183,12 @@ class AccessMutation:
         )
     )
     async def request_password_reset(
-        self, info: ContextInfo, input: RequestPasswordResetInput
+        self,
+        info: ContextInfo,
+        input: Annotated[
+            RequestPasswordResetInput,
+            strawberry.argument(description="The identifiant whose password is forgotten."),
+        ],
     ) -> RequestPasswordResetPayload:
         return await access.request_password_reset(info.context, input)
 
@@ -164,7 +199,14 @@ class AccessMutation:
         )
     )
     async def reset_password(
-        self, info: ContextInfo, input: ResetPasswordInput
+        self,
+        info: ContextInfo,
+        input: Annotated[
+            ResetPasswordInput,
+            strawberry.argument(
+                description="The identifiant, the code received by e-mail and the new password."
+            ),
+        ],
     ) -> ResetPasswordPayload:
         return await access.reset_password(info.context, input)
 

@@ -163,7 +163,17 @@ class DelaisMutation:
         )
     )
     async def request_delai_paiement(
-        self, info: ContextInfo, input: RequestDelaiPaiementInput
+        self,
+        info: ContextInfo,
+        input: Annotated[
+            RequestDelaiPaiementInput,
+            strawberry.argument(
+                description=(
+                    "The worker, the overdue instalments, the number of instalments, the first "
+                    "date and the reason."
+                )
+            ),
+        ],
     ) -> DelaiPaiementPayload:
         return DelaiPaiementPayload(**await resolvers.request_delai(info.context, input))
 
@@ -175,7 +185,12 @@ class DelaisMutation:
         )
     )
     async def renegotiate_delai_paiement(
-        self, info: ContextInfo, input: RenegotiateDelaiPaiementInput
+        self,
+        info: ContextInfo,
+        input: Annotated[
+            RenegotiateDelaiPaiementInput,
+            strawberry.argument(description="The accepted plan to renegotiate and its new terms."),
+        ],
     ) -> DelaiPaiementPayload:
         return DelaiPaiementPayload(**await resolvers.renegotiate_delai(info.context, input))
 
@@ -186,7 +201,12 @@ class DelaisMutation:
         )
     )
     async def decide_delai_paiement(
-        self, info: ContextInfo, input: DecideDelaiPaiementInput
+        self,
+        info: ContextInfo,
+        input: Annotated[
+            DecideDelaiPaiementInput,
+            strawberry.argument(description="The pending plan, the decision and its reason."),
+        ],
     ) -> DelaiPaiementPayload:
         return DelaiPaiementPayload(**await resolvers.decide_delai(info.context, input))
 
@@ -199,7 +219,14 @@ class DelaisMutation:
         )
     )
     async def generate_attestation(
-        self, info: ContextInfo, input: GenerateAttestationInput
+        self,
+        info: ContextInfo,
+        input: Annotated[
+            GenerateAttestationInput,
+            strawberry.argument(
+                description="The worker, the kind of attestation and, for some kinds, the year."
+            ),
+        ],
     ) -> GenerateAttestationPayload:
         return GenerateAttestationPayload(
             **await resolvers.generate_attestation(info.context, input)

@@ -59,6 +59,11 @@ class RadiationMutation:
         )
     )
     async def record_radiation(
-        self, info: ContextInfo, input: RecordRadiationInput
+        self,
+        info: ContextInfo,
+        input: Annotated[
+            RecordRadiationInput,
+            strawberry.argument(description="The worker and the date the activity ended."),
+        ],
     ) -> RecordRadiationPayload:
         return RecordRadiationPayload(**await resolvers.record_radiation(info.context, input))

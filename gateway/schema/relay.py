@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from datetime import date
+from typing import Annotated, Generic, TypeVar
 
 import strawberry
 
@@ -90,3 +91,30 @@ def connection(items: Sequence[T], total_count: int, page: Page) -> Connection[T
         ),
         total_count=total_count,
     )
+
+
+# --- the arguments every connection and period filter shares --------------------------
+
+First = Annotated[
+    int | None,
+    strawberry.argument(
+        description="Page size: up to 100 items, or the maximum the field's description gives."
+    ),
+]
+After = Annotated[
+    str | None,
+    strawberry.argument(
+        description=(
+            "Continue after this cursor (an edge's `cursor` or `pageInfo.endCursor`); "
+            "omitted: from the first item."
+        )
+    ),
+]
+Du = Annotated[
+    date | None,
+    strawberry.argument(description="From this date, inclusive; omitted: no lower bound."),
+]
+Au = Annotated[
+    date | None,
+    strawberry.argument(description="Up to this date, inclusive; omitted: no upper bound."),
+]

@@ -52,13 +52,23 @@ class CoreQuery:
             "of an object you may not see (the three are indistinguishable)."
         )
     )
-    async def node(self, info: ContextInfo, id: strawberry.ID) -> Node | None:
+    async def node(
+        self,
+        info: ContextInfo,
+        id: Annotated[strawberry.ID, strawberry.argument(description="A global ID.")],
+    ) -> Node | None:
         return await nodes.node(info.context, id)
 
     @strawberry.field(
         description="Fetch up to 100 objects by global ID, in order; null where not visible."
     )
-    async def nodes(self, info: ContextInfo, ids: list[strawberry.ID]) -> list[Node | None]:
+    async def nodes(
+        self,
+        info: ContextInfo,
+        ids: Annotated[
+            list[strawberry.ID], strawberry.argument(description="Up to 100 global IDs.")
+        ],
+    ) -> list[Node | None]:
         return await nodes.nodes(info.context, list(ids))
 
     @strawberry.field(
@@ -123,7 +133,15 @@ class CoreQuery:
             "an absurd amount."
         )
     )
-    def simulate_cotisations(self, input: SimulationInput) -> Simulation:
+    def simulate_cotisations(
+        self,
+        input: Annotated[
+            SimulationInput,
+            strawberry.argument(
+                description="The year, nature of activity, income and creation date."
+            ),
+        ],
+    ) -> Simulation:
         return simulation.simulate(input)
 
     @strawberry.field(
@@ -133,7 +151,15 @@ class CoreQuery:
             "rate in force on the first day of the period, plus the CFP."
         )
     )
-    def simulate_cotisations_micro(self, input: SimulationMicroInput) -> SimulationMicro:
+    def simulate_cotisations_micro(
+        self,
+        input: Annotated[
+            SimulationMicroInput,
+            strawberry.argument(
+                description="The period, the nature of the activity and the turnover per activity."
+            ),
+        ],
+    ) -> SimulationMicro:
         return simulation.simulate_micro(input)
 
 
@@ -145,7 +171,16 @@ class CoreMutation:
             "returns a short-lived bearer token."
         )
     )
-    async def login(self, info: ContextInfo, input: LoginInput) -> LoginPayload:
+    async def login(
+        self,
+        info: ContextInfo,
+        input: Annotated[
+            LoginInput,
+            strawberry.argument(
+                description="The identifiant (NIR or e-mail address) and the password."
+            ),
+        ],
+    ) -> LoginPayload:
         return await auth.login(info.context, input)
 
     @strawberry.mutation(
@@ -156,7 +191,14 @@ class CoreMutation:
         )
     )
     async def update_contact(
-        self, info: ContextInfo, input: UpdateContactInput
+        self,
+        info: ContextInfo,
+        input: Annotated[
+            UpdateContactInput,
+            strawberry.argument(
+                description="The worker and the new e-mail address or phone number."
+            ),
+        ],
     ) -> UpdateContactPayload:
         return await contact.update_contact(info.context, input)
 
@@ -172,7 +214,14 @@ class CoreMutation:
         )
     )
     async def estimate_revenue(
-        self, info: ContextInfo, input: EstimateRevenueInput
+        self,
+        info: ContextInfo,
+        input: Annotated[
+            EstimateRevenueInput,
+            strawberry.argument(
+                description="The worker, the estimated income and the « j'ai été informé(e) » box."
+            ),
+        ],
     ) -> EstimateRevenuePayload:
         return await lifecycle.estimate_revenue(info.context, input)
 
@@ -190,7 +239,14 @@ class CoreMutation:
         )
     )
     async def declare_revenu(
-        self, info: ContextInfo, input: DeclareRevenuInput
+        self,
+        info: ContextInfo,
+        input: Annotated[
+            DeclareRevenuInput,
+            strawberry.argument(
+                description="The worker, the closed year and the income declared for it."
+            ),
+        ],
     ) -> DeclareRevenuPayload:
         return await lifecycle.declare_revenu(info.context, input)
 
@@ -202,7 +258,12 @@ class CoreMutation:
         )
     )
     async def set_prelevement_periodicite(
-        self, info: ContextInfo, input: SetPrelevementPeriodiciteInput
+        self,
+        info: ContextInfo,
+        input: Annotated[
+            SetPrelevementPeriodiciteInput,
+            strawberry.argument(description="The worker and the new periodicity."),
+        ],
     ) -> SetPrelevementPeriodicitePayload:
         return await lifecycle.set_periodicite(info.context, input)
 
@@ -213,7 +274,12 @@ class CoreMutation:
         )
     )
     async def set_prelevement_automatique(
-        self, info: ContextInfo, input: SetPrelevementAutomatiqueInput
+        self,
+        info: ContextInfo,
+        input: Annotated[
+            SetPrelevementAutomatiqueInput,
+            strawberry.argument(description="The worker, the bank details and the periodicity."),
+        ],
     ) -> PrelevementPayload:
         return await lifecycle.set_prelevement_automatique(info.context, input)
 
@@ -224,7 +290,12 @@ class CoreMutation:
         )
     )
     async def remove_prelevement_automatique(
-        self, info: ContextInfo, input: RemovePrelevementAutomatiqueInput
+        self,
+        info: ContextInfo,
+        input: Annotated[
+            RemovePrelevementAutomatiqueInput,
+            strawberry.argument(description="The worker whose direct debit ends."),
+        ],
     ) -> PrelevementPayload:
         return await lifecycle.remove_prelevement_automatique(info.context, input)
 
@@ -235,7 +306,14 @@ class CoreMutation:
         )
     )
     async def record_paiement(
-        self, info: ContextInfo, input: RecordPaiementInput
+        self,
+        info: ContextInfo,
+        input: Annotated[
+            RecordPaiementInput,
+            strawberry.argument(
+                description="The worker, the amount, the date and the means of payment."
+            ),
+        ],
     ) -> RecordPaiementPayload:
         return await lifecycle.record_paiement(info.context, input)
 
@@ -247,6 +325,11 @@ class CoreMutation:
         )
     )
     async def record_prelevement_rejete(
-        self, info: ContextInfo, input: RecordPrelevementRejeteInput
+        self,
+        info: ContextInfo,
+        input: Annotated[
+            RecordPrelevementRejeteInput,
+            strawberry.argument(description="The instalment whose direct debit the bank rejected."),
+        ],
     ) -> RecordPrelevementRejetePayload:
         return await lifecycle.record_prelevement_rejete(info.context, input)

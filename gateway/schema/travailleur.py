@@ -34,7 +34,7 @@ from gateway.schema.compte import (
 )
 from gateway.schema.micro import DeclarationMicro
 from gateway.schema.references import Adresse, Caisse, CoordonneesBancaires, Etablissement
-from gateway.schema.relay import Connection, Node
+from gateway.schema.relay import After, Au, Connection, Du, First, Node
 
 if TYPE_CHECKING:
     from gateway.schema.lifecycle import AvisAppel
@@ -116,10 +116,10 @@ class Travailleur(Node):
     async def paiements(
         self,
         info: ContextInfo,
-        first: int | None = 20,
-        after: str | None = None,
-        du: date | None = None,
-        au: date | None = None,
+        first: First = 20,
+        after: After = None,
+        du: Du = None,
+        au: Au = None,
         updated_since: Annotated[
             datetime | None,
             strawberry.argument(description="Only payments changed at or after this time."),
@@ -136,7 +136,7 @@ class Travailleur(Node):
 
     @strawberry.field(description="Attestations issued, most recent first.")
     async def attestations(
-        self, info: ContextInfo, first: int | None = 20, after: str | None = None
+        self, info: ContextInfo, first: First = 20, after: After = None
     ) -> Connection[Attestation]:
         return await account_reads.attestations(info.context, self.row.id, first, after)
 
@@ -165,9 +165,14 @@ class Travailleur(Node):
     async def journal(
         self,
         info: ContextInfo,
-        first: int | None = 20,
-        after: str | None = None,
-        operation: str | None = None,
+        first: First = 20,
+        after: After = None,
+        operation: Annotated[
+            str | None,
+            strawberry.argument(
+                description="Only this operation (a mutation's name, e.g. estimateRevenue)."
+            ),
+        ] = None,
     ) -> Connection[EvenementAuditType]:
         from gateway.resolvers.workspace import journal
 
@@ -219,7 +224,13 @@ class TravailleurClassique(Travailleur):
     @strawberry.field(
         description="Contributions per year (oldest first); `annee` selects one year."
     )
-    async def cotisations(self, info: ContextInfo, annee: int | None = None) -> list[Cotisation]:
+    async def cotisations(
+        self,
+        info: ContextInfo,
+        annee: Annotated[
+            int | None, strawberry.argument(description="Only this year; omitted: every year.")
+        ] = None,
+    ) -> list[Cotisation]:
         return await account_reads.cotisations(info.context, self.row.id, annee)
 
     @strawberry.field(
@@ -231,11 +242,14 @@ class TravailleurClassique(Travailleur):
     async def echeances(
         self,
         info: ContextInfo,
-        first: int | None = 20,
-        after: str | None = None,
-        du: date | None = None,
-        au: date | None = None,
-        statut: StatutEcheance | None = None,
+        first: First = 20,
+        after: After = None,
+        du: Du = None,
+        au: Au = None,
+        statut: Annotated[
+            StatutEcheance | None,
+            strawberry.argument(description="Only instalments in this state."),
+        ] = None,
         updated_since: Annotated[
             datetime | None,
             strawberry.argument(
@@ -287,7 +301,7 @@ class MicroEntrepreneur(Travailleur):
 
     @strawberry.field(description="Turnover declarations, most recent period first.")
     async def declarations(
-        self, info: ContextInfo, first: int | None = 20, after: str | None = None
+        self, info: ContextInfo, first: First = 20, after: After = None
     ) -> Connection[DeclarationMicro]:
         return await account_reads.declarations(info.context, self.row.id, first, after)
 

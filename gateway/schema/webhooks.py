@@ -234,7 +234,12 @@ class WebhooksMutation:
         )
     )
     async def create_webhook_endpoint(
-        self, info: ContextInfo, input: CreateWebhookEndpointInput
+        self,
+        info: ContextInfo,
+        input: Annotated[
+            CreateWebhookEndpointInput,
+            strawberry.argument(description="The URL, the event types and a contact."),
+        ],
     ) -> CreateWebhookEndpointPayload:
         from gateway.resolvers import webhooks
 
@@ -242,7 +247,12 @@ class WebhooksMutation:
 
     @strawberry.mutation(description="Change, pause or re-enable one of the cabinet's endpoints.")
     async def update_webhook_endpoint(
-        self, info: ContextInfo, input: UpdateWebhookEndpointInput
+        self,
+        info: ContextInfo,
+        input: Annotated[
+            UpdateWebhookEndpointInput,
+            strawberry.argument(description="The endpoint and what changes."),
+        ],
     ) -> WebhookEndpointPayload:
         from gateway.resolvers import webhooks
 
@@ -250,7 +260,11 @@ class WebhooksMutation:
 
     @strawberry.mutation(description="Delete one of the cabinet's endpoints and its log.")
     async def delete_webhook_endpoint(
-        self, info: ContextInfo, input: DeleteWebhookEndpointInput
+        self,
+        info: ContextInfo,
+        input: Annotated[
+            DeleteWebhookEndpointInput, strawberry.argument(description="The endpoint to delete.")
+        ],
     ) -> WebhookEndpointPayload:
         from gateway.resolvers import webhooks
 
@@ -258,7 +272,11 @@ class WebhooksMutation:
 
     @strawberry.mutation(description="Queue a delivery's event again for its endpoint.")
     async def redeliver_webhook(
-        self, info: ContextInfo, input: RedeliverWebhookInput
+        self,
+        info: ContextInfo,
+        input: Annotated[
+            RedeliverWebhookInput, strawberry.argument(description="The delivery to send again.")
+        ],
     ) -> RedeliverWebhookPayload:
         from gateway.resolvers import webhooks
 

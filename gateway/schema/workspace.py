@@ -13,7 +13,7 @@ from strawberry.types import Info
 
 from gateway.context import Context
 from gateway.resolvers import batch, workspace
-from gateway.schema.relay import Connection
+from gateway.schema.relay import After, Connection, First
 from gateway.schema.workspace_types import (
     ActivateMandatInput,
     ActivateMandatPayload,
@@ -46,7 +46,7 @@ class WorkspaceQuery:
         )
     )
     async def collaborateurs(
-        self, info: ContextInfo, first: int | None = 20, after: str | None = None
+        self, info: ContextInfo, first: First = 20, after: After = None
     ) -> Connection[Collaborateur]:
         return await workspace.collaborateurs_list(info.context, first, after)
 
@@ -61,8 +61,8 @@ class WorkspaceQuery:
     async def audit_cabinet(
         self,
         info: ContextInfo,
-        first: int | None = 20,
-        after: str | None = None,
+        first: First = 20,
+        after: After = None,
         collaborateur_id: Annotated[
             strawberry.ID | None,
             strawberry.argument(description="Only the events of this collaborator."),
@@ -88,7 +88,14 @@ class WorkspaceMutation:
         )
     )
     async def request_mandat(
-        self, info: ContextInfo, input: RequestMandatInput
+        self,
+        info: ContextInfo,
+        input: Annotated[
+            RequestMandatInput,
+            strawberry.argument(
+                description="The NIR of the worker the cabinet asks a mandate for."
+            ),
+        ],
     ) -> RequestMandatPayload:
         return await workspace.request_mandat(info.context, input)
 
@@ -101,7 +108,14 @@ class WorkspaceMutation:
         )
     )
     async def activate_mandat(
-        self, info: ContextInfo, input: ActivateMandatInput
+        self,
+        info: ContextInfo,
+        input: Annotated[
+            ActivateMandatInput,
+            strawberry.argument(
+                description="The mandate and the activation key the worker received."
+            ),
+        ],
     ) -> ActivateMandatPayload:
         return await workspace.activate_mandat(info.context, input)
 
@@ -112,7 +126,11 @@ class WorkspaceMutation:
         )
     )
     async def revoke_mandat(
-        self, info: ContextInfo, input: RevokeMandatInput
+        self,
+        info: ContextInfo,
+        input: Annotated[
+            RevokeMandatInput, strawberry.argument(description="The mandate to revoke.")
+        ],
     ) -> RevokeMandatPayload:
         return await workspace.revoke_mandat(info.context, input)
 
@@ -123,7 +141,12 @@ class WorkspaceMutation:
         )
     )
     async def invite_collaborateur(
-        self, info: ContextInfo, input: InviteCollaborateurInput
+        self,
+        info: ContextInfo,
+        input: Annotated[
+            InviteCollaborateurInput,
+            strawberry.argument(description="The collaborator's name and e-mail address."),
+        ],
     ) -> InviteCollaborateurPayload:
         return await workspace.invite_collaborateur(info.context, input)
 
@@ -134,7 +157,11 @@ class WorkspaceMutation:
         )
     )
     async def assign_clients(
-        self, info: ContextInfo, input: AffectationInput
+        self,
+        info: ContextInfo,
+        input: Annotated[
+            AffectationInput, strawberry.argument(description="The collaborator and the clients.")
+        ],
     ) -> AffectationPayload:
         return await workspace.change_assignments(info.context, input, assign=True)
 
@@ -145,7 +172,11 @@ class WorkspaceMutation:
         )
     )
     async def unassign_clients(
-        self, info: ContextInfo, input: AffectationInput
+        self,
+        info: ContextInfo,
+        input: Annotated[
+            AffectationInput, strawberry.argument(description="The collaborator and the clients.")
+        ],
     ) -> AffectationPayload:
         return await workspace.change_assignments(info.context, input, assign=False)
 
@@ -158,7 +189,12 @@ class WorkspaceMutation:
         )
     )
     async def estimate_revenues(
-        self, info: ContextInfo, input: EstimateRevenuesInput
+        self,
+        info: ContextInfo,
+        input: Annotated[
+            EstimateRevenuesInput,
+            strawberry.argument(description="One estimate per client (up to the batch limit)."),
+        ],
     ) -> EstimateRevenuesPayload:
         return await batch.estimate_revenues(info.context, input)
 
@@ -170,7 +206,12 @@ class WorkspaceMutation:
         )
     )
     async def set_prelevement_periodicites(
-        self, info: ContextInfo, input: SetPrelevementPeriodicitesInput
+        self,
+        info: ContextInfo,
+        input: Annotated[
+            SetPrelevementPeriodicitesInput,
+            strawberry.argument(description="One periodicity per client (up to the batch limit)."),
+        ],
     ) -> SetPrelevementPeriodicitesPayload:
         return await batch.set_periodicites(info.context, input)
 

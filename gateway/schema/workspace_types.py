@@ -19,7 +19,7 @@ from gateway.schema.auth import Cabinet
 from gateway.schema.described_enum import described_enum
 from gateway.schema.errors import UserError
 from gateway.schema.lifecycle import IDEMPOTENCY, AvisAppel
-from gateway.schema.relay import Connection, Node, encode_global_id
+from gateway.schema.relay import After, Connection, First, Node, encode_global_id
 from gateway.schema.scalars import Money
 from gateway.schema.travailleur import Travailleur, travailleur_type
 
@@ -164,7 +164,7 @@ class Collaborateur(Node):
         description="Clients assigned to this collaborator, by name (`first` up to 500)."
     )
     async def clients(
-        self, info: ContextInfo, first: int | None = 50, after: str | None = None
+        self, info: ContextInfo, first: First = 50, after: After = None
     ) -> Connection[Travailleur]:
         from gateway.resolvers import workspace
 

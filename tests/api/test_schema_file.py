@@ -14,7 +14,7 @@ def test_schema_graphql_is_in_sync_with_the_code() -> None:
     assert committed == export_sdl(), "schema.graphql drifted: run `make schema` and commit it"
 
 
-def test_every_type_field_and_enum_value_of_the_schema_is_described() -> None:
+def test_every_type_field_argument_and_enum_value_of_the_schema_is_described() -> None:
     from graphql import (
         GraphQLEnumType,
         GraphQLInputObjectType,
@@ -33,6 +33,13 @@ def test_every_type_field_and_enum_value_of_the_schema_is_described() -> None:
             missing.append(name)
         if isinstance(gtype, GraphQLObjectType | GraphQLInterfaceType | GraphQLInputObjectType):
             missing += [f"{name}.{f}" for f, field in gtype.fields.items() if not field.description]
+        if isinstance(gtype, GraphQLObjectType | GraphQLInterfaceType):
+            missing += [
+                f"{name}.{f}({a})"
+                for f, field in gtype.fields.items()
+                for a, argument in field.args.items()
+                if not argument.description
+            ]
         if isinstance(gtype, GraphQLEnumType):
             missing += [f"{name}.{v}" for v, value in gtype.values.items() if not value.description]
     assert missing == []
