@@ -17,6 +17,9 @@ navigation's start). A script installed before the page's own records, per run:
   server time     the ``Portefeuille`` request as the server logged it (duration_ms
                   and SQL statements, matched by the x-request-id response header)
 
+On PostgreSQL the database is ANALYZEd after the bulk seed, as autovacuum would do
+shortly after (--no-analyze: measure the planner without statistics).
+
 Prints a Markdown table of medians (min, max) over the runs; asserts nothing. Target:
 the table interactive within 2 s.
 
