@@ -80,8 +80,10 @@ LIST_MAXIMA: dict[tuple[str, str], int] = {
 # Fields whose work reads the principal's whole visible portfolio, with the number of
 # passes over it (the portfolio's totals, then its page filtered and sorted on the
 # indicators): each pass costs PORTFOLIO_ROW_COST per visible client, whatever `first`.
+# A pass reads one stored, indexed situation row per client (not the client's account):
+# the cost of a field, where a page's client costs ~95.
 PORTFOLIO_WIDE: dict[tuple[str, str], int] = {("Query", "portfolio"): 2}
-PORTFOLIO_ROW_COST = 10
+PORTFOLIO_ROW_COST = 1
 # Fields replaying one worker's whole account (instalments, payments, plans): each
 # costs as much as this many fields.
 ACCOUNT_REPLAY_COST = 20
