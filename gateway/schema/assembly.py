@@ -13,6 +13,8 @@ from strawberry.types import ExecutionContext
 from gateway.observability.graphql import ObserveOperation
 from gateway.schema import (
     access,
+    attestations_batch,
+    calendrier,
     declarations,
     delais,
     enums,  # noqa: F401  (gives the domain enums their descriptions)
@@ -39,6 +41,7 @@ class Query(
     delais.DelaisQuery,
     declarations.DeclarationsQuery,
     prevention.PreventionQuery,
+    calendrier.CalendrierQuery,
 ):
     pass
 
@@ -57,6 +60,7 @@ class Mutation(
     declarations.DeclarationsMutation,
     prevention.PreventionMutation,
     radiation.RadiationMutation,
+    attestations_batch.AttestationsBatchMutation,
 ):
     pass
 

@@ -68,13 +68,18 @@ LIST_MAXIMA: dict[tuple[str, str], int] = {
     # Batch mutations: one result per item, at most 500 items.
     ("SetPrelevementPeriodicitesPayload", "results"): 500,
     ("EstimateRevenuesPayload", "results"): 500,
+    ("GenerateAttestationsPayload", "results"): 500,
     # A payment plan covers at most 24 instalments.
     ("DelaiPaiement", "echeancesCouvertes"): 24,
 }
 # Fields whose work reads the principal's whole visible portfolio, with the number of
 # passes over it (the portfolio's totals, then its page filtered and sorted on the
 # indicators): each pass costs PORTFOLIO_ROW_COST per visible client, whatever `first`.
-PORTFOLIO_WIDE: dict[tuple[str, str], int] = {("Query", "portfolio"): 2}
+PORTFOLIO_WIDE: dict[tuple[str, str], int] = {
+    ("Query", "portfolio"): 2,
+    # Counts, then pages, the window's rows of every visible client.
+    ("Query", "calendrierCabinet"): 2,
+}
 PORTFOLIO_ROW_COST = 10
 # Fields replaying one worker's whole account (instalments, payments, plans): each
 # costs as much as this many fields.
