@@ -15,6 +15,7 @@ from gateway.auth.principal import Scope
 from gateway.context import Context
 from gateway.db import models
 from gateway.resolvers.lifecycle import avis_type
+from gateway.schema.error_codes import user_error_code
 from gateway.schema.errors import UserError, bad_user_input
 from gateway.schema.scalars import Money
 from gateway.schema.travailleur import Travailleur, travailleur_type
@@ -46,7 +47,7 @@ def item_errors(outcome: Outcome, index: int) -> list[UserError]:
             if e.get("field")
             else ["input", "items", str(index)],
             message=str(e["message"]),
-            code=str(e["code"]),
+            code=user_error_code(str(e["code"])),
         )
         for e in outcome.errors
     ]

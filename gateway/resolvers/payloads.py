@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from gateway.context import Context
+from gateway.schema.error_codes import user_error_code
 from gateway.schema.errors import UserError
 from gateway.schema.travailleur import Travailleur, travailleur_type
 from gateway.services.unit_of_work import Outcome
@@ -13,7 +14,7 @@ def user_errors(outcome: Outcome) -> list[UserError]:
         UserError(
             field=["input", *str(e["field"]).split(".")] if e.get("field") else None,
             message=str(e["message"]),
-            code=str(e["code"]),
+            code=user_error_code(str(e["code"])),
         )
         for e in outcome.errors
     ]

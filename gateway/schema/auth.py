@@ -281,7 +281,7 @@ class ResetPasswordPayload:
     description=(
         "An OAuth2 client of the cabinet: a practice-management tool that obtains tokens "
         "with the client_credentials grant at `POST /oauth/token` and acts as the cabinet, "
-        "within its scopes (SPEC §10)."
+        "within its scopes."
     )
 )
 class OAuthClient:

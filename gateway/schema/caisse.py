@@ -13,6 +13,7 @@ from gateway.context import Context
 from gateway.db.models_caisse import Actualite as ActualiteRow
 from gateway.db.models_caisse import CibleActualite
 from gateway.db.repositories import actualites as repository
+from gateway.schema.described_enum import described_enum
 from gateway.schema.errors import UserError
 from gateway.schema.relay import Node, encode_global_id
 
@@ -21,20 +22,28 @@ IDEMPOTENCY = (
     "result and changes nothing more."
 )
 
-StatutCibleEnum = strawberry.enum(
+StatutCibleEnum = described_enum(
     StatutCible,
     description=(
-        "Reader categories of the caisse's news: ARTISAN, COMMERCANT (industriels included), "
-        "MICRO (micro-entrepreneurs) and RETRAITE. A worker is in one: retired first, then "
+        "Reader categories of the caisse's news. A worker is in one: retired first, then "
         "micro-entrepreneur, then artisan or commerçant."
     ),
+    values={
+        "ARTISAN": "Artisans.",
+        "COMMERCANT": "Commerçants, industriels included.",
+        "MICRO": "Micro-entrepreneurs.",
+        "RETRAITE": "Retired workers.",
+    },
 )
-EtatActualiteEnum = strawberry.enum(
+EtatActualiteEnum = described_enum(
     EtatActualite,
-    description=(
-        "PROGRAMMEE: publication date to come; EN_LIGNE: shown to the workers it targets; "
-        "EXPIREE: past its end date; RETIREE: withdrawn by an agent."
-    ),
+    description="State of a news item on the clock's today.",
+    values={
+        "PROGRAMMEE": "Its publication date is to come.",
+        "EN_LIGNE": "Shown to the workers it targets.",
+        "EXPIREE": "Past its end date.",
+        "RETIREE": "Withdrawn by an agent.",
+    },
 )
 
 

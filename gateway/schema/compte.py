@@ -18,16 +18,22 @@ from gateway.context import Context
 from gateway.db import models
 from gateway.schema.attestations import Attestation as Attestation  # re-exported
 from gateway.schema.cotisations import LigneCotisation, ligne_type
+from gateway.schema.described_enum import described_enum
 from gateway.schema.relay import Node, encode_global_id
 from gateway.schema.scalars import Money
 from gateway.services.contributions import ligne_from_row
 
-StatutDelaiEnum = strawberry.enum(
+StatutDelaiEnum = described_enum(
     StatutDelai,
-    description=(
-        "DEMANDE (awaiting an agent), ACCEPTE, REFUSE, SOLDE (fully paid), DENONCE "
-        "(an instalment unpaid 30 days after its date), RENEGOCIE (replaced by a new plan)."
-    ),
+    description="State of a payment plan (délai de paiement).",
+    values={
+        "DEMANDE": "Requested, awaiting an agent's decision (13 to 24 instalments).",
+        "ACCEPTE": "Accepted and followed.",
+        "REFUSE": "Refused by an agent.",
+        "SOLDE": "Fully paid.",
+        "DENONCE": "Denounced: one of its instalments was still unpaid 30 days after its date.",
+        "RENEGOCIE": "Replaced by a new plan.",
+    },
 )
 
 
@@ -174,7 +180,7 @@ class Echeance(Node):
     @strawberry.field(
         description=(
             "True while the instalment is covered by an accepted payment plan that is "
-            "respected: it then carries no majorations (SPEC §5). False again once the plan "
+            "respected: it then carries no majorations. False again once the plan "
             "is denounced: majorations apply back to the original due date."
         )
     )
@@ -187,7 +193,7 @@ class Echeance(Node):
     @strawberry.field(
         description=(
             "Late-payment surcharges on the unpaid part today: 5 % plus 0.2 % per month "
-            "or part of a month since the due date (SPEC §4); shown beside the balance. "
+            "or part of a month since the due date; shown beside the balance. "
             "Zero while covered by an accepted, respected payment plan (see `exoneree`)."
         )
     )
@@ -247,7 +253,7 @@ class EcheanceDelai:
 
 @strawberry.type(
     description=(
-        "A payment plan (délai de paiement) over overdue instalments (SPEC §5). Payments "
+        "A payment plan (délai de paiement) over overdue instalments. Payments "
         "are allocated as always to the oldest unpaid instalments; the plan collects what is "
         "paid on the instalments it covers, and its monthly instalments are met in order. "
         "States follow from the decisions, the payments and the clock: SOLDE once fully "
@@ -341,7 +347,7 @@ class PeriodeCompte:
     reste: Money = strawberry.field(description="appele − paye.")
 
 
-@strawberry.type(description="Account summary at the last accounting day (SPEC §4).")
+@strawberry.type(description="Account summary at the last accounting day.")
 class CompteResume:
     date_arrete: date = strawberry.field(
         description="Last accounting day: the last weekday before today."

@@ -9,14 +9,32 @@ import strawberry
 from domain import cotisations as engine
 from domain.cotisations import CotisationCode, NaturePartie, TypeBorne
 from domain.money import ZERO
+from gateway.schema.described_enum import described_enum
 from gateway.schema.scalars import Money, Rate
 
-TypeBorneEnum = strawberry.enum(
-    TypeBorne, description="A floor (minimum base) or ceiling that replaced the income."
+TypeBorneEnum = described_enum(
+    TypeBorne,
+    description="A floor (minimum base) or ceiling that replaced the income.",
+    values={
+        "MINIMUM_MALADIE": "Minimum base of the health line: 40 % of the PASS.",
+        "MINIMUM_RETRAITE": "Minimum base of the basic pension: 450 × the hourly SMIC.",
+        "MINIMUM_INVALIDITE_DECES": "Minimum base of invalidity-death: 11.5 % of the PASS.",
+        "PLAFOND_PASS": "Ceiling of 1 PASS (plafond annuel de la sécurité sociale).",
+        "PLAFOND_4_PASS": "Ceiling of 4 PASS.",
+        "PLAFOND_5_PASS": "Ceiling of 5 PASS.",
+        "PLAFOND_MALADIE_TOTALE": "Capped at the total health contribution.",
+    },
 )
-NaturePartieEnum = strawberry.enum(
+NaturePartieEnum = described_enum(
     NaturePartie,
-    description="Kind of explanation part: base, rate slice, ceiling, deduction, result.",
+    description="Kind of explanation part of a contribution line.",
+    values={
+        "ASSIETTE": "The base the rate applies to (income, or a floor).",
+        "TRANCHE": "A rate applied to one slice of the base.",
+        "PLAFOND": "A ceiling that limited the base.",
+        "DEDUCTION": "An amount deducted from the line.",
+        "RESULTAT": "The resulting contribution.",
+    },
 )
 
 

@@ -17,6 +17,7 @@ from gateway.context import Context
 from gateway.resolvers import delais as resolvers
 from gateway.schema.attestations import Attestation, VerificationAttestation
 from gateway.schema.compte import DelaiPaiement
+from gateway.schema.described_enum import described_enum
 from gateway.schema.errors import UserError
 from gateway.services.delais import Decision
 
@@ -31,8 +32,13 @@ IDEMPOTENCY = (
     "result and changes nothing more."
 )
 
-DecisionEnum = strawberry.enum(
-    Decision, description="An agent's decision on a pending payment-plan request."
+DecisionEnum = described_enum(
+    Decision,
+    description="An agent's decision on a pending payment-plan request.",
+    values={
+        "ACCEPTER": "Accept the plan: it is followed from now on (a reason is optional).",
+        "REFUSER": "Refuse the plan (a reason is required); the instalments stay as they were.",
+    },
 )
 
 
@@ -91,7 +97,7 @@ class DelaiPaiementPayload:
     user_errors: list[UserError] = strawberry.field(description="Why it was refused.")
 
 
-@strawberry.input(description="Ask for an attestation (SPEC §6).")
+@strawberry.input(description="Ask for an attestation.")
 class GenerateAttestationInput:
     travailleur_id: strawberry.ID = strawberry.field(description="Global ID of the worker.")
     type: TypeAttestation = strawberry.field(

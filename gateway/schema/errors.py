@@ -14,6 +14,7 @@ from graphql import GraphQLError
 
 from domain.errors import DomainError
 from gateway.db.failures import is_unavailable
+from gateway.schema.error_codes import UserErrorCode, user_error_code
 
 
 class ErrorCode(StrEnum):
@@ -73,12 +74,12 @@ class UserError:
         description='Path of the input field the error is about, e.g. ["input", "montant"].'
     )
     message: str = strawberry.field(description="Human-readable reason, in French.")
-    code: str = strawberry.field(description="Stable machine-readable code, e.g. NOT_FOUND.")
+    code: UserErrorCode = strawberry.field(description="Stable machine-readable reason.")
 
     @staticmethod
     def from_domain(error: DomainError) -> UserError:
         path = ["input", *error.field.split(".")] if error.field else None
-        return UserError(field=path, message=error.message, code=error.code)
+        return UserError(field=path, message=error.message, code=user_error_code(error.code))
 
 
 def with_error_code(error: GraphQLError) -> GraphQLError:

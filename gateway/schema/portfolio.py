@@ -11,23 +11,32 @@ import strawberry
 
 from domain.nomenclatures import Regime, Situation
 from gateway.db.repositories.portfolio import Tri
+from gateway.schema.described_enum import described_enum
 from gateway.schema.relay import PageInfo
 from gateway.schema.scalars import Money
 from gateway.schema.travailleur import Travailleur
 
-TriPortfolioEnum = strawberry.enum(
+TriPortfolioEnum = described_enum(
     Tri,
-    description=(
-        "Portfolio order: NOM (name, first name), MONTANT_EN_RETARD, PROCHAINE_ECHEANCE "
-        "(clients with nothing due last); ties are broken by name."
-    ),
+    description="Portfolio order; ties are broken by name, first name, then client.",
+    values={
+        "NOM": "By name, then first name.",
+        "MONTANT_EN_RETARD": "By overdue amount.",
+        "PROCHAINE_ECHEANCE": "By next due date; clients with nothing due come last.",
+    },
 )
 
 
-@strawberry.enum(description="Sort direction.")
 class SensTri(StrEnum):
     ASC = "ASC"
     DESC = "DESC"
+
+
+described_enum(
+    SensTri,
+    description="Sort direction.",
+    values={"ASC": "Ascending.", "DESC": "Descending."},
+)
 
 
 @strawberry.input(
@@ -46,7 +55,7 @@ class PortfolioFiltre:
     )
     attestation_vigilance_obtenable: bool | None = strawberry.field(
         default=None,
-        description="Attestation de vigilance obtainable today (true) or not (false), SPEC §6.",
+        description="Attestation de vigilance obtainable today (true) or not (false).",
     )
     a_surveiller: bool | None = strawberry.field(
         default=None,
@@ -100,7 +109,7 @@ class IndicateursClient:
     attestation_vigilance_obtenable: bool = strawberry.field(
         description=(
             "Declarations up to date and nothing overdue outside an accepted, respected "
-            "payment plan (SPEC §6)."
+            "payment plan."
         )
     )
     a_surveiller: bool = strawberry.field(

@@ -8,6 +8,7 @@ import strawberry
 
 from domain.actualites import EtatActualite
 from domain.prevention import Action, LienAyantDroit, Nature, Programme, Sexe, Statut
+from gateway.schema.described_enum import described_enum
 from gateway.schema.errors import UserError
 from gateway.schema.relay import Node
 
@@ -16,46 +17,74 @@ IDEMPOTENCY = (
     "result and changes nothing more."
 )
 
-SexeEnum = strawberry.enum(Sexe, description="Sex, as on the NIR: F (2) or M (1).")
-LienAyantDroitEnum = strawberry.enum(
-    LienAyantDroit,
-    description=(
-        "How an ayant droit is related to the worker: CONJOINT (spouse, PACS or concubin "
-        "partner) or ENFANT (child)."
-    ),
+SexeEnum = described_enum(
+    Sexe,
+    description="Sex, as on the NIR.",
+    values={"F": "Female (NIR starting with 2).", "M": "Male (NIR starting with 1)."},
 )
-NaturePreventionEnum = strawberry.enum(
+LienAyantDroitEnum = described_enum(
+    LienAyantDroit,
+    description="How an ayant droit is related to the worker.",
+    values={
+        "CONJOINT": "Spouse, PACS or concubin partner.",
+        "ENFANT": "Child.",
+    },
+)
+NaturePreventionEnum = described_enum(
     Nature,
     name="NaturePrevention",
-    description="VACCINATION (a vaccine dose) or DEPISTAGE (a cancer screening).",
+    description="Kind of prevention action.",
+    values={"VACCINATION": "A vaccine dose.", "DEPISTAGE": "A cancer screening."},
 )
-ProgrammePreventionEnum = strawberry.enum(
+ProgrammePreventionEnum = described_enum(
     Programme,
     name="ProgrammePrevention",
     description=(
-        "A recommended action of the national programmes. Screenings (dépistages "
-        "organisés): DEPISTAGE_CANCER_SEIN (mammography, women 50–74, every 2 years), "
-        "DEPISTAGE_CANCER_COLORECTAL (immunological test, 50–74, every 2 years), "
-        "DEPISTAGE_COL_UTERUS_CYTOLOGIE (women 25–29: the first two 1 year apart, then every "
-        "3 years), DEPISTAGE_COL_UTERUS_TEST_HPV (women 30–65: 3 years after the last "
-        "cytology, or at 30 without one, then every 5 years). Vaccinations (calendrier des "
-        "vaccinations): RAPPEL_DTP_ADULTE (diphtheria-tetanus-polio booster, with pertussis "
-        "at 25: at 25, 45, 65, then every 10 years), GRIPPE_SAISONNIERE (from 65, one dose "
-        "per season, 1 October – 31 March), NOURRISSON_DTCAP_HIB_HEPB and "
-        "NOURRISSON_PNEUMOCOQUE (infants, at 2, 4 and 11 months), ROR (measles-mumps-"
-        "rubella, at 12 and 16 months), RAPPEL_DTCAP_POLIO_6_ANS (at 6), "
-        "RAPPEL_DTCAP_POLIO_11_13_ANS (from 11 to 13), VACCINATION_HPV (11–19: 2 doses "
-        "6 months apart when started before 15, else 3 doses at 0, 2 and 6 months)."
+        "A recommended action of the national programmes: the organised cancer screenings "
+        "(dépistages organisés) and the vaccination schedule (calendrier des vaccinations)."
     ),
+    values={
+        "DEPISTAGE_CANCER_SEIN": (
+            "Breast cancer screening: mammography, women 50–74, every 2 years."
+        ),
+        "DEPISTAGE_CANCER_COLORECTAL": (
+            "Colorectal cancer screening: immunological test, 50–74, every 2 years."
+        ),
+        "DEPISTAGE_COL_UTERUS_CYTOLOGIE": (
+            "Cervical cancer screening by cytology: women 25–29, the first two 1 year apart, "
+            "then every 3 years."
+        ),
+        "DEPISTAGE_COL_UTERUS_TEST_HPV": (
+            "Cervical cancer screening by HPV test: women 30–65, 3 years after the last "
+            "cytology (or at 30 without one), then every 5 years."
+        ),
+        "RAPPEL_DTP_ADULTE": (
+            "Adult diphtheria-tetanus-polio booster (with pertussis at 25): at 25, 45, 65, "
+            "then every 10 years."
+        ),
+        "GRIPPE_SAISONNIERE": "Seasonal flu: from 65, one dose per season (1 October – 31 March).",
+        "NOURRISSON_DTCAP_HIB_HEPB": (
+            "Infant hexavalent vaccine (DTCaP-Hib-HepB): at 2, 4 and 11 months."
+        ),
+        "NOURRISSON_PNEUMOCOQUE": "Infant pneumococcal vaccine: at 2, 4 and 11 months.",
+        "ROR": "Measles-mumps-rubella: at 12 and 16 months.",
+        "RAPPEL_DTCAP_POLIO_6_ANS": "DTCaP-polio booster at 6.",
+        "RAPPEL_DTCAP_POLIO_11_13_ANS": "DTCaP-polio booster from 11 to 13.",
+        "VACCINATION_HPV": (
+            "HPV vaccination, 11–19: 2 doses 6 months apart when started before 15, else 3 "
+            "doses at 0, 2 and 6 months."
+        ),
+    },
 )
-StatutPreventionEnum = strawberry.enum(
+StatutPreventionEnum = described_enum(
     Statut,
     name="StatutPrevention",
-    description=(
-        "A_JOUR: next due date after today (or the series is complete); A_FAIRE: due, never "
-        "done or late by less than 180 days; EN_RETARD: done before and late by 180 days or "
-        "more."
-    ),
+    description="Where a person stands on a recommended action, on the clock's today.",
+    values={
+        "A_JOUR": "Next due date after today, or the series is complete.",
+        "A_FAIRE": "Due: never done, or late by less than 180 days.",
+        "EN_RETARD": "Done before and late by 180 days or more.",
+    },
 )
 
 

@@ -110,7 +110,7 @@ class LigneMicro:
     )
 
 
-@strawberry.type(description="Micro-entrepreneur contributions for one period (SPEC §7).")
+@strawberry.type(description="Micro-entrepreneur contributions for one period.")
 class SimulationMicro:
     periode: str = strawberry.field(description="Period simulated.")
     date_debut: date = strawberry.field(description="First day of the period.")

@@ -187,7 +187,7 @@ class TravailleurClassique(Travailleur):
     @strawberry.field(
         description=(
             "True when contributions are assessed by the caisse because past incomes were "
-            "not declared (derived from the declarations, SPEC §4)."
+            "not declared (derived from the declarations)."
         )
     )
     async def taxation_d_office(self, info: ContextInfo) -> bool:
@@ -237,7 +237,7 @@ class TravailleurClassique(Travailleur):
 
     @strawberry.field(
         description=(
-            "Relevé de carrière (SPEC §6): per year of activity, the income on which "
+            "Relevé de carrière: per year of activity, the income on which "
             "retirement contributions were paid (RETRAITE_BASE paid / 17.75 %, at most the "
             "PASS) and the quarters validated; also as a PDF (`url`)."
         )
@@ -255,7 +255,7 @@ class TravailleurClassique(Travailleur):
 @strawberry.type(
     description=(
         "A micro-entrepreneur: contributions are a rate × declared turnover; no revenus, "
-        "annual cotisations nor échéances (SPEC §7)."
+        "annual cotisations nor échéances."
     )
 )
 class MicroEntrepreneur(Travailleur):

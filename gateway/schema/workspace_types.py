@@ -16,6 +16,7 @@ from domain.nomenclatures import IssueAudit, Role, StatutMandat
 from gateway.context import Context
 from gateway.db import models
 from gateway.schema.auth import Cabinet
+from gateway.schema.described_enum import described_enum
 from gateway.schema.errors import UserError
 from gateway.schema.lifecycle import IDEMPOTENCY, AvisAppel
 from gateway.schema.relay import Connection, Node, encode_global_id
@@ -24,8 +25,13 @@ from gateway.schema.travailleur import Travailleur, travailleur_type
 
 ContextInfo = Info[Context, None]
 
-IssueAuditEnum = strawberry.enum(
-    IssueAudit, description="Outcome of an audited operation: SUCCES, or REFUS (nothing changed)."
+IssueAuditEnum = described_enum(
+    IssueAudit,
+    description="Outcome of an audited operation.",
+    values={
+        "SUCCES": "The operation was carried out.",
+        "REFUS": "The operation was refused; nothing changed.",
+    },
 )
 
 
@@ -41,7 +47,7 @@ async def _travailleur(info: ContextInfo, travailleur_id: int | None) -> Travail
 
 @strawberry.type(
     description=(
-        "A cabinet's mandate on a worker's account (SPEC §10): EN_ATTENTE until the "
+        "A cabinet's mandate on a worker's account: EN_ATTENTE until the "
         "accountant enters the activation key the worker received, then ACTIF; REVOQUE "
         "when the worker revoked it; ANNULE after too many wrong keys."
     )
@@ -213,7 +219,7 @@ class AffectationPayload:
 @strawberry.type(
     description=(
         "An audited operation: who acted (and for which cabinet), on which account, "
-        "what, when, with what outcome (SPEC §10)."
+        "what, when, with what outcome."
     )
 )
 class EvenementAudit(Node):

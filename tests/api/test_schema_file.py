@@ -14,7 +14,7 @@ def test_schema_graphql_is_in_sync_with_the_code() -> None:
     assert committed == export_sdl(), "schema.graphql drifted: run `make schema` and commit it"
 
 
-def test_every_type_and_field_of_the_schema_is_described() -> None:
+def test_every_type_field_and_enum_value_of_the_schema_is_described() -> None:
     from graphql import (
         GraphQLEnumType,
         GraphQLInputObjectType,
@@ -34,5 +34,5 @@ def test_every_type_and_field_of_the_schema_is_described() -> None:
         if isinstance(gtype, GraphQLObjectType | GraphQLInterfaceType | GraphQLInputObjectType):
             missing += [f"{name}.{f}" for f, field in gtype.fields.items() if not field.description]
         if isinstance(gtype, GraphQLEnumType):
-            pass
+            missing += [f"{name}.{v}" for v, value in gtype.values.items() if not value.description]
     assert missing == []
