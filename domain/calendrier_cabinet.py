@@ -32,7 +32,7 @@ def verifier_fenetre(du: date, au: date) -> None:
             f"la période couvre au plus {FENETRE_MAXIMALE} jours "
             f"(reçu {(au - du).days + 1}) ; découpez-la.",
             field="au",
-            code="PERIODE_TROP_LONGUE",
+            code="PERIODE_INVALIDE",
         )
 
 
