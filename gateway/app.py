@@ -48,7 +48,7 @@ from gateway.observability.requests import current as current_observation
 from gateway.observability.tracing import instrument, otlp_tracer_provider, tracing_enabled
 from gateway.schema.assembly import build_schema
 from gateway.services import documents
-from gateway.web.pages import assets, graphiql_page
+from gateway.web.pages import app_page, assets, graphiql_page
 
 log = logging.getLogger(__name__)
 
@@ -259,8 +259,12 @@ def create_app(
             },
         )
 
+    async def home(_request: Request) -> Response:
+        return app_page()
+
     app = Starlette(
         routes=[
+            Route("/", home),
             Route("/graphql", graphql, methods=["GET", "POST"]),
             Route("/health", health),
             Mount("/static", app=assets(), name="static"),

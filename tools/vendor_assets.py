@@ -26,6 +26,16 @@ PACKAGES: dict[str, list[str]] = {
     "react@18.2.0": ["umd/react.production.min.js", "LICENSE"],
     "react-dom@18.2.0": ["umd/react-dom.production.min.js", "LICENSE"],
     "graphiql@3.8.3": ["graphiql.min.js", "graphiql.min.css", "LICENSE"],
+    # The web pages (gateway/web/static/app/): Preact and its hooks, and htm for
+    # templates in plain JavaScript, as the ES modules their packages build.
+    "preact@10.29.8": ["dist/preact.module.js", "hooks/dist/hooks.module.js", "LICENSE"],
+    "htm@3.1.1": ["dist/htm.module.js", "LICENSE"],
+}
+
+# Without a bundler or an import map (an inline script, which the pages' CSP forbids)
+# a browser cannot resolve a bare specifier: the hooks import Preact by a relative path.
+REWRITES: dict[str, list[tuple[bytes, bytes]]] = {
+    "preact@10.29.8/hooks.module.js": [(b'from"preact"', b'from"./preact.module.js"')],
 }
 
 
@@ -46,7 +56,12 @@ def extract(spec: str, files: list[str], into: Path) -> None:
                     raise SystemExit(f"{spec}: {name} is not in the package")
                 target = into / spec / Path(name).name
                 target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_bytes(member.read())
+                content = member.read()
+                for old, new in REWRITES.get(f"{spec}/{target.name}", []):
+                    if old not in content:
+                        raise SystemExit(f"{spec}: {name} no longer contains {old!r}")
+                    content = content.replace(old, new)
+                target.write_bytes(content)
 
 
 def manifest(root: Path) -> dict[str, str]:

@@ -1,4 +1,4 @@
-"""Static assets and the GraphiQL page, each with its cache policy and CSP."""
+"""Static assets, the web pages and the GraphiQL page, each with its cache policy and CSP."""
 
 from __future__ import annotations
 
@@ -17,6 +17,29 @@ GRAPHIQL_CSP = (
     "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; "
     "frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
 )
+
+
+# The web pages (cabinet dashboard, "Mon compte"): scripts, styles, data only from the
+# gateway itself; no inline script or style; documents arrive as blobs.
+APP_CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
+    "font-src 'self'; connect-src 'self'; object-src 'none'; frame-ancestors 'none'; "
+    "base-uri 'none'; form-action 'self'"
+)
+
+
+def app_page() -> Response:
+    """``/``: the one HTML page of the web face; its parts are chosen after the ``#``."""
+    return FileResponse(
+        STATIC / "app" / "index.html",
+        media_type="text/html; charset=utf-8",
+        headers={
+            "Content-Security-Policy": APP_CSP,
+            "Cache-Control": "no-cache",
+            "X-Content-Type-Options": "nosniff",
+            "Referrer-Policy": "no-referrer",
+        },
+    )
 
 
 def graphiql_page() -> Response:

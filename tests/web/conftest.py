@@ -7,10 +7,12 @@ Playwright never downloads a browser here: it is pointed at /usr/bin/chromium.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
@@ -40,3 +42,52 @@ def browser() -> Iterator[object]:
         chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
         yield chromium
         chromium.close()
+
+
+# The demo identities of the README, as a newcomer types them.
+DEMO = {
+    "expert": ("expert@cabinet-demo.fr", "demo-expert-2026"),
+    "collab": ("collab@cabinet-demo.fr", "demo-collab-2026"),
+    "artisan": ("184127510804231", "demo-travailleur-2026"),
+    "commercant": ("295101305502176", "demo-travailleur-2026"),
+    "micro": ("178083301234592", "demo-travailleur-2026"),
+    "sans_cabinet": ("291056912345685", "demo-travailleur-2026"),
+    "agent": ("agent@caisse-demo.fr", "demo-agent-2026"),
+}
+PHONE = {"width": 375, "height": 812}
+DESKTOP = {"width": 1280, "height": 900}
+
+
+@pytest.fixture(scope="module")
+def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """``gateway serve`` on a fresh copy of the demo (per module: the tests change it)."""
+    import subprocess
+    import sys
+
+    from gateway.db.migrate import upgrade
+    from tests.served import serve
+
+    folder = tmp_path_factory.mktemp("web")
+    url = f"sqlite+aiosqlite:///{folder / 'gateway.sqlite3'}"
+    upgrade(url)
+    gateway = Path(sys.executable).parent / "gateway"
+    subprocess.run(
+        [str(gateway), "seed", "demo"],
+        env=os.environ | {"DATABASE_URL": url, "GATEWAY_TODAY": "2026-11-23"},
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    with serve(folder) as (base, _):
+        yield base
+
+
+def log_in(tab, base: str, who: str) -> None:  # type: ignore[no-untyped-def]
+    """Logs in through the page's form, as a person would, and waits for the landing page."""
+    identifiant, mot_de_passe = DEMO[who]
+    tab.goto(f"{base}/")
+    tab.get_by_label("Identifiant").fill(identifiant)
+    tab.get_by_label("Mot de passe", exact=True).fill(mot_de_passe)
+    tab.get_by_role("button", name="Se connecter").click()
+    # (wait_for_function evaluates a string, which the pages' CSP forbids: poll the URL.)
+    expect(tab).not_to_have_url(re.compile("#/connexion"), timeout=20_000)
