@@ -39,7 +39,7 @@ _REASONS: tuple[tuple[type[ValidationError], str], ...] = (
 )
 
 
-def _check(module: object, value: str, field: str, label: str, code: str) -> str:
+def _check(module: object, value: str, field: str, label: str, *, code: str) -> str:
     try:
         return str(module.validate(value))  # type: ignore[attr-defined]
     except ValidationError as error:
@@ -50,16 +50,16 @@ def _check(module: object, value: str, field: str, label: str, code: str) -> str
 
 
 def check_nir(value: str, field: str = "nir") -> str:
-    return _check(nir, value, field, "NIR", "NIR_INVALIDE")
+    return _check(nir, value, field, "NIR", code="NIR_INVALIDE")
 
 
 def check_siret(value: str, field: str = "siret") -> str:
-    return _check(siret, value, field, "SIRET", "SIRET_INVALIDE")
+    return _check(siret, value, field, "SIRET", code="SIRET_INVALIDE")
 
 
 def check_iban(value: str, field: str = "iban") -> str:
-    return _check(iban, value, field, "IBAN", "IBAN_INVALIDE")
+    return _check(iban, value, field, "IBAN", code="IBAN_INVALIDE")
 
 
 def check_bic(value: str, field: str = "bic") -> str:
-    return _check(bic, value, field, "BIC", "BIC_INVALIDE")
+    return _check(bic, value, field, "BIC", code="BIC_INVALIDE")
