@@ -108,10 +108,15 @@ def test_the_sections_show_french_amounts_and_dates(demo_server: str, tab) -> No
     table = tab.get_by_role("table").inner_text()
     assert "05/01/2026" in table and DATE.search(table) and EUROS.search(table)
     # Another period: only its instalments.
-    tab.get_by_label("Du", exact=True).fill("2025-01-01")
-    tab.get_by_label("Au", exact=True).fill("2025-03-31")
+    tab.get_by_label("Du", exact=True).fill("01/01/2025")
+    tab.get_by_label("Au", exact=True).fill("31/03/2025")
     tab.get_by_role("button", name="Afficher").click()
     expect(tab.get_by_role("table")).to_contain_text("Échéances du 01/01/2025 au 31/03/2025")
+    tab.get_by_label("Au", exact=True).fill("2025-03-31")
+    tab.get_by_role("button", name="Afficher").click()
+    expect(tab.get_by_role("alert")).to_have_text(
+        "Au : saisissez une date au format jj/mm/aaaa, par exemple 01/01/2026."
+    )
     assert "2026" not in tab.get_by_role("table").locator("tbody").inner_text()
     open_section(tab, demo_server, "paiements", "Paiements")
     expect(tab.get_by_role("table")).to_contain_text("Prélèvement")
@@ -206,19 +211,25 @@ def test_a_commercant_asks_for_a_payment_plan_and_follows_it(demo_server: str, t
     overdue = tab.get_by_role("group", name="Échéances en retard couvertes").get_by_role("checkbox")
     expect(overdue).to_have_count(3)
     tab.get_by_label("Nombre de mensualités").fill("6")
+    tab.get_by_label("Première mensualité").fill("15/12/2026")
     tab.get_by_label("Motif").fill("Baisse d'activité passagère")
     tab.get_by_role("button", name="Envoyer la demande").click()
     expect(tab.get_by_role("status").first).to_contain_text("Demande enregistrée : Accepté.")
-    expect(tab.locator("ul.liste")).to_contain_text("en 6 mensualités")
+    expect(tab.locator("ul.liste")).to_contain_text("en 6 mensualités à partir du 15/12/2026")
+    # One plan at a time: no new request while this one runs.
+    expect(tab.locator("main")).to_contain_text("Un délai de paiement est en cours")
+    expect(tab.get_by_role("button", name="Envoyer la demande")).to_have_count(0)
     shot(tab, "compte-commercant-delais")
     # Renegotiate the accepted plan: more instalments.
     tab.get_by_role("button", name="Renégocier cet échéancier").click()
     form = tab.locator("form", has_text="Renégocier l'échéancier")
     form.get_by_label("Nombre de mensualités").fill("10")
+    form.get_by_label("Première mensualité").fill("15/12/2026")
     form.get_by_label("Motif").fill("Une mensualité plus légère")
     form.get_by_role("button", name="Envoyer la demande").click()
     expect(tab.locator("ul.liste")).to_contain_text("en 10 mensualités")
     expect(tab.locator("ul.liste")).to_contain_text("Renégocié")
+    expect(tab.get_by_role("status").first).to_contain_text("Demande enregistrée : Accepté.")
     no_horizontal_scroll(tab)
     assert tab.problems == []
 

@@ -4,6 +4,7 @@
 import { html, useState, useCallback } from "./lib.js";
 import { gql, idempotencyKey } from "./api.js";
 import { Champ } from "./ui.js";
+import { date, isoDepuisSaisie } from "./format.js";
 
 /** Runs a mutation; `state.payload` is its payload, `state.error` a top-level failure. */
 export function useMutation(query) {
@@ -42,18 +43,28 @@ export function annee(an) {
   return { du: `${an}-01-01`, au: `${an}-12-31` };
 }
 
-/** Two dates and a button: the period a list covers ("pour une période donnée"). */
+/** Two dates and a button: the period a list covers ("pour une période donnée").
+ * Dates are typed as dd/mm/yyyy whatever the browser's language. */
 export function Periode({ value, onChange }) {
-  const [du, setDu] = useState(value.du);
-  const [au, setAu] = useState(value.au);
+  const [du, setDu] = useState(date(value.du));
+  const [au, setAu] = useState(date(value.au));
+  const [erreur, setErreur] = useState(null);
   const submit = (event) => {
     event.preventDefault();
-    onChange({ du, au });
+    const debut = isoDepuisSaisie(du);
+    const fin = isoDepuisSaisie(au);
+    if (!debut || !fin) {
+      setErreur(`${debut ? "Au" : "Du"} : saisissez une date au format jj/mm/aaaa, par exemple 01/01/2026.`);
+      return;
+    }
+    setErreur(null);
+    onChange({ du: debut, au: fin });
   };
-  return html`<form class="periode" onSubmit=${submit} aria-label="Période">
-    <${Champ} label="Du" type="date" value=${du} onInput=${setDu} required />
-    <${Champ} label="Au" type="date" value=${au} onInput=${setAu} required />
+  return html`<form class="periode" onSubmit=${submit} aria-label="Période" novalidate>
+    <${Champ} label="Du" value=${du} onInput=${setDu} placeholder="jj/mm/aaaa" inputmode="numeric" required />
+    <${Champ} label="Au" value=${au} onInput=${setAu} placeholder="jj/mm/aaaa" inputmode="numeric" required />
     <div class="boutons"><button type="submit">Afficher</button></div>
+    ${erreur && html`<p class="alerte" role="alert">${erreur}</p>`}
   </form>`;
 }
 

@@ -1,7 +1,7 @@
 // "Paiements" for a period, "Prélèvement automatique" (direct debit and periodicity)
 // and "Délais de paiement" (request, renegotiate, follow).
 import { html, useState } from "./lib.js";
-import { euros, date, libelle } from "./format.js";
+import { euros, date, libelle, isoDepuisSaisie } from "./format.js";
 import { useQuery, Alerte, Chargement, UserErrors, Succes, Champ, Choix } from "./ui.js";
 import { useMutation, ok, idempotencyKey, anneeCourante, annee, Periode } from "./compte_commun.js";
 
@@ -147,17 +147,26 @@ const RENEGOCIER = `mutation Renegocier($input: RenegotiateDelaiPaiementInput!) 
 function dansJours(n) {
   const d = new Date();
   d.setDate(d.getDate() + n);
-  return d.toISOString().slice(0, 10);
+  const two = (x) => String(x).padStart(2, "0");
+  return `${two(d.getDate())}/${two(d.getMonth() + 1)}/${d.getFullYear()}`;
 }
 
 export function Delais({ travailleur, micro }) {
   const { data, error, reload } = useQuery(DELAIS, { id: travailleur.id });
   const [renegocie, setRenegocie] = useState(null);
+  const [message, setMessage] = useState(null);
+  const fait = (payload) => {
+    setMessage(`Demande enregistrée : ${libelle("statutDelai", payload.delaiPaiement.statut)}.`);
+    setRenegocie(null);
+    reload();
+  };
   if (error) return html`<${Alerte} error=${error} retry=${reload} />`;
   if (!data) return html`<${Chargement} />`;
   const delais = data.node.delaisPaiement;
   const enRetard = (data.node.echeances && data.node.echeances.nodes) || [];
+  const enCours = delais.find((d) => d.statut === "DEMANDE" || d.statut === "ACCEPTE");
   return html`
+    ${message && html`<${Succes}><p>${message}</p><//>`}
     <h2>Vos demandes</h2>
     ${delais.length === 0
       ? html`<p>Aucune demande de délai de paiement.</p>`
@@ -173,15 +182,17 @@ export function Delais({ travailleur, micro }) {
             </table></div></details>`}
           ${d.statut === "ACCEPTE" && html`<div class="boutons"><button type="button" class="secondaire" onClick=${() => setRenegocie(d.id)}>Renégocier cet échéancier</button></div>`}
           ${renegocie === d.id && html`<${FormulaireDelai} titre="Renégocier l'échéancier" mutation=${RENEGOCIER}
-            base=${{ delaiId: d.id }} onDone=${() => { setRenegocie(null); reload(); }} />`}
+            base=${{ delaiId: d.id }} onDone=${fait} />`}
         </li>`)}</ul>`}
     <h2>Demander un délai de paiement</h2>
-    ${micro
+    ${enCours
+      ? html`<p>Un délai de paiement est en cours (demande du ${date(enCours.dateDemande)}) : une seule demande à la fois${enCours.statut === "ACCEPTE" ? ", mais vous pouvez renégocier son échéancier ci-dessus" : ""}.</p>`
+      : micro
       ? html`<p>Pour un délai de paiement de vos cotisations de micro-entrepreneur, contactez votre caisse (rubrique « Ma caisse »).</p>`
       : enRetard.length === 0
         ? html`<p>Aucune échéance en retard : pas de délai à demander.</p>`
         : html`<${FormulaireDelai} titre="Nouvelle demande" mutation=${DEMANDER} echeances=${enRetard}
-            base=${{ travailleurId: travailleur.id }} onDone=${reload} />`}`;
+            base=${{ travailleurId: travailleur.id }} onDone=${fait} />`}`;
 }
 
 function FormulaireDelai({ titre, mutation, base, echeances, onDone }) {
@@ -190,12 +201,19 @@ function FormulaireDelai({ titre, mutation, base, echeances, onDone }) {
   const [premiere, setPremiere] = useState(dansJours(30));
   const [motif, setMotif] = useState("");
   const [run, state] = useMutation(mutation);
+  const [saisie, setSaisie] = useState(null);
   const submit = async (event) => {
     event.preventDefault();
-    const input = { ...base, nombreEcheances: Number(nombre), premiereEcheance: premiere, motif, idempotencyKey: idempotencyKey() };
+    const premiereIso = isoDepuisSaisie(premiere);
+    if (!premiereIso) {
+      setSaisie("Première mensualité : saisissez une date au format jj/mm/aaaa.");
+      return;
+    }
+    setSaisie(null);
+    const input = { ...base, nombreEcheances: Number(nombre), premiereEcheance: premiereIso, motif, idempotencyKey: idempotencyKey() };
     if (echeances) input.echeanceIds = choisies;
     const payload = await run(input);
-    if (ok(payload)) onDone && onDone();
+    if (ok(payload)) onDone(payload);
   };
   const basculer = (id, on) => setChoisies(on ? [...choisies, id] : choisies.filter((x) => x !== id));
   return html`<form class="carte" onSubmit=${submit}>
@@ -208,11 +226,12 @@ function FormulaireDelai({ titre, mutation, base, echeances, onDone }) {
     </fieldset>`}
     <${Champ} label="Nombre de mensualités" type="number" min="1" max="24" value=${nombre} onInput=${setNombre}
       aide="Jusqu'à 12 : accordé aussitôt ; de 13 à 24 : décidé par la caisse." required />
-    <${Champ} label="Première mensualité" type="date" value=${premiere} onInput=${setPremiere} aide="Dans les 60 jours." required />
+    <${Champ} label="Première mensualité" value=${premiere} onInput=${setPremiere} placeholder="jj/mm/aaaa" inputmode="numeric"
+      aide="Au format jj/mm/aaaa, dans les 60 jours." required />
+    ${saisie && html`<p class="alerte" role="alert">${saisie}</p>`}
     <${Champ} label="Motif" value=${motif} onInput=${setMotif} required />
     <div class="boutons"><button type="submit" disabled=${state.busy}>Envoyer la demande</button></div>
     ${state.error && html`<${Alerte} error=${state.error} />`}
     ${state.payload && html`<${UserErrors} errors=${state.payload.userErrors} />`}
-    ${ok(state.payload) && html`<${Succes}><p>Demande enregistrée : ${libelle("statutDelai", state.payload.delaiPaiement.statut)}.</p><//>`}
   </form>`;
 }

@@ -151,9 +151,9 @@ function Apercu({ payload }) {
     ${payload.credit && Number(payload.credit) > 0 && html`<p>Crédit de l'année : ${euros(payload.credit)}.</p>`}
     <div class="tableau"><table>
       <caption>Nouvel échéancier</caption>
-      <thead><tr><th scope="col">Échéance</th><th scope="col">Nature</th><th scope="col" class="montant">Montant</th><th scope="col" class="montant">Déjà payé</th></tr></thead>
+      <thead><tr><th scope="col">Échéance</th><th scope="col" class="montant">Montant</th><th scope="col" class="montant">Déjà payé</th></tr></thead>
       <tbody>${(payload.echeancier || []).map((e) => html`<tr>
-        <td>${date(e.dateEcheance)}</td><td>${libelle("natureEcheance", e.nature)}</td><td class="montant">${euros(e.montant)}</td><td class="montant">${euros(e.montantPaye)}</td>
+        <td>${date(e.dateEcheance)}<br /><span class="explication">${libelle("natureEcheance", e.nature)}</span></td><td class="montant">${euros(e.montant)}</td><td class="montant">${euros(e.montantPaye)}</td>
       </tr>`)}</tbody>
     </table></div>
   </div>`;
