@@ -103,18 +103,17 @@ export function Declarations({ travailleur }) {
   const an = choix || annees[0] || String(anneeCourante());
   const liste = toutes.filter((d) => d.periode.startsWith(an)).sort((a, b) => a.periode.localeCompare(b.periode));
   return html`
-    <p>Vous cotisez sur votre chiffre d'affaires, déclaré ${data.node.periodiciteDeclaration === "TRIMESTRIELLE" ? "chaque trimestre" : "chaque mois"}.</p>
+    <p>Vous cotisez sur votre chiffre d'affaires, déclaré ${data.node.periodiciteDeclaration === "TRIMESTRIELLE" ? "chaque trimestre" : "chaque mois"}${toutes.length ? ` : ${toutes[0].libelle}` : ""}.</p>
     ${annees.length > 0 && html`<${Choix} label="Année" value=${an} onChange=${setChoix} options=${annees.map((a) => [a, a])} />`}
     ${liste.length === 0
       ? html`<p>Aucune déclaration pour ${an}.</p>`
       : html`<div class="tableau"><table>
           <caption>Déclarations ${an}</caption>
-          <thead><tr><th scope="col">Période</th><th scope="col" class="montant">Chiffre d'affaires</th><th scope="col" class="montant">Taux</th><th scope="col" class="montant">Cotisations</th><th scope="col" class="montant">CFP</th><th scope="col">Exigible le</th></tr></thead>
+          <thead><tr><th scope="col">Période</th><th scope="col" class="montant">Chiffre d'affaires</th><th scope="col" class="montant">Cotisations</th></tr></thead>
           <tbody>${liste.map((d) => html`<tr>
-            <td>${d.periode}<br /><span class="explication">${d.libelle}</span></td>
-            <td class="montant">${euros(d.chiffreAffaires)}</td><td class="montant">${pourcentage(d.taux)}</td>
-            <td class="montant">${euros(d.cotisations)}</td><td class="montant">${euros(d.formationProfessionnelle)}</td>
-            <td>${date(d.dateExigibilite)}</td>
+            <td>${d.periode}<br /><span class="explication">exigible le ${date(d.dateExigibilite)}</span></td>
+            <td class="montant">${euros(d.chiffreAffaires)}<br /><span class="explication">taux ${pourcentage(d.taux)}</span></td>
+            <td class="montant">${euros(d.cotisations)}<br /><span class="explication">+ CFP ${euros(d.formationProfessionnelle)}</span></td>
           </tr>`)}</tbody>
         </table></div>`}`;
 }

@@ -50,8 +50,7 @@ export function Revenus({ travailleur }) {
       : html`<${Estimation} travailleur=${travailleur} annee=${courante} courriel=${t.courriel} onDone=${reload} />`}
     ${t.avisAppel.length > 0 && html`<h2>Avis d'appel rectificatifs</h2>
       <ul class="liste">${t.avisAppel.map((a) => html`<li>
-        Avis ${a.annee} du ${date(a.dateEmission)}, revenu estimé ${euros(a.revenuEstime)} ·
-        <${Telecharger} url=${chemin(a.url)} nom=${`avis-appel-${a.annee}.pdf`}>Télécharger l'avis d'appel<//>
+        Avis ${a.annee} du ${date(a.dateEmission)}, revenu estimé ${euros(a.revenuEstime)}${" · "}<${Telecharger} url=${chemin(a.url)} nom=${`avis-appel-${a.annee}.pdf`}>Télécharger l'avis d'appel<//>
       </li>`)}</ul>`}`;
 }
 
