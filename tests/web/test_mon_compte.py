@@ -76,9 +76,8 @@ def shot(tab, name: str) -> None:  # type: ignore[no-untyped-def]
 
 def test_every_section_of_an_artisan_at_phone_width(demo_server: str, tab) -> None:
     log_in(tab, demo_server, "artisan")
-    expect(tab.locator("h1")).to_have_text("Synthèse du compte")
     navigation = tab.get_by_role("navigation", name="Rubriques de Mon compte")
-    assert navigation.get_by_role("link").all_inner_texts() == list(CLASSIQUE.values())
+    expect(navigation.get_by_role("link")).to_have_text(list(CLASSIQUE.values()))
     for section, title in CLASSIQUE.items():
         open_section(tab, demo_server, section, title)
         no_horizontal_scroll(tab)
@@ -255,8 +254,9 @@ def test_attestations_are_issued_refused_and_downloaded_with_the_token(
 
 def test_a_micro_entrepreneur_sees_declarations_instead_of_revenus(demo_server: str, tab) -> None:
     log_in(tab, demo_server, "micro")
+    expect(tab.locator("h1")).to_have_text("Synthèse du compte")
     navigation = tab.get_by_role("navigation", name="Rubriques de Mon compte")
-    assert navigation.get_by_role("link").all_inner_texts() == list(MICRO.values())
+    expect(navigation.get_by_role("link")).to_have_text(list(MICRO.values()))
     for section, title in MICRO.items():
         open_section(tab, demo_server, section, title)
         no_horizontal_scroll(tab)
