@@ -58,28 +58,37 @@ PHONE = {"width": 375, "height": 812}
 DESKTOP = {"width": 1280, "height": 900}
 
 
+# The folder of each running demo server (its database, its e-mails in mail/).
+FOLDERS: dict[str, Path] = {}
+
+
 @pytest.fixture(scope="module")
 def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """``gateway serve`` on a fresh copy of the demo (per module: the tests change it)."""
     import subprocess
     import sys
+    from concurrent.futures import ThreadPoolExecutor
 
-    from gateway.db.migrate import upgrade
     from tests.served import serve
 
     folder = tmp_path_factory.mktemp("web")
     url = f"sqlite+aiosqlite:///{folder / 'gateway.sqlite3'}"
-    upgrade(url)
     gateway = Path(sys.executable).parent / "gateway"
-    subprocess.run(
-        [str(gateway), "seed", "demo"],
-        env=os.environ | {"DATABASE_URL": url, "GATEWAY_TODAY": "2026-11-23"},
-        check=True,
-        capture_output=True,
-        timeout=300,
-    )
-    with serve(folder) as (base, _):
+    env = os.environ | {"DATABASE_URL": url, "GATEWAY_TODAY": "2026-11-23"}
+    for command in (["db", "upgrade"], ["seed", "demo"]):
+        subprocess.run(
+            [str(gateway), *command], env=env, check=True, capture_output=True, timeout=300
+        )
+    # serve() migrates with asyncio.run(), which cannot run in this thread once the
+    # browser fixture's Playwright loop is open: enter it in a thread of its own.
+    server = serve(folder)
+    with ThreadPoolExecutor(1) as thread:
+        base, _ = thread.submit(server.__enter__).result()
+    FOLDERS[base] = folder
+    try:
         yield base
+    finally:
+        server.__exit__(None, None, None)
 
 
 def log_in(tab, base: str, who: str) -> None:  # type: ignore[no-untyped-def]
@@ -91,3 +100,19 @@ def log_in(tab, base: str, who: str) -> None:  # type: ignore[no-untyped-def]
     tab.get_by_role("button", name="Se connecter").click()
     # (wait_for_function evaluates a string, which the pages' CSP forbids: poll the URL.)
     expect(tab).not_to_have_url(re.compile("#/connexion"), timeout=20_000)
+
+
+def serious_violations(tab) -> list[str]:  # type: ignore[no-untyped-def]
+    """axe-core's serious and critical findings on the page as it is now."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(tab)
+    return [
+        f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:3]}"
+        for v in results.response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
+def no_horizontal_scroll(tab) -> bool:  # type: ignore[no-untyped-def]
+    return bool(tab.evaluate("document.documentElement.scrollWidth <= window.innerWidth"))

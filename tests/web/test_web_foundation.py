@@ -116,3 +116,67 @@ def test_french_formats(demo_server: str, browser) -> None:
         "2026-03-05",
     ]
     context.close()
+
+
+def test_an_invited_collaborator_changes_the_provisional_password_first(
+    demo_server: str, browser
+) -> None:
+    import time
+
+    from tests.web.conftest import DEMO, FOLDERS
+
+    identifiant, mot_de_passe = DEMO["expert"]
+    login = httpx.post(
+        f"{demo_server}/graphql",
+        json={
+            "query": "mutation($i: LoginInput!) { login(input: $i) { accessToken } }",
+            "variables": {"i": {"identifiant": identifiant, "motDePasse": mot_de_passe}},
+        },
+    ).json()["data"]["login"]
+    invited = httpx.post(
+        f"{demo_server}/graphql",
+        json={
+            "query": "mutation($i: InviteCollaborateurInput!) { inviteCollaborateur(input: $i)"
+            " { collaborateur { id } userErrors { message } } }",
+            "variables": {"i": {"courriel": "nouvelle@cabinet-demo.fr", "nom": "Nina Nouvelle"}},
+        },
+        headers={"Authorization": f"Bearer {login['accessToken']}"},
+    ).json()["data"]["inviteCollaborateur"]
+    assert invited["userErrors"] == []
+    # The server's sender delivers the e-mail into mail/ within a few seconds.
+    deadline = time.monotonic() + 30
+    provisoire = None
+    while provisoire is None and time.monotonic() < deadline:
+        for message in (FOLDERS[demo_server] / "mail").glob("*.eml"):
+            import email
+            from email import policy
+
+            parsed = email.message_from_bytes(message.read_bytes(), policy=policy.default)
+            if "nouvelle@cabinet-demo.fr" in str(parsed["To"]):
+                body = parsed.get_body(preferencelist=("plain",)).get_content()  # type: ignore[union-attr]
+                found = re.search(r"Mot de passe provisoire : (\S+)", body)
+                provisoire = found.group(1) if found else None
+        time.sleep(0.5)
+    assert provisoire, "no invitation e-mail"
+
+    context = browser.new_context(viewport=PHONE, locale="fr-FR")
+    tab = context.new_page()
+    tab.goto(f"{demo_server}/")
+    tab.get_by_label("Identifiant").fill("nouvelle@cabinet-demo.fr")
+    tab.get_by_label("Mot de passe", exact=True).fill(provisoire)
+    tab.get_by_role("button", name="Se connecter").click()
+    expect(tab).to_have_url(re.compile("#/mot-de-passe$"), timeout=20_000)
+    # The portfolio is out of reach until the password is changed.
+    tab.goto(f"{demo_server}/#/portefeuille")
+    expect(tab).to_have_url(re.compile("#/mot-de-passe$"))
+    tab.get_by_label("Mot de passe provisoire").fill(provisoire)
+    tab.get_by_label("Nouveau mot de passe").fill("court")
+    tab.get_by_label("Confirmez le nouveau mot de passe").fill("court")
+    tab.get_by_role("button", name="Enregistrer le mot de passe").click()
+    expect(tab.get_by_role("alert")).to_contain_text("au moins 12 caractères")
+    tab.get_by_label("Nouveau mot de passe").fill("un-mot-de-passe-solide-2026")
+    tab.get_by_label("Confirmez le nouveau mot de passe").fill("un-mot-de-passe-solide-2026")
+    tab.get_by_role("button", name="Enregistrer le mot de passe").click()
+    expect(tab).to_have_url(re.compile("#/portefeuille$"), timeout=20_000)
+    expect(tab.get_by_text("0 client trouvé")).to_be_visible(timeout=20_000)
+    context.close()

@@ -179,9 +179,13 @@ export function idempotencyKey() {
  */
 export async function telecharger(url, nomParDefaut = "document.pdf") {
   const token = await freshToken();
+  // The API gives absolute links on the configured public address; these pages are
+  // served by the same gateway, so the path is fetched from here (CSP: 'self' only).
+  const parsed = new URL(url, window.location.href);
+  const target = `${parsed.pathname}${parsed.search}`;
   let response;
   try {
-    response = await fetch(url, { headers: token ? { Authorization: `Bearer ${token}` } : {} });
+    response = await fetch(target, { headers: token ? { Authorization: `Bearer ${token}` } : {} });
   } catch {
     throw new ApiError("Le serveur ne répond pas : le document n'a pas pu être téléchargé.", "NETWORK");
   }

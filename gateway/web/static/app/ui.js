@@ -40,13 +40,19 @@ export function Alerte({ error, retry }) {
   </div>`;
 }
 
+/** The field a userError names, without the mutation's "input" wrapper. */
+function champ(field) {
+  const path = field && field[0] === "input" ? field.slice(1) : field || [];
+  return path.join(".");
+}
+
 /** The refusals of a mutation, each naming its field. */
 export function UserErrors({ errors }) {
   if (!errors || !errors.length) return null;
   return html`<div class="alerte" role="alert">
     <p>La demande n'a pas été acceptée :</p>
     <ul>
-      ${errors.map((e) => html`<li>${e.message}${e.field && e.field.length ? html` <span class="champ-erreur">(${e.field.join(".")})</span>` : ""}</li>`)}
+      ${errors.map((e) => html`<li>${e.message}${champ(e.field) ? html` <span class="champ-erreur">(${champ(e.field)})</span>` : ""}</li>`)}
     </ul>
   </div>`;
 }
