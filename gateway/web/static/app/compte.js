@@ -110,7 +110,7 @@ function Synthese({ travailleur }) {
       options=${annees.map((a) => [String(a), String(a)])} />`}
     ${periodes.length === 0
       ? html`<p>Aucune cotisation appelée.</p>`
-      : html`<div class="tableau"><table>
+      : html`<div class="tableau" tabindex="0"><table>
           <caption>Cotisations ${an} appelées, payées et restant dues, par mois</caption>
           <thead><tr><th scope="col">Période</th><th scope="col" class="montant">Appelé</th><th scope="col" class="montant">Payé</th><th scope="col" class="montant">Reste dû</th></tr></thead>
           <tbody>

@@ -72,11 +72,3 @@ export function Periode({ value, onChange }) {
 export function Vide({ children }) {
   return html`<p class="vide-liste">${children}</p>`;
 }
-
-/** A document link from the API → its path on this server. The API writes links under
- * the configured public address; the page fetches from its own origin (connect-src
- * 'self'), which is that same server whatever name the browser used to reach it. */
-export function chemin(url) {
-  const parsed = new URL(url, window.location.href);
-  return `${parsed.pathname}${parsed.search}`;
-}

@@ -3,7 +3,7 @@
 import { html, useState } from "./lib.js";
 import { euros, date, libelle, pourcentage } from "./format.js";
 import { useQuery, Alerte, Chargement, UserErrors, Succes, Champ, Choix, Telecharger } from "./ui.js";
-import { useMutation, ok, idempotencyKey, anneeCourante, chemin } from "./compte_commun.js";
+import { useMutation, ok, idempotencyKey, anneeCourante } from "./compte_commun.js";
 
 const ATTESTATIONS = `query Attestations($id: ID!) {
   node(id: $id) {
@@ -39,7 +39,7 @@ export function Attestations({ travailleur }) {
       ${state.error && html`<${Alerte} error=${state.error} />`}
       ${state.payload && html`<${UserErrors} errors=${state.payload.userErrors} />`}
       ${ok(state.payload) && html`<${Succes}><p>${libelle("typeAttestation", state.payload.attestation.type)} délivrée ·
-        <${Telecharger} url=${chemin(state.payload.attestation.url)} nom="attestation.pdf">Télécharger le PDF<//></p><//>`}
+        <${Telecharger} url=${state.payload.attestation.url} nom="attestation.pdf">Télécharger le PDF<//></p><//>`}
     </form>
     <h2>Vos attestations</h2>
     ${error && html`<${Alerte} error=${error} retry=${reload} />`}
@@ -51,7 +51,7 @@ export function Attestations({ travailleur }) {
           · délivrée le ${date(a.dateEmission)}${a.dateFinValidite ? `, valable jusqu'au ${date(a.dateFinValidite)}` : ""}
           ${a.valide ? "" : html` <span class="badge gris">expirée</span>`}
           ${a.codeVerification && html`<br /><span class="aide">Code de vérification : ${a.codeVerification}</span>`}
-          <br /><${Telecharger} url=${chemin(a.url)} nom=${`attestation-${a.type.toLowerCase()}.pdf`}>Télécharger<//>
+          <br /><${Telecharger} url=${a.url} nom=${`attestation-${a.type.toLowerCase()}.pdf`}>Télécharger<//>
         </li>`)}</ul>`)}`;
 }
 
@@ -70,8 +70,8 @@ export function Carriere({ travailleur }) {
   const r = data.node.releveCarriere;
   return html`
     <p>Vos droits acquis pour la retraite de base : <strong>${r.totalTrimestres} trimestres</strong> validés.</p>
-    <p><${Telecharger} url=${chemin(r.url)} nom="releve-carriere.pdf">Télécharger le relevé de carrière (PDF)<//></p>
-    <div class="tableau"><table>
+    <p><${Telecharger} url=${r.url} nom="releve-carriere.pdf">Télécharger le relevé de carrière (PDF)<//></p>
+    <div class="tableau" tabindex="0"><table>
       <caption>Relevé de carrière par année</caption>
       <thead><tr><th scope="col">Année</th><th scope="col" class="montant">Retraite de base payée</th><th scope="col" class="montant">Revenu cotisé</th><th scope="col" class="montant">Trimestres</th></tr></thead>
       <tbody>${r.annees.map((a) => html`<tr>
@@ -107,7 +107,7 @@ export function Declarations({ travailleur }) {
     ${annees.length > 0 && html`<${Choix} label="Année" value=${an} onChange=${setChoix} options=${annees.map((a) => [a, a])} />`}
     ${liste.length === 0
       ? html`<p>Aucune déclaration pour ${an}.</p>`
-      : html`<div class="tableau"><table>
+      : html`<div class="tableau" tabindex="0"><table>
           <caption>Déclarations ${an}</caption>
           <thead><tr><th scope="col">Période</th><th scope="col" class="montant">Chiffre d'affaires</th><th scope="col" class="montant">Cotisations</th></tr></thead>
           <tbody>${liste.map((d) => html`<tr>

@@ -25,7 +25,7 @@ export function Paiements({ travailleur }) {
     ${loading && html`<${Chargement} />`}
     ${liste && (liste.nodes.length === 0
       ? html`<p>Aucun paiement du ${date(periode.du)} au ${date(periode.au)}.</p>`
-      : html`<div class="tableau"><table>
+      : html`<div class="tableau" tabindex="0"><table>
           <caption>Paiements du ${date(periode.du)} au ${date(periode.au)} (${liste.totalCount})</caption>
           <thead><tr><th scope="col">Date</th><th scope="col" class="montant">Montant</th><th scope="col">Mode</th><th scope="col">Référence</th></tr></thead>
           <tbody>${liste.nodes.map((p) => html`<tr>
@@ -175,7 +175,7 @@ export function Delais({ travailleur, micro }) {
           <p>${euros(d.montant)} en ${d.nombreEcheances} mensualités à partir du ${date(d.premiereEcheance)} · déjà payé ${euros(d.montantPaye)}</p>
           <p class="aide">Motif : ${d.motif}${d.motifDecision ? ` · décision : ${d.motifDecision}` : ""}${d.remplace ? ` · remplace la demande du ${date(d.remplace.dateDemande)}` : ""}</p>
           ${d.echeances.length > 0 && html`<details><summary>Échéancier (${d.echeances.length} mensualités)</summary>
-            <div class="tableau"><table>
+            <div class="tableau" tabindex="0"><table>
               <caption>Mensualités du plan</caption>
               <thead><tr><th scope="col">N°</th><th scope="col">Date</th><th scope="col" class="montant">Montant</th><th scope="col" class="montant">Payé</th></tr></thead>
               <tbody>${d.echeances.map((e) => html`<tr><td>${e.numero}</td><td>${date(e.dateEcheance)}</td><td class="montant">${euros(e.montant)}</td><td class="montant">${euros(e.montantPaye)}</td></tr>`)}</tbody>

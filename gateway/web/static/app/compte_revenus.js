@@ -3,7 +3,7 @@
 import { html, useState } from "./lib.js";
 import { euros, date, libelle, decimalDepuisSaisie } from "./format.js";
 import { useQuery, Alerte, Chargement, UserErrors, Succes, Champ, Case, Choix, Telecharger } from "./ui.js";
-import { useMutation, ok, idempotencyKey, anneeCourante, annee, Periode, chemin } from "./compte_commun.js";
+import { useMutation, ok, idempotencyKey, anneeCourante, annee, Periode } from "./compte_commun.js";
 
 const REVENUS = `query Revenus($id: ID!) {
   node(id: $id) {
@@ -37,7 +37,7 @@ export function Revenus({ travailleur }) {
     <h2>Vos revenus</h2>
     ${t.revenus.length === 0
       ? html`<p>Aucun revenu connu.</p>`
-      : html`<div class="tableau"><table>
+      : html`<div class="tableau" tabindex="0"><table>
           <caption>Revenus professionnels par année</caption>
           <thead><tr><th scope="col">Année</th><th scope="col" class="montant">Revenu</th><th scope="col">Nature</th><th scope="col">Saisi le</th></tr></thead>
           <tbody>${[...t.revenus].sort((a, b) => b.annee - a.annee || a.nature.localeCompare(b.nature)).map((r) => html`<tr>
@@ -50,7 +50,7 @@ export function Revenus({ travailleur }) {
       : html`<${Estimation} travailleur=${travailleur} annee=${courante} courriel=${t.courriel} onDone=${reload} />`}
     ${t.avisAppel.length > 0 && html`<h2>Avis d'appel rectificatifs</h2>
       <ul class="liste">${t.avisAppel.map((a) => html`<li>
-        Avis ${a.annee} du ${date(a.dateEmission)}, revenu estimé ${euros(a.revenuEstime)}${" · "}<${Telecharger} url=${chemin(a.url)} nom=${`avis-appel-${a.annee}.pdf`}>Télécharger l'avis d'appel<//>
+        Avis ${a.annee} du ${date(a.dateEmission)}, revenu estimé ${euros(a.revenuEstime)}${" · "}<${Telecharger} url=${a.url} nom=${`avis-appel-${a.annee}.pdf`}>Télécharger l'avis d'appel<//>
       </li>`)}</ul>`}`;
 }
 
@@ -130,7 +130,7 @@ function Estimation({ travailleur, annee: an, courriel: courrielFiche, onDone })
       <${Succes}><p>Votre estimation de ${euros(decimalDepuisSaisie(montant))} pour ${an} est enregistrée.
         Un accusé de réception a été envoyé à ${courriel.trim()}.</p></${Succes}>
       <${Apercu} payload=${resultat} />
-      ${resultat.avisAppel && html`<p><${Telecharger} url=${chemin(resultat.avisAppel.url)} nom=${`avis-appel-${an}.pdf`}>Télécharger l'avis d'appel rectificatif<//></p>`}
+      ${resultat.avisAppel && html`<p><${Telecharger} url=${resultat.avisAppel.url} nom=${`avis-appel-${an}.pdf`}>Télécharger l'avis d'appel rectificatif<//></p>`}
     </div>`}
   </div>`;
 }
@@ -139,7 +139,7 @@ function Apercu({ payload }) {
   return html`<div class="apercu">
     ${payload.avertissement && html`<p class="avertissement">${payload.avertissement}</p>`}
     ${payload.baseCalcul && html`<p>Base de calcul : ${payload.baseCalcul}</p>`}
-    <div class="tableau"><table>
+    <div class="tableau" tabindex="0"><table>
       <caption>Cotisations provisionnelles recalculées</caption>
       <thead><tr><th scope="col">Cotisation</th><th scope="col" class="montant">Montant</th></tr></thead>
       <tbody>${(payload.cotisations || []).map((c) => html`<tr>
@@ -148,7 +148,7 @@ function Apercu({ payload }) {
       <tfoot><tr><th scope="row">Total</th><td class="montant"><strong>${euros(payload.totalCotisations)}</strong></td></tr></tfoot>
     </table></div>
     ${payload.credit && Number(payload.credit) > 0 && html`<p>Crédit de l'année : ${euros(payload.credit)}.</p>`}
-    <div class="tableau"><table>
+    <div class="tableau" tabindex="0"><table>
       <caption>Nouvel échéancier</caption>
       <thead><tr><th scope="col">Échéance</th><th scope="col" class="montant">Montant</th><th scope="col" class="montant">Déjà payé</th></tr></thead>
       <tbody>${(payload.echeancier || []).map((e) => html`<tr>
@@ -186,7 +186,7 @@ export function Cotisations({ travailleur }) {
   if (annees.length === 0) return html`<p>Aucune cotisation calculée.</p>`;
   const an = choix || annees[0].annee;
   const c = annees.find((x) => x.annee === an) || annees[0];
-  const lignes = (liste) => html`<div class="tableau"><table>
+  const lignes = (liste) => html`<div class="tableau" tabindex="0"><table>
     <caption>${ONGLETS.find(([k]) => k === onglet)[1]} ${c.annee}</caption>
     <thead><tr><th scope="col">Cotisation</th><th scope="col" class="montant">Montant</th></tr></thead>
     <tbody>${liste.map((l) => html`<tr><td>${l.libelle}<br /><span class="explication">${l.explication}</span></td><td class="montant">${euros(l.montant)}</td></tr>`)}</tbody>
@@ -207,7 +207,7 @@ export function Cotisations({ travailleur }) {
       ${onglet === "definitives" && (c.definitives
         ? html`${lignes(c.definitives)}<p>Total définitif : <strong>${euros(c.totalDefinitif)}</strong></p>`
         : html`<p>Les cotisations définitives ${c.annee} seront calculées quand le revenu ${c.annee} sera déclaré.</p>`)}
-      ${onglet === "recapitulatif" && html`<div class="tableau"><table>
+      ${onglet === "recapitulatif" && html`<div class="tableau" tabindex="0"><table>
         <caption>Récapitulatif ${c.annee}</caption>
         <thead><tr><th scope="col">Cotisation</th><th scope="col" class="montant">Provisionnel</th><th scope="col" class="montant">Définitif</th></tr></thead>
         <tbody>${c.provisionnelles.map((l) => html`<tr><td>${l.libelle}</td><td class="montant">${euros(l.montant)}</td><td class="montant">${euros(definitif[l.code])}</td></tr>`)}</tbody>
@@ -243,7 +243,7 @@ export function Echeances({ travailleur }) {
     ${loading && html`<${Chargement} />`}
     ${liste && (liste.nodes.length === 0
       ? html`<p>Aucune échéance du ${date(periode.du)} au ${date(periode.au)}.</p>`
-      : html`<div class="tableau"><table>
+      : html`<div class="tableau" tabindex="0"><table>
           <caption>Échéances du ${date(periode.du)} au ${date(periode.au)} (${liste.totalCount})</caption>
           <thead><tr><th scope="col">Date</th><th scope="col">Nature</th><th scope="col" class="montant">Montant</th><th scope="col" class="montant">Reste dû</th><th scope="col">Statut</th></tr></thead>
           <tbody>${liste.nodes.map((e) => html`<tr class=${e.statut === "EN_RETARD" ? "ligne-retard" : ""}>
