@@ -48,6 +48,7 @@ export function Revenus({ travailleur }) {
     ${t.taxationDOffice || t.situation === "RADIE"
       ? html`<p class="avertissement">L'estimation en ligne n'est pas proposée aux indépendants en taxation d'office ni aux radiés.</p>`
       : html`<${Estimation} travailleur=${travailleur} annee=${courante} courriel=${t.courriel} onDone=${reload} />`}
+    <p class="aide">Pour une régularisation par anticipation, déclarez sur <a href="https://www.net-entreprises.fr/" rel="noopener noreferrer">net-entreprises.fr</a>.</p>
     ${t.avisAppel.length > 0 && html`<h2>Avis d'appel rectificatifs</h2>
       <ul class="liste">${t.avisAppel.map((a) => html`<li>
         Avis ${a.annee} du ${date(a.dateEmission)}, revenu estimé ${euros(a.revenuEstime)}${" · "}<${Telecharger} url=${a.url} nom=${`avis-appel-${a.annee}.pdf`}>Télécharger l'avis d'appel<//>
