@@ -75,6 +75,7 @@ class AttestationsBatchMutation:
     async def generate_attestations(
         self, info: ContextInfo, input: GenerateAttestationsInput
     ) -> GenerateAttestationsPayload:
+        # Imported here: the resolver imports this module's types.
         from gateway.resolvers import batch_attestations
 
         return await batch_attestations.generate_attestations(info.context, input)

@@ -93,6 +93,7 @@ class CalendrierQuery:
             str | None, strawberry.argument(description="Cursor of the item to continue after.")
         ] = None,
     ) -> EvenementCalendrierConnection:
+        # Imported here: the resolver imports this module's types.
         from gateway.resolvers import calendrier
 
         return await calendrier.calendrier_cabinet(info.context, du, au, first, after)
