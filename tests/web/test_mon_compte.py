@@ -27,6 +27,7 @@ CLASSIQUE = {
     "delais": "Délais de paiement",
     "attestations": "Attestations",
     "carriere": "Relevé de carrière",
+    "prevention": "Ma prévention santé",
     "caisse": "Ma caisse",
 }
 MICRO = {
@@ -37,6 +38,7 @@ MICRO = {
     "prelevement": "Prélèvement automatique",
     "delais": "Délais de paiement",
     "attestations": "Attestations",
+    "prevention": "Ma prévention santé",
     "caisse": "Ma caisse",
 }
 EUROS = re.compile(r"\d,\d\d\u00a0€")

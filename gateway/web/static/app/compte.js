@@ -8,6 +8,7 @@ import { useQuery, Alerte, Chargement, SousNavigation, Choix } from "./ui.js";
 import { Revenus, Cotisations, Echeances } from "./compte_revenus.js";
 import { Paiements, Prelevement, Delais } from "./compte_paiements.js";
 import { Attestations, Carriere, Declarations } from "./compte_documents.js";
+import { Prevention } from "./compte_prevention.js";
 
 const MOI = `query MonCompte {
   me {
@@ -29,6 +30,7 @@ const CLASSIQUE = [
   ["delais", "Délais de paiement"],
   ["attestations", "Attestations"],
   ["carriere", "Relevé de carrière"],
+  ["prevention", "Ma prévention santé"],
   ["caisse", "Ma caisse"],
 ];
 const MICRO = [
@@ -39,6 +41,7 @@ const MICRO = [
   ["prelevement", "Prélèvement automatique"],
   ["delais", "Délais de paiement"],
   ["attestations", "Attestations"],
+  ["prevention", "Ma prévention santé"],
   ["caisse", "Ma caisse"],
 ];
 
@@ -54,6 +57,7 @@ const SECTIONS = {
   delais: Delais,
   attestations: Attestations,
   carriere: Carriere,
+  prevention: Prevention,
   caisse: Caisse,
 };
 
