@@ -3,7 +3,7 @@
 // recorded), the family members, recording a vaccination or a screening, the reminder
 // e-mails and the caisse's advice for the worker's profile. Health data: the API gives it
 // to the worker only, so the page lives in Mon compte and nowhere else.
-import { html, useState, useRef } from "./lib.js";
+import { html, useState, useRef, useEffect } from "./lib.js";
 import { date, isoDepuisSaisie } from "./format.js";
 import { useQuery, Alerte, Chargement, UserErrors, Succes, Case } from "./ui.js";
 import { useMutation, ok, idempotencyKey } from "./compte_commun.js";
@@ -91,14 +91,19 @@ export function Prevention() {
 
 function Rappels({ actifs, reload }) {
   const [run, state] = useMutation(RAPPELS);
+  // The box follows the click at once; it goes back if the server refuses.
+  const [coche, setCoche] = useState(actifs);
+  useEffect(() => setCoche(actifs), [actifs]);
   const change = async (checked) => {
+    setCoche(checked);
     const payload = await run({ actifs: checked, idempotencyKey: idempotencyKey() });
     if (ok(payload)) reload();
+    else setCoche(!checked);
   };
   return html`<div class="carte">
     <h2>Rappels par courriel</h2>
     <${Case} label="Recevoir un courriel 30 jours avant chaque échéance de ma famille (le courriel ne contient aucune information de santé)"
-      checked=${actifs} disabled=${state.busy} onChange=${change} />
+      checked=${coche} disabled=${state.busy} onChange=${change} />
     ${state.error && html`<${Alerte} error=${state.error} />`}
     ${state.payload && html`<${UserErrors} errors=${state.payload.userErrors} />`}
     ${ok(state.payload) && html`<${Succes}><p>${state.payload.rappelsActifs ? "Rappels activés." : "Rappels désactivés."}</p><//>`}
@@ -121,7 +126,7 @@ function Dossier({ dossier, titre, ayantDroit, reload }) {
   };
   return html`<section class="carte dossier" aria-labelledby=${id}>
     <h2 id=${id}>${titre}</h2>
-    <p class="aide">${SEXES[dossier.sexe]}, né(e) le ${date(dossier.dateNaissance)} · ${dossier.age} ${dossier.age > 1 ? "ans" : "an"}</p>
+    <p class="aide">${dossier.sexe === "F" ? "Femme, née" : "Homme, né"} le ${date(dossier.dateNaissance)} · ${dossier.age} ${dossier.age > 1 ? "ans" : "an"}</p>
     <h3>Actions recommandées</h3>
     ${dossier.actions.length === 0
       ? html`<p>Aucune vaccination ni aucun dépistage n'est recommandé à cet âge.</p>`
