@@ -80,7 +80,10 @@ export function Prevention() {
       titre=${`${a.prenom} (${LIENS[a.lien].toLowerCase()})`} reload=${reload} />`)}
     <div class="carte">
       <h2>Vos ayants droit</h2>
-      ${p.ayantsDroit.length === 0 && html`<p>Aucun membre de votre famille n'est déclaré.</p>`}
+      ${p.ayantsDroit.length === 0
+        ? html`<p>Aucun membre de votre famille n'est déclaré.</p>`
+        : html`<p>${p.ayantsDroit.length > 1 ? `${p.ayantsDroit.length} membres déclarés` : "1 membre déclaré"} :
+            ${p.ayantsDroit.map((a) => a.prenom).join(", ")}. Modifiez-les ou retirez-les depuis leur dossier ci-dessus.</p>`}
       ${ajout
         ? html`<${FormulaireAyantDroit} titre="Ajouter un ayant droit" fermer=${() => setAjout(false)}
             apres=${() => { setAjout(false); reload(); }} />`
@@ -126,7 +129,7 @@ function Dossier({ dossier, titre, ayantDroit, reload }) {
   };
   return html`<section class="carte dossier" aria-labelledby=${id}>
     <h2 id=${id}>${titre}</h2>
-    <p class="aide">${dossier.sexe === "F" ? "Femme, née" : "Homme, né"} le ${date(dossier.dateNaissance)} · ${dossier.age} ${dossier.age > 1 ? "ans" : "an"}</p>
+    <p class="aide">${dossier.sexe === "F" ? "Femme, née" : "Homme, né"} le ${date(dossier.dateNaissance)} · ${dossier.age === 0 ? "moins d'un an" : `${dossier.age} ${dossier.age > 1 ? "ans" : "an"}`}</p>
     <h3>Actions recommandées</h3>
     ${dossier.actions.length === 0
       ? html`<p>Aucune vaccination ni aucun dépistage n'est recommandé à cet âge.</p>`
