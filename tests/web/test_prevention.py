@@ -173,3 +173,29 @@ def test_an_accountant_has_no_such_page(demo_server: str, tab) -> None:
     tab.goto(f"{demo_server}/#/compte/prevention")
     expect(tab).not_to_have_url(re.compile("#/compte"))
     expect(tab.locator("main")).not_to_contain_text("Ma prévention santé")
+
+
+def test_a_screening_that_does_not_fit_is_refused_beside_the_programme(
+    demo_server: str, tab
+) -> None:
+    log_in(tab, demo_server, "artisan")
+    open_section(tab, demo_server, "prevention", "Ma prévention santé")
+    lucas = dossier(tab, "Lucas (enfant)")
+    before = lucas.locator("ul.realisations").inner_text()
+    lucas.get_by_role("button", name="Enregistrer une vaccination ou un dépistage").click()
+    record = lucas.get_by_role("form", name="Enregistrer pour Lucas")
+    # The batch number is for vaccines only.
+    record.get_by_label("Vaccin ou dépistage").select_option("DEPISTAGE_CANCER_SEIN")
+    expect(record.get_by_label("Numéro de lot (facultatif)")).to_have_count(0)
+    record.get_by_label("Date", exact=True).fill("01/11/2026")
+    record.get_by_role("button", name="Enregistrer", exact=True).click()
+    expect(record.get_by_label("Vaccin ou dépistage")).to_have_attribute("aria-invalid", "true")
+    expect(record.locator(".erreur-champ")).to_have_text(
+        "« Dépistage du cancer du sein (mammographie) » ne concerne pas cette personne."
+    )
+    expect(record.get_by_label("Date", exact=True)).not_to_have_attribute("aria-invalid", "true")
+    # Nothing changed; cancelling closes the form.
+    record.get_by_role("button", name="Annuler").click()
+    expect(lucas.get_by_role("form")).to_have_count(0)
+    assert lucas.locator("ul.realisations").inner_text() == before
+    assert tab.problems == []
