@@ -121,7 +121,7 @@ function Statut({ statut }) {
 function Dossier({ dossier, titre, ayantDroit, reload }) {
   const [mode, setMode] = useState(null);
   const [message, setMessage] = useState(null);
-  const id = useRef(`dossier-${Math.random().toString(36).slice(2, 8)}`).current;
+  const id = useRef(`dossier-${++serial}`).current;
   const apres = (texte) => {
     setMode(null);
     setMessage(texte);
