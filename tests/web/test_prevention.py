@@ -60,7 +60,7 @@ def test_the_artisan_sees_the_file_of_each_member(demo_server: str, tab) -> None
     assert "Vaccinations et dépistages enregistrés" in text
     expect(tab.get_by_label(re.compile("^Recevoir un courriel"))).to_be_checked()
     expect(tab.get_by_role("heading", name="Conseils de prévention pour vous")).to_be_visible()
-    expect(tab.locator("main")).to_contain_text("3 membres déclarés : ")
+    expect(tab.locator("main")).to_contain_text("3 membres déclarés : Sophie, Lucas, Emma.")
     no_horizontal_scroll(tab)
     assert serious_violations(tab) == []
     shot(tab, "compte-artisan-prevention")

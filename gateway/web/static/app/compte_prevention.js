@@ -82,8 +82,8 @@ export function Prevention() {
       <h2>Vos ayants droit</h2>
       ${p.ayantsDroit.length === 0
         ? html`<p>Aucun membre de votre famille n'est déclaré.</p>`
-        : html`<p>${p.ayantsDroit.length > 1 ? `${p.ayantsDroit.length} membres déclarés` : "1 membre déclaré"} :
-            ${p.ayantsDroit.map((a) => a.prenom).join(", ")}. Modifiez-les ou retirez-les depuis leur dossier ci-dessus.</p>`}
+        : html`<p>${p.ayantsDroit.length > 1 ? `${p.ayantsDroit.length} membres déclarés` : "1 membre déclaré"} : ${p.ayantsDroit.map((a) => a.prenom).join(", ")}.
+            Modifiez-les ou retirez-les depuis leur dossier ci-dessus.</p>`}
       ${ajout
         ? html`<${FormulaireAyantDroit} titre="Ajouter un ayant droit" fermer=${() => setAjout(false)}
             apres=${() => { setAjout(false); reload(); }} />`
