@@ -16,11 +16,17 @@ $(STAMP): pyproject.toml requirements.lock
 
 install: $(STAMP)
 
-## Set up, migrate the embedded SQLite database, load the demo once, serve on :8000.
+## Set up, migrate the embedded SQLite database, load the demo once, serve on
+## $(HOST):$(PORT) (make run PORT=8080 HOST=0.0.0.0), then print the URLs and the demo
+## identities. Links (documents, verification) follow GATEWAY_PUBLIC_URL, by default
+## http://$(HOST):$(PORT); set it when clients reach the server under another address.
+HOST ?= 127.0.0.1
+PORT ?= 8000
+GATEWAY_PUBLIC_URL ?= http://$(HOST):$(PORT)
 run: $(STAMP)
 	$(BIN)/gateway db upgrade
 	$(BIN)/gateway seed demo --if-empty
-	$(BIN)/gateway serve --host 127.0.0.1 --port 8000
+	GATEWAY_PUBLIC_URL="$(GATEWAY_PUBLIC_URL)" $(BIN)/gateway serve --host "$(HOST)" --port "$(PORT)" --welcome
 
 ## Set up, lint, type-check and run the whole suite (SQLite always; PostgreSQL when
 ## reachable, mandatory in CI).

@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import socket
 import sys
 
 from gateway.config import Settings, SettingsError
@@ -21,9 +22,24 @@ def _serve(args: argparse.Namespace, settings: Settings) -> None:
 
     # The gateway logs each request itself (gateway.request); uvicorn's access log is off
     # and its other messages go through the gateway's handler.
-    uvicorn.run(
+    config = uvicorn.Config(
         create_app(settings), host=args.host, port=args.port, access_log=False, log_config=None
     )
+    if not args.welcome:
+        uvicorn.Server(config).run()
+        return
+
+    class Welcoming(uvicorn.Server):
+        """Prints the URLs and demo identities once the socket listens (``make run``)."""
+
+        async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+            await super().startup(sockets)
+            if self.started:
+                from gateway.welcome import welcome
+
+                print(welcome(settings.public_base_url), flush=True)
+
+    Welcoming(config).run()
 
 
 def _db_upgrade(_args: argparse.Namespace, settings: Settings) -> None:
@@ -139,6 +155,11 @@ def parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="serve GraphQL (GraphiQL on GET /graphql)")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument(
+        "--welcome",
+        action="store_true",
+        help="once listening, print the URLs and the demo identities (make run)",
+    )
     serve.set_defaults(handler=_serve)
 
     db = commands.add_parser("db", help="database migrations")

@@ -31,7 +31,7 @@ from gateway.services import batch
 from gateway.services.unit_of_work import Outcome
 
 
-def _check_items(items: Sequence[object]) -> None:
+def check_items(items: Sequence[object]) -> None:
     if len(items) > batch.MAX_ITEMS:
         raise bad_user_input(
             f"items : au plus {batch.MAX_ITEMS} éléments par requête (reçu {len(items)}) ; "
@@ -40,7 +40,7 @@ def _check_items(items: Sequence[object]) -> None:
         )
 
 
-def _item_errors(outcome: Outcome, index: int) -> list[UserError]:
+def item_errors(outcome: Outcome, index: int) -> list[UserError]:
     return [
         UserError(
             field=["input", "items", str(index), *str(e["field"]).split(".")]
@@ -53,7 +53,7 @@ def _item_errors(outcome: Outcome, index: int) -> list[UserError]:
     ]
 
 
-async def _travailleurs(ctx: Context, outcomes: Sequence[Outcome]) -> list[Travailleur | None]:
+async def travailleurs_of(ctx: Context, outcomes: Sequence[Outcome]) -> list[Travailleur | None]:
     """The items' workers in one batch (after the last item: fresh loaders)."""
     ids = [o.reference.get("travailleur_id") if o.ok else None for o in outcomes]
     rows = await ctx.loaders.travailleur.load_many([int(i) for i in ids if i is not None])
@@ -68,7 +68,7 @@ def _typed(row: models.Travailleur | None) -> Travailleur | None:
 async def estimate_revenues(ctx: Context, data: EstimateRevenuesInput) -> EstimateRevenuesPayload:
     ctx.require_role(Role.EXPERT_COMPTABLE)
     ctx.require_scope(Scope.REVENUS_WRITE)
-    _check_items(data.items)
+    check_items(data.items)
     outcomes = await batch.estimate_revenues(
         ctx,
         [
@@ -83,7 +83,7 @@ async def estimate_revenues(ctx: Context, data: EstimateRevenuesInput) -> Estima
             for item in data.items
         ],
     )
-    travailleurs = await _travailleurs(ctx, outcomes)
+    travailleurs = await travailleurs_of(ctx, outcomes)
     avis_ids = [o.reference.get("avis_id") for o in outcomes]
     avis_rows = await ctx.loaders.by_id(models.AvisAppel).load_many(
         [int(a) for a in avis_ids if a is not None]
@@ -102,7 +102,7 @@ async def estimate_revenues(ctx: Context, data: EstimateRevenuesInput) -> Estima
                 travailleur=travailleur,
                 total_cotisations=Money(Decimal(total)) if outcome.ok and total else None,
                 avis_appel=None if avis_row is None else avis_type(ctx, avis_row),
-                user_errors=_item_errors(outcome, index),
+                user_errors=item_errors(outcome, index),
             )
         )
     succes = sum(1 for o in outcomes if o.ok)
@@ -116,7 +116,7 @@ async def set_periodicites(
 ) -> SetPrelevementPeriodicitesPayload:
     ctx.require_role(Role.EXPERT_COMPTABLE)
     ctx.require_scope(Scope.PRELEVEMENT_WRITE)
-    _check_items(data.items)
+    check_items(data.items)
     outcomes = await batch.set_periodicites(
         ctx,
         [
@@ -128,14 +128,14 @@ async def set_periodicites(
             for item in data.items
         ],
     )
-    travailleurs = await _travailleurs(ctx, outcomes)
+    travailleurs = await travailleurs_of(ctx, outcomes)
     results = [
         SetPrelevementPeriodiciteResult(
             index=index,
             travailleur_id=item.travailleur_id,
             travailleur=travailleur,
             modifiee=outcome.ok and bool(outcome.reference.get("modifiee", False)),
-            user_errors=_item_errors(outcome, index),
+            user_errors=item_errors(outcome, index),
         )
         for index, (item, outcome, travailleur) in enumerate(
             zip(data.items, outcomes, travailleurs, strict=True)

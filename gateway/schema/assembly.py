@@ -14,6 +14,8 @@ from gateway.http.rate_limit import RateLimitedCost
 from gateway.observability.graphql import ObserveOperation
 from gateway.schema import (
     access,
+    attestations_batch,
+    calendrier,
     declarations,
     delais,
     enums,  # noqa: F401  (gives the domain enums their descriptions)
@@ -46,6 +48,7 @@ class Query(
     prevention.PreventionQuery,
     evenements.EvenementsQuery,
     webhooks.WebhooksQuery,
+    calendrier.CalendrierQuery,
 ):
     pass
 
@@ -65,6 +68,7 @@ class Mutation(
     prevention.PreventionMutation,
     radiation.RadiationMutation,
     webhooks.WebhooksMutation,
+    attestations_batch.AttestationsBatchMutation,
 ):
     pass
 

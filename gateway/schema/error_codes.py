@@ -88,6 +88,22 @@ class UserErrorCode(Enum):
         "TITULAIRE_INVALIDE",
         description=("The bank account holder is missing or too long."),
     )
+    NIR_INVALIDE = strawberry.enum_value(
+        "NIR_INVALIDE",
+        description=("The NIR (social security number) is malformed or its key is wrong."),
+    )
+    SIRET_INVALIDE = strawberry.enum_value(
+        "SIRET_INVALIDE",
+        description=("The SIRET is malformed or fails its check digit."),
+    )
+    IBAN_INVALIDE = strawberry.enum_value(
+        "IBAN_INVALIDE",
+        description=("The IBAN is malformed or fails its check digits (ISO 13616)."),
+    )
+    BIC_INVALIDE = strawberry.enum_value(
+        "BIC_INVALIDE",
+        description=("The BIC is malformed."),
+    )
     AGENT_SANS_CAISSE = strawberry.enum_value(
         "AGENT_SANS_CAISSE",
         description=("The agent's account is attached to no caisse."),
@@ -407,12 +423,6 @@ class UserErrorCode(Enum):
         "NUMERO_LOT_TROP_LONG",
         description=("The vaccine batch number is too long."),
     )
-    NIR_INVALIDE = strawberry.enum_value(
-        "NIR_INVALIDE", description="The NIR (social security number) is malformed."
-    )
-    SIRET_INVALIDE = strawberry.enum_value("SIRET_INVALIDE", description="The SIRET is malformed.")
-    IBAN_INVALIDE = strawberry.enum_value("IBAN_INVALIDE", description="The IBAN is malformed.")
-    BIC_INVALIDE = strawberry.enum_value("BIC_INVALIDE", description="The BIC is malformed.")
     IDEMPOTENCY_KEY_REUSED = strawberry.enum_value(
         "IDEMPOTENCY_KEY_REUSED",
         description="The idempotency key was already used for another operation or input.",

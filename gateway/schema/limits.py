@@ -74,6 +74,7 @@ LIST_MAXIMA: dict[tuple[str, str], int] = {
     # Batch mutations: one result per item, at most 500 items.
     ("SetPrelevementPeriodicitesPayload", "results"): 500,
     ("EstimateRevenuesPayload", "results"): 500,
+    ("GenerateAttestationsPayload", "results"): 500,
     # A payment plan covers at most 24 instalments.
     ("DelaiPaiement", "echeancesCouvertes"): 24,
 }
@@ -82,7 +83,12 @@ LIST_MAXIMA: dict[tuple[str, str], int] = {
 # indicators): each pass costs PORTFOLIO_ROW_COST per visible client, whatever `first`.
 # A pass reads one stored, indexed situation row per client (not the client's account):
 # the cost of a field, where a page's client costs ~95.
-PORTFOLIO_WIDE: dict[tuple[str, str], int] = {("Query", "portfolio"): 2}
+PORTFOLIO_WIDE: dict[tuple[str, str], int] = {
+    ("Query", "portfolio"): 2,
+    # Counts, then pages, the window's instalments and deadlines of every visible
+    # client: two passes over about ten rows per client.
+    ("Query", "calendrierCabinet"): 20,
+}
 PORTFOLIO_ROW_COST = 1
 # Fields replaying one worker's whole account (instalments, payments, plans): each
 # costs as much as this many fields.
