@@ -7,7 +7,7 @@ import logging
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import event, text
@@ -15,9 +15,10 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Mount, Route, request_response
+from starlette.routing import Mount, Route, WebSocketRoute, request_response
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types import ExecutionResult
 
 from domain.baremes import ANNEES_COUVERTES
@@ -39,6 +40,8 @@ from gateway.http.outage import DatabaseUnavailable, OutageGuard, graphql_body
 from gateway.http.request_limits import BodyLimit, decode_json
 from gateway.http.verification import verification_routes
 from gateway.http.well_known import authorization_server_metadata, jwks
+from gateway.live.broker import EventBroker
+from gateway.live.websocket import MAX_OPERATIONS_PER_CONNECTION, LiveHandler, live_connection
 from gateway.mail.sender import run_sender_loop
 from gateway.mail.transport import transport_for
 from gateway.observability.graphql import observe_result
@@ -73,6 +76,7 @@ def build_services(settings: Settings) -> AppServices:
     event.listen(engine.sync_engine, "before_cursor_execute", count_sql_statement)
     sessions = session_factory(engine)
     keys = KeyRing(sessions, settings.access_token_ttl_seconds)
+    broker = EventBroker(engine, sessions)
     return AppServices(
         settings=settings,
         engine=engine,
@@ -84,6 +88,7 @@ def build_services(settings: Settings) -> AppServices:
         signer=TokenSigner(
             keys, settings.access_token_ttl_seconds, settings.public_base_url.rstrip("/")
         ),
+        broker=broker,
     )
 
 
@@ -103,8 +108,18 @@ class GatewayGraphQL(GraphQL[Context, None]):
     response is sent.
     """
 
+    # Subscriptions: graphql-transport-ws only (the legacy graphql-ws protocol has no
+    # way to authenticate before subscribing), with our authentication and contexts.
+    graphql_transport_ws_handler_class = LiveHandler
+
     def __init__(self, services: AppServices, tracer_provider: Any = None) -> None:
-        super().__init__(build_schema(tracer_provider), graphql_ide="graphiql")
+        super().__init__(
+            build_schema(tracer_provider),
+            graphql_ide="graphiql",
+            subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
+            connection_init_wait_timeout=timedelta(seconds=10),
+            max_subscriptions_per_connection=MAX_OPERATIONS_PER_CONNECTION,
+        )
         self.services = services
 
     async def render_graphql_ide(self, request: Request) -> Response:
@@ -136,7 +151,10 @@ class GatewayGraphQL(GraphQL[Context, None]):
             lambda: discard_session(context.db.session),
         )
 
-    async def get_context(self, request: Request | WebSocket, response: Any) -> Context:
+    async def get_context(self, request: Request | WebSocket, response: Any) -> Any:
+        if isinstance(request, WebSocket):
+            # A connection's context; each operation gets its own (gateway.live.websocket).
+            return live_connection(self.services, self.services.broker, request)
         session = request.scope["state"]["db_session"]
         db = RequestSession(session)
         principal, auth_error = await authenticate(
@@ -180,9 +198,8 @@ def create_app(
     services = services or build_services(settings or Settings.from_environment())
     if tracer_provider is None and tracing_enabled():
         tracer_provider = otlp_tracer_provider()
-    graphql = OutageGuard(
-        SessionMiddleware(GatewayGraphQL(services, tracer_provider), services), graphql_body
-    )
+    view = GatewayGraphQL(services, tracer_provider)
+    graphql = OutageGuard(SessionMiddleware(view, services), graphql_body)
 
     async def health(_request: Request) -> Response:
         try:
@@ -203,11 +220,13 @@ def create_app(
             ),
             name="mail-sender",
         )
+        await services.broker.start()
         try:
             yield
         finally:
             stop.set()
             await sender
+            await services.broker.stop()
             await services.engine.dispose()
 
     async def document(request: Request) -> Response:
@@ -262,6 +281,8 @@ def create_app(
     app = Starlette(
         routes=[
             Route("/graphql", graphql, methods=["GET", "POST"]),
+            # Subscriptions: each operation opens its own session (no request session).
+            WebSocketRoute("/graphql", view),
             Route("/health", health),
             Mount("/static", app=assets(), name="static"),
             Route("/ready", operations.readiness),

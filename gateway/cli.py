@@ -20,6 +20,18 @@ def _serve(args: argparse.Namespace, settings: Settings) -> None:
 
     # The gateway logs each request itself (gateway.request); uvicorn's access log is off
     # and its other messages go through the gateway's handler.
+    if args.workers > 1:
+        # Each worker builds the app from the same environment (gateway.serving).
+        uvicorn.run(
+            "gateway.serving:worker_app",
+            factory=True,
+            workers=args.workers,
+            host=args.host,
+            port=args.port,
+            access_log=False,
+            log_config=None,
+        )
+        return
     uvicorn.run(
         create_app(settings), host=args.host, port=args.port, access_log=False, log_config=None
     )
@@ -83,6 +95,13 @@ def _export_schema(_args: argparse.Namespace, _settings: Settings) -> None:
     sys.stdout.write(export_sdl())
 
 
+def _positive(value: str) -> int:
+    number = int(value)
+    if number < 1:
+        raise argparse.ArgumentTypeError("au moins 1")
+    return number
+
+
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(
         prog="gateway", description="Mon compte indépendant GraphQL gateway"
@@ -92,6 +111,12 @@ def parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="serve GraphQL (GraphiQL on GET /graphql)")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument(
+        "--workers",
+        type=_positive,
+        default=1,
+        help="processes serving the same port; they share the database and nothing else",
+    )
     serve.set_defaults(handler=_serve)
 
     db = commands.add_parser("db", help="database migrations")
