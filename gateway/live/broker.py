@@ -39,7 +39,6 @@ SQLITE_POLL_SECONDS = 0.5
 RECONNECT_SECONDS = 1.0
 
 
-
 class EventBroker:
     """The process's "something new" signal, one per application."""
 
@@ -94,12 +93,12 @@ class EventBroker:
             found = await session.scalar(select(func.max(Evenement.sequence)))
         return int(found or 0)
 
-    async def wait(self, generation: int, timeout: float) -> int:
-        """Until a wake-up after ``generation``, or ``timeout`` seconds; the generation now."""
+    async def wait(self, generation: int, seconds: float) -> int:
+        """Until a wake-up after ``generation``, or ``seconds``; the generation now."""
         if self.generation == generation:
             changed = self._changed
             with contextlib.suppress(TimeoutError):
-                async with asyncio.timeout(timeout):
+                async with asyncio.timeout(seconds):
                     await changed.wait()
         return self.generation
 
@@ -118,7 +117,7 @@ class EventBroker:
                 connection = await asyncpg.connect(dsn)
                 await connection.add_listener(CHANNEL, received)
                 lost = asyncio.Event()
-                connection.add_termination_listener(lambda _c: lost.set())
+                connection.add_termination_listener(lambda _c, lost=lost: lost.set())
                 self.listening.set()
                 self.notify()  # whatever was written while not listening
                 await lost.wait()

@@ -19,9 +19,9 @@ from __future__ import annotations
 import time
 from collections.abc import AsyncIterator, Collection
 
+from domain.evenements import TypeEvenement
 from sqlalchemy import func, select
 
-from domain.evenements import TypeEvenement
 from gateway.auth.principal import Principal
 from gateway.auth.visibility import is_visible
 from gateway.db.engine import RequestSession
@@ -61,8 +61,10 @@ async def event_stream(
     *,
     travailleur_id: int | None = None,
     types: Collection[TypeEvenement] | None = None,
+    after: int | None = None,
 ) -> AsyncIterator[Evenement]:
-    """The principal's events from now on (see the module docstring)."""
+    """The principal's events after sequence ``after``, by default from now on (see
+    the module docstring)."""
     connection = context.connection
     assert connection is not None, "subscriptions run on a WebSocket"
     broker = context.services.broker
@@ -74,11 +76,12 @@ async def event_stream(
                 field="subscription",
             )
         generation = broker.generation
-        cursor = await latest_sequence(context.db)
+        cursor = await latest_sequence(context.db) if after is None else after
+        # Events already written after ``after`` are read at once.
+        more = after is not None
         checked = time.monotonic()
         broker.subscribers += 1
         try:
-            more = False
             while not connection.closed.is_set():
                 # No connection held while waiting (a socket lives for hours).
                 await context.db.session.close()

@@ -145,7 +145,7 @@ class LiveHandler(BaseGraphQLTransportWSHandler[Any, None]):
         """None when the token is good (the connection then knows its principal)."""
         services = connection.services
         if authorization is None:
-            return "Jeton requis dans connection_init : {\"Authorization\": \"Bearer <jeton>\"}."
+            return 'Jeton requis dans connection_init : {"Authorization": "Bearer <jeton>"}.'
         _, _, token = authorization.partition(" ")
         try:
             claims = await services.signer.verify(token.strip(), services.clock.now())

@@ -1,0 +1,145 @@
+"""Two real ``gateway serve`` processes on one PostgreSQL database behave as one server:
+a token issued by one is accepted by the other, throttling counts across both, the
+outbox is sent once, and a subscription on one receives the events of mutations made
+through the other (within a second)."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import insert, select, text
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from gateway.db.migrate import upgrade
+from gateway.db.models import CourrielSortant
+from gateway.seed.demo_identites import EXPERT
+from tests.api.processes import Served, graphql, login, serve_on
+from tests.conftest import IN_CI, _admin, _postgres_reachable, _server_url
+from tests.served import GATEWAY
+
+
+@pytest.fixture(scope="module")
+def postgres_url() -> Iterator[str]:
+    reason = asyncio.run(_postgres_reachable())
+    if reason is not None:
+        if IN_CI:
+            pytest.fail(f"PostgreSQL not reachable: {reason}", pytrace=False)
+        pytest.skip(f"PostgreSQL not reachable ({reason}): skipped (runs in CI)")
+    name = f"gateway_test_procs_{uuid.uuid4().hex[:8]}"
+    asyncio.run(_admin(f'CREATE DATABASE "{name}"'))
+    url = _server_url(name)
+    try:
+        upgrade(url)
+        yield url
+    finally:
+        asyncio.run(_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+@pytest.fixture(scope="module")
+def servers(
+    postgres_url: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[Served, Served]]:
+    import os
+    import subprocess
+
+    folder = tmp_path_factory.mktemp("procs")
+    env = os.environ | {"DATABASE_URL": postgres_url, "GATEWAY_TODAY": "2026-11-23"}
+    subprocess.run([str(GATEWAY), "seed", "demo"], env=env, check=True, capture_output=True)
+    with serve_on(postgres_url, folder / "a") as a, serve_on(postgres_url, folder / "b") as b:
+        yield a, b
+
+
+ME = "{ me { role identifiant } }"
+
+
+def test_a_token_issued_by_one_process_is_accepted_by_the_other(
+    servers: tuple[Served, Served],
+) -> None:
+    a, b = servers
+    token = login(a.base, EXPERT.courriel, EXPERT.mot_de_passe)
+    assert graphql(b.base, ME, token=token)["data"]["me"] == {
+        "role": "EXPERT_COMPTABLE",
+        "identifiant": EXPERT.courriel,
+    }
+    # And the other way round: each process signs with the one stored key.
+    token_b = login(b.base, EXPERT.courriel, EXPERT.mot_de_passe)
+    assert graphql(a.base, ME, token=token_b)["data"]["me"]["role"] == "EXPERT_COMPTABLE"
+    forged = token[:-4] + ("AAAA" if not token.endswith("AAAA") else "BBBB")
+    assert graphql(b.base, ME, token=forged)["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+
+
+LOGIN = """mutation($i: String!, $m: String!) {
+  login(input: {identifiant: $i, motDePasse: $m}) { accessToken userErrors { code message } }
+}"""
+
+
+def test_throttling_counts_the_attempts_made_on_both_processes(
+    servers: tuple[Served, Served],
+) -> None:
+    a, b = servers
+    identifiant = "collab@cabinet-demo.fr"
+    codes = []
+    # Five wrong passwords allowed per identifier, whichever process receives them.
+    for n in range(6):
+        served = (a, b)[n % 2]
+        body = graphql(served.base, LOGIN, {"i": identifiant, "m": f"faux-{n}"})
+        codes.append(body["data"]["login"]["userErrors"][0]["code"])
+    assert codes == ["INVALID_CREDENTIALS"] * 5 + ["THROTTLED"]
+    # Still refused on the first process: the count is the database's.
+    body = graphql(a.base, LOGIN, {"i": identifiant, "m": "demo-collab-2026"})
+    assert body["data"]["login"]["userErrors"][0]["code"] == "THROTTLED"
+
+
+def test_the_outbox_is_sent_once_by_two_processes_sending_at_once(
+    servers: tuple[Served, Served], postgres_url: str
+) -> None:
+    before = {p.name for s in servers for p in s.mail_dir.glob("*.eml")}
+    now = datetime.now(UTC)
+
+    async def queue_and_wait() -> list[int]:
+        engine = create_async_engine(postgres_url)
+        try:
+            async with engine.begin() as connection:
+                ids = (
+                    await connection.scalars(
+                        insert(CourrielSortant)
+                        .values(
+                            [
+                                {
+                                    "horodatage": now,
+                                    "destinataire": f"dest{n}@example.org",
+                                    "sujet": f"Message {n}",
+                                    "corps": "Bonjour",
+                                    "tentatives": 0,
+                                    "prochaine_tentative": now,
+                                }
+                                for n in range(40)
+                            ]
+                        )
+                        .returning(CourrielSortant.id)
+                    )
+                ).all()
+            deadline = time.monotonic() + 60
+            while time.monotonic() < deadline:
+                async with engine.connect() as connection:
+                    unsent = await connection.scalar(
+                        select(text("count(*)"))
+                        .select_from(CourrielSortant)
+                        .where(CourrielSortant.id.in_(ids), CourrielSortant.envoye_le.is_(None))
+                    )
+                if unsent == 0:
+                    return list(ids)
+                await asyncio.sleep(0.2)
+            raise AssertionError("the outbox was not sent within a minute")
+        finally:
+            await engine.dispose()
+
+    ids = asyncio.run(queue_and_wait())
+    sent = [p.name for s in servers for p in s.mail_dir.glob("*.eml") if p.name not in before]
+    # Each message written once, by one of the two processes (files are named by row id).
+    assert sorted(int(name.rsplit("-", 1)[1].removesuffix(".eml")) for name in sent) == sorted(ids)
