@@ -448,3 +448,4 @@ from gateway.db import (  # noqa: E402
     models_keys,  # noqa: F401
     models_prevention,  # noqa: F401
 )
+from gateway.events import models as models_events  # noqa: E402, F401

@@ -13,7 +13,7 @@ from typing import Any
 from gateway.context import Context
 from gateway.db import models
 from gateway.global_ids import parse_key
-from gateway.resolvers import prevention
+from gateway.resolvers import evenements, prevention
 from gateway.resolvers.account_reads import cotisations
 from gateway.resolvers.declarations import actualite_node
 from gateway.resolvers.lifecycle import avis_type
@@ -89,6 +89,7 @@ def _resolvers(ctx: Context) -> dict[str, Callable[[str], Awaitable[Node | None]
         "EvenementAudit": lambda k: workspace_node(ctx, "EvenementAudit", k),
         "AyantDroit": lambda k: prevention.ayant_droit_node(ctx, k),
         "ConseilPrevention": lambda k: prevention.conseil_node(ctx, k),
+        "Evenement": lambda k: evenements.evenement_node(ctx, k),
     }
 
 

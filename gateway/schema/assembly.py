@@ -16,6 +16,7 @@ from gateway.schema import (
     declarations,
     delais,
     enums,  # noqa: F401  (gives the domain enums their descriptions)
+    evenements,
     prevention,
     radiation,
     workspace,
@@ -39,6 +40,7 @@ class Query(
     delais.DelaisQuery,
     declarations.DeclarationsQuery,
     prevention.PreventionQuery,
+    evenements.EvenementsQuery,
 ):
     pass
 
@@ -102,7 +104,8 @@ def build_schema(tracer_provider: Any = None) -> strawberry.Schema:
         + workspace.TYPES
         + delais.TYPES
         + declarations.TYPES
-        + prevention.TYPES,
+        + prevention.TYPES
+        + evenements.TYPES,
         extensions=[
             lambda: MaskErrors(should_mask_error=should_mask),
             # Who may run the operation at all, then the query limits.

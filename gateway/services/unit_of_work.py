@@ -23,10 +23,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from domain.errors import DomainError
 from domain.nomenclatures import IssueAudit
 from gateway.auth.principal import Principal
+from gateway.clock import Clock
 from gateway.context import Context
 from gateway.db.engine import WRITE_TRANSACTION, writer_queue
 from gateway.db.failures import is_lock_conflict
 from gateway.db.models import EvenementAudit, Idempotence
+from gateway.events import writing as events
 from gateway.loaders import Loaders
 
 log = logging.getLogger(__name__)
@@ -152,7 +154,7 @@ async def in_write_transaction(
     ctx.db.writing = True
     try:
         result = await write_transaction(
-            ctx.db.session, work, commit=commit, before_attempt=fresh_loaders
+            ctx.db.session, work, commit=commit, before_attempt=fresh_loaders, clock=ctx.clock
         )
     finally:
         ctx.db.writing = False
@@ -167,30 +169,41 @@ async def write_transaction(
     *,
     commit: bool = True,
     before_attempt: Callable[[], None] | None = None,
+    clock: Clock | None = None,
 ) -> T:
     """``work`` in a write transaction of its own, retried whole on a lock conflict (see
     ``in_write_transaction``); for code with a session but no request context, such as
-    the OAuth endpoints."""
+    the OAuth endpoints.
+
+    The account changes it makes are captured as events and written, numbered, just
+    before COMMIT (``gateway.events.writing``); a rolled-back attempt writes none."""
     attempt = 1
     while True:
         if session.in_transaction():
             await session.commit()
         if before_attempt is not None:
             before_attempt()
+        last: int | None = None
         try:
             async with writer_queue(session.get_bind()) or contextlib.nullcontext():
                 await session.connection(execution_options=WRITE_TRANSACTION)
-                result = await work(session)
-                if commit:
-                    await session.commit()
-                else:
-                    await session.rollback()
+                events.begin_capture(session, clock)
+                try:
+                    result = await work(session)
+                    if commit:
+                        last = await events.write_pending(session)
+                        await session.commit()
+                    else:
+                        await session.rollback()
+                finally:
+                    events.end_capture(session)
         except Exception as error:
             await session.rollback()
             if not is_lock_conflict(error) or attempt >= MAX_ATTEMPTS:
                 raise
             log.info("unit of work lost a lock race (attempt %d): %s", attempt, error.args[0])
         else:
+            events.committed(last)
             return result
         await asyncio.sleep(_backoff(attempt))
         attempt += 1
@@ -206,16 +219,19 @@ async def _attempt(session: AsyncSession, action: Action, *, keep_travailleur: b
     """The action inside a savepoint: a refusal undoes all it wrote, and only that (the
     claimed idempotency key and the write lock stay until the audit is committed)."""
     savepoint = await session.begin_nested()
+    mark = events.pending_mark(session)
     try:
         outcome = await action(session)
     except DomainError as refusal:
         await savepoint.rollback()
+        events.discard_since(session, mark)
         travailleur_id = getattr(refusal, "travailleur_id", None) if keep_travailleur else None
         return Outcome.refused(refusal, travailleur_id)
     if outcome.ok:
         await savepoint.commit()
     else:
         await savepoint.rollback()
+        events.discard_since(session, mark)
     return outcome
 
 
