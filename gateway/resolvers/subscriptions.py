@@ -9,6 +9,7 @@ from domain.evenements import TypeEvenement
 from domain.nomenclatures import Role
 from gateway.auth.principal import Principal, Scope
 from gateway.context import Context
+from gateway.events.models import Evenement as EvenementRow
 from gateway.global_ids import decode_int_id
 from gateway.live.streams import event_stream, worker_visible
 from gateway.live.websocket import LiveContext
@@ -44,6 +45,7 @@ def _after(depuis: str | None) -> int | None:
 async def evenements_compte(
     ctx: Context, travailleur_id: str, types: list[TypeEvenement] | None, depuis: str | None
 ) -> AsyncIterator[Evenement]:
+    """Checks first (a refusal is the operation's error), then the stream."""
     live = _live(ctx)
     principal = _reader(ctx)
     after = _after(depuis)
@@ -51,8 +53,7 @@ async def evenements_compte(
     # Unknown, malformed and not visible look the same.
     if key is None or not await worker_visible(live.db, principal, key):
         raise ApiError(NOT_FOUND, ErrorCode.NOT_FOUND)
-    async for row in event_stream(live, principal, travailleur_id=key, types=types, after=after):
-        yield Evenement.from_row(row)
+    return _events(event_stream(live, principal, travailleur_id=key, types=types, after=after))
 
 
 async def evenements_portefeuille(
@@ -62,5 +63,9 @@ async def evenements_portefeuille(
     ctx.require_role(Role.EXPERT_COMPTABLE)
     principal = _reader(ctx)
     after = _after(depuis)
-    async for row in event_stream(live, principal, types=types, after=after):
+    return _events(event_stream(live, principal, types=types, after=after))
+
+
+async def _events(rows: AsyncIterator[EvenementRow]) -> AsyncIterator[Evenement]:
+    async for row in rows:
         yield Evenement.from_row(row)

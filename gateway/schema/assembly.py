@@ -29,6 +29,7 @@ from gateway.schema.micro import DeclarationMicro
 from gateway.schema.references import Caisse, Etablissement
 from gateway.schema.root import CoreMutation, CoreQuery
 from gateway.schema.scalars import SCALAR_MAP
+from gateway.schema.subscriptions import Subscription
 from gateway.schema.travailleur import MicroEntrepreneur, TravailleurClassique
 
 
@@ -99,6 +100,7 @@ def build_schema(tracer_provider: Any = None) -> strawberry.Schema:
     schema = GatewaySchema(
         query=Query,
         mutation=Mutation,
+        subscription=Subscription,
         types=CONCRETE_TYPES
         + access.TYPES
         + workspace.TYPES

@@ -48,10 +48,9 @@ class Subscription:
         types: Annotated[list[TypeEvenement] | None, TYPES_ARGUMENT] = None,
         depuis: Annotated[str | None, DEPUIS_ARGUMENT] = None,
     ) -> AsyncIterator[Evenement]:
-        async for event in subscriptions.evenements_compte(
+        return await subscriptions.evenements_compte(
             info.context, str(travailleur_id), types, depuis
-        ):
-            yield event
+        )
 
     @strawberry.subscription(
         description=(
@@ -67,5 +66,4 @@ class Subscription:
         types: Annotated[list[TypeEvenement] | None, TYPES_ARGUMENT] = None,
         depuis: Annotated[str | None, DEPUIS_ARGUMENT] = None,
     ) -> AsyncIterator[Evenement]:
-        async for event in subscriptions.evenements_portefeuille(info.context, types, depuis):
-            yield event
+        return await subscriptions.evenements_portefeuille(info.context, types, depuis)
