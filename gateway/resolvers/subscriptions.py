@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 
 from domain.evenements import TypeEvenement
-
 from domain.nomenclatures import Role
 from gateway.auth.principal import Principal, Scope
 from gateway.context import Context

@@ -6,9 +6,9 @@ from collections.abc import AsyncIterator
 from typing import Annotated
 
 import strawberry
-from domain.evenements import TypeEvenement
 from strawberry.types import Info
 
+from domain.evenements import TypeEvenement
 from gateway.context import Context
 from gateway.resolvers import subscriptions
 from gateway.schema.evenements import Evenement

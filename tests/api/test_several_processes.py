@@ -17,8 +17,14 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 from gateway.db.migrate import upgrade
 from gateway.db.models import CourrielSortant
-from gateway.seed.demo_identites import EXPERT
-from tests.api.processes import Served, graphql, login, serve_on
+from gateway.seed.demo_identites import (
+    AGENT,
+    EXPERT,
+    MOT_DE_PASSE_TRAVAILLEUR,
+    NIR_ARTISAN,
+    NIR_COMMERCANT,
+)
+from tests.api.processes import Served, Subscriber, graphql, login, serve_on
 from tests.conftest import IN_CI, _admin, _postgres_reachable, _server_url
 from tests.served import GATEWAY
 
@@ -99,7 +105,8 @@ def test_the_outbox_is_sent_once_by_two_processes_sending_at_once(
     servers: tuple[Served, Served], postgres_url: str
 ) -> None:
     before = {p.name for s in servers for p in s.mail_dir.glob("*.eml")}
-    now = datetime.now(UTC)
+    # The servers' clock runs on GATEWAY_TODAY: due from that day's start.
+    now = datetime(2026, 11, 23, tzinfo=UTC)
 
     async def queue_and_wait() -> list[int]:
         engine = create_async_engine(postgres_url)
@@ -143,3 +150,65 @@ def test_the_outbox_is_sent_once_by_two_processes_sending_at_once(
     sent = [p.name for s in servers for p in s.mail_dir.glob("*.eml") if p.name not in before]
     # Each message written once, by one of the two processes (files are named by row id).
     assert sorted(int(name.rsplit("-", 1)[1].removesuffix(".eml")) for name in sent) == sorted(ids)
+
+
+PORTEFEUILLE = "subscription { evenementsPortefeuille { sequence type travailleurId } }"
+COMPTE = """subscription($id: ID!) {
+  evenementsCompte(travailleurId: $id) { sequence type donnees { montant } }
+}"""
+PAY = """mutation($id: ID!, $m: Decimal!) {
+  recordPaiement(input: {travailleurId: $id, montant: $m, datePaiement: "2026-11-20",
+                         mode: VIREMENT}) { userErrors { code message } }
+}"""
+MANDATS = "{ me { travailleur { id mandats { id statut } } } }"
+
+
+async def test_a_subscription_on_one_process_receives_the_mutations_of_the_other_within_a_second(
+    servers: tuple[Served, Served],
+) -> None:
+    a, b = servers
+    worker_token = login(b.base, NIR_ARTISAN, MOT_DE_PASSE_TRAVAILLEUR)
+    worker_id = graphql(b.base, MANDATS, token=worker_token)["data"]["me"]["travailleur"]["id"]
+    expert = await Subscriber.open(a.ws, login(a.base, EXPERT.courriel, EXPERT.mot_de_passe))
+    await expert.acknowledged()
+    await expert.subscribe(PORTEFEUILLE)
+    worker = await Subscriber.open(b.ws, worker_token)
+    await worker.acknowledged()
+    await worker.subscribe(COMPTE, {"id": worker_id})
+    await asyncio.sleep(0.5)  # both have read their starting point
+    agent = login(b.base, AGENT.courriel, AGENT.mot_de_passe)
+    for served, amount in ((b, "11.00"), (a, "12.00")):
+        started = time.monotonic()
+        body = graphql(served.base, PAY, {"id": worker_id, "m": amount}, agent)
+        assert body["data"]["recordPaiement"]["userErrors"] == []
+        on_a = (await expert.receive(within=1))["payload"]["data"]["evenementsPortefeuille"]
+        on_b = (await worker.receive(within=1))["payload"]["data"]["evenementsCompte"]
+        assert time.monotonic() - started < 1.5  # the mutation's own time included
+        assert (on_a["type"], on_a["travailleurId"]) == ("PAIEMENT_ENREGISTRE", worker_id)
+        assert (on_b["type"], on_b["donnees"]["montant"]) == ("PAIEMENT_ENREGISTRE", amount)
+        assert on_a["sequence"] == on_b["sequence"]
+    await expert.close()
+    await worker.close()
+
+
+async def test_a_mandate_revoked_through_one_process_closes_the_channel_on_the_other(
+    servers: tuple[Served, Served],
+) -> None:
+    a, b = servers
+    worker_token = login(b.base, NIR_COMMERCANT, MOT_DE_PASSE_TRAVAILLEUR)
+    me = graphql(b.base, MANDATS, token=worker_token)["data"]["me"]["travailleur"]
+    expert = await Subscriber.open(a.ws, login(a.base, EXPERT.courriel, EXPERT.mot_de_passe))
+    await expert.acknowledged()
+    await expert.subscribe(COMPTE, {"id": me["id"]})
+    await asyncio.sleep(0.5)
+    (mandat,) = [m for m in me["mandats"] if m["statut"] == "ACTIF"]
+    body = graphql(b.base, REVOKE, {"id": mandat["id"]}, worker_token)
+    assert body["data"]["revokeMandat"]["userErrors"] == []
+    code, reason = await expert.closed(within=3)
+    assert code == 4403
+    assert reason.startswith("Ce travailleur n'est plus visible")
+
+
+REVOKE = """mutation($id: ID!) {
+  revokeMandat(input: {mandatId: $id}) { userErrors { code message } }
+}"""
