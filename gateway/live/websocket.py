@@ -7,9 +7,10 @@
   the user deactivated or the OAuth client revoked; a subscription whose worker is no
   longer visible (mandate revoked) closes it too (4403), see ``gateway.live.streams``.
 - Each operation gets its own ``Context`` and database session (an HTTP request's
-  session lives as long as the request; a WebSocket lives for hours): queries and
-  mutations sent over the socket behave as over HTTP, and a subscription releases its
-  database connection between events.
+  session lives as long as the request; a WebSocket lives for hours): a query sent
+  over the socket behaves as over HTTP, and a subscription releases its database
+  connection between events. Mutations are refused there: HTTP applies their
+  deadline, body limits and the client's address (login throttling).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from graphql import GraphQLError, OperationType, get_operation_ast, parse
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.websockets import WebSocket
 from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
@@ -40,6 +42,7 @@ from gateway.auth.tokens import ExpiredToken, InvalidToken
 from gateway.context import AppServices, Context
 from gateway.db.engine import RequestSession
 from gateway.live.broker import EventBroker
+from gateway.schema.errors import bad_user_input
 
 log = logging.getLogger(__name__)
 
@@ -199,6 +202,10 @@ class LiveHandler(BaseGraphQLTransportWSHandler[Any, None]):
 
     async def run_operation(self, operation: Any) -> None:
         """strawberry's, with a context (and session) of the operation's own."""
+        if _is_mutation(operation.query, operation.operation_name):
+            await operation.send_initial_errors([bad_user_input(MUTATIONS_OVER_HTTP)])
+            self.operations.pop(operation.id, None)
+            return
         try:
             async with self._operation_context() as context:
                 result_source = await self.schema.stream(
@@ -221,6 +228,20 @@ class LiveHandler(BaseGraphQLTransportWSHandler[Any, None]):
                 await operation.send_operation_message({"id": operation.id, "type": "complete"})
             self.operations.pop(operation.id, None)
             raise
+
+
+MUTATIONS_OVER_HTTP = (
+    "Les mutations passent par HTTP (POST /graphql) : leur délai, leurs limites et "
+    "l'adresse du client y sont appliqués ; le WebSocket sert aux abonnements et aux lectures."
+)
+
+
+def _is_mutation(query: str, operation_name: str | None) -> bool:
+    try:
+        operation = get_operation_ast(parse(query), operation_name)
+    except GraphQLError:
+        return False  # strawberry reports the syntax error
+    return operation is not None and operation.operation is OperationType.MUTATION
 
 
 def live_connection(

@@ -10,6 +10,7 @@ import time
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from sqlalchemy import insert, select, text
@@ -212,3 +213,30 @@ async def test_a_mandate_revoked_through_one_process_closes_the_channel_on_the_o
 REVOKE = """mutation($id: ID!) {
   revokeMandat(input: {mandatId: $id}) { userErrors { code message } }
 }"""
+
+
+async def test_serve_with_two_workers_behaves_as_one_server(
+    servers: tuple[Served, Served], postgres_url: str, tmp_path: Path
+) -> None:
+    """``gateway serve --workers 2``: requests land on either worker, each new HTTP
+    connection possibly on another; every one is served as by a single process."""
+    a, _ = servers
+    with serve_on(postgres_url, tmp_path / "workers", workers=2) as served:
+        token = login(served.base, EXPERT.courriel, EXPERT.mot_de_passe)
+        for _ in range(10):  # a new connection each time
+            assert graphql(served.base, ME, token=token)["data"]["me"]["role"] == "EXPERT_COMPTABLE"
+        worker_token = login(a.base, NIR_ARTISAN, MOT_DE_PASSE_TRAVAILLEUR)
+        worker_id = graphql(a.base, MANDATS, token=worker_token)["data"]["me"]["travailleur"]["id"]
+        subscriber = await Subscriber.open(served.ws, token)
+        await subscriber.acknowledged()
+        await subscriber.subscribe(PORTEFEUILLE)
+        await asyncio.sleep(0.5)
+        agent = login(served.base, AGENT.courriel, AGENT.mot_de_passe)
+        sequences = []
+        for amount in ("1.00", "2.00", "3.00"):
+            body = graphql(served.base, PAY, {"id": worker_id, "m": amount}, agent)
+            assert body["data"]["recordPaiement"]["userErrors"] == []
+            event = (await subscriber.receive(within=1))["payload"]["data"]
+            sequences.append(event["evenementsPortefeuille"]["sequence"])
+        assert sequences == sorted(sequences) and len(set(sequences)) == 3
+        await subscriber.close()

@@ -281,7 +281,7 @@ async def test_one_login_holds_at_most_ten_subscriptions_at_once(setting: Settin
     await other.close()
 
 
-async def test_queries_and_mutations_run_over_the_socket_with_their_own_session(
+async def test_queries_run_over_the_socket_with_their_own_session_and_mutations_are_refused(
     setting: Setting,
 ) -> None:
     worker = setting.world.assigned
@@ -296,6 +296,12 @@ async def test_queries_and_mutations_run_over_the_socket_with_their_own_session(
         "me": {"role": "TRAVAILLEUR", "travailleur": {"nom": "Bernard"}}
     }
     assert await subscriber.receive() == {"id": op, "type": "complete"}
+    error = await first_error(
+        subscriber,
+        'mutation { login(input: {identifiant: "x", motDePasse: "y"}) { accessToken } }',
+    )
+    assert error["extensions"]["code"] == "BAD_USER_INPUT"
+    assert error["message"].startswith("Les mutations passent par HTTP (POST /graphql)")
     await subscriber.close()
 
 
