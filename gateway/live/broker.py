@@ -22,13 +22,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Awaitable, Callable, Hashable
+from typing import Any, TypeVar
 
 from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+T = TypeVar("T")
 log = logging.getLogger(__name__)
 
 #: The PostgreSQL notification channel; its payload is a sequence number.
@@ -52,6 +53,9 @@ class EventBroker:
         #: Subscriptions held per principal (``Principal.key``) in this process.
         self.slots: dict[str, int] = {}
         self._unregister: Callable[[], None] | None = None
+        #: Reads in flight or done since the last wake-up, shared by the subscriptions
+        #: that would run the very same statement (see ``shared_read``).
+        self._reads: dict[Hashable, asyncio.Task[Any]] = {}
         self._changed = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self.listening = asyncio.Event()
@@ -82,9 +86,29 @@ class EventBroker:
         """Wake every waiting subscription (``sequence``: the highest one written)."""
         if sequence is not None and sequence > self.latest:
             self.latest = sequence
+        self._reads = {}  # later reads may see more: never reuse one from before
         self.generation += 1
         self._changed.set()
         self._changed = asyncio.Event()
+
+    async def shared_read(self, key: Hashable, read: Callable[[AsyncSession], Awaitable[T]]) -> T:
+        """``read`` in a session of its own, run once for every caller passing an equal
+        ``key`` until the next wake-up: subscriptions that see the same events (e.g.
+        every dashboard of one cabinet's administrators) share one statement. A read
+        begun before a wake-up is not reused after it, so nothing committed since is
+        missed; the key must name everything the result depends on."""
+        task = self._reads.get(key)
+        if task is None:
+
+            async def run() -> T:
+                async with self._sessions() as session:
+                    return await read(session)
+
+            task = asyncio.create_task(run())
+            self._reads[key] = task
+        # Shielded: one subscriber going away does not cancel the others' read.
+        result: T = await asyncio.shield(task)
+        return result
 
     async def latest_sequence(self) -> int:
         from gateway.events.models import Evenement

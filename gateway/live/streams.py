@@ -11,17 +11,22 @@ the change feed and the webhooks: ``gateway.events.reading``), oldest first. Hen
   the next read; a stream on one worker (``evenementsCompte``) that no longer sees
   it closes the connection (4403), and the token's validity is checked again every
   ``RECHECK_SECONDS`` (4401 when it no longer holds);
-- between events the stream holds no database connection (its session is closed).
+- between events the stream holds no database connection (its session is closed);
+- streams whose principals see the same events (``visibility_group``), with the same
+  filters and cursor, share one read per wake-up: a hundred dashboards of one cabinet
+  cost one statement per event and process, not a hundred.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import AsyncIterator, Collection
+from collections.abc import AsyncIterator, Collection, Hashable
+from functools import partial
 
-from domain.evenements import TypeEvenement
 from sqlalchemy import func, select
 
+from domain.evenements import TypeEvenement
+from domain.nomenclatures import Role
 from gateway.auth.principal import Principal
 from gateway.auth.visibility import is_visible
 from gateway.db.engine import RequestSession
@@ -55,6 +60,19 @@ async def worker_visible(db: RequestSession, principal: Principal, travailleur_i
     return found is not None
 
 
+def visibility_group(principal: Principal) -> Hashable:
+    """Principals of one group see exactly the same events, so their streams may share
+    reads: what ``is_visible`` and ``gateway.events.reading.visible_to`` depend on
+    (keep in step with them; the tests of who receives what cover every kind)."""
+    if principal.role is Role.TRAVAILLEUR:
+        return ("travailleur", principal.travailleur_id)
+    if principal.role is Role.AGENT:
+        return ("caisse", principal.caisse_id)
+    if principal.sees_whole_cabinet:
+        return ("cabinet", principal.cabinet_id)
+    return ("collaborateur", principal.cabinet_id, principal.utilisateur_id)
+
+
 async def event_stream(
     context: LiveContext,
     principal: Principal,
@@ -75,6 +93,8 @@ async def event_stream(
                 "par compte ; fermez-en un d'abord.",
                 field="subscription",
             )
+        group = visibility_group(principal)
+        wanted = tuple(sorted(types)) if types else None
         generation = broker.generation
         cursor = await latest_sequence(context.db) if after is None else after
         # Events already written after ``after`` are read at once.
@@ -99,13 +119,16 @@ async def event_stream(
                 ):
                     await connection.close(FORBIDDEN, LOST_WORKER)
                     return
-                events = await events_for(
-                    context.db,
-                    principal,
-                    after=cursor,
-                    types=types,
-                    limit=BATCH,
-                    travailleur_id=travailleur_id,
+                events = await broker.shared_read(
+                    (group, travailleur_id, wanted, cursor),
+                    partial(
+                        events_for,
+                        principal=principal,
+                        after=cursor,
+                        types=types,
+                        limit=BATCH,
+                        travailleur_id=travailleur_id,
+                    ),
                 )
                 more = len(events) == BATCH
                 for event in events:
