@@ -32,6 +32,7 @@ from gateway.config import Settings
 from gateway.context import AppServices, Context
 from gateway.db.engine import RequestSession, create_engine, session_factory
 from gateway.db.failures import is_unavailable
+from gateway.events.loop import start_webhook_loop
 from gateway.http import operations
 from gateway.http.deadline import discard_session, within_deadline
 from gateway.http.oauth import token_endpoint
@@ -220,12 +221,15 @@ def create_app(
             ),
             name="mail-sender",
         )
+        webhooks = start_webhook_loop(services, stop)
         await services.broker.start()
         try:
             yield
         finally:
             stop.set()
             await sender
+            if webhooks is not None:
+                await webhooks
             await services.broker.stop()
             await services.engine.dispose()
 

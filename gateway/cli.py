@@ -1,4 +1,5 @@
-"""Command line: serve, db upgrade, seed demo|synthetic, mail send, keys, export-schema."""
+"""Command line: serve, db upgrade, seed demo|synthetic, mail send, keys, webhooks deliver,
+export-schema."""
 
 from __future__ import annotations
 
@@ -89,6 +90,17 @@ def _prevention_rappels(_args: argparse.Namespace, settings: Settings) -> None:
     print(f"Rappels de prévention : {report.courriels} courriels, {report.actions} actions")
 
 
+def _webhooks_deliver(args: argparse.Namespace, settings: Settings) -> None:
+    from gateway.events.command import deliver_command
+
+    report = asyncio.run(deliver_command(settings, watch=args.watch))
+    if not args.watch:
+        print(
+            f"{report.delivered} livrée(s), {report.failed} échec(s), "
+            f"{report.skipped} écartée(s), {report.disabled} point(s) désactivé(s)"
+        )
+
+
 def _export_schema(_args: argparse.Namespace, _settings: Settings) -> None:
     from gateway.schema.assembly import export_sdl
 
@@ -152,6 +164,12 @@ def parser() -> argparse.ArgumentParser:
     prevention_commands.add_parser(
         "rappels", help="queue the reminder e-mails due today (run daily, before mail send)"
     ).set_defaults(handler=_prevention_rappels)
+
+    webhooks = commands.add_parser("webhooks", help="webhook deliveries")
+    webhooks_commands = webhooks.add_subparsers(dest="webhooks_command", required=True)
+    deliver = webhooks_commands.add_parser("deliver", help="send the due webhook deliveries")
+    deliver.add_argument("--watch", action="store_true", help="keep delivering until Ctrl-C")
+    deliver.set_defaults(handler=_webhooks_deliver)
 
     commands.add_parser("export-schema", help="print the GraphQL SDL").set_defaults(
         handler=_export_schema

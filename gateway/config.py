@@ -42,6 +42,14 @@ class Settings:
     max_body_bytes: int = 1_048_576
     # A GraphQL operation running longer ends with REQUEST_TIMEOUT.
     request_timeout_seconds: float = 10.0
+    # Webhooks: "development" accepts http:// endpoint URLs (elsewhere https only);
+    # private, loopback and link-local addresses are refused unless allowed (SSRF).
+    environment: str = "production"
+    webhooks_allow_private: bool = False
+    # First retry delay of a failed delivery (doubling, with jitter, up to 4 h).
+    webhooks_first_retry_seconds: float = 30.0
+    # The delivery loop runs beside the server (off: run `gateway webhooks deliver`).
+    webhooks_in_server: bool = True
 
     @classmethod
     def from_environment(cls) -> Settings:
@@ -63,6 +71,14 @@ class Settings:
             kwargs["max_body_bytes"] = int(env["GATEWAY_MAX_BODY_BYTES"])
         if env.get("GATEWAY_REQUEST_TIMEOUT"):
             kwargs["request_timeout_seconds"] = float(env["GATEWAY_REQUEST_TIMEOUT"])
+        if env.get("GATEWAY_ENV"):
+            kwargs["environment"] = env["GATEWAY_ENV"]
+        if env.get("GATEWAY_WEBHOOKS_ALLOW_PRIVATE"):
+            kwargs["webhooks_allow_private"] = env["GATEWAY_WEBHOOKS_ALLOW_PRIVATE"] == "1"
+        if env.get("GATEWAY_WEBHOOKS_FIRST_RETRY"):
+            kwargs["webhooks_first_retry_seconds"] = float(env["GATEWAY_WEBHOOKS_FIRST_RETRY"])
+        if env.get("GATEWAY_WEBHOOKS_IN_SERVER"):
+            kwargs["webhooks_in_server"] = env["GATEWAY_WEBHOOKS_IN_SERVER"] != "0"
         if env.get("GATEWAY_TOKEN_TTL"):
             kwargs["access_token_ttl_seconds"] = int(env["GATEWAY_TOKEN_TTL"])
         return cls(**kwargs)  # type: ignore[arg-type]

@@ -15,7 +15,10 @@ class Scope:
     PRELEVEMENT_WRITE = "prelevement:write"
     DELAIS_WRITE = "delais:write"
     ATTESTATIONS_WRITE = "attestations:write"
-    ALL = frozenset({READ, REVENUS_WRITE, PRELEVEMENT_WRITE, DELAIS_WRITE, ATTESTATIONS_WRITE})
+    WEBHOOKS_WRITE = "webhooks:write"  # register and manage the cabinet's webhook endpoints
+    ALL = frozenset(
+        {READ, REVENUS_WRITE, PRELEVEMENT_WRITE, DELAIS_WRITE, ATTESTATIONS_WRITE, WEBHOOKS_WRITE}
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -120,6 +120,9 @@ class Travailleur(Base):
     periodicite_declaration: Mapped[PeriodiciteDeclaration | None] = mapped_column(
         enum_column(PeriodiciteDeclaration)
     )
+    # Last change through a unit of work (set at flush, gateway.events.writing); None
+    # for rows untouched since they were loaded or seeded.
+    modifie_le: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
     @validates("nom", "prenom")
     def _refresh_search_key(self, attribute: str, value: str) -> str:
@@ -174,6 +177,9 @@ class Revenu(Base):
     nature: Mapped[NatureRevenu] = mapped_column(enum_column(NatureRevenu))
     montant: Mapped[Decimal] = mapped_column(Cents)
     date_saisie: Mapped[date] = mapped_column(Date)
+    # Last change through a unit of work (set at flush, gateway.events.writing); None
+    # for rows untouched since they were loaded or seeded.
+    modifie_le: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
 
 class Cotisation(Base):
@@ -215,6 +221,9 @@ class Echeance(Base):
     # rejection, so each amount stays overdue from its own due date).
     report_vers_id: Mapped[int | None] = mapped_column(ForeignKey("echeance.id"))
     montant_reporte: Mapped[Decimal] = mapped_column(Cents, default=Decimal(0))
+    # Last change through a unit of work (set at flush, gateway.events.writing); None
+    # for rows untouched since they were loaded or seeded.
+    modifie_le: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
 
 class Paiement(Base):
@@ -236,6 +245,9 @@ class Paiement(Base):
     # Set only on the CREDIT row that is the credit of that year left by its last
     # recomputation (replaced at each one); null on payments and régularisation credits.
     annee_credit: Mapped[int | None] = mapped_column(Integer)
+    # Last change through a unit of work (set at flush, gateway.events.writing); None
+    # for rows untouched since they were loaded or seeded.
+    modifie_le: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
 
 class AffectationPaiement(Base):
@@ -266,6 +278,9 @@ class DelaiPaiement(Base):
     remplace_id: Mapped[int | None] = mapped_column(ForeignKey("delai_paiement.id"))
     # When the plan ended: fully paid (SOLDE), denounced (DENONCE) or replaced (RENEGOCIE).
     date_cloture: Mapped[date | None] = mapped_column(Date)
+    # Last change through a unit of work (set at flush, gateway.events.writing); None
+    # for rows untouched since they were loaded or seeded.
+    modifie_le: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
 
 class EcheanceDelai(Base):
@@ -380,6 +395,9 @@ class Mandat(Base):
     date_revocation: Mapped[date | None] = mapped_column(Date)
     # Wrong activation keys entered; the pending mandate is cancelled at the limit.
     tentatives_echouees: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # Last change through a unit of work (set at flush, gateway.events.writing); None
+    # for rows untouched since they were loaded or seeded.
+    modifie_le: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
 
 class AffectationCollaborateur(Base):

@@ -12,15 +12,15 @@ turns each flushed insert/update/delete of an account object into a pending even
 
 *Numbering.* ``write_pending`` runs just before COMMIT: it merges the pending events
 (one per changed object and kind), takes the next sequences from the one-row counter
-``evenement_compteur`` (``UPDATE … SET valeur = valeur + n RETURNING valeur``) and
-inserts the rows. The UPDATE takes the counter's row lock, which is held until the
-transaction ends, so a second writer waits for the first to *commit* before getting
-its numbers: sequences are handed out in commit order. A reader's snapshot that sees
-sequence n therefore sees every sequence below n; ``WHERE sequence > cursor`` never
-skips an event committed late. (A database SEQUENCE would be assigned before commit,
-and transactions commit out of order: a reader could see 11 before 10 exists.) The
-lock is taken last, so writers are serialised only over that final instant. On SQLite
-the database's single write lock already serialises writers.
+``evenement_compteur`` (``INSERT … ON CONFLICT DO UPDATE SET valeur = valeur + n
+RETURNING valeur``) and inserts the rows. That statement takes the counter's row lock,
+held until the transaction ends, so a second writer waits for the first to *commit*
+before getting its numbers: sequences are handed out in commit order. A reader's
+snapshot that sees sequence n therefore sees every sequence below n; ``WHERE sequence
+> cursor`` never skips an event committed late. (A database SEQUENCE would be assigned
+before commit, and transactions commit out of order: a reader could see 11 before 10
+exists.) The lock is taken last, so writers are serialised only over that final
+instant. On SQLite the database's single write lock already serialises writers.
 
 On PostgreSQL the transaction also sends ``NOTIFY gateway_evenements, '<last
 sequence>'``, delivered to listeners at commit; in this process ``on_committed``
@@ -35,7 +35,9 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import event, func, insert, inspect, select, update
+from sqlalchemy import event, func, insert, inspect, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
@@ -73,14 +75,26 @@ class Pending:
     key: tuple[Any, ...] = ()
 
 
+NOW = "gateway_evenements_instant"
+
+
 def begin_capture(session: AsyncSession, clock: Clock | None) -> None:
     session.info[PENDING] = []
     session.info[CLOCK] = clock or Clock()
+    session.info.pop(NOW, None)
 
 
 def end_capture(session: AsyncSession) -> None:
-    session.info.pop(PENDING, None)
-    session.info.pop(CLOCK, None)
+    for key in (PENDING, CLOCK, NOW):
+        session.info.pop(key, None)
+
+
+def _instant(info: dict[Any, Any]) -> datetime:
+    """One time for the whole transaction: its events and ``updatedAt`` stamps agree."""
+    if NOW not in info:
+        info[NOW] = info[CLOCK].now()
+    moment: datetime = info[NOW]
+    return moment
 
 
 def pending_mark(session: AsyncSession) -> int:
@@ -103,18 +117,20 @@ async def write_pending(session: AsyncSession) -> int | None:
     session.info[PENDING] = []
     if not merged:
         return None
-    clock: Clock = session.info[CLOCK]
-    now = clock.now()
+    now = _instant(session.info)
+    count = len(merged)
+    # An upsert: the same row lock as an UPDATE, and a database emptied of its counter
+    # row (a test's cleanup) starts again at 1 rather than failing.
+    insert_counter = (sqlite_insert if session.get_bind().dialect.name == "sqlite" else pg_insert)(
+        CompteurEvenement
+    ).values(id=1, valeur=count)
     last = await session.scalar(
-        update(CompteurEvenement)
-        .where(CompteurEvenement.id == 1)
-        .values(valeur=CompteurEvenement.valeur + len(merged))
-        .returning(CompteurEvenement.valeur)
+        insert_counter.on_conflict_do_update(
+            index_elements=[CompteurEvenement.id],
+            set_={"valeur": CompteurEvenement.valeur + count},
+        ).returning(CompteurEvenement.valeur)
     )
-    if last is None:  # a database created without the migration's row
-        session.add(CompteurEvenement(id=1, valeur=len(merged)))
-        await session.flush()
-        last = len(merged)
+    assert last is not None
     first = last - len(merged) + 1
     await session.execute(
         insert(Evenement),
@@ -406,6 +422,31 @@ def _prelevement(travailleur_id: int, *, actif: bool) -> Pending:
     )
 
 
+#: Objects whose ``modifie_le`` (``updatedAt``) a unit of work keeps.
+_STAMPED = (
+    models.Travailleur,
+    models.Revenu,
+    models.Echeance,
+    models.Paiement,
+    models.DelaiPaiement,
+    models.Mandat,
+)
+
+
+@event.listens_for(Session, "before_flush")
+def _stamp(session: Session, _flush_context: Any, _instances: Any) -> None:
+    """``modifie_le`` of the objects a write transaction creates or effectively changes."""
+    if CLOCK not in session.info:
+        return
+    now = _instant(session.info)
+    for obj in session.new:
+        if isinstance(obj, _STAMPED):
+            obj.modifie_le = now
+    for obj in session.dirty:
+        if isinstance(obj, _STAMPED) and session.is_modified(obj, include_collections=False):
+            obj.modifie_le = now
+
+
 @event.listens_for(Session, "after_flush")
 def _capture(session: Session, _flush_context: Any) -> None:
     """After each flush (ids are known, attribute history not yet reset)."""
@@ -423,8 +464,3 @@ def _capture(session: Session, _flush_context: Any) -> None:
     # Sets have no meaningful order: number one flush's events deterministically.
     batch.sort(key=lambda e: (e.travailleur_id, e.objets, e.type))
     pending.extend(batch)
-
-
-def now_of(session: AsyncSession) -> datetime:
-    clock: Clock = session.info.get(CLOCK) or Clock()
-    return clock.now()

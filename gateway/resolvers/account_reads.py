@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections import defaultdict
 from collections.abc import Hashable, Sequence
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import ColumnElement, and_, or_
@@ -30,6 +30,7 @@ from gateway.schema.compte import CompteResume, compte_type, echeance_type
 from gateway.schema.compte import Cotisation as CotisationType
 from gateway.schema.compte import Echeance as EcheanceType
 from gateway.schema.compte import Paiement as PaiementType
+from gateway.schema.errors import bad_user_input
 from gateway.schema.micro import DeclarationMicro as DeclarationMicroType
 from gateway.schema.relay import Connection, connection, page_from
 from gateway.services.attestations import declaration_dues
@@ -61,9 +62,19 @@ async def cotisations(ctx: Context, travailleur_id: int, annee: int | None) -> l
     ]
 
 
+def _check_aware(updated_since: datetime | None) -> None:
+    if updated_since is not None and updated_since.utcoffset() is None:
+        raise bad_user_input(
+            "updatedSince : indiquez le fuseau horaire (par exemple 2026-11-23T10:00:00Z).",
+            "updatedSince",
+        )
+
+
 def _echeance_filters(filters: tuple[Hashable, ...]) -> Sequence[ColumnElement[bool]]:
-    du, au, statut, today = filters
+    du, au, statut, today, updated_since = filters
     where: list[ColumnElement[bool]] = []
+    if isinstance(updated_since, datetime):
+        where.append(Echeance.modifie_le >= updated_since)
     if du is not None:
         where.append(Echeance.date_echeance >= du)
     if au is not None:
@@ -96,7 +107,9 @@ async def echeances(
     du: date | None,
     au: date | None,
     statut: StatutEcheance | None,
+    updated_since: datetime | None = None,
 ) -> Connection[EcheanceType]:
+    _check_aware(updated_since)
     page = page_from(first, after)
     today = ctx.clock.today()
     loader = ctx.loaders.paged(
@@ -105,14 +118,16 @@ async def echeances(
         filters_to_where=_echeance_filters,
         order_by=(Echeance.date_echeance, Echeance.id),
     )
-    query = PageQuery(page.offset, page.limit, (du, au, statut, today))
+    query = PageQuery(page.offset, page.limit, (du, au, statut, today, updated_since))
     result = await loader.load(PagedKey(travailleur_id, query))
     return connection([echeance_type(r, today) for r in result.items], result.total_count, page)
 
 
 def _paiement_filters(filters: tuple[Hashable, ...]) -> Sequence[ColumnElement[bool]]:
-    du, au = filters
+    du, au, updated_since = filters
     where: list[ColumnElement[bool]] = []
+    if isinstance(updated_since, datetime):
+        where.append(Paiement.modifie_le >= updated_since)
     if du is not None:
         where.append(Paiement.date_paiement >= du)
     if au is not None:
@@ -127,7 +142,9 @@ async def paiements(
     after: str | None,
     du: date | None,
     au: date | None,
+    updated_since: datetime | None = None,
 ) -> Connection[PaiementType]:
+    _check_aware(updated_since)
     page = page_from(first, after)
     loader = ctx.loaders.paged(
         "paiements",
@@ -136,7 +153,7 @@ async def paiements(
         order_by=(Paiement.date_paiement, Paiement.id),
     )
     result = await loader.load(
-        PagedKey(travailleur_id, PageQuery(page.offset, page.limit, (du, au)))
+        PagedKey(travailleur_id, PageQuery(page.offset, page.limit, (du, au, updated_since)))
     )
     return connection([PaiementType.from_row(r) for r in result.items], result.total_count, page)
 

@@ -19,6 +19,7 @@ from gateway.schema import (
     evenements,
     prevention,
     radiation,
+    webhooks,
     workspace,
 )
 from gateway.schema.compte import Attestation, Cotisation, DelaiPaiement, Echeance, Paiement, Revenu
@@ -42,6 +43,7 @@ class Query(
     declarations.DeclarationsQuery,
     prevention.PreventionQuery,
     evenements.EvenementsQuery,
+    webhooks.WebhooksQuery,
 ):
     pass
 
@@ -60,6 +62,7 @@ class Mutation(
     declarations.DeclarationsMutation,
     prevention.PreventionMutation,
     radiation.RadiationMutation,
+    webhooks.WebhooksMutation,
 ):
     pass
 
@@ -107,7 +110,8 @@ def build_schema(tracer_provider: Any = None) -> strawberry.Schema:
         + delais.TYPES
         + declarations.TYPES
         + prevention.TYPES
-        + evenements.TYPES,
+        + evenements.TYPES
+        + webhooks.TYPES,
         extensions=[
             lambda: MaskErrors(should_mask_error=should_mask),
             # Who may run the operation at all, then the query limits.

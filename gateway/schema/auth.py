@@ -290,7 +290,7 @@ class OAuthClient:
     scopes: list[str] = strawberry.field(
         description=(
             "Granted scopes: read (everything the cabinet sees), revenus:write, "
-            "prelevement:write, delais:write, attestations:write."
+            "prelevement:write, delais:write, attestations:write, webhooks:write."
         )
     )
     cree_le: datetime = strawberry.field(description="Registration time (UTC).")
@@ -306,7 +306,7 @@ class CreateOAuthClientInput:
     scopes: list[str] = strawberry.field(
         description=(
             "Scopes to grant, among read, revenus:write, prelevement:write, delais:write, "
-            "attestations:write. A token may ask for fewer, never more."
+            "attestations:write, webhooks:write. A token may ask for fewer, never more."
         )
     )
     idempotency_key: str | None = strawberry.field(

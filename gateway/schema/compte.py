@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 import strawberry
@@ -37,6 +37,9 @@ class Revenu(Node):
     montant: Money = strawberry.field(description="Amount in euros (negative for a loss).")
     nature: NatureRevenu = strawberry.field(description="Declared, or online estimate.")
     date_saisie: date = strawberry.field(description="When it was entered.")
+    updated_at: datetime | None = strawberry.field(
+        description="When it last changed (UTC); null if unchanged since before changes were dated."
+    )
 
     @staticmethod
     def from_row(row: models.Revenu) -> Revenu:
@@ -46,6 +49,7 @@ class Revenu(Node):
             montant=Money(row.montant),
             nature=row.nature,
             date_saisie=row.date_saisie,
+            updated_at=row.modifie_le,
         )
 
 
@@ -173,6 +177,14 @@ class Echeance(Node):
 
     @strawberry.field(
         description=(
+            "When it last changed (UTC); null if unchanged since before changes were dated."
+        )
+    )
+    def updated_at(self) -> datetime | None:
+        return self.row.modifie_le
+
+    @strawberry.field(
+        description=(
             "True while the instalment is covered by an accepted payment plan that is "
             "respected: it then carries no majorations (SPEC §5). False again once the plan "
             "is denounced: majorations apply back to the original due date."
@@ -220,6 +232,9 @@ class Paiement(Node):
     montant: Money = strawberry.field(description="Amount received.")
     mode: ModePaiement = strawberry.field(description="Direct debit, transfer, cheque or card.")
     reference: str = strawberry.field(description="Payment reference.")
+    updated_at: datetime | None = strawberry.field(
+        description="When it last changed (UTC); null if unchanged since before changes were dated."
+    )
 
     @staticmethod
     def from_row(row: models.Paiement) -> Paiement:
@@ -229,6 +244,7 @@ class Paiement(Node):
             montant=Money(row.montant),
             mode=row.mode,
             reference=row.reference,
+            updated_at=row.modifie_le,
         )
 
 
@@ -269,6 +285,14 @@ class DelaiPaiement(Node):
         description="The agent's reason (required for a refusal)."
     )
     row: strawberry.Private[models.DelaiPaiement]
+
+    @strawberry.field(
+        description=(
+            "When it last changed (UTC); null if unchanged since before changes were dated."
+        )
+    )
+    def updated_at(self) -> datetime | None:
+        return self.row.modifie_le
 
     @strawberry.field(description="State of the plan today.")
     async def statut(self, info: Info[Context, None]) -> StatutDelai:

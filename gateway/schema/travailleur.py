@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Annotated
 
 import strawberry
@@ -90,6 +90,15 @@ class Travailleur(Node):
     date_fin_activite: date | None = strawberry.field(description="End of activity, if struck off.")
     row: strawberry.Private[models.Travailleur]
 
+    @strawberry.field(
+        description=(
+            "When the worker's own record last changed (periodicity, situation, contact; "
+            "UTC); null if unchanged since before changes were dated."
+        )
+    )
+    def updated_at(self) -> datetime | None:
+        return self.row.modifie_le
+
     @strawberry.field(description="The caisse that manages the account.")
     async def caisse(self, info: ContextInfo) -> Caisse:
         return Caisse.from_row(await info.context.loaders.caisse.load(self.row.caisse_id))
@@ -111,8 +120,14 @@ class Travailleur(Node):
         after: str | None = None,
         du: date | None = None,
         au: date | None = None,
+        updated_since: Annotated[
+            datetime | None,
+            strawberry.argument(description="Only payments changed at or after this time."),
+        ] = None,
     ) -> Connection[Paiement]:
-        return await account_reads.paiements(info.context, self.row.id, first, after, du, au)
+        return await account_reads.paiements(
+            info.context, self.row.id, first, after, du, au, updated_since
+        )
 
     @strawberry.field(description="Payment plans requested, oldest first.")
     async def delais_paiement(self, info: ContextInfo) -> list[DelaiPaiement]:
@@ -221,9 +236,15 @@ class TravailleurClassique(Travailleur):
         du: date | None = None,
         au: date | None = None,
         statut: StatutEcheance | None = None,
+        updated_since: Annotated[
+            datetime | None,
+            strawberry.argument(
+                description="Only instalments changed at or after this time (sync by updatedAt)."
+            ),
+        ] = None,
     ) -> Connection[Echeance]:
         return await account_reads.echeances(
-            info.context, self.row.id, first, after, du, au, statut
+            info.context, self.row.id, first, after, du, au, statut, updated_since
         )
 
     @strawberry.field(

@@ -55,6 +55,14 @@ class Mandat(Node):
     )
     row: strawberry.Private[models.Mandat]
 
+    @strawberry.field(
+        description=(
+            "When it last changed (UTC); null if unchanged since before changes were dated."
+        )
+    )
+    def updated_at(self) -> datetime | None:
+        return self.row.modifie_le
+
     @strawberry.field(description="The cabinet the mandate is given to.")
     async def cabinet(self, info: ContextInfo) -> Cabinet:
         return Cabinet.from_row(await info.context.loaders.cabinet.load(self.row.cabinet_id))

@@ -101,7 +101,7 @@ async def test_a_cabinet_admin_registers_a_client_and_gets_its_secret_once(setti
                 "field": ["input", "scopes"],
                 "code": "SCOPE_INCONNU",
                 "message": "Scope inconnu : admin, write (possibles : read, revenus:write, "
-                "prelevement:write, delais:write, attestations:write).",
+                "prelevement:write, delais:write, attestations:write, webhooks:write).",
             },
         ),
         (

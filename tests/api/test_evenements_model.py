@@ -130,3 +130,36 @@ async def test_a_preview_writes_no_event_and_the_estimate_writes_its_changes(set
     keys = [(e.type, tuple(map(tuple, e.objets))) for e in new]
     assert len(keys) == len(set(keys))
     assert [e.sequence for e in new] == list(range(new[0].sequence, new[0].sequence + len(new)))
+
+
+SYNC = """query($id: ID!, $since: DateTime) { node(id: $id) { ... on TravailleurClassique {
+  updatedAt
+  paiements(updatedSince: $since) { nodes { montant updatedAt } }
+  echeances(first: 50, updatedSince: $since) { nodes { id updatedAt } }
+} } }"""
+
+
+async def test_changed_objects_carry_updated_at_and_sync_filters_on_it(setting):
+    api, worker, agent = setting
+    gid = encode_global_id("Travailleur", worker.id)
+    before = (await api.data(SYNC, {"id": gid, "since": None}, agent))["node"]
+    # Seeded rows were never changed through the gateway.
+    assert before["updatedAt"] is None
+    assert {e["updatedAt"] for e in before["echeances"]["nodes"]} == {None}
+    since = "2000-01-01T00:00:00+00:00"
+    assert (await api.data(SYNC, {"id": gid, "since": since}, agent))["node"]["echeances"] == {
+        "nodes": []
+    }
+    body = await api.data(PAY, {"id": gid, "m": "100.00", "d": "2026-06-09", "k": None}, agent)
+    assert body["recordPaiement"]["userErrors"] == []
+    after = (await api.data(SYNC, {"id": gid, "since": since}, agent))["node"]
+    assert [p["montant"] for p in after["paiements"]["nodes"]] == ["100.00"]
+    stamped = after["paiements"]["nodes"][0]["updatedAt"]
+    assert stamped.startswith("2026-06-10T") and stamped.endswith("+00:00")
+    # The payment was allocated to the oldest unpaid instalment: it changed, the others not.
+    changed = after["echeances"]["nodes"]
+    assert len(changed) == 1 and changed[0]["updatedAt"] == stamped
+    # A naive time is refused, naming the argument.
+    body = await api.post(SYNC, {"id": gid, "since": "2026-06-10T00:00:00"}, agent)
+    assert body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+    assert "updatedSince" in body["errors"][0]["message"]
