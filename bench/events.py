@@ -24,6 +24,7 @@ import argparse
 import asyncio
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -110,10 +111,17 @@ async def drop(server_url: str, url: str) -> None:
 
 async def post(http: httpx.AsyncClient, base: str, query: str, variables: Any, token: Any) -> Any:
     headers = {"Authorization": f"Bearer {token}"} if token else {}
-    response = await http.post(
-        f"{base}/graphql", json={"query": query, "variables": variables}, headers=headers
-    )
-    return response.json()
+    for attempt in range(3):
+        try:
+            response = await http.post(
+                f"{base}/graphql", json={"query": query, "variables": variables}, headers=headers
+            )
+            return response.json()
+        except httpx.TransportError:
+            # A kept-alive connection the server closed as it was reused: send again.
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
 
 
 async def login(http: httpx.AsyncClient, base: str, identifiant: str, password: str) -> str:
@@ -178,7 +186,8 @@ async def dashboard(url: str, token: str, ready: asyncio.Event, expected: int) -
             if message["type"] == "ping":
                 await socket.send(json.dumps({"type": "pong"}))
                 continue
-            assert message["type"] == "next", message
+            if message["type"] != "next" or message["payload"].get("errors"):
+                raise RuntimeError(f"dashboard stream failed: {message}")
             event = message["payload"]["data"]["evenementsPortefeuille"]
             got.append((event["sequence"], event["donnees"]["montant"], time.perf_counter()))
     return got
@@ -252,12 +261,10 @@ def main() -> None:
     )
     url = asyncio.run(prepare(server_url, args.dashboards))
     try:
-        with (
-            tempfile.TemporaryDirectory() as folder,
-            serve_on(url, Path(folder) / "a") as a,
-            serve_on(url, Path(folder) / "b") as b,
-        ):
+        folder = Path(tempfile.mkdtemp(prefix="bench-events-"))
+        with serve_on(url, folder / "a") as a, serve_on(url, folder / "b") as b:
             asyncio.run(measure(args, [a, b]))
+        shutil.rmtree(folder)  # kept, with the servers' stderr, when something failed
     finally:
         asyncio.run(drop(server_url, url))
     print(f"load average: {os.getloadavg()[0]:.2f} (2 processes, one PostgreSQL)")

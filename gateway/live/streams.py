@@ -19,6 +19,7 @@ the change feed and the webhooks: ``gateway.events.reading``), oldest first. Hen
 
 from __future__ import annotations
 
+import random
 import time
 from collections.abc import AsyncIterator, Collection, Hashable
 from functools import partial
@@ -99,7 +100,8 @@ async def event_stream(
         cursor = await latest_sequence(context.db) if after is None else after
         # Events already written after ``after`` are read at once.
         more = after is not None
-        checked = time.monotonic()
+        # Spread over the period: subscriptions opened together do not all check at once.
+        checked = time.monotonic() - random.uniform(0, RECHECK_SECONDS)
         broker.subscribers += 1
         try:
             while not connection.closed.is_set():

@@ -34,6 +34,7 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.types import (
     CompleteMessage,
     ConnectionInitMessage,
 )
+from strawberry.types.execution import ExecutionResult, PreExecutionError
 from strawberry.utils.aio import aclosing
 
 from gateway.auth.authenticate import EXPIRED, INVALID, authenticate
@@ -216,7 +217,7 @@ class LiveHandler(BaseGraphQLTransportWSHandler[Any, None]):
                     operation_name=operation.operation_name,
                 )
                 async with aclosing(result_source):
-                    await self._send_result_stream(operation, result_source)
+                    await self._send_results(operation, result_source, context)
             await operation.send_operation_message(
                 CompleteMessage(id=operation.id, type="complete")
             )
@@ -228,6 +229,21 @@ class LiveHandler(BaseGraphQLTransportWSHandler[Any, None]):
                 await operation.send_operation_message({"id": operation.id, "type": "complete"})
             self.operations.pop(operation.id, None)
             raise
+
+    async def _send_results(self, operation: Any, results: Any, context: LiveContext) -> None:
+        """strawberry's ``_send_result_stream``, giving the database connection back
+        before each send: a slow client (TCP backpressure) must not hold it."""
+        first = True
+        async for result in results:
+            await context.db.session.close()
+            if first and isinstance(result, PreExecutionError):
+                await self._handle_pre_execution_error(operation, result)
+                return
+            if not isinstance(result, ExecutionResult):
+                await self._reject_incremental_delivery(operation)
+                return
+            await operation.send_next(result)
+            first = False
 
 
 MUTATIONS_OVER_HTTP = (
