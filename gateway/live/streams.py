@@ -25,6 +25,7 @@ from collections.abc import AsyncIterator, Collection, Hashable
 from functools import partial
 
 from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.evenements import TypeEvenement
 from domain.nomenclatures import Role
@@ -47,8 +48,8 @@ BATCH = 200
 LOST_WORKER = "Ce travailleur n'est plus visible (mandat révoqué) : abonnement fermé."
 
 
-async def latest_sequence(db: RequestSession) -> int:
-    found = await db.scalar(select(func.max(Evenement.sequence)))
+async def latest_sequence(session: AsyncSession) -> int:
+    found = await session.scalar(select(func.max(Evenement.sequence)))
     return int(found or 0)
 
 
@@ -97,7 +98,11 @@ async def event_stream(
         group = visibility_group(principal)
         wanted = tuple(sorted(types)) if types else None
         generation = broker.generation
-        cursor = await latest_sequence(context.db) if after is None else after
+        if after is None:
+            # Shared too: subscriptions opened together ask the database once.
+            cursor = await broker.shared_read(("dernière séquence",), latest_sequence)
+        else:
+            cursor = after
         # Events already written after ``after`` are read at once.
         more = after is not None
         # Spread over the period: subscriptions opened together do not all check at once.
