@@ -99,7 +99,9 @@ async def event_stream(
         wanted = tuple(sorted(types)) if types else None
         generation = broker.generation
         if after is None:
-            # Shared too: subscriptions opened together ask the database once.
+            # Shared too: subscriptions opened together ask the database once. Never
+            # wait for a shared read holding a connection (the reader needs one too).
+            await context.db.session.close()
             cursor = await broker.shared_read(("dernière séquence",), latest_sequence)
         else:
             cursor = after
@@ -126,6 +128,7 @@ async def event_stream(
                 ):
                     await connection.close(FORBIDDEN, LOST_WORKER)
                     return
+                await context.db.session.close()  # see above: no hold-and-wait
                 events = await broker.shared_read(
                     (group, travailleur_id, wanted, cursor),
                     partial(

@@ -179,12 +179,12 @@ async def test_a_subscription_on_one_process_receives_the_mutations_of_the_other
     await asyncio.sleep(0.5)  # both have read their starting point
     agent = login(b.base, AGENT.courriel, AGENT.mot_de_passe)
     for served, amount in ((b, "11.00"), (a, "12.00")):
-        started = time.monotonic()
         body = graphql(served.base, PAY, {"id": worker_id, "m": amount}, agent)
         assert body["data"]["recordPaiement"]["userErrors"] == []
+        answered = time.monotonic()
         on_a = (await expert.receive(within=1))["payload"]["data"]["evenementsPortefeuille"]
         on_b = (await worker.receive(within=1))["payload"]["data"]["evenementsCompte"]
-        assert time.monotonic() - started < 1.5  # the mutation's own time included
+        assert time.monotonic() - answered < 1  # both, within a second of the answer
         assert (on_a["type"], on_a["travailleurId"]) == ("PAIEMENT_ENREGISTRE", worker_id)
         assert (on_b["type"], on_b["donnees"]["montant"]) == ("PAIEMENT_ENREGISTRE", amount)
         assert on_a["sequence"] == on_b["sequence"]
