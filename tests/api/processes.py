@@ -132,7 +132,7 @@ class Subscriber:
         )
         return op
 
-    async def receive(self, within: float = 5) -> dict[str, Any]:
+    async def receive(self, within: float = 15) -> dict[str, Any]:
         while True:
             raw = await asyncio.wait_for(self.connection.recv(), within)
             message: dict[str, Any] = json.loads(raw)
