@@ -7,7 +7,7 @@ import logging
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from cross_web import HTTPException
@@ -18,11 +18,12 @@ from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Mount, Route, request_response
+from starlette.routing import Mount, Route, WebSocketRoute, request_response
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLRequestData
 from strawberry.schema.exceptions import InvalidOperationTypeError
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types import ExecutionResult
 
 from domain.baremes import ANNEES_COUVERTES
@@ -45,6 +46,8 @@ from gateway.http.outage import DatabaseUnavailable, OutageGuard, graphql_body
 from gateway.http.request_limits import BodyLimit, decode_json
 from gateway.http.verification import verification_routes
 from gateway.http.well_known import authorization_server_metadata, jwks
+from gateway.live.broker import EventBroker
+from gateway.live.websocket import MAX_OPERATIONS_PER_CONNECTION, LiveHandler, live_connection
 from gateway.mail.sender import run_sender_loop
 from gateway.mail.transport import transport_for
 from gateway.observability.graphql import observe_result
@@ -80,6 +83,7 @@ def build_services(settings: Settings) -> AppServices:
     event.listen(engine.sync_engine, "before_cursor_execute", count_sql_statement)
     sessions = session_factory(engine)
     keys = KeyRing(sessions, settings.access_token_ttl_seconds)
+    broker = EventBroker(engine, sessions)
     return AppServices(
         settings=settings,
         engine=engine,
@@ -91,6 +95,7 @@ def build_services(settings: Settings) -> AppServices:
         signer=TokenSigner(
             keys, settings.access_token_ttl_seconds, settings.public_base_url.rstrip("/")
         ),
+        broker=broker,
     )
 
 
@@ -139,8 +144,18 @@ class GatewayGraphQL(GraphQL[Context, None]):
     response is sent.
     """
 
+    # Subscriptions: graphql-transport-ws only (the legacy graphql-ws protocol has no
+    # way to authenticate before subscribing), with our authentication and contexts.
+    graphql_transport_ws_handler_class = LiveHandler
+
     def __init__(self, services: AppServices, tracer_provider: Any = None) -> None:
-        super().__init__(build_schema(tracer_provider), graphql_ide="graphiql")
+        super().__init__(
+            build_schema(tracer_provider),
+            graphql_ide="graphiql",
+            subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
+            connection_init_wait_timeout=timedelta(seconds=10),
+            max_subscriptions_per_connection=MAX_OPERATIONS_PER_CONNECTION,
+        )
         self.services = services
         self.documents = persisted.DocumentCache()
 
@@ -245,7 +260,10 @@ class GatewayGraphQL(GraphQL[Context, None]):
             lambda: discard_session(context.db.session),
         )
 
-    async def get_context(self, request: Request | WebSocket, response: Any) -> Context:
+    async def get_context(self, request: Request | WebSocket, response: Any) -> Any:
+        if isinstance(request, WebSocket):
+            # A connection's context; each operation gets its own (gateway.live.websocket).
+            return live_connection(self.services, self.services.broker, request)
         session = request.scope["state"]["db_session"]
         db = RequestSession(session)
         principal, auth_error = await authenticate(
@@ -315,9 +333,8 @@ def create_app(
     services = services or build_services(settings or Settings.from_environment())
     if tracer_provider is None and tracing_enabled():
         tracer_provider = otlp_tracer_provider()
-    graphql = OutageGuard(
-        SessionMiddleware(GatewayGraphQL(services, tracer_provider), services), graphql_body
-    )
+    view = GatewayGraphQL(services, tracer_provider)
+    graphql = OutageGuard(SessionMiddleware(view, services), graphql_body)
 
     async def health(_request: Request) -> Response:
         try:
@@ -339,6 +356,7 @@ def create_app(
             name="mail-sender",
         )
         webhooks = start_webhook_loop(services, stop)
+        await services.broker.start()
         try:
             yield
         finally:
@@ -346,6 +364,7 @@ def create_app(
             await sender
             if webhooks is not None:
                 await webhooks
+            await services.broker.stop()
             await services.engine.dispose()
 
     async def document(request: Request) -> Response:
@@ -405,6 +424,8 @@ def create_app(
         routes=[
             Route("/", home),
             Route("/graphql", graphql, methods=["GET", "POST"]),
+            # Subscriptions: each operation opens its own session (no request session).
+            WebSocketRoute("/graphql", view),
             Route("/health", health),
             Mount("/static", app=assets(), name="static"),
             Route("/ready", operations.readiness),

@@ -22,6 +22,18 @@ def _serve(args: argparse.Namespace, settings: Settings) -> None:
 
     # The gateway logs each request itself (gateway.request); uvicorn's access log is off
     # and its other messages go through the gateway's handler.
+    if args.workers > 1:
+        # Each worker builds the app from the same environment (gateway.serving).
+        uvicorn.run(
+            "gateway.serving:worker_app",
+            factory=True,
+            workers=args.workers,
+            host=args.host,
+            port=args.port,
+            access_log=False,
+            log_config=None,
+        )
+        return
     config = uvicorn.Config(
         create_app(settings), host=args.host, port=args.port, access_log=False, log_config=None
     )
@@ -146,6 +158,13 @@ def _export_schema(_args: argparse.Namespace, _settings: Settings) -> None:
     sys.stdout.write(export_sdl())
 
 
+def _positive(value: str) -> int:
+    number = int(value)
+    if number < 1:
+        raise argparse.ArgumentTypeError("au moins 1")
+    return number
+
+
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(
         prog="gateway", description="Mon compte indépendant GraphQL gateway"
@@ -159,6 +178,12 @@ def parser() -> argparse.ArgumentParser:
         "--welcome",
         action="store_true",
         help="once listening, print the URLs and the demo identities (make run)",
+    )
+    serve.add_argument(
+        "--workers",
+        type=_positive,
+        default=1,
+        help="processes serving the same port; they share the database and nothing else",
     )
     serve.set_defaults(handler=_serve)
 

@@ -14,6 +14,7 @@ from gateway.auth.tokens import TokenSigner
 from gateway.clock import Clock
 from gateway.config import Settings
 from gateway.db.engine import RequestSession
+from gateway.live.broker import EventBroker
 from gateway.loaders import Loaders
 from gateway.schema.errors import forbidden, unauthenticated
 
@@ -28,6 +29,8 @@ class AppServices:
     clock: Clock
     passwords: Passwords
     signer: TokenSigner
+    #: Wakes this process's subscriptions when events are written (by any process).
+    broker: EventBroker
 
 
 @dataclass(slots=True)

@@ -35,6 +35,7 @@ from gateway.schema.micro import DeclarationMicro
 from gateway.schema.references import Caisse, Etablissement
 from gateway.schema.root import CoreMutation, CoreQuery
 from gateway.schema.scalars import SCALAR_MAP
+from gateway.schema.subscriptions import Subscription
 from gateway.schema.travailleur import MicroEntrepreneur, TravailleurClassique
 
 
@@ -110,6 +111,7 @@ def build_schema(tracer_provider: Any = None) -> strawberry.Schema:
     schema = GatewaySchema(
         query=Query,
         mutation=Mutation,
+        subscription=Subscription,
         types=CONCRETE_TYPES
         + access.TYPES
         + workspace.TYPES

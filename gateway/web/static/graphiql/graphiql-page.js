@@ -23,7 +23,13 @@
     get length() { return window.sessionStorage.length; },
   };
 
-  var fetcher = GraphiQL.createFetcher({ url: window.location.origin + "/graphql" });
+  // Subscriptions go over a WebSocket on the same path (graphql-transport-ws); the
+  // Headers tab (the Authorization header) is sent as the connection_init payload.
+  var socketScheme = window.location.protocol === "https:" ? "wss:" : "ws:";
+  var fetcher = GraphiQL.createFetcher({
+    url: window.location.origin + "/graphql",
+    subscriptionUrl: socketScheme + "//" + window.location.host + "/graphql",
+  });
   var root = ReactDOM.createRoot(document.getElementById("graphiql"));
   root.render(
     React.createElement(GraphiQL, {

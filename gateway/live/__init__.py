@@ -1,0 +1,1 @@
+"""Live delivery: GraphQL subscriptions over WebSocket, fanned out between processes."""
