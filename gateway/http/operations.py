@@ -14,6 +14,8 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from gateway.context import AppServices
 from gateway.db.migrate import alembic_config
 from gateway.db.models import CourrielSortant
+from gateway.events.delivery import A_LIVRER
+from gateway.events.models import WebhookLivraison
 from gateway.observability import metrics
 from gateway.schema.assembly import export_sdl
 
@@ -56,9 +58,15 @@ async def metrics_endpoint(request: Request) -> Response:
                 .select_from(CourrielSortant)
                 .where(CourrielSortant.envoye_le.is_(None))
             )
+            webhooks = await session.scalar(
+                select(func.count())
+                .select_from(WebhookLivraison)
+                .where(WebhookLivraison.statut == A_LIVRER)
+            )
         metrics.OUTBOX_BACKLOG.set(backlog or 0)
+        metrics.WEBHOOK_BACKLOG.set(webhooks or 0)
     except Exception as error:  # metrics must answer even when the database does not
-        log.warning("outbox backlog unavailable: %s", error)
+        log.warning("outbox and webhook backlogs unavailable: %s", error)
     return Response(generate_latest(metrics.REGISTRY), media_type=CONTENT_TYPE_LATEST)
 
 

@@ -44,6 +44,11 @@ OUTBOX_BACKLOG = Gauge(
     "E-mails waiting in the outbox (not yet accepted by the mail server).",
     registry=REGISTRY,
 )
+WEBHOOK_BACKLOG = Gauge(
+    "gateway_webhook_backlog",
+    "Webhook deliveries waiting to be sent or retried.",
+    registry=REGISTRY,
+)
 
 MAX_OPERATION_NAMES = 200
 _WELL_FORMED = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,63}")

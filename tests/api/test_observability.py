@@ -108,6 +108,7 @@ def test_metrics_are_scraped_in_the_prometheus_format(served) -> None:
     assert latency[0].value == 3
     assert "gateway_sql_statements_per_request" in families
     assert [s.value for s in families["gateway_outbox_backlog"].samples] == [0]
+    assert [s.value for s in families["gateway_webhook_backlog"].samples] == [0]
     assert "gateway_throttled" in families
 
 
