@@ -260,7 +260,9 @@ async def accounting_day_in(session: AsyncSession, clock: Clock) -> RapportJourn
             raise AccountingDayRunning("Une journée comptable est déjà en cours.")
         return await accounting_day(s, clock)
 
-    return await write_transaction(session, work)
+    # Through the unit of work: what the date alone changed (a plan denounced) is written
+    # as events, like any change.
+    return await write_transaction(session, work, clock=clock)
 
 
 async def accounting_day_command(settings: Any) -> RapportJourneeComptable:

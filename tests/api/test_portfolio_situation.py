@@ -10,12 +10,14 @@ import pytest
 from sqlalchemy import select, update
 
 from domain.delais import StatutDelai
+from domain.evenements import TypeEvenement
 from domain.nomenclatures import StatutMandat
 from gateway import cursors
 from gateway.clock import Clock
 from gateway.db import models
 from gateway.db.models_situation import SituationCompte
 from gateway.db.repositories import portfolio_situation
+from gateway.events.models import Evenement
 from gateway.services.situation_compte import accounting_day_in
 from tests import builders
 from tests.api.client import Api, api_for, error_codes
@@ -137,6 +139,16 @@ async def test_the_accounting_day_refreshes_everything_and_is_idempotent(world) 
     api, world_, _ = world
     lefebvre, moreau = world_.clients["Lefebvre"], world_.clients["Moreau"]
 
+    async def denounced_events() -> list[int]:
+        """The workers of the DELAI_DENONCE events: the date alone changed their plan."""
+        async with api.session() as session:
+            found = await session.scalars(
+                select(Evenement.travailleur_id)
+                .where(Evenement.type == TypeEvenement.DELAI_DENONCE)
+                .order_by(Evenement.travailleur_id)
+            )
+            return list(found)
+
     async def statuts() -> dict[int, StatutDelai]:
         async with api.session() as session:
             rows = await session.execute(
@@ -151,6 +163,7 @@ async def test_the_accounting_day_refreshes_everything_and_is_idempotent(world) 
         first = await accounting_day_in(session, Clock.at(TODAY))
     assert await statuts() == {lefebvre.id: StatutDelai.DENONCE, moreau.id: StatutDelai.DENONCE}
     assert first.plans_denonces == 2
+    assert await denounced_events() == sorted([lefebvre.id, moreau.id])
     stored, computed = await stored_and_computed(api, TODAY)
     assert stored == computed
     assert len(stored) == first.situations == 9
@@ -167,6 +180,7 @@ async def test_the_accounting_day_refreshes_everything_and_is_idempotent(world) 
     async with api.session() as session:
         third = await accounting_day_in(session, clock)
     assert (third.plans_denonces, third.situations) == (0, 9)
+    assert await denounced_events() == sorted([lefebvre.id, moreau.id])  # not twice
     assert (await stored_and_computed(api, clock.today()))[0] == stored
     assert await statuts() == {lefebvre.id: StatutDelai.DENONCE, moreau.id: StatutDelai.DENONCE}
 
