@@ -109,7 +109,7 @@ def environment(database: Database, **extra: str) -> dict[str, str]:
         # Tokens are issued once, before the rounds: they must outlive a slow run.
         "GATEWAY_TOKEN_TTL": "86400",
         # A slow page must be measured, not cut at the production deadline (10 s).
-        "GATEWAY_REQUEST_TIMEOUT": "900",
+        "GATEWAY_REQUEST_TIMEOUT": "600",
         **extra,
     }
 
