@@ -22,7 +22,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from joserfc.jwk import ECKey
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import delete, or_, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from gateway.db.models_keys import CleSignature
@@ -91,6 +91,10 @@ async def rotate(session: AsyncSession, now: datetime, token_ttl: timedelta) -> 
     return row
 
 
+#: The advisory lock under which a first signing key is created (PostgreSQL).
+KEY_LOCK = 1_103_012
+
+
 class KeyRing:
     """The process's view of the stored keys (see the module docstring)."""
 
@@ -119,13 +123,31 @@ class KeyRing:
             async with self._sessions() as session:
                 rows = await verifying_keys(session, now, self._token_ttl)
                 if not any(row.retiree_le is None for row in rows):
-                    row = new_key_row(now)
-                    session.add(row)
-                    await session.commit()
-                    log.warning("no signing key in the database: created and stored %s", row.kid)
-                    rows.insert(0, row)
+                    rows = await self._create_first_key(session, now)
             self._keys = [_stored(row) for row in rows]
             self._loaded_at = time.monotonic()
+
+    async def _create_first_key(self, session: AsyncSession, now: datetime) -> list[CleSignature]:
+        """A signing key for a database that has none, created by one process only: the
+        check is made again inside a write transaction (SQLite's write lock, PostgreSQL's
+        advisory lock), so processes starting together end with one key."""
+        from gateway.services.unit_of_work import write_transaction
+
+        await session.rollback()
+
+        async def create(s: AsyncSession) -> list[CleSignature]:
+            if s.get_bind().dialect.name == "postgresql":
+                await s.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": KEY_LOCK})
+            rows = await verifying_keys(s, now, self._token_ttl)
+            if any(row.retiree_le is None for row in rows):
+                return rows  # another process created it meanwhile
+            row = new_key_row(now)
+            s.add(row)
+            await s.flush()
+            log.warning("no signing key in the database: created and stored %s", row.kid)
+            return [row, *rows]
+
+        return await write_transaction(session, create)
 
     @property
     def signing_key(self) -> StoredKey:

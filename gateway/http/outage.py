@@ -61,7 +61,10 @@ class OutageGuard:
         except Exception as error:
             if started or not (isinstance(error, DatabaseUnavailable) or is_unavailable(error)):
                 raise
-            log.warning("database unavailable for %s: %s", scope.get("path"), error)
+            cause = error.__cause__ if isinstance(error, DatabaseUnavailable) else error
+            log.warning(
+                "database unavailable for %s: %r %s", scope.get("path"), cause, str(cause)[:600]
+            )
             response = JSONResponse(
                 self.body(), 503, headers={"Retry-After": str(RETRY_AFTER_SECONDS)}
             )

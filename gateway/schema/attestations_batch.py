@@ -3,6 +3,8 @@ item, like the other portfolio-wide batch mutations (issue 15)."""
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 from strawberry.types import Info
 
@@ -73,7 +75,12 @@ class AttestationsBatchMutation:
         )
     )
     async def generate_attestations(
-        self, info: ContextInfo, input: GenerateAttestationsInput
+        self,
+        info: ContextInfo,
+        input: Annotated[
+            GenerateAttestationsInput,
+            strawberry.argument(description="One attestation to issue per item (up to 500)."),
+        ],
     ) -> GenerateAttestationsPayload:
         # Imported here: the resolver imports this module's types.
         from gateway.resolvers import batch_attestations
