@@ -95,11 +95,8 @@ def test_graphiql_runs_a_subscription_and_shows_the_events_as_they_come(
         agent,
     )
     assert paid["data"]["recordPaiement"]["userErrors"] == []
-    tab.wait_for_function(
-        "document.querySelector('.result-window') &&"
-        " document.querySelector('.result-window').innerText.includes('PAIEMENT_ENREGISTRE')",
-        timeout=10_000,
-    )
+    # A locator, not wait_for_function: evaluating a string is what the page's CSP forbids.
+    tab.locator(".result-window").filter(has_text="PAIEMENT_ENREGISTRE").wait_for(timeout=10_000)
     assert worker_id in tab.inner_text(".result-window")
     assert failures == []
     context.close()
