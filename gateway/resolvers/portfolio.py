@@ -71,6 +71,11 @@ def filtres_from(data: PortfolioFiltre | None) -> Filtres:
             raise bad_user_input(
                 f"filtre.recherche : au plus {MAX_RECHERCHE} caractères.", "filtre.recherche"
             )
+    if data.updated_since is not None and data.updated_since.utcoffset() is None:
+        raise bad_user_input(
+            "filtre.updatedSince : indiquez le fuseau horaire (par exemple 2026-11-23T10:00:00Z).",
+            "filtre.updatedSince",
+        )
     return Filtres(
         situations=None if data.situations is None else tuple(data.situations),
         regime=data.regime,
@@ -80,6 +85,7 @@ def filtres_from(data: PortfolioFiltre | None) -> Filtres:
         a_surveiller=data.a_surveiller,
         collaborateur_id=collaborateur_id,
         recherche=recherche,
+        modifie_depuis=data.updated_since,
     )
 
 

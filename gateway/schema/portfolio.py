@@ -4,7 +4,7 @@ totals of the filtered portfolio (issue 4; the rules: ``gateway.db.repositories.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from enum import StrEnum
 
 import strawberry
@@ -63,6 +63,14 @@ class PortfolioFiltre:
     )
     collaborateur_id: strawberry.ID | None = strawberry.field(
         default=None, description="Clients assigned to this collaborator of your cabinet."
+    )
+    updated_since: datetime | None = strawberry.field(
+        default=None,
+        description=(
+            "Clients whose account changed at or after this time (with its offset): any "
+            "event of the change feed (payment, instalment, income, plan, mandate…). A sync "
+            "tool pages these clients, then follows `evenements` from there."
+        ),
     )
     recherche: str | None = strawberry.field(
         default=None,

@@ -5,7 +5,7 @@ with interleaved transactions on PostgreSQL."""
 from __future__ import annotations
 
 import asyncio
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -237,3 +237,38 @@ async def test_sequences_follow_commit_order_with_interleaved_transactions(db: D
             end_capture(second)
             for session in (first, second, reader):
                 await session.close()
+
+
+PORTFOLIO_SINCE = """query($since: DateTime) {
+  portfolio(first: 50, filtre: {updatedSince: $since}) { totalCount nodes { id } }
+}"""
+
+
+async def test_the_portfolio_filters_the_clients_changed_since_a_time(db: Database) -> None:
+    async with api_for(db) as api:
+        world = await build_world(api)
+        admin = await api.login("admin@alpha.fr", PASSWORD)
+        everyone = await api.data(PORTFOLIO_SINCE, {"since": None}, admin)
+        assert everyone["portfolio"]["totalCount"] > 1
+        await pay(api, world.assigned.id)
+        feed = await api.data(
+            """{ evenements(first: 500) { nodes { type travailleurId horodatage } } }""",
+            token=admin,
+        )
+        [paid] = [n for n in feed["evenements"]["nodes"] if n["type"] == "PAIEMENT_ENREGISTRE"]
+        since = await api.data(PORTFOLIO_SINCE, {"since": paid["horodatage"]}, admin)
+        assert since["portfolio"] == {
+            "totalCount": 1,
+            "nodes": [{"id": encode_global_id("Travailleur", world.assigned.id)}],
+        }
+        later = paid["horodatage"].replace("Z", "").replace("+00:00", "")
+        after = datetime.fromisoformat(later) + timedelta(seconds=1)
+        none = await api.data(
+            PORTFOLIO_SINCE, {"since": after.replace(tzinfo=UTC).isoformat()}, admin
+        )
+        assert none["portfolio"] == {"totalCount": 0, "nodes": []}
+        naive = await api.post(PORTFOLIO_SINCE, {"since": "2026-11-23T10:00:00"}, admin)
+        assert naive["data"] is None
+        [error] = naive["errors"]
+        assert error["extensions"]["code"] == "BAD_USER_INPUT"
+        assert "filtre.updatedSince" in error["message"]

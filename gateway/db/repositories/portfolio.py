@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any
@@ -50,6 +50,7 @@ from gateway.db.engine import RequestSession
 from gateway.db.models import AffectationCollaborateur, Etablissement, Travailleur, Utilisateur
 from gateway.db.models_situation import SituationCompte as S
 from gateway.db.repositories.portfolio_situation import stale, with_situation
+from gateway.events.models import Evenement
 
 
 class Tri(StrEnum):
@@ -72,6 +73,8 @@ class Filtres:
     a_surveiller: bool | None = None
     collaborateur_id: int | None = None
     recherche: str | None = None
+    # Clients with an event (any change of their account) at or after this time.
+    modifie_depuis: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,6 +144,15 @@ def _conditions(principal: Principal, today: date, f: Filtres) -> list[ColumnEle
         where.append(S.vigilance.is_(f.vigilance_obtenable))
     if f.a_surveiller is not None:
         where.append(S.attention.is_(f.a_surveiller))
+    if f.modifie_depuis is not None:
+        where.append(
+            exists(
+                select(Evenement.id).where(
+                    Evenement.travailleur_id == Travailleur.id,
+                    Evenement.horodatage >= f.modifie_depuis,
+                )
+            )
+        )
     if f.collaborateur_id is not None:
         where.append(
             Travailleur.id.in_(
