@@ -222,6 +222,15 @@ class RequestSession:
                 await self.session.rollback()
                 return await run()
 
+    async def release(self) -> None:
+        """End the read transaction and give the connection back to the pool (the next
+        read takes one again). A request about to need a second connection (its
+        rate-limit bucket) calls this first: a request holding one connection while it
+        waits for another starves the pool once as many requests do it at once."""
+        async with self.lock:
+            if self._may_read_again() and self.session.in_transaction():
+                await self.session.commit()  # a read: nothing to write, nothing expired
+
     def _may_read_again(self) -> bool:
         session = self.session
         return not (self.writing or session.new or session.dirty or session.deleted)

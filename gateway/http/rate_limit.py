@@ -119,6 +119,7 @@ class RateLimitedCost(QueryCostLimiter):
         if bucket is not None and self.requested is not None and context.result is None:
             key = principal_key(ctx)
             cost = min(self.requested, bucket.size)
+            await ctx.db.release()  # one connection at a time per request
             async with _connection(ctx) as connection:
                 self.level = await limiter.pour(connection, bucket, key, cost, now=ctx.clock.now())
             if ctx.request is not None:
