@@ -15,6 +15,7 @@ from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
 from graphql import GraphQLError
+from sqlalchemy.exc import IllegalStateChangeError
 from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.types import ExecutionResult
 
@@ -28,10 +29,21 @@ async def discard_session(session: AsyncSession) -> None:
     statement cannot be interrupted (it runs in the driver's thread) and invalidating
     the connection under it hangs: the session is closed, which rolls back once the
     statement ends."""
-    if session.get_bind().dialect.name == "sqlite":
-        await session.close()
-    else:
-        await session.invalidate()
+    end = session.close if session.get_bind().dialect.name == "sqlite" else session.invalidate
+    # Sibling resolvers cancelled with the operation may still be unwinding (one of them
+    # inside a connection checkout): wait for them rather than break the session under them.
+    for _ in range(CLEANUP_ATTEMPTS - 1):
+        try:
+            await end()
+            return
+        except IllegalStateChangeError:
+            await asyncio.sleep(CLEANUP_PAUSE_SECONDS)
+    await end()
+
+
+#: How often, and how far apart, ending a cut-off session is tried (about 1 s in all).
+CLEANUP_ATTEMPTS = 20
+CLEANUP_PAUSE_SECONDS = 0.05
 
 
 def timed_out(seconds: float) -> ExecutionResult:
