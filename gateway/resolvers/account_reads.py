@@ -62,11 +62,12 @@ async def cotisations(ctx: Context, travailleur_id: int, annee: int | None) -> l
     ]
 
 
-def _check_aware(updated_since: datetime | None) -> None:
+def check_aware(updated_since: datetime | None, field: str = "updatedSince") -> None:
+    """An ``updatedSince`` time must carry its offset (a naive time is ambiguous)."""
     if updated_since is not None and updated_since.utcoffset() is None:
         raise bad_user_input(
-            "updatedSince : indiquez le fuseau horaire (par exemple 2026-11-23T10:00:00Z).",
-            "updatedSince",
+            f"{field} : indiquez le fuseau horaire (par exemple 2026-11-23T10:00:00Z).",
+            field,
         )
 
 
@@ -109,7 +110,7 @@ async def echeances(
     statut: StatutEcheance | None,
     updated_since: datetime | None = None,
 ) -> Connection[EcheanceType]:
-    _check_aware(updated_since)
+    check_aware(updated_since)
     page = page_from(first, after)
     today = ctx.clock.today()
     loader = ctx.loaders.paged(
@@ -144,7 +145,7 @@ async def paiements(
     au: date | None,
     updated_since: datetime | None = None,
 ) -> Connection[PaiementType]:
-    _check_aware(updated_since)
+    check_aware(updated_since)
     page = page_from(first, after)
     loader = ctx.loaders.paged(
         "paiements",
