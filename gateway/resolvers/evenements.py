@@ -8,8 +8,8 @@ from domain.evenements import TypeEvenement
 from gateway.context import Context
 from gateway.events.models import Evenement as EvenementRow
 from gateway.events.reading import MAX_EVENTS, events_for, visible_to
-from gateway.live.streams import latest_sequence
 from gateway.global_ids import decode_int_id, encode_global_id, parse_key
+from gateway.live.streams import latest_sequence
 from gateway.schema.errors import bad_user_input
 from gateway.schema.evenements import (
     Evenement,

@@ -40,7 +40,10 @@ def token(base: str, who: str) -> str:
 def post(base: str, query: str, variables: dict[str, object], bearer: str | None = None) -> dict:
     headers = {"Authorization": f"Bearer {bearer}"} if bearer else {}
     body = httpx.post(
-        f"{base}/graphql", json={"query": query, "variables": variables}, headers=headers, timeout=30
+        f"{base}/graphql",
+        json={"query": query, "variables": variables},
+        headers=headers,
+        timeout=30,
     ).json()
     assert "errors" not in body, body
     data: dict = body["data"]
@@ -102,9 +105,12 @@ def test_the_dashboard_row_and_totals_follow_a_payment_recorded_by_the_agent(
     row = tab.get_by_role("row").filter(has_text=f"{node['nom']} {node['prenom']}")
     overdue = row.locator("td").nth(3)
     expect(overdue).to_have_text(euros(late["indicateurs"]["montantEnRetard"]), timeout=20_000)
-    total = tab.get_by_label("Totaux du portefeuille filtré").locator("div").filter(
-        has=tab.locator("dt", has_text="Montant en retard")
-    ).locator("dd")
+    total = (
+        tab.get_by_label("Totaux du portefeuille filtré")
+        .locator("div")
+        .filter(has=tab.locator("dt", has_text="Montant en retard"))
+        .locator("dd")
+    )
     expect(total).to_have_text(euros(before["resume"]["montantEnRetard"]))
     expect(live(tab)).to_be_visible(timeout=20_000)
     assert serious_violations(tab) == []
@@ -173,11 +179,13 @@ def test_a_revoked_mandate_interrupts_the_live_updates_and_actualiser_still_work
     client, worker = worker_id(demo_server, "commercant")
     log_in(tab, demo_server, "expert")
     tab.goto(f"{demo_server}/#/client/{client}/synthese")
-    expect(tab.get_by_role("heading", level=1)).not_to_have_text("Client introuvable", timeout=20_000)
+    expect(tab.get_by_role("heading", level=1)).not_to_have_text(
+        "Client introuvable", timeout=20_000
+    )
     expect(live(tab)).to_be_visible(timeout=20_000)
-    mandats = post(
-        demo_server, "{ me { travailleur { mandats { id statut } } } }", {}, worker
-    )["me"]["travailleur"]["mandats"]
+    mandats = post(demo_server, "{ me { travailleur { mandats { id statut } } } }", {}, worker)[
+        "me"
+    ]["travailleur"]["mandats"]
     (active,) = [m for m in mandats if m["statut"] == "ACTIF"]
     revoked = post(
         demo_server,
