@@ -82,7 +82,7 @@ def tab(browser, demo_server: str) -> Iterator[object]:  # type: ignore[no-untyp
 
 
 def live(tab):  # type: ignore[no-untyped-def]
-    return tab.get_by_role("status").filter(has_text="En direct")
+    return tab.locator(".direct").filter(has_text="En direct")
 
 
 def mark_the_page(tab) -> None:  # type: ignore[no-untyped-def]
@@ -172,6 +172,46 @@ def test_mon_compte_shows_a_payment_recorded_by_the_agent_without_a_reload(
     assert serious_violations(tab) == []
 
 
+def test_a_lost_connection_is_opened_again_and_a_refused_token_stops_the_live_updates(
+    tab, demo_server: str
+) -> None:
+    """The page's WebSocket goes through Playwright, which cuts it as a network or the
+    server would: a lost connection (1001) is opened again by the page itself and
+    nothing is missed; a refused token (4401, as at its expiry) stops the live updates
+    until « Actualiser »."""
+    routes: list = []
+
+    def forward(route) -> None:  # type: ignore[no-untyped-def]
+        route.connect_to_server()
+        routes.append(route)
+
+    tab.route_web_socket(re.compile(r"/graphql$"), forward)
+    client, _ = worker_id(demo_server, "artisan")
+    log_in(tab, demo_server, "expert")
+    tab.goto(f"{demo_server}/#/client/{client}/paiements")
+    caption = tab.get_by_role("table").locator("caption")
+    expect(caption).to_have_text(re.compile(r"^Paiements \(\d+\)$"), timeout=20_000)
+    expect(live(tab)).to_be_visible(timeout=20_000)
+    mark_the_page(tab)
+
+    with tab.expect_websocket(timeout=40_000):
+        routes[-1].close(code=1001, reason="Coupure du réseau")
+    expect(live(tab)).to_be_visible(timeout=20_000)
+    count = int(caption.inner_text().split("(")[1].rstrip(")"))
+    pay(demo_server, client, "23.45")
+    expect(caption).to_have_text(f"Paiements ({count + 1})", timeout=15_000)
+
+    routes[-1].close(code=4401, reason="Jeton expiré")
+    interrupted = tab.locator(".direct").filter(has_text="Mises à jour en direct interrompues")
+    expect(interrupted).to_be_visible(timeout=15_000)
+    pay(demo_server, client, "24.56")
+    with tab.expect_websocket(timeout=20_000):
+        tab.get_by_role("button", name="Actualiser").click()
+    expect(caption).to_have_text(f"Paiements ({count + 2})", timeout=15_000)
+    expect(live(tab)).to_be_visible(timeout=20_000)
+    assert still_the_same_page(tab)
+
+
 def test_a_revoked_mandate_interrupts_the_live_updates_and_actualiser_still_works(
     tab, demo_server: str
 ) -> None:
@@ -195,7 +235,7 @@ def test_a_revoked_mandate_interrupts_the_live_updates_and_actualiser_still_work
     )
     assert revoked["revokeMandat"]["userErrors"] == []
 
-    interrupted = tab.get_by_role("status").filter(has_text="Mises à jour en direct interrompues")
+    interrupted = tab.locator(".direct").filter(has_text="Mises à jour en direct interrompues")
     expect(interrupted).to_be_visible(timeout=20_000)
     assert serious_violations(tab) == []
     tab.get_by_role("button", name="Actualiser").click()

@@ -53,7 +53,8 @@ function socket() {
 
 onSession((session) => {
   if (session || !client) return;
-  client.dispose();
+  // A connection still opening may be refused (the token is gone): nothing to report.
+  client.dispose().catch(() => {});
   client = null;
   changer(false);
 });
@@ -163,7 +164,9 @@ const TEXTE = {
 
 /** The discreet state of the live updates, beside the page's « Actualiser » button. */
 export function EtatDirect({ etat }) {
-  return html`<span class=${`direct direct-${etat}`} role="status"
+  // Announced when it changes (aria-live), without being the page's "status": that
+  // role is the answer of the form just sent.
+  return html`<span class=${`direct direct-${etat}`} aria-live="polite"
     title=${etat === "interrompu" ? "« Actualiser » relit la page et reprend les mises à jour en direct." : undefined}
     >${TEXTE[etat]}</span>`;
 }
