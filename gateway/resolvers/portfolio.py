@@ -263,13 +263,18 @@ async def portfolio(
         rows = rows[1:] if fenetre.backward else rows[: fenetre.limit]
     edges = []
     kind = _kind(champ, descending)
-    for row, indicateurs in rows:
+    # Without ``edges``, only the page's ends have their cursor shown (``pageInfo``).
+    every_cursor = "edges" in fields
+    for position, (row, indicateurs) in enumerate(rows):
         # Prime the loader: nested fields asking for the worker again cost no query.
         ctx.loaders.travailleur.prime(row.id, row)
+        shown = every_cursor or position in (0, len(rows) - 1)
         edges.append(
             PortfolioEdge(
                 node=travailleur_type(row),
-                cursor=cursors.encode(kind, repository.key_of(champ, row, indicateurs)),
+                cursor=cursors.encode(kind, repository.key_of(champ, row, indicateurs))
+                if shown
+                else "",
                 indicateurs=_indicateurs(indicateurs),
             )
         )

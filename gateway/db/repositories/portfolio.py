@@ -49,6 +49,7 @@ from gateway.auth.visibility import is_visible
 from gateway.db.engine import RequestSession
 from gateway.db.models import AffectationCollaborateur, Etablissement, Travailleur, Utilisateur
 from gateway.db.models_situation import SituationCompte as S
+from gateway.db.records import columns, record_type
 from gateway.db.repositories.portfolio_situation import stale, with_situation
 from gateway.events.models import Evenement
 
@@ -276,7 +277,7 @@ class PageClients:
     """A page of clients, and those of them whose stored situation is not valid today
     (read with ``any_day``: the page is then to be read again once they are refreshed)."""
 
-    clients: list[tuple[Travailleur, Indicateurs]]
+    clients: list[tuple[Any, Indicateurs]]  # (a worker's record, its indicators)
     stale: list[int]
 
 
@@ -308,17 +309,22 @@ async def portfolio_page(
         where.append(_beyond(cles, after, backward=False))
     if before is not None:
         where.append(_beyond(cles, before, backward=True))
-    columns = (S.retard, S.du_mois, S.prochaine, S.manquantes, S.denonce, S.vigilance)
-    statement = select(Travailleur, *columns, S.attention, S.valide_le)
+    indicators = (S.retard, S.du_mois, S.prochaine, S.manquantes, S.denonce, S.vigilance)
+    # The workers as read-only records (gateway.db.records): no ORM instance per row.
+    statement = select(*columns(Travailleur), *indicators, S.attention, S.valide_le)
     if any_day:
         statement = with_situation(statement.select_from(Travailleur))
     else:
         statement = statement.join(S, S.travailleur_id == Travailleur.id)
     statement = statement.where(*where).order_by(*(c.order(backward) for c in cles)).limit(limit)
-    page: list[tuple[Travailleur, Indicateurs]] = []
+    page: list[tuple[Any, Indicateurs]] = []
     stale_ids: list[int] = []
-    rows: Sequence[Any] = (await db.execute(statement)).all()
-    for row, retard, du_mois, prochaine, manquantes, denonce, vigilance, attention, jour in rows:
+    make = record_type(Travailleur)
+    width = len(columns(Travailleur))
+    rows: Sequence[Any] = await db.rows(statement)
+    for values in rows:
+        row = make(*values[:width])
+        retard, du_mois, prochaine, manquantes, denonce, vigilance, attention, jour = values[width:]
         if jour != today:
             stale_ids.append(row.id)
             continue
