@@ -76,9 +76,7 @@ async def missing_events(api: Api) -> list[tuple[int, dict]]:
 
 
 def expected(world, *names: str) -> list[tuple[int, dict]]:
-    ids = sorted(
-        world.clients[n].id if n in world.clients else getattr(world, n).id for n in names
-    )
+    ids = sorted(world.clients[n].id if n in world.clients else getattr(world, n).id for n in names)
     return [(ident, {"annee": 2026, "dateLimite": "2027-05-31"}) for ident in ids]
 
 
