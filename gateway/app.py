@@ -10,6 +10,7 @@ from contextlib import asynccontextmanager
 from datetime import date, timedelta
 from typing import Any
 
+import orjson
 from cross_web import HTTPException
 from graphql import GraphQLError, get_operation_ast, parse
 from sqlalchemy import event, text
@@ -50,6 +51,7 @@ from gateway.live.broker import EventBroker
 from gateway.live.websocket import MAX_OPERATIONS_PER_CONNECTION, LiveHandler, live_connection
 from gateway.mail.sender import run_sender_loop
 from gateway.mail.transport import transport_for
+from gateway.memory import settle_long_lived_objects
 from gateway.observability.graphql import observe_result
 from gateway.observability.middleware import ObservabilityMiddleware
 from gateway.observability.requests import count_sql_statement
@@ -150,7 +152,7 @@ class GatewayGraphQL(GraphQL[Context, None]):
 
     def __init__(self, services: AppServices, tracer_provider: Any = None) -> None:
         super().__init__(
-            build_schema(tracer_provider),
+            build_schema(tracer_provider, attribute_fields=services.settings.attribute_fields),
             graphql_ide="graphiql",
             subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
             connection_init_wait_timeout=timedelta(seconds=10),
@@ -186,6 +188,10 @@ class GatewayGraphQL(GraphQL[Context, None]):
             if level is not None:
                 sub_response.headers.update(rate_limit.headers(level))
         return body
+
+    def encode_json(self, data: object) -> bytes:
+        # orjson: a 500-client page is 600 kB of JSON, a tenth of its CPU time with json.
+        return orjson.dumps(data)
 
     def create_response(self, response_data: Any, sub_response: Response) -> Response:
         """strawberry's response with the negotiated media type and status."""
@@ -357,6 +363,7 @@ def create_app(
         )
         webhooks = start_webhook_loop(services, stop)
         await services.broker.start()
+        settle_long_lived_objects()
         try:
             yield
         finally:

@@ -81,6 +81,9 @@ class Settings:
     webhooks_first_retry_seconds: float = 30.0
     # The delivery loop runs beside the server (off: run `gateway webhooks deliver`).
     webhooks_in_server: bool = True
+    # Fields that only read an attribute are answered without graphql-core's per-field
+    # work (no variable: the tests turn it off to compare with the general execution).
+    attribute_fields: bool = True
 
     @classmethod
     def from_environment(cls, environ: dict[str, str] | None = None) -> Settings:

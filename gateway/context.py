@@ -43,6 +43,8 @@ class Context:
     # Why the bearer token was refused, reported only where a principal is needed.
     auth_error: str | None = None
     loaders: Loaders = field(init=False)
+    # Fields of the result, counted during execution (the actual query cost).
+    fields_answered: int | None = None
 
     def __post_init__(self) -> None:
         self.loaders = Loaders(self.db, self.principal)

@@ -30,6 +30,9 @@ PACKAGES: dict[str, list[str]] = {
     # templates in plain JavaScript, as the ES modules their packages build.
     "preact@10.29.8": ["dist/preact.module.js", "hooks/dist/hooks.module.js", "LICENSE"],
     "htm@3.1.1": ["dist/htm.module.js", "LICENSE"],
+    # Live updates of the pages: the graphql-transport-ws client, as the ES modules its
+    # package names for browsers (its "browser" export; client.js imports the chunk).
+    "graphql-ws@6.4.2": ["dist/client.js", "dist/common-CGW11Fyb.js", "LICENSE.md"],
 }
 
 # Without a bundler or an import map (an inline script, which the pages' CSP forbids)

@@ -51,7 +51,7 @@ BATCH = 200
 LOST_WORKER = "Ce travailleur n'est plus visible (mandat révoqué) : abonnement fermé."
 
 
-async def latest_sequence(session: AsyncSession) -> int:
+async def latest_sequence(session: AsyncSession | RequestSession) -> int:
     found = await session.scalar(select(func.max(Evenement.sequence)))
     return int(found or 0)
 

@@ -9,6 +9,7 @@ from gateway.context import Context
 from gateway.events.models import Evenement as EvenementRow
 from gateway.events.reading import MAX_EVENTS, events_for, visible_to
 from gateway.global_ids import decode_int_id, encode_global_id, parse_key
+from gateway.live.streams import latest_sequence
 from gateway.schema.errors import bad_user_input
 from gateway.schema.evenements import (
     Evenement,
@@ -64,6 +65,13 @@ async def feed(
         nodes=page,
         page_info=EvenementPageInfo(has_next_page=len(rows) > first, end_cursor=end),
     )
+
+
+async def current_cursor(ctx: Context) -> str:
+    """The cursor after the last event committed (as read: sequences are handed out in
+    commit order, so every event below it is already visible)."""
+    ctx.require_principal()
+    return encode_sequence_cursor(await latest_sequence(ctx.db))
 
 
 async def evenement_node(ctx: Context, key: str) -> Evenement | None:

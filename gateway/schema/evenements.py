@@ -258,5 +258,18 @@ class EvenementsQuery:
 
         return await feed(info.context, depuis, types, travailleur_id, first)
 
+    @strawberry.field(
+        description=(
+            "Where the change feed ends now: pass it as `depuis` to `evenements` or to a "
+            "subscription to follow from this moment with no gap. Read it before loading "
+            "a page, then subscribe from it: a change committed while the page loads is "
+            "still delivered."
+        )
+    )
+    async def curseur_evenements(self, info: ContextInfo) -> str:
+        from gateway.resolvers.evenements import current_cursor
+
+        return await current_cursor(info.context)
+
 
 TYPES: list[type] = [Evenement]

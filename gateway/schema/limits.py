@@ -446,7 +446,11 @@ class QueryCostLimiter(SchemaExtension):
         if refused:
             self.actual = 0
         elif isinstance(result, ExecutionResult):
-            self.actual = cost.actual(result.data) if result.data is not None else 0
+            counted = getattr(request, "fields_answered", None)
+            if result.data is None:
+                self.actual = 0
+            else:
+                self.actual = cost.actual(result.data) if counted is None else counted
 
     def get_results(self) -> dict[str, Any]:
         if self.requested is None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -64,8 +64,12 @@ class Api:
 
 
 @asynccontextmanager
-async def api_for(database: Database, today: date = TODAY) -> AsyncIterator[Api]:
-    services = build_services(test_settings(database.url, today))
+async def api_for(
+    database: Database, today: date = TODAY, *, attribute_fields: bool = True
+) -> AsyncIterator[Api]:
+    """``attribute_fields`` False: every field through graphql-core's general execution."""
+    settings = replace(test_settings(database.url, today), attribute_fields=attribute_fields)
+    services = build_services(settings)
     app = create_app(services=services)
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:

@@ -275,3 +275,26 @@ async def test_the_portfolio_filters_the_clients_changed_since_a_time(db: Databa
         [error] = naive["errors"]
         assert error["extensions"]["code"] == "BAD_USER_INPUT"
         assert "filtre.updatedSince" in error["message"]
+
+
+CURSEUR = "{ curseurEvenements }"
+
+
+async def test_the_current_cursor_follows_from_now_with_no_gap(world_api):
+    """A page reads ``curseurEvenements`` before its data, then follows from it: what
+    is committed after the read is delivered, and nothing before it."""
+    api, world = world_api
+    admin = await api.login("admin@alpha.fr", PASSWORD)
+    now = (await api.data(CURSEUR, {}, admin))["curseurEvenements"]
+    assert await feed(api, admin, depuis=now) == []
+    await pay(api, world.unassigned.id, "12.00")
+    await pay(api, world.revoked.id, "13.00")  # not the cabinet's any more: not seen
+    nodes = await feed(api, admin, depuis=now)
+    assert [(n["type"], n["travailleurId"]) for n in nodes] == [
+        ("PAIEMENT_ENREGISTRE", encode_global_id("Travailleur", world.unassigned.id))
+    ]
+    # The cursor moved past both events, the invisible one included: nothing follows.
+    later = (await api.data(CURSEUR, {}, admin))["curseurEvenements"]
+    assert later != now
+    assert await feed(api, admin, depuis=later) == []
+    assert error_codes(await api.post(CURSEUR, {})) == ["UNAUTHENTICATED"]

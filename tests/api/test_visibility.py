@@ -13,9 +13,11 @@ PORTFOLIO = "{ portfolio(first: 50) { totalCount nodes { nom prenom } } }"
 NODE = "query($id: ID!) { node(id: $id) { id ... on Travailleur { nom } } }"
 
 
-@pytest.fixture
-async def setting(db: Database):
-    async with api_for(db) as api:
+# The whole matrix on both executions: attribute fields answered directly, and every
+# field through graphql-core.
+@pytest.fixture(params=[True, False], ids=["direct", "general"])
+async def setting(db: Database, request: pytest.FixtureRequest):
+    async with api_for(db, attribute_fields=request.param) as api:
         world = await build_world(api)
         yield api, world
 

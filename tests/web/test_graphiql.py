@@ -66,7 +66,11 @@ def test_vendored_files_are_the_ones_recorded_with_their_licences() -> None:
     }
     assert on_disk == recorded
     packages = {name.split("/")[0] for name in recorded}
-    assert all(f"{package}/LICENSE" in recorded for package in packages)
+    # Each licence under the name its package gives it (LICENSE, LICENSE.md).
+    assert all(
+        f"{package}/LICENSE" in recorded or f"{package}/LICENSE.md" in recorded
+        for package in packages
+    )
 
 
 def test_vendored_files_match_their_npm_packages() -> None:

@@ -135,7 +135,8 @@ async function refresh() {
   return refreshing;
 }
 
-async function freshToken() {
+/** The access token, refreshed first when it is about to expire (null: logged out). */
+export async function freshToken() {
   if (session && session.expiresAt && Date.now() > session.expiresAt - 30_000) await refresh();
   return session ? session.accessToken : null;
 }

@@ -5,6 +5,13 @@ import { euros, date, dateHeure, libelle, MOIS, pourcentage } from "./format.js"
 import { href } from "./router.js";
 import { useQuery, Alerte, Chargement, Telecharger, SousNavigation } from "./ui.js";
 import { Actions } from "./actions.js";
+import { useEnDirect, EtatDirect } from "./live.js";
+
+// Any change to this client's account: the page's one query is read again (every
+// section comes from it; the burst's events as one read).
+const EN_DIRECT = `subscription Client($travailleurId: ID!, $depuis: String) {
+  evenementsCompte(travailleurId: $travailleurId, depuis: $depuis) { sequence }
+}`;
 
 const ECHEANCE = `id annee nature dateEcheance montant montantPaye montantReporte resteDu statut majorations`;
 const LIGNE = `code libelle montant assiette taux explication`;
@@ -239,7 +246,10 @@ export function PageClient({ route }) {
   const [annee, setAnnee] = useState(null);
   const [anneeServeur, setAnneeServeur] = useState(null);
   const shown = annee || anneeServeur || new Date().getFullYear();
-  const { data, error, loading, reload } = useQuery(CLIENT, { id, du: `${shown}-01-01`, au: `${shown}-12-31` });
+  const live = useEnDirect(EN_DIRECT, { travailleurId: id });
+  const { data, error, loading, reload } = useQuery(
+    CLIENT, { id, du: `${shown}-01-01`, au: `${shown}-12-31` }, { skip: !live.pret, revision: live.revision },
+  );
   const t = data && data.node;
   if (t && anneeServeur === null) setAnneeServeur(anneeCourante(t.compte));
   if (!data) return error ? html`<${Alerte} error=${error} retry=${reload} />` : html`<${Chargement} />`;
@@ -252,7 +262,10 @@ export function PageClient({ route }) {
     <p><a href="#/portefeuille">← Portefeuille</a></p>
     <div class="barre">
       <h1>${t.civilite} ${t.prenom} ${t.nom}</h1>
-      <button type="button" class="secondaire" onClick=${() => reload()} disabled=${loading}>Actualiser</button>
+      <div class="boutons">
+        <${EtatDirect} etat=${live.etat} />
+        <button type="button" class="secondaire" onClick=${() => { reload(); live.reprendre(); }} disabled=${loading}>Actualiser</button>
+      </div>
     </div>
     <${Alerte} error=${error} retry=${reload} />
     <${SousNavigation} label="Rubriques du client" current=${section}

@@ -4,7 +4,8 @@
 import { html, useState } from "./lib.js";
 import { href } from "./router.js";
 import { euros, date, libelle, MOIS } from "./format.js";
-import { useQuery, Alerte, Chargement, SousNavigation, Choix } from "./ui.js";
+import { useQuery, Alerte, Chargement, SousNavigation, Choix, Revision } from "./ui.js";
+import { useEnDirect, EtatDirect } from "./live.js";
 import { Revenus, Cotisations, Echeances } from "./compte_revenus.js";
 import { Paiements, Prelevement, Delais } from "./compte_paiements.js";
 import { Attestations, Carriere, Declarations } from "./compte_documents.js";
@@ -17,6 +18,11 @@ const MOI = `query MonCompte {
       ... on TravailleurClassique { taxationDOffice }
     }
   }
+}`;
+
+// Any change to the worker's account: the section shown is read again.
+const EN_DIRECT = `subscription MonCompte($travailleurId: ID!, $depuis: String) {
+  evenementsCompte(travailleurId: $travailleurId, depuis: $depuis) { sequence }
 }`;
 
 const CLASSIQUE = [
@@ -63,9 +69,10 @@ const SECTIONS = {
 
 export function MonCompte({ route }) {
   const { data, error, loading, reload } = useQuery(MOI, {});
+  const travailleur = data && data.me && data.me.travailleur;
+  const live = useEnDirect(EN_DIRECT, { travailleurId: travailleur ? travailleur.id : null }, { skip: !travailleur });
   if (error) return html`<${Alerte} error=${error} retry=${reload} />`;
   if (loading && !data) return html`<${Chargement} />`;
-  const travailleur = data && data.me && data.me.travailleur;
   if (!travailleur) return html`<p>Aucun compte de travailleur n'est rattaché à cet identifiant.</p>`;
   const micro = travailleur.__typename === "MicroEntrepreneur";
   const items = micro ? MICRO : CLASSIQUE;
@@ -74,12 +81,20 @@ export function MonCompte({ route }) {
   const Section = SECTIONS[section];
   const titre = items.find(([key]) => key === section)[1];
   return html`<div class="mon-compte">
-    <p class="bonjour">${travailleur.civilite} ${travailleur.prenom} ${travailleur.nom}${micro ? " · micro-entrepreneur" : ""}</p>
+    <div class="barre">
+      <p class="bonjour">${travailleur.civilite} ${travailleur.prenom} ${travailleur.nom}${micro ? " · micro-entrepreneur" : ""}</p>
+      <div class="boutons">
+        <${EtatDirect} etat=${live.etat} />
+        <button type="button" class="secondaire" onClick=${() => live.actualiser()}>Actualiser</button>
+      </div>
+    </div>
     <${SousNavigation} label="Rubriques de Mon compte" current=${section}
       items=${items.map(([key, text]) => [href("compte", key), text, key])} />
     <section aria-labelledby="titre-rubrique">
       <h1 id="titre-rubrique">${titre}</h1>
-      <${Section} travailleur=${travailleur} micro=${micro} />
+      ${live.pret
+        ? html`<${Revision.Provider} value=${live.revision}><${Section} travailleur=${travailleur} micro=${micro} /></${Revision.Provider}>`
+        : html`<${Chargement} />`}
     </section>
   </div>`;
 }

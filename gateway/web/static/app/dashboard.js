@@ -7,6 +7,7 @@ import { euros, date, libelle, nombre } from "./format.js";
 import { href } from "./router.js";
 import { useQuery, Alerte, Chargement, Choix, Case } from "./ui.js";
 import { Lot } from "./batch.js";
+import { useEnDirect, EtatDirect } from "./live.js";
 
 const CLIENT = `id nom prenom nir courriel regime situation statut
   etablissements { siret enseigne principal }`;
@@ -21,6 +22,11 @@ export const PORTFOLIO = `query Portefeuille($first: Int!, $after: String, $filt
       clientsPlanDenonce clientsASurveiller clientsAttestationVigilanceObtenable }
     edges { indicateurs { ${INDICATEURS} } node { ${CLIENT} } }
   }
+}`;
+
+// Any change to a client of the cabinet: read the page again (below, why).
+const EN_DIRECT = `subscription Portefeuille($depuis: String) {
+  evenementsPortefeuille(depuis: $depuis) { sequence }
 }`;
 
 const COLLABORATEURS = `query Collaborateurs { collaborateurs(first: 100) { nodes { id nom actif } } }`;
@@ -227,7 +233,15 @@ export function Portefeuille({ me }) {
   }, [filtreCle]);
 
   const after = curseurs[curseurs.length - 1];
-  const { data, error, loading, reload } = useQuery(PORTFOLIO, { first: Number(taille), after, filtre, tri });
+  // Live: on a change, the page's own query is read again (the burst's events as one)
+  // rather than the changed client's row alone: a change may move the client in the
+  // sort, in or out of the filter, and changes the totals of the whole filtered
+  // portfolio, which a client off this page changes too. One read per burst keeps the
+  // table exactly what a reload would show.
+  const live = useEnDirect(EN_DIRECT, {});
+  const { data, error, loading, reload } = useQuery(
+    PORTFOLIO, { first: Number(taille), after, filtre, tri }, { skip: !live.pret, revision: live.revision },
+  );
   const collaborateurs = useQuery(COLLABORATEURS, {}, { skip: !me.administrateurCabinet });
   const portfolio = data && data.portfolio;
 
@@ -260,7 +274,8 @@ export function Portefeuille({ me }) {
     <div class="barre">
       <h1>Portefeuille${me.administrateurCabinet ? "" : " (mes clients)"}</h1>
       <div class="boutons">
-        <button type="button" class="secondaire" onClick=${() => reload()} disabled=${loading}>Actualiser</button>
+        <${EtatDirect} etat=${live.etat} />
+        <button type="button" class="secondaire" onClick=${() => { reload(); live.reprendre(); }} disabled=${loading}>Actualiser</button>
         <button type="button" class="secondaire" onClick=${exporter} disabled=${export_.busy || !portfolio}>
           ${export_.busy ? "Export…" : "Exporter en CSV"}</button>
       </div>

@@ -1,20 +1,29 @@
 // Shared pieces of the pages: loading a query, showing errors and userErrors,
 // form fields with their labels, the download button.
-import { html, useState, useEffect, useRef, useCallback } from "./lib.js";
+import { html, useState, useEffect, useRef, useCallback, createContext, useContext } from "./lib.js";
 import { gql, telecharger } from "./api.js";
+
+/** A number that grows when the account shown changed (live updates, see live.js):
+ * the queries below it are read again, quietly. */
+export const Revision = createContext(0);
 
 /**
  * Runs a query when `variables` change (by value); `reload()` runs it again.
  * Answers arriving out of order are ignored: only the last request counts.
+ * When `revision` (by default the Revision context) grows, the query is read again
+ * without showing a loading state: the page keeps what it shows until the answer.
  */
-export function useQuery(query, variables, { skip = false } = {}) {
+export function useQuery(query, variables, { skip = false, revision } = {}) {
   const [state, setState] = useState({ loading: !skip, data: null, error: null });
   const serial = useRef(0);
   const key = JSON.stringify(variables);
-  const run = useCallback(() => {
+  const context = useContext(Revision);
+  const current = revision === undefined ? context : revision;
+  const seen = useRef(current);
+  const run = useCallback((quiet = false) => {
     const mine = ++serial.current;
     const controller = new AbortController();
-    setState((previous) => ({ ...previous, loading: true, error: null }));
+    if (!quiet) setState((previous) => ({ ...previous, loading: true, error: null }));
     gql(query, variables, { signal: controller.signal })
       .then((data) => mine === serial.current && setState({ loading: false, data, error: null }))
       .catch((error) => {
@@ -25,10 +34,17 @@ export function useQuery(query, variables, { skip = false } = {}) {
   }, [query, key]);
   useEffect(() => {
     if (skip) return undefined;
+    seen.current = current;
     const controller = run();
     return () => controller.abort();
   }, [run, skip]);
-  return { ...state, reload: run };
+  useEffect(() => {
+    if (skip || current === seen.current) return undefined;
+    seen.current = current;
+    const controller = run(true);
+    return () => controller.abort();
+  }, [current]);
+  return { ...state, reload: () => run() };
 }
 
 /** A top-level failure, said in French, with a way to try again. */
