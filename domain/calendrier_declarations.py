@@ -66,6 +66,25 @@ def annees_non_declarees(
     )
 
 
+def annees_devenues_manquantes(
+    avant: date,
+    jour: date,
+    date_debut: date,
+    date_fin: date | None,
+    annees_declarees: Collection[int],
+) -> tuple[int, ...]:
+    """The years that became missing between ``avant`` and ``jour``: owed and undeclared
+    on ``jour`` (:func:`annees_non_declarees`), and whose deadline passed after ``avant``
+    (on or before ``avant`` they were already missing then, or not owed). Nothing when
+    ``jour`` is not after ``avant``."""
+    deja_echue = derniere_annee_echue(avant)
+    return tuple(
+        a
+        for a in annees_non_declarees(jour, date_debut, date_fin, annees_declarees)
+        if a > deja_echue
+    )
+
+
 def annees_declarables(today: date, date_debut: date, date_fin: date | None) -> range:
     """Years whose income may be declared on ``today``: every covered past year of the
     activity (N-1 during N, and any earlier year late), declared or not."""
@@ -114,6 +133,7 @@ __all__ = [
     "PREMIERE_ANNEE_COUVERTE",
     "annees_a_declarer",
     "annees_declarables",
+    "annees_devenues_manquantes",
     "annees_exigibles",
     "annees_non_declarees",
     "check_annee_declarable",

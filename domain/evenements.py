@@ -33,6 +33,7 @@ class TypeEvenement(StrEnum):
     PERIODICITE_MODIFIEE = "PERIODICITE_MODIFIEE"
     PRELEVEMENT_AUTOMATIQUE_MODIFIE = "PRELEVEMENT_AUTOMATIQUE_MODIFIE"
     RADIATION = "RADIATION"
+    DECLARATION_MANQUANTE = "DECLARATION_MANQUANTE"
 
 
 #: Mandate events are also shown, ids only, to the cabinet the mandate concerns: a

@@ -148,7 +148,8 @@ def _accounting_day(_args: argparse.Namespace, settings: Settings) -> None:
         raise SystemExit(str(running)) from running
     print(
         f"Journée comptable du {report.jour:%d/%m/%Y} : {report.situations} situations de "
-        f"compte à jour, {report.plans_denonces} plans de paiement dénoncés."
+        f"compte à jour, {report.plans_denonces} plans de paiement dénoncés, "
+        f"{report.declarations_manquantes} déclarations de revenus devenues manquantes."
     )
 
 

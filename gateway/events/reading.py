@@ -83,3 +83,16 @@ async def visible_event(
     )
     found = list(rows)
     return found[0] if found else None
+
+
+async def payloads_of(
+    session: Any, kind: TypeEvenement, travailleur_ids: Collection[int]
+) -> list[tuple[int, dict[str, Any]]]:
+    """Every event of ``kind`` ever written for these workers, whoever may see it:
+    (worker, payload) pairs, for code that must not write the same event twice."""
+    rows = await session.execute(
+        select(Evenement.travailleur_id, Evenement.donnees).where(
+            Evenement.type == kind, Evenement.travailleur_id.in_(sorted(set(travailleur_ids)))
+        )
+    )
+    return [(int(ident), dict(donnees)) for ident, donnees in rows]

@@ -31,7 +31,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -106,6 +106,24 @@ def discard_since(session: AsyncSession, mark: int) -> None:
     pending = session.info.get(PENDING)
     if pending is not None:
         del pending[mark:]
+
+
+def queue(session: AsyncSession, events: Iterable[Pending]) -> None:
+    """Add events no flushed row shows (what the date alone changed) to the
+    transaction's; outside a write transaction there is nothing to add them to."""
+    pending: list[Pending] | None = session.info.get(PENDING)
+    if pending is not None:
+        pending.extend(events)
+
+
+def declaration_manquante(travailleur_id: int, annee: int, date_limite: date) -> Pending:
+    return Pending(
+        TypeEvenement.DECLARATION_MANQUANTE,
+        travailleur_id,
+        [("Travailleur", travailleur_id)],
+        {"annee": annee, "dateLimite": date_limite.isoformat()},
+        key=("declaration_manquante", travailleur_id, annee),
+    )
 
 
 async def write_pending(session: AsyncSession) -> int | None:

@@ -14,7 +14,8 @@ latency, and a subscription never sees an event it may not see.
 - SQLite (one host, development): other processes (``gateway`` commands) are seen by a cheap
   poll of the highest sequence, only while someone is subscribed.
 - Both: every subscription also wakes up every ``RECHECK_SECONDS`` to check that its
-  token and its visibility still hold.
+  token and its visibility still hold; at most ``MAX_CONCURRENT_CHECKS`` such checks
+  run at once in a process, so they never take more of the pool than that.
 """
 
 from __future__ import annotations
@@ -38,6 +39,12 @@ CHANNEL = "gateway_evenements"
 SQLITE_POLL_SECONDS = 0.5
 #: Delay before reopening a lost LISTEN connection (seconds).
 RECONNECT_SECONDS = 1.0
+#: Subscriptions of this process running their own checks (token, worker still visible)
+#: at once. Each check takes a pooled connection for a moment, and one event wakes every
+#: subscription, whose periodic checks then fall due together: unbounded, a hundred
+#: dashboards took the whole pool (5 + 10) at each event and starved the HTTP requests
+#: (measured with the 100-dashboard benchmark). The others wait their turn holding none.
+MAX_CONCURRENT_CHECKS = 2
 
 
 class EventBroker:
@@ -59,6 +66,8 @@ class EventBroker:
         self._changed = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self.listening = asyncio.Event()
+        #: Taken by a subscription for its checks (``MAX_CONCURRENT_CHECKS``).
+        self.checks = asyncio.Semaphore(MAX_CONCURRENT_CHECKS)
 
     @property
     def postgres(self) -> bool:

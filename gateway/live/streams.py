@@ -11,7 +11,10 @@ the change feed and the webhooks: ``gateway.events.reading``), oldest first. Hen
   the next read; a stream on one worker (``evenementsCompte``) that no longer sees
   it closes the connection (4403), and the token's validity is checked again every
   ``RECHECK_SECONDS`` (4401 when it no longer holds);
-- between events the stream holds no database connection (its session is closed);
+- between events the stream holds no database connection (its session is closed), and
+  its own checks (token, worker still visible) take turns with the other streams' in
+  the process (``MAX_CONCURRENT_CHECKS`` at once), so an event waking a hundred streams
+  does not empty the pool;
 - streams whose principals see the same events (``visibility_group``), with the same
   filters and cursor, share one read per wake-up: a hundred dashboards of one cabinet
   cost one statement per event and process, not a hundred.
@@ -119,16 +122,25 @@ async def event_stream(
                 if connection.closed.is_set():
                     return
                 context.fresh_loaders()
-                if time.monotonic() - checked >= RECHECK_SECONDS:
-                    checked = time.monotonic()
-                    if not await connection.still_valid(context.db):
-                        return
-                if travailleur_id is not None and not await worker_visible(
-                    context.db, principal, travailleur_id
-                ):
-                    await connection.close(FORBIDDEN, LOST_WORKER)
-                    return
-                await context.db.session.close()  # see above: no hold-and-wait
+                due = time.monotonic() - checked >= RECHECK_SECONDS
+                if due or travailleur_id is not None:
+                    # One event wakes every subscription: their checks take turns
+                    # (``broker.checks``) rather than the whole pool at once.
+                    async with broker.checks:
+                        try:
+                            if due:
+                                checked = time.monotonic()
+                                if not await connection.still_valid(context.db):
+                                    return
+                            if travailleur_id is not None and not await worker_visible(
+                                context.db, principal, travailleur_id
+                            ):
+                                await connection.close(FORBIDDEN, LOST_WORKER)
+                                return
+                        finally:
+                            # Given back before the next turn, and before the shared
+                            # read below (no hold-and-wait).
+                            await context.db.session.close()
                 events = await broker.shared_read(
                     (group, travailleur_id, wanted, cursor),
                     partial(

@@ -50,6 +50,11 @@ _DESCRIPTIONS = {
     TypeEvenement.PERIODICITE_MODIFIEE: "The direct-debit periodicity changed.",
     TypeEvenement.PRELEVEMENT_AUTOMATIQUE_MODIFIE: "Direct debit was set up, changed or removed.",
     TypeEvenement.RADIATION: "The worker was struck off (radiation).",
+    TypeEvenement.DECLARATION_MANQUANTE: (
+        "The income declaration of a year became missing: its deadline (31 May of the "
+        "next year) passed without it (`donnees.annee`). Written once per worker and year, "
+        "by the first refresh of the account on or after 1 June; nothing when declared in time."
+    ),
 }
 
 TypeEvenementEnum = described_enum(
@@ -101,6 +106,9 @@ class DonneesEvenement:
     date_fin_activite: date | None = strawberry.field(
         default=None, description="End of activity of a radiation."
     )
+    date_limite: date | None = strawberry.field(
+        default=None, description="Deadline that passed without the declaration."
+    )
 
     @staticmethod
     def from_json(data: dict[str, object]) -> DonneesEvenement:
@@ -131,6 +139,7 @@ class DonneesEvenement:
             type_attestation=text("typeAttestation"),
             periode=text("periode"),
             date_fin_activite=day("dateFinActivite"),
+            date_limite=day("dateLimite"),
         )
 
 

@@ -36,7 +36,8 @@ class Subscription:
         description=(
             "The events of one worker's account as they happen, for whoever may see the "
             "worker. The connection is closed (4403) when the worker is no longer visible "
-            "(mandate revoked). At most 10 subscriptions per login at once."
+            "(mandate revoked). At most 10 subscriptions per login at once in each gateway "
+            "process."
         )
     )
     async def evenements_compte(

@@ -12,6 +12,10 @@ Three ways a row changes (issue 11):
   alone changes (a payment plan denounced 30 days after an unpaid instalment), one
   process at a time (:func:`accounting_day`).
 
+Whichever of the three first stores a row past a declaration deadline also writes the
+events of the declarations that became missing (:func:`refresh`,
+``gateway.services.declarations_manquantes``): a read before the job does not swallow them.
+
 A commit that did not go through the unit of work (a script, a seed) still never
 leaves a wrong row behind: the touched workers' rows are deleted, so the next read
 computes them.
@@ -36,6 +40,7 @@ from gateway.db import models
 from gateway.db.engine import RequestSession
 from gateway.db.models_situation import SituationCompte
 from gateway.db.repositories import portfolio_situation as repository
+from gateway.services.declarations_manquantes import tell_missing_declarations
 
 log = logging.getLogger(__name__)
 
@@ -114,6 +119,14 @@ def _forget(session: Session, transaction: SessionTransaction) -> None:
         plans.clear()
 
 
+async def refresh(session: AsyncSession, today: date, travailleur_ids: list[int]) -> int:
+    """Every refresh of stored rows goes through here: the rows are recomputed for
+    ``today``, and what the date alone changed since the rows' own day is told as events
+    in the same transaction (declarations gone missing); how many were told."""
+    replaced = await repository.refresh(session, today, travailleur_ids)
+    return await tell_missing_declarations(session, today, replaced)
+
+
 async def refresh_touched(session: AsyncSession) -> None:
     """Refresh, in the current transaction, the rows of the workers it touched, for the
     unit of work's today (no clock known: leave them to the commit, which drops them)."""
@@ -125,7 +138,7 @@ async def refresh_touched(session: AsyncSession) -> None:
     if not workers and not plans:
         return
     ids = workers | await repository.workers_of_plans(session, plans)
-    await repository.refresh(session, clock.today(), sorted(ids))
+    await refresh(session, clock.today(), sorted(ids))
     workers.clear()
     plans.clear()
 
@@ -152,7 +165,7 @@ async def refresh_stale(
     ids = await repository.stale_ids(session, today, scope)
     if limit is not None:
         ids = ids[:limit]
-    await repository.refresh(session, today, ids)
+    await refresh(session, today, ids)
     return len(ids)
 
 
@@ -174,6 +187,7 @@ async def ensure_fresh(
                 lambda session: refresh_stale(
                     session, today, principal, limit=repository.CHUNK, among=among
                 ),
+                clock=Clock.at(today),  # the events it writes are of this day
             )
 
 
@@ -187,6 +201,8 @@ class RapportJourneeComptable:
     jour: date
     plans_denonces: int
     situations: int
+    #: Income declarations that became missing (their deadline passed) and were told.
+    declarations_manquantes: int = 0
 
 
 async def _denounce_overdue_plans(session: AsyncSession, today: date) -> None:
@@ -226,8 +242,10 @@ async def accounting_day(session: AsyncSession, clock: Clock) -> RapportJourneeC
     _sets(session.info)[0].clear()
     _sets(session.info)[1].clear()
     ids = await repository.all_ids(session)
-    await repository.refresh(session, today, ids)
-    return RapportJourneeComptable(today, int(after or 0) - int(before or 0), len(ids))
+    missing = await refresh(session, today, ids)
+    return RapportJourneeComptable(
+        today, int(after or 0) - int(before or 0), len(ids), declarations_manquantes=missing
+    )
 
 
 def _count() -> Any:

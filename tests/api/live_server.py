@@ -12,6 +12,7 @@ import uvicorn
 
 from gateway.app import create_app
 from gateway.config import Settings
+from gateway.context import AppServices
 
 
 def free_port() -> int:
@@ -23,13 +24,16 @@ def free_port() -> int:
 
 
 @asynccontextmanager
-async def live_server(settings: Settings) -> AsyncIterator[str]:
-    """Serve the app (with its lifespan) until the block ends; yields its base URL."""
+async def live_server(
+    settings: Settings, services: AppServices | None = None
+) -> AsyncIterator[str]:
+    """Serve the app (with its lifespan) until the block ends; yields its base URL.
+    ``services``: the app's, when the test looks inside the server (its pool)."""
     listening = socket.socket()
     listening.bind(("127.0.0.1", 0))
     port = listening.getsockname()[1]
     server = uvicorn.Server(
-        uvicorn.Config(create_app(settings), lifespan="on", log_level="warning")
+        uvicorn.Config(create_app(settings, services=services), lifespan="on", log_level="warning")
     )
     task = asyncio.create_task(server.serve(sockets=[listening]))
     try:

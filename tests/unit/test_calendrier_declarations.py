@@ -9,6 +9,7 @@ import pytest
 from domain.calendrier_declarations import (
     annees_a_declarer,
     annees_declarables,
+    annees_devenues_manquantes,
     annees_exigibles,
     annees_non_declarees,
     check_annee_declarable,
@@ -108,3 +109,22 @@ def test_a_year_before_the_creation_is_refused() -> None:
         check_annee_declarable(2024, NOVEMBER, date(2025, 2, 1), None, set())
     assert refusal.value.code == "ANNEE_NON_COUVERTE"
     assert "à partir de 2025" in refusal.value.message
+
+
+@pytest.mark.parametrize(
+    ("avant", "jour", "declarees", "fin", "devenues"),
+    [
+        (date(2026, 5, 31), date(2026, 6, 1), {2023, 2024}, None, (2025,)),
+        (date(2026, 5, 29), date(2026, 6, 2), {2023, 2024, 2025}, None, ()),  # declared
+        (date(2026, 6, 1), date(2026, 6, 2), {2023, 2024}, None, ()),  # already missing
+        (date(2026, 5, 31), date(2026, 5, 31), {2023, 2024}, None, ()),  # same day
+        (date(2026, 6, 1), date(2026, 5, 31), {2023, 2024}, None, ()),  # clock set back
+        (date(2025, 3, 1), date(2026, 6, 1), {2023}, None, (2024, 2025)),  # two deadlines
+        (date(2026, 5, 31), date(2026, 6, 1), {2023, 2024}, date(2024, 6, 30), ()),  # radié
+        (date(2024, 5, 31), date(2024, 6, 1), set(), None, (2023,)),  # first covered year
+    ],
+)
+def test_a_year_becomes_missing_the_day_its_deadline_is_first_passed_undeclared(
+    avant: date, jour: date, declarees: set[int], fin: date | None, devenues: tuple[int, ...]
+) -> None:
+    assert annees_devenues_manquantes(avant, jour, OLD, fin, declarees) == devenues
