@@ -119,9 +119,14 @@ class RateLimitedCost(QueryCostLimiter):
         if bucket is not None and self.requested is not None and context.result is None:
             key = principal_key(ctx)
             cost = min(self.requested, bucket.size)
-            await ctx.db.release()  # one connection at a time per request
-            async with _connection(ctx) as connection:
-                self.level = await limiter.pour(connection, bucket, key, cost, now=ctx.clock.now())
+            now = ctx.clock.now()
+
+            async def pour(amount: int) -> limiter.Level:
+                await ctx.db.release()  # one connection at a time per request
+                async with _connection(ctx) as connection:
+                    return await limiter.pour(connection, bucket, key, amount, now=now)
+
+            self.level = await ctx.services.leases.pour(bucket, key, cost, now=now, pour=pour)
             if ctx.request is not None:
                 ctx.request.scope.setdefault("state", {})[STATE_KEY] = self.level
             if not self.level.allowed:
