@@ -10,19 +10,12 @@ from sqlalchemy import update
 
 from gateway.auth.tokens import ExpiredToken, InvalidToken
 from gateway.db.models import Utilisateur
-from tests.api.client import api_for, error_codes
-from tests.api.world import PASSWORD, build_world
-from tests.conftest import Database
+from tests.api.client import error_codes
+from tests.api.test_access_limits import setting
+
+__all__ = ["setting"]  # the fixture: the world, and a token of the cabinet's admin
 
 ME = "{ me { role } }"
-
-
-@pytest.fixture
-async def setting(db: Database):
-    async with api_for(db) as api:
-        await build_world(api)
-        admin = await api.login("admin@alpha.fr", PASSWORD)
-        yield api, admin
 
 
 async def test_a_token_seen_before_is_refused_once_it_has_expired(setting) -> None:
