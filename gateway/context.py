@@ -14,6 +14,7 @@ from gateway.auth.tokens import TokenSigner
 from gateway.clock import Clock
 from gateway.config import Settings
 from gateway.db.engine import RequestSession
+from gateway.limiter_lease import BucketLeases
 from gateway.live.broker import EventBroker
 from gateway.loaders import Loaders
 from gateway.schema.errors import forbidden, unauthenticated
@@ -31,6 +32,8 @@ class AppServices:
     signer: TokenSigner
     #: Wakes this process's subscriptions when events are written (by any process).
     broker: EventBroker
+    #: This process's leases of the rate-limit buckets (see ``gateway.limiter_lease``).
+    leases: BucketLeases = field(default_factory=BucketLeases)
 
 
 @dataclass(slots=True)

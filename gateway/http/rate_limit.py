@@ -6,9 +6,12 @@ bucket of ``GATEWAY_RATE_LIMIT_BUCKET`` points restored at
 *requested* cost in before it executes (refused with RATE_LIMITED, HTTP 429, when it
 does not fit). Unlike Shopify, the difference with the *actual* cost is not given
 back afterwards: the actual cost counts the fields returned, not the work of reading a
-whole portfolio, and keeping the requested cost costs every request exactly one
-statement. The bucket lives in the database (``limiter.pour``): every process sharing
-it shares the limit. A query costing more than the whole bucket needs a full one.
+whole portfolio. The bucket lives in the database (``limiter.pour``): every process
+sharing it shares the limit. Each process pours a lease of 1 % of the bucket at a time
+and spends it on the principal's next requests for up to a second
+(``gateway.limiter_lease``), so most requests pour nothing; the shared limit holds
+within one lease per process. A query costing more than the whole bucket needs a full
+one.
 
 The answer reports the bucket in ``extensions.cost.throttleStatus`` and in the
 ``RateLimit-Limit``/``RateLimit-Remaining``/``RateLimit-Reset`` headers (IETF
@@ -104,7 +107,8 @@ async def _connection(ctx: Context) -> AsyncIterator[Any]:
 
 
 class RateLimitedCost(QueryCostLimiter):
-    """The cost limiter, then the principal's bucket: one statement before execution."""
+    """The cost limiter, then the principal's bucket, before execution: a statement
+    only when this process's lease of the bucket is spent."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -119,9 +123,14 @@ class RateLimitedCost(QueryCostLimiter):
         if bucket is not None and self.requested is not None and context.result is None:
             key = principal_key(ctx)
             cost = min(self.requested, bucket.size)
-            await ctx.db.release()  # one connection at a time per request
-            async with _connection(ctx) as connection:
-                self.level = await limiter.pour(connection, bucket, key, cost, now=ctx.clock.now())
+            now = ctx.clock.now()
+
+            async def pour(amount: int) -> limiter.Level:
+                await ctx.db.release()  # one connection at a time per request
+                async with _connection(ctx) as connection:
+                    return await limiter.pour(connection, bucket, key, amount, now=now)
+
+            self.level = await ctx.services.leases.pour(bucket, key, cost, now=now, pour=pour)
             if ctx.request is not None:
                 ctx.request.scope.setdefault("state", {})[STATE_KEY] = self.level
             if not self.level.allowed:
