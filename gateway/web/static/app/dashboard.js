@@ -7,6 +7,7 @@ import { euros, date, libelle, nombre } from "./format.js";
 import { href } from "./router.js";
 import { useQuery, Alerte, Chargement, Choix, Case } from "./ui.js";
 import { Lot } from "./batch.js";
+import { NavigationCabinet } from "./navigation_cabinet.js";
 
 const CLIENT = `id nom prenom nir courriel regime situation statut
   etablissements { siret enseigne principal }`;
@@ -257,6 +258,7 @@ export function Portefeuille({ me }) {
   };
 
   return html`<section>
+    <${NavigationCabinet} current="portefeuille" />
     <div class="barre">
       <h1>Portefeuille${me.administrateurCabinet ? "" : " (mes clients)"}</h1>
       <div class="boutons">
