@@ -137,9 +137,7 @@ def test_the_period_selector_and_what_it_refuses(tab, demo_server: str) -> None:
     tab.get_by_role("link", name="12 mois").click()
     expect(tab).to_have_url(re.compile(r"#/calendrier\?du=2026-11-23&au=2027-11-22$"))
     year = calendrier(demo_server, "2026-11-23", "2027-11-22")
-    expect(status(tab)).to_have_text(
-        f"{year['totalCount']} événements du 23/11/2026 au 22/11/2027"
-    )
+    expect(status(tab)).to_have_text(f"{year['totalCount']} événements du 23/11/2026 au 22/11/2027")
     expect(events(tab)).to_have_count(year["totalCount"])
     expect(tab.get_by_role("link", name="12 mois")).to_have_attribute("aria-current", "true")
     # The income declarations due on 31 May, for the clients who have not declared.
@@ -213,7 +211,9 @@ def test_a_collaborator_sees_the_dates_of_the_assigned_clients_only(
         f"{expected['totalCount']} événements du 23/11/2026 au 22/02/2027"
     )
     shown = tab.locator("li.evenement a.client").all_inner_texts()
-    assert shown == [f"{n['travailleur']['nom']} {n['travailleur']['prenom']}" for n in expected["nodes"]]
+    assert shown == [
+        f"{n['travailleur']['nom']} {n['travailleur']['prenom']}" for n in expected["nodes"]
+    ]
     assert problems == []
     context.close()
 
@@ -238,7 +238,9 @@ def test_batch_attestations_give_a_download_or_the_refusal_per_client(tab) -> No
     documents: list[tuple[str, str | None]] = []
     tab.on(
         "request",
-        lambda r: "/documents/" in r.url and documents.append((r.url, r.headers.get("authorization"))),
+        lambda r: (
+            "/documents/" in r.url and documents.append((r.url, r.headers.get("authorization")))
+        ),
     )
     select_and_open_attestations(tab, ["Virginie Aubert", "Sébastien Blanc", "Samir Berger"])
     tab.get_by_role("button", name="Générer 3 attestations").click()
@@ -270,9 +272,11 @@ def test_batch_attestations_for_a_closed_year_check_the_year_first(tab) -> None:
     sent: list[str] = []
     tab.on(
         "request",
-        lambda r: r.url.endswith("/graphql")
-        and "generateAttestations" in (r.post_data or "")
-        and sent.append(r.post_data or ""),
+        lambda r: (
+            r.url.endswith("/graphql")
+            and "generateAttestations" in (r.post_data or "")
+            and sent.append(r.post_data or "")
+        ),
     )
     select_and_open_attestations(tab, ["Virginie Aubert", "Alexandre Carré"])
     tab.get_by_label("Attestation", exact=True).select_option("CSG_CRDS")
