@@ -71,6 +71,12 @@ def events(tab):  # type: ignore[no-untyped-def]
     return tab.locator("li.evenement")
 
 
+def show(tab, du: str, au: str) -> None:  # type: ignore[no-untyped-def]
+    tab.get_by_label("Du", exact=True).fill(du)
+    tab.get_by_label("Au", exact=True).fill(au)
+    tab.get_by_role("button", name="Afficher").click()
+
+
 def open_calendar(tab) -> None:  # type: ignore[no-untyped-def]
     tab.get_by_role("navigation", name="Tableau de bord du cabinet").get_by_role(
         "link", name="Calendrier des échéances"
@@ -147,37 +153,23 @@ def test_the_period_selector_and_what_it_refuses(tab, demo_server: str) -> None:
     expect(may.get_by_text(revenus[0]["libelle"]).first).to_be_visible()
 
     # Any two dates, typed as dd/mm/yyyy.
-    tab.get_by_label("Du", exact=True).fill("01/12/2026")
-    tab.get_by_label("Au", exact=True).fill("31/12/2026")
-    tab.get_by_role("button", name="Afficher").click()
-    december = calendrier(demo_server, "2026-12-01", "2026-12-31")
-    expect(status(tab)).to_have_text(
-        f"{december['totalCount']} événements du 01/12/2026 au 31/12/2026"
-    )
-    expect(events(tab)).to_have_count(december["totalCount"])
+    show(tab, "01/12/2026", "31/12/2026")
+    december = calendrier(demo_server, "2026-12-01", "2026-12-31")["totalCount"]
+    on_screen = f"{december} événements du 01/12/2026 au 31/12/2026"
+    expect(status(tab)).to_have_text(on_screen)
+    expect(events(tab)).to_have_count(december)
 
     # Refusals, each naming its field; the calendar on screen stays as it was.
-    tab.get_by_label("Du", exact=True).fill("")
-    tab.get_by_role("button", name="Afficher").click()
-    expect(tab.get_by_role("alert")).to_have_text(
-        "Du : saisissez une date au format jj/mm/aaaa, par exemple 01/01/2026."
-    )
-    tab.get_by_label("Du", exact=True).fill("01/12/2026")
-    tab.get_by_label("Au", exact=True).fill("01/11/2026")
-    tab.get_by_role("button", name="Afficher").click()
-    expect(tab.get_by_role("alert")).to_contain_text(
-        "au : la fin de la période (01/11/2026) précède son début (01/12/2026)."
-    )
-    expect(status(tab)).to_have_text(
-        f"{december['totalCount']} événements du 01/12/2026 au 31/12/2026"
-    )
-    expect(events(tab)).to_have_count(december["totalCount"])
-    tab.get_by_label("Au", exact=True).fill("01/01/2028")
-    tab.get_by_role("button", name="Afficher").click()
-    expect(tab.get_by_role("alert")).to_contain_text(
-        "au : la période couvre au plus 366 jours (reçu 397) ; découpez-la."
-    )
-    expect(events(tab)).to_have_count(december["totalCount"])
+    refusals = [
+        ("", "31/12/2026", "Du : saisissez une date au format jj/mm/aaaa, par exemple 01/01/2026."),
+        ("01/12/2026", "01/11/2026", "au : la fin de la période (01/11/2026) précède son début (01/12/2026)."),
+        ("01/12/2026", "01/01/2028", "au : la période couvre au plus 366 jours (reçu 397) ; découpez-la."),
+    ]  # fmt: skip
+    for du, au, message in refusals:
+        show(tab, du, au)
+        expect(tab.get_by_role("alert")).to_have_text(message)
+        expect(status(tab)).to_have_text(on_screen)
+        expect(events(tab)).to_have_count(december)
 
 
 def test_a_long_calendar_comes_page_by_page_and_can_be_narrowed(tab, demo_server: str) -> None:

@@ -201,7 +201,7 @@ export function CalendrierCabinet({ route }) {
     </div>
     <p class="aide">Les échéances de cotisations à venir de vos clients et les déclarations qu'ils n'ont pas encore faites, jour par jour.</p>
     <${ChoixPeriode} du=${du} au=${au} />
-    <${Alerte} error=${error} retry=${reload} />
+    <${Alerte} error=${error} retry=${error && error.code === "BAD_USER_INPUT" ? null : reload} />
     <p class="aide" role="status" aria-live="polite">${loading ? "Chargement…" : data
       ? `${pluriel(total, "événement")} du ${date(affiche.du)} au ${date(affiche.au)}${complet ? "" : ` (${nodes.length} affichés)`}`
       : ""}</p>
