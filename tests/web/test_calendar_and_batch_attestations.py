@@ -312,3 +312,22 @@ def test_calendar_and_batch_attestations_are_accessible_and_fit_the_screen(
     assert serious_violations(tab) == []
     assert problems == []
     context.close()
+
+
+def test_the_periods_offered_from_today(tab) -> None:
+    periods = tab.evaluate(
+        """async () => {
+            const c = await import('/static/app/calendrier.js');
+            return [c.aujourdhui(), c.periode('2026-11-23', { jours: 30 }),
+                    c.periode('2026-11-23', { mois: 3 }), c.periode('2026-11-23', { mois: 12 }),
+                    c.periode('2027-01-31', { mois: 1 }), c.periode('2028-02-29', { mois: 12 })];
+        }"""
+    )
+    assert periods == [
+        "2026-11-23",
+        {"du": "2026-11-23", "au": "2026-12-22"},
+        {"du": "2026-11-23", "au": "2027-02-22"},
+        {"du": "2026-11-23", "au": "2027-11-22"},  # 365 days: within the API's 366
+        {"du": "2027-01-31", "au": "2027-02-28"},  # a month from 31 January: to 28 February
+        {"du": "2028-02-29", "au": "2029-02-28"},  # 366 days
+    ]

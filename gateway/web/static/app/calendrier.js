@@ -36,14 +36,16 @@ export function aujourdhui(now = new Date()) {
   return `${now.getFullYear()}-${two(now.getMonth() + 1)}-${two(now.getDate())}`;
 }
 
-/** A period starting `du`, lasting `jours` days or `mois` months (both ends included). */
+/** A period starting `du`, lasting `jours` days or `mois` months (both ends included):
+ * to the day before the same date `mois` months later, or to the end of that month
+ * when it has no such date (from 31 January, a month ends on 28 or 29 February). */
 export function periode(du, { jours = 0, mois = 0 }) {
   const d = jour(du);
   const y = d.getUTCFullYear();
   const m = d.getUTCMonth() + mois;
-  const dernier = new Date(Date.UTC(y, m + 1, 0)).getUTCDate(); // 31 January + 1 month: 28 February
-  const fin = new Date(Date.UTC(y, m, Math.min(d.getUTCDate(), dernier) + jours - 1));
-  return { du, au: isoDe(fin) };
+  const dernier = new Date(Date.UTC(y, m + 1, 0)).getUTCDate();
+  const fin = d.getUTCDate() > dernier ? dernier : d.getUTCDate() + jours - 1;
+  return { du, au: isoDe(new Date(Date.UTC(y, m, fin))) };
 }
 
 const PERIODES = [
