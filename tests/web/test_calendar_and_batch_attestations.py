@@ -183,6 +183,12 @@ def test_a_long_calendar_comes_page_by_page_and_can_be_narrowed(tab, demo_server
     expect(events(tab)).to_have_count(51)
     expect(status(tab)).to_have_text("51 événements du 23/11/2026 au 22/02/2027")
     expect(tab.get_by_role("button", name=re.compile("^Afficher la suite"))).to_have_count(0)
+    # A new answer starts again from its first page.
+    tab.get_by_role("button", name="Actualiser").click()
+    expect(status(tab)).to_have_text("51 événements du 23/11/2026 au 22/02/2027 (50 affichés)")
+    expect(events(tab)).to_have_count(50)
+    tab.get_by_role("button", name="Afficher la suite (1 restants)").click()
+    expect(events(tab)).to_have_count(51)
     # Only the declarations, or only the instalments.
     tab.get_by_label("Afficher", exact=True).select_option(label="Déclarations à faire")
     expect(events(tab)).to_have_count(14)

@@ -1,7 +1,7 @@
 // The cabinet's calendar: every coming due date and declaration deadline of the
 // clients the person sees, for a period (at most 366 days, the API's limit), grouped
 // by month then by day. The period is in the address (#/calendrier?du=…&au=…).
-import { html, useState, useEffect, useMemo, useRef } from "./lib.js";
+import { html, useState, useMemo } from "./lib.js";
 import { gql } from "./api.js";
 import { euros, date, libelle, MOIS } from "./format.js";
 import { href, go } from "./router.js";
@@ -167,24 +167,22 @@ export function CalendrierCabinet({ route }) {
   // leaves the previous calendar under its own dates).
   const affiche = useMemo(() => ({ du, au, first: Number(taille) }), [data]);
 
-  // "Afficher la suite": the next pages of the same answer, appended.
-  const [suite, setSuite] = useState({ pages: [], busy: false, error: null });
-  const base = useRef(null);
-  useEffect(() => {
-    base.current = data;
-    setSuite({ pages: [], busy: false, error: null });
-  }, [data]);
-  const pages = data ? [data.calendrierCabinet, ...suite.pages] : [];
+  // "Afficher la suite": the next pages of the answer on screen, appended (kept with
+  // the answer they continue, so a new answer starts again from its first page).
+  const [suite, setSuite] = useState({ pour: null, pages: [], busy: false, error: null });
+  const extra = suite.pour === data ? suite : { pour: data, pages: [], busy: false, error: null };
+  const pages = data ? [data.calendrierCabinet, ...extra.pages] : [];
   const derniere = pages[pages.length - 1];
   const nodes = pages.flatMap((p) => p.nodes);
   const plus = async () => {
-    const depuis = data;
-    setSuite((s) => ({ ...s, busy: true, error: null }));
+    const pour = data;
+    setSuite({ ...extra, busy: true, error: null });
+    const meme = (change) => (s) => (s.pour === pour ? change(s) : s);
     try {
       const { calendrierCabinet } = await gql(CALENDRIER, { ...affiche, after: derniere.pageInfo.endCursor });
-      if (base.current === depuis) setSuite((s) => ({ pages: [...s.pages, calendrierCabinet], busy: false, error: null }));
+      setSuite(meme((s) => ({ ...s, pages: [...s.pages, calendrierCabinet], busy: false })));
     } catch (e) {
-      if (base.current === depuis) setSuite((s) => ({ ...s, busy: false, error: e }));
+      setSuite(meme((s) => ({ ...s, busy: false, error: e })));
     }
   };
 
@@ -220,9 +218,9 @@ export function CalendrierCabinet({ route }) {
     </dl>
     ${montres.length === 0 ? html`<p class="carte">Aucune échéance ni déclaration sur cette période.</p>`
       : parMois(montres).map((m) => html`<${Mois} key=${m.cle} m=${m} />`)}
-    <${Alerte} error=${suite.error} retry=${plus} />
+    <${Alerte} error=${extra.error} retry=${plus} />
     ${!complet && html`<div class="boutons">
-      <button type="button" onClick=${plus} disabled=${suite.busy}>${suite.busy ? "Chargement…" : `Afficher la suite (${total - nodes.length} restants)`}</button>
+      <button type="button" onClick=${plus} disabled=${extra.busy}>${extra.busy ? "Chargement…" : `Afficher la suite (${total - nodes.length} restants)`}</button>
     </div>`}`}
     ${!data && !error && html`<${Chargement} />`}
   </section>`;
