@@ -125,3 +125,26 @@ def serious_violations(tab) -> list[str]:  # type: ignore[no-untyped-def]
 
 def no_horizontal_scroll(tab) -> bool:  # type: ignore[no-untyped-def]
     return bool(tab.evaluate("document.documentElement.scrollWidth <= window.innerWidth"))
+
+
+def graphql_as(base: str, who: str, query: str, variables: dict[str, object]) -> dict[str, object]:
+    """The API's own answer for a demo identity, to compare a page with (no error expected)."""
+    import httpx
+
+    identifiant, mot_de_passe = DEMO[who]
+    token = httpx.post(
+        f"{base}/graphql",
+        json={
+            "query": "mutation($i: LoginInput!) { login(input: $i) { accessToken } }",
+            "variables": {"i": {"identifiant": identifiant, "motDePasse": mot_de_passe}},
+        },
+        timeout=30,
+    ).json()["data"]["login"]["accessToken"]
+    answer = httpx.post(
+        f"{base}/graphql",
+        json={"query": query, "variables": variables},
+        headers={"Authorization": f"Bearer {token}"},
+        timeout=30,
+    ).json()
+    assert "errors" not in answer, answer
+    return answer["data"]  # type: ignore[no-any-return]

@@ -7,10 +7,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import httpx
 import pytest
 from playwright.sync_api import expect
 
+from tests.web import conftest
 from tests.web.conftest import DESKTOP, PHONE, log_in, no_horizontal_scroll, serious_violations
 
 PORTFOLIO = """query($filtre: PortfolioFiltre, $tri: PortfolioTri) {
@@ -22,23 +22,7 @@ PORTFOLIO = """query($filtre: PortfolioFiltre, $tri: PortfolioTri) {
 
 
 def api(base: str, query: str, variables: dict[str, object]) -> dict[str, object]:
-    token = httpx.post(
-        f"{base}/graphql",
-        json={
-            "query": "mutation($i: LoginInput!) { login(input: $i) { accessToken } }",
-            "variables": {
-                "i": {"identifiant": "expert@cabinet-demo.fr", "motDePasse": "demo-expert-2026"}
-            },
-        },
-    ).json()["data"]["login"]["accessToken"]
-    answer = httpx.post(
-        f"{base}/graphql",
-        json={"query": query, "variables": variables},
-        headers={"Authorization": f"Bearer {token}"},
-        timeout=30,
-    ).json()
-    assert "errors" not in answer, answer
-    return answer["data"]  # type: ignore[no-any-return]
+    return conftest.graphql_as(base, "expert", query, variables)
 
 
 def rows(tab):  # type: ignore[no-untyped-def]

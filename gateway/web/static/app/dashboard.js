@@ -8,6 +8,7 @@ import { href } from "./router.js";
 import { useQuery, Alerte, Chargement, Choix, Case } from "./ui.js";
 import { Lot } from "./batch.js";
 import { useEnDirect, EtatDirect } from "./live.js";
+import { NavigationCabinet } from "./navigation_cabinet.js";
 
 const CLIENT = `id nom prenom nir courriel regime situation statut
   etablissements { siret enseigne principal }`;
@@ -271,6 +272,7 @@ export function Portefeuille({ me }) {
   };
 
   return html`<section>
+    <${NavigationCabinet} current="portefeuille" />
     <div class="barre">
       <h1>Portefeuille${me.administrateurCabinet ? "" : " (mes clients)"}</h1>
       <div class="boutons">

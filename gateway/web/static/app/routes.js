@@ -5,6 +5,7 @@ export const ROUTES = {
   connexion: { load: () => import("./login.js"), export: "Connexion", public: true },
   "mot-de-passe": { load: () => import("./login.js"), export: "ChangementMotDePasse", public: true },
   portefeuille: { load: () => import("./dashboard.js"), export: "Portefeuille", roles: ["EXPERT_COMPTABLE"] },
+  calendrier: { load: () => import("./calendrier.js"), export: "CalendrierCabinet", roles: ["EXPERT_COMPTABLE"] },
   client: { load: () => import("./client.js"), export: "PageClient", roles: ["EXPERT_COMPTABLE"] },
   compte: { load: () => import("./compte.js"), export: "MonCompte", roles: ["TRAVAILLEUR"] },
   agent: { load: () => import("./login.js"), export: "EspaceAgent", roles: ["AGENT"] },
