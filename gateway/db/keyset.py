@@ -20,7 +20,7 @@ from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import ColumnElement, Select, and_, case, false, func, or_, select, true
+from sqlalchemy import ColumnElement, Select, and_, case, false, func, literal, or_, select, true
 
 from gateway.cursors import Part, Value, Window
 from gateway.db.engine import RequestSession
@@ -29,6 +29,11 @@ T = TypeVar("T")
 #: A statement of any columns.
 AnySelect = Select[*tuple[Any, ...]]
 Key = tuple[Value, ...]
+
+
+def _bound(column: ColumnElement[Any], value: Any) -> Any:
+    """A bound parameter for a boolean (SQLAlchemy refuses ``column < True``)."""
+    return literal(value, column.type) if isinstance(value, bool) else value
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +61,7 @@ class Cle:
         column: ColumnElement[Any] = self.column
         if value is None:
             return false()
+        value = _bound(column, value)
         beyond = column < value if self.descending else column > value
         return or_(beyond, column.is_(None)) if self.nullable else beyond
 
@@ -64,6 +70,7 @@ class Cle:
         column: ColumnElement[Any] = self.column
         if value is None:
             return column.is_not(None)
+        value = _bound(column, value)
         strict: ColumnElement[bool] = column > value if self.descending else column < value
         return strict
 
