@@ -112,6 +112,11 @@ class Ordre:
         return [c.column.label(f"cle_{i}") for i, c in enumerate(self.cles)]
 
 
+def newest_first(kind: str, moment: Any, part: Part, ident: Any) -> Ordre:
+    """Most recent first (``moment``), the id breaking ties, descending too."""
+    return Ordre(kind, (Cle(moment, part, descending=True), Cle(ident, Part.ID, descending=True)))
+
+
 @dataclass(frozen=True, slots=True)
 class Page(Generic[T]):
     """A page of items in the list's order, their keys, whether more items lie beyond

@@ -17,7 +17,7 @@ from domain.money import ZERO
 from domain.nomenclatures import Regime, StatutEcheance
 from gateway.context import Context
 from gateway.cursors import Part
-from gateway.db.keyset import Cle, Ordre
+from gateway.db.keyset import Cle, Ordre, newest_first
 from gateway.db.models import (
     Attestation,
     Cotisation,
@@ -116,12 +116,8 @@ ORDRE_DECLARATIONS = Ordre(
         Cle(cast(DeclarationMicro.activite, String), Part.TEXT),
     ),
 )
-ORDRE_ATTESTATIONS = Ordre(
-    "attestations",
-    (
-        Cle(Attestation.date_emission, Part.DATE, descending=True),
-        Cle(Attestation.id, Part.ID, descending=True),
-    ),
+ORDRE_ATTESTATIONS = newest_first(
+    "attestations", Attestation.date_emission, Part.DATE, Attestation.id
 )
 
 

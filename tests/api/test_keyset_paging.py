@@ -26,13 +26,7 @@ from tests.conftest import Database
 
 DAY = date(2026, 1, 1)
 ASCENDING = Ordre("test.asc", (Cle(Paiement.date_paiement, Part.DATE), Cle(Paiement.id, Part.ID)))
-DESCENDING = Ordre(
-    "test.desc",
-    (
-        Cle(Paiement.date_paiement, Part.DATE, descending=True),
-        Cle(Paiement.id, Part.ID, descending=True),
-    ),
-)
+DESCENDING = keyset.newest_first("test.desc", Paiement.date_paiement, Part.DATE, Paiement.id)
 
 
 async def read(

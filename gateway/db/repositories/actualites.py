@@ -22,7 +22,7 @@ from gateway.auth.principal import Principal
 from gateway.cursors import Part, Window
 from gateway.db import keyset
 from gateway.db.engine import RequestSession
-from gateway.db.keyset import Cle, Ordre, Page
+from gateway.db.keyset import Ordre, Page
 from gateway.db.models import Travailleur
 from gateway.db.models_caisse import Actualite, CibleActualite
 from gateway.db.models_prevention import ConseilPrevention
@@ -30,13 +30,7 @@ from gateway.db.models_prevention import ConseilPrevention
 
 def ordre(kind: str) -> Ordre:
     """Most recent publication first; the id breaks ties so pages never overlap."""
-    return Ordre(
-        kind,
-        (
-            Cle(Actualite.date_publication, Part.DATE, descending=True),
-            Cle(Actualite.id, Part.ID, descending=True),
-        ),
-    )
+    return keyset.newest_first(kind, Actualite.date_publication, Part.DATE, Actualite.id)
 
 
 ORDRE_ACTUALITES = ordre("actualites")

@@ -166,13 +166,7 @@ ORDRE_CLIENTS = Ordre(
 
 def audit_order(kind: str) -> Ordre:
     """Newest first (a worker's journal and the cabinet's audit: two lists, two kinds)."""
-    return Ordre(
-        kind,
-        (
-            Cle(EvenementAudit.horodatage, Part.TIMESTAMP, descending=True),
-            Cle(EvenementAudit.id, Part.ID, descending=True),
-        ),
-    )
+    return keyset.newest_first(kind, EvenementAudit.horodatage, Part.TIMESTAMP, EvenementAudit.id)
 
 
 ORDRE_AUDIT_CABINET = audit_order("audit.cabinet")
