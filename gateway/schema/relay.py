@@ -136,7 +136,10 @@ def connection(
 First = Annotated[
     int | None,
     strawberry.argument(
-        description="Page size: up to 100 items, or the maximum the field's description gives."
+        description=(
+            "Page size from the start: up to 100 items, or the maximum the field's "
+            "description gives; omitted (and no `last`): 20, or the field's default."
+        )
     ),
 ]
 After = Annotated[

@@ -170,7 +170,10 @@ class Collaborateur(Node):
     row: strawberry.Private[models.Utilisateur]
 
     @strawberry.field(
-        description="Clients assigned to this collaborator, by name (`first` up to 500)."
+        description=(
+            "Clients assigned to this collaborator, by name (`first` or `last` up to 500, "
+            "default 50)."
+        )
     )
     async def clients(
         self,
