@@ -24,8 +24,9 @@ from gateway.global_ids import MAX_ROW_ID
 
 # Longest cursor accepted: a key holds at most two names of at most 200 characters.
 MAX_CURSOR_LENGTH = 2000
-# The longest text column of a key (a collaborator's display name).
-MAX_TEXT = 200
+MAX_TEXT = 100
+# A collaborator's display name (the longest text column of a key).
+MAX_LONG_TEXT = 200
 # Money in cents: far beyond any account, far below 64-bit arithmetic.
 MAX_CENTS = 10**15
 
@@ -37,6 +38,7 @@ class Part(StrEnum):
 
     ID = "id"  # a row id
     TEXT = "text"  # a name (at most 100 characters)
+    LONG_TEXT = "text200"  # a display name (at most 200 characters)
     CENTS = "cents"  # an amount in integer cents (signed)
     DATE = "date"
     DATE_OR_NONE = "date?"
@@ -85,8 +87,9 @@ def _part(kind: Part, raw: object) -> tuple[bool, Value]:
             return False, None
         low, high = (0, MAX_ROW_ID) if kind is Part.ID else (-MAX_CENTS, MAX_CENTS)
         return low <= raw <= high, raw
-    if kind is Part.TEXT:
-        return isinstance(raw, str) and len(raw) <= MAX_TEXT, raw  # type: ignore[return-value]
+    if kind is Part.TEXT or kind is Part.LONG_TEXT:
+        longest = MAX_TEXT if kind is Part.TEXT else MAX_LONG_TEXT
+        return isinstance(raw, str) and len(raw) <= longest, raw  # type: ignore[return-value]
     if kind is Part.BOOL:
         return type(raw) is bool, raw  # type: ignore[return-value]
     if kind is Part.TIMESTAMP:

@@ -150,7 +150,7 @@ ORDRE_COLLABORATEURS = Ordre(
     "collaborateurs",
     (
         Cle(Utilisateur.administrateur_cabinet, Part.BOOL, descending=True),
-        Cle(Utilisateur.nom_affiche, Part.TEXT),
+        Cle(Utilisateur.nom_affiche, Part.LONG_TEXT),
         Cle(Utilisateur.id, Part.ID),
     ),
 )
