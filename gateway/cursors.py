@@ -16,18 +16,21 @@ import base64
 import binascii
 import json
 from collections.abc import Sequence
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 from gateway.global_ids import MAX_ROW_ID
 
-# Longest cursor accepted: a portfolio key holds two names of at most 100 characters.
-MAX_CURSOR_LENGTH = 1200
+# Longest cursor accepted: a key holds at most two names of at most 200 characters.
+MAX_CURSOR_LENGTH = 2000
 MAX_TEXT = 100
+# A collaborator's display name (the longest text column of a key).
+MAX_LONG_TEXT = 200
 # Money in cents: far beyond any account, far below 64-bit arithmetic.
 MAX_CENTS = 10**15
 
-Value = str | int | date | None
+Value = str | int | bool | date | datetime | None
 
 
 class Part(StrEnum):
@@ -35,13 +38,40 @@ class Part(StrEnum):
 
     ID = "id"  # a row id
     TEXT = "text"  # a name (at most 100 characters)
+    LONG_TEXT = "text200"  # a display name (at most 200 characters)
     CENTS = "cents"  # an amount in integer cents (signed)
     DATE = "date"
     DATE_OR_NONE = "date?"
+    BOOL = "bool"
+    TIMESTAMP = "timestamp"  # an instant in UTC, to the microsecond
+
+
+@dataclass(frozen=True, slots=True)
+class Window:
+    """A checked Relay window: how many items, from which end, between which keys
+    (decoded cursors, both exclusive). Hashable: a loader key."""
+
+    limit: int
+    backward: bool = False
+    after: tuple[Value, ...] | None = None
+    before: tuple[Value, ...] | None = None
 
 
 def _json(value: Value) -> str | int | None:
+    # A datetime is a date too: both are written in ISO 8601.
     return value.isoformat() if isinstance(value, date) else value
+
+
+def _timestamp(raw: object) -> tuple[bool, Value]:
+    if not isinstance(raw, str) or len(raw) > 40:
+        return False, None
+    try:
+        moment = datetime.fromisoformat(raw)
+    except ValueError:
+        return False, None
+    if moment.utcoffset() != timedelta(0) or moment.isoformat() != raw:
+        return False, None
+    return True, moment
 
 
 def encode(kind: str, values: Sequence[Value]) -> str:
@@ -57,8 +87,13 @@ def _part(kind: Part, raw: object) -> tuple[bool, Value]:
             return False, None
         low, high = (0, MAX_ROW_ID) if kind is Part.ID else (-MAX_CENTS, MAX_CENTS)
         return low <= raw <= high, raw
-    if kind is Part.TEXT:
-        return isinstance(raw, str) and len(raw) <= MAX_TEXT, raw  # type: ignore[return-value]
+    if kind is Part.TEXT or kind is Part.LONG_TEXT:
+        longest = MAX_TEXT if kind is Part.TEXT else MAX_LONG_TEXT
+        return isinstance(raw, str) and len(raw) <= longest, raw  # type: ignore[return-value]
+    if kind is Part.BOOL:
+        return type(raw) is bool, raw  # type: ignore[return-value]
+    if kind is Part.TIMESTAMP:
+        return _timestamp(raw)
     if kind is Part.DATE_OR_NONE and raw is None:
         return True, None
     if not isinstance(raw, str) or len(raw) != 10:

@@ -75,12 +75,9 @@ def decode_typed_id(global_id: str) -> tuple[str, int] | None:
     return None if key is None else (decoded[0], key)
 
 
-def encode_cursor(offset: int) -> str:
-    return encode_global_id("offset", offset)
-
-
 def decode_cursor(cursor: str) -> int | None:
-    """The offset a cursor names; None when it is not one of ours."""
+    """The offset a cursor of an earlier version named (``base64("offset:n")``), to
+    refuse it with a clear message; None when it is not one."""
     decoded = _unpack(cursor)
     if decoded is None or decoded[0] != "offset":
         return None

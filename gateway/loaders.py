@@ -13,13 +13,15 @@ from collections import defaultdict
 from collections.abc import Awaitable, Callable, Coroutine, Hashable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, Generic, TypeVar
+from typing import Any, TypeVar
 
 from aiodataloader import DataLoader
 from sqlalchemy import ColumnElement
 
 from gateway.auth.principal import Principal
+from gateway.cursors import Window
 from gateway.db.engine import RequestSession
+from gateway.db.keyset import EMPTY, Ordre, Page
 from gateway.db.models import (
     AvisAppel,
     CoordonneesBancaires,
@@ -41,8 +43,7 @@ Q = TypeVar("Q", bound=Hashable)
 class PageQuery:
     """What a nested connection asks for: a filter and a window. Hashable: a loader key."""
 
-    offset: int
-    limit: int
+    window: Window
     filters: tuple[Hashable, ...] = field(default=())
 
 
@@ -50,12 +51,6 @@ class PageQuery:
 class PagedKey:
     travailleur_id: int
     query: PageQuery
-
-
-@dataclass(frozen=True, slots=True)
-class PageResult(Generic[M]):
-    items: list[M]
-    total_count: int
 
 
 class SharedLoader(DataLoader[Any, Any]):
@@ -218,31 +213,30 @@ class Loaders:
         model: type[Any],
         *,
         filters_to_where: Callable[[tuple[Hashable, ...]], Sequence[ColumnElement[bool]]],
-        order_by: Sequence[Any],
+        ordre: Ordre,
     ) -> DataLoader[Any, Any]:
-        """A loader of one page per worker; keys sharing a query share one statement."""
+        """A loader of one keyset page per worker (``keyset.Page``); keys sharing a query
+        share one statement."""
         if name in self._paged:
             return self._paged[name]
 
-        async def batch(keys: list[PagedKey]) -> list[PageResult[Any]]:
+        async def batch(keys: list[PagedKey]) -> list[Page[Any]]:
             by_query: dict[PageQuery, list[int]] = defaultdict(list)
             for key in keys:
                 by_query[key.query].append(key.travailleur_id)
-            results: dict[PagedKey, PageResult[Any]] = {}
+            results: dict[PagedKey, Page[Any]] = {}
             for query, ids in by_query.items():
                 pages = await by_travailleur.page_by_travailleur(
                     self._db,
                     self._principal,
                     model,
                     ids,
-                    offset=query.offset,
-                    limit=query.limit,
+                    ordre=ordre,
+                    window=query.window,
                     where=filters_to_where(query.filters),
-                    order_by=order_by,
                 )
                 for travailleur_id in ids:
-                    items, total = pages.get(travailleur_id, ([], 0))
-                    results[PagedKey(travailleur_id, query)] = PageResult(items, total)
+                    results[PagedKey(travailleur_id, query)] = pages.get(travailleur_id, EMPTY)
             return [results[key] for key in keys]
 
         loader = SharedLoader(batch)

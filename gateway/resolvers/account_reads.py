@@ -8,7 +8,7 @@ from collections.abc import Hashable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import ColumnElement, and_, or_
+from sqlalchemy import ColumnElement, String, and_, cast, or_
 
 from domain import compte as compte_rules
 from domain.appel_provisionnel import provisional_called
@@ -16,6 +16,8 @@ from domain.echeancier import Instalment
 from domain.money import ZERO
 from domain.nomenclatures import Regime, StatutEcheance
 from gateway.context import Context
+from gateway.cursors import Part
+from gateway.db.keyset import Cle, Ordre, newest_first
 from gateway.db.models import (
     Attestation,
     Cotisation,
@@ -32,7 +34,7 @@ from gateway.schema.compte import Echeance as EcheanceType
 from gateway.schema.compte import Paiement as PaiementType
 from gateway.schema.errors import bad_user_input
 from gateway.schema.micro import DeclarationMicro as DeclarationMicroType
-from gateway.schema.relay import Connection, connection, page_from
+from gateway.schema.relay import Connection, Pagination, connection, window_from
 from gateway.services.attestations import declaration_dues
 from gateway.services.ledger import called_instalments, credit_of_year
 
@@ -100,28 +102,44 @@ def _echeance_filters(filters: tuple[Hashable, ...]) -> Sequence[ColumnElement[b
     return where
 
 
+ORDRE_ECHEANCES = Ordre(
+    "echeances", (Cle(Echeance.date_echeance, Part.DATE), Cle(Echeance.id, Part.ID))
+)
+ORDRE_PAIEMENTS = Ordre(
+    "paiements", (Cle(Paiement.date_paiement, Part.DATE), Cle(Paiement.id, Part.ID))
+)
+# Most recent period first; (period, activity) is unique for a worker.
+ORDRE_DECLARATIONS = Ordre(
+    "declarations",
+    (
+        Cle(DeclarationMicro.periode, Part.TEXT, descending=True),
+        Cle(cast(DeclarationMicro.activite, String), Part.TEXT),
+    ),
+)
+ORDRE_ATTESTATIONS = newest_first(
+    "attestations", Attestation.date_emission, Part.DATE, Attestation.id
+)
+
+
 async def echeances(
     ctx: Context,
     travailleur_id: int,
-    first: int | None,
-    after: str | None,
+    pagination: Pagination,
     du: date | None,
     au: date | None,
     statut: StatutEcheance | None,
     updated_since: datetime | None = None,
 ) -> Connection[EcheanceType]:
+    window = window_from(ORDRE_ECHEANCES, pagination)
     check_aware(updated_since)
-    page = page_from(first, after)
     today = ctx.clock.today()
     loader = ctx.loaders.paged(
-        "echeances",
-        Echeance,
-        filters_to_where=_echeance_filters,
-        order_by=(Echeance.date_echeance, Echeance.id),
+        "echeances", Echeance, filters_to_where=_echeance_filters, ordre=ORDRE_ECHEANCES
     )
-    query = PageQuery(page.offset, page.limit, (du, au, statut, today, updated_since))
-    result = await loader.load(PagedKey(travailleur_id, query))
-    return connection([echeance_type(r, today) for r in result.items], result.total_count, page)
+    query = PageQuery(window, (du, au, statut, today, updated_since))
+    page = await loader.load(PagedKey(travailleur_id, query))
+    items = [echeance_type(r, today) for r in page.items]
+    return connection(items, page, window, ORDRE_ECHEANCES)
 
 
 def _paiement_filters(filters: tuple[Hashable, ...]) -> Sequence[ColumnElement[bool]]:
@@ -139,24 +157,20 @@ def _paiement_filters(filters: tuple[Hashable, ...]) -> Sequence[ColumnElement[b
 async def paiements(
     ctx: Context,
     travailleur_id: int,
-    first: int | None,
-    after: str | None,
+    pagination: Pagination,
     du: date | None,
     au: date | None,
     updated_since: datetime | None = None,
 ) -> Connection[PaiementType]:
+    window = window_from(ORDRE_PAIEMENTS, pagination)
     check_aware(updated_since)
-    page = page_from(first, after)
     loader = ctx.loaders.paged(
-        "paiements",
-        Paiement,
-        filters_to_where=_paiement_filters,
-        order_by=(Paiement.date_paiement, Paiement.id),
+        "paiements", Paiement, filters_to_where=_paiement_filters, ordre=ORDRE_PAIEMENTS
     )
-    result = await loader.load(
-        PagedKey(travailleur_id, PageQuery(page.offset, page.limit, (du, au, updated_since)))
-    )
-    return connection([PaiementType.from_row(r) for r in result.items], result.total_count, page)
+    query = PageQuery(window, (du, au, updated_since))
+    page = await loader.load(PagedKey(travailleur_id, query))
+    items = [PaiementType.from_row(r) for r in page.items]
+    return connection(items, page, window, ORDRE_PAIEMENTS)
 
 
 async def _dues(ctx: Context, travailleur: Travailleur) -> list[Instalment]:
@@ -204,30 +218,24 @@ def _no_filter(_filters: tuple[Hashable, ...]) -> Sequence[ColumnElement[bool]]:
 
 
 async def declarations(
-    ctx: Context, travailleur_id: int, first: int | None, after: str | None
+    ctx: Context, travailleur_id: int, pagination: Pagination
 ) -> Connection[DeclarationMicroType]:
-    page = page_from(first, after)
+    window = window_from(ORDRE_DECLARATIONS, pagination)
     loader = ctx.loaders.paged(
-        "declarations",
-        DeclarationMicro,
-        filters_to_where=_no_filter,
-        order_by=(DeclarationMicro.periode.desc(), DeclarationMicro.activite),
+        "declarations", DeclarationMicro, filters_to_where=_no_filter, ordre=ORDRE_DECLARATIONS
     )
-    result = await loader.load(PagedKey(travailleur_id, PageQuery(page.offset, page.limit)))
-    items = [DeclarationMicroType.from_row(r) for r in result.items]
-    return connection(items, result.total_count, page)
+    page = await loader.load(PagedKey(travailleur_id, PageQuery(window)))
+    items = [DeclarationMicroType.from_row(r) for r in page.items]
+    return connection(items, page, window, ORDRE_DECLARATIONS)
 
 
 async def attestations(
-    ctx: Context, travailleur_id: int, first: int | None, after: str | None
+    ctx: Context, travailleur_id: int, pagination: Pagination
 ) -> Connection[AttestationType]:
-    page = page_from(first, after)
+    window = window_from(ORDRE_ATTESTATIONS, pagination)
     loader = ctx.loaders.paged(
-        "attestations",
-        Attestation,
-        filters_to_where=_no_filter,
-        order_by=(Attestation.date_emission.desc(), Attestation.id.desc()),
+        "attestations", Attestation, filters_to_where=_no_filter, ordre=ORDRE_ATTESTATIONS
     )
-    result = await loader.load(PagedKey(travailleur_id, PageQuery(page.offset, page.limit)))
-    items = [AttestationType.from_row(r) for r in result.items]
-    return connection(items, result.total_count, page)
+    page = await loader.load(PagedKey(travailleur_id, PageQuery(window)))
+    items = [AttestationType.from_row(r) for r in page.items]
+    return connection(items, page, window, ORDRE_ATTESTATIONS)

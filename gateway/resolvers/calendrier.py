@@ -12,6 +12,7 @@ from domain.calendrier_cabinet import verifier_fenetre
 from domain.echeancier import NatureEcheance
 from domain.errors import DomainError
 from domain.nomenclatures import Role
+from gateway import cursors
 from gateway.context import Context
 from gateway.db import models
 from gateway.db.repositories import calendrier as repository
@@ -22,7 +23,7 @@ from gateway.schema.calendrier import (
 )
 from gateway.schema.compte import echeance_type
 from gateway.schema.errors import bad_input_from
-from gateway.schema.relay import PageInfo, encode_cursor, encode_global_id, page_from
+from gateway.schema.relay import Pagination, encode_global_id, page_info, window_from
 from gateway.schema.travailleur import travailleur_type
 
 MAX_CALENDRIER_PAGE = 500
@@ -39,15 +40,17 @@ def _libelle(ligne: repository.LigneCalendrier, row: models.Echeance | None) -> 
 
 
 async def calendrier_cabinet(
-    ctx: Context, du: date, au: date, first: int | None, after: str | None
+    ctx: Context, du: date, au: date, pagination: Pagination
 ) -> EvenementCalendrierConnection:
     principal = ctx.require_role(Role.EXPERT_COMPTABLE)
-    page = page_from(first, after, maximum=MAX_CALENDRIER_PAGE, default=100)
+    ordre = repository.ORDRE_CALENDRIER
+    window = window_from(ordre, pagination, maximum=MAX_CALENDRIER_PAGE, default=100)
     try:
         verifier_fenetre(du, au)
     except DomainError as error:
         raise bad_input_from(error) from error
-    total, lignes = await repository.page(ctx.db, principal, du, au, page.offset, page.limit)
+    page = await repository.page(ctx.db, principal, du, au, window)
+    lignes = page.items
     travailleurs = await ctx.loaders.travailleur.load_many(
         [ligne.travailleur_id for ligne in lignes]
     )
@@ -77,11 +80,8 @@ async def calendrier_cabinet(
         )
     return EvenementCalendrierConnection(
         nodes=nodes,
-        page_info=PageInfo(
-            has_next_page=page.offset + len(nodes) < total,
-            has_previous_page=page.offset > 0,
-            start_cursor=encode_cursor(page.offset) if nodes else None,
-            end_cursor=encode_cursor(page.offset + len(nodes) - 1) if nodes else None,
+        page_info=page_info(
+            [cursors.encode(ordre.kind, key) for key in page.keys], page.more, window
         ),
-        total_count=total,
+        total_count=page.total,
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from gateway.context import Context
+from gateway.db.keyset import EMPTY
 from gateway.db.repositories import actualites as repository
 from gateway.global_ids import parse_key
 from gateway.resolvers.payloads import travailleur_of, user_errors
@@ -22,7 +23,7 @@ from gateway.schema.micro import (
     DeclareChiffreAffairesPayload,
 )
 from gateway.schema.references import Caisse
-from gateway.schema.relay import Connection, connection, page_from
+from gateway.schema.relay import Connection, Pagination, connection, window_from
 from gateway.services import actualites, micro
 from gateway.services.unit_of_work import Outcome
 
@@ -63,18 +64,17 @@ async def caisse(ctx: Context) -> Caisse | None:
     return None if found is None else Caisse.from_row(found)
 
 
-async def actualites_page(
-    ctx: Context, first: int | None, after: str | None
-) -> Connection[Actualite]:
+async def actualites_page(ctx: Context, pagination: Pagination) -> Connection[Actualite]:
     """A worker's feed, or an agent's whole list; nothing for others (no caisse)."""
     ctx.require_principal()
-    page = page_from(first, after)
+    ordre = repository.ORDRE_ACTUALITES
+    window = window_from(ordre, pagination)
     fil = await fil_of(ctx)
     if fil is None:
-        return connection([], 0, page)
-    rows, total = await repository.page(ctx.loaders.db, fil, offset=page.offset, limit=page.limit)
+        return connection([], EMPTY, window, ordre)
+    page = await repository.page(ctx.loaders.db, fil, window)
     today = ctx.clock.today()
-    return connection([Actualite.from_row(r, today) for r in rows], total, page)
+    return connection([Actualite.from_row(r, today) for r in page.items], page, window, ordre)
 
 
 async def actualite_node(ctx: Context, key: str) -> Actualite | None:

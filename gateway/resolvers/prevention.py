@@ -13,6 +13,7 @@ from domain.actualites import Axe, etat
 from domain.nomenclatures import Role
 from domain.prevention import DEFINITIONS, Nature, Personne, Programme, Sexe, age_le, dossier
 from gateway.context import Context
+from gateway.db.keyset import EMPTY
 from gateway.db.models import Travailleur
 from gateway.db.models_caisse import Actualite
 from gateway.db.models_prevention import ActePrevention
@@ -45,7 +46,7 @@ from gateway.schema.prevention_types import (
     UpdateAyantDroitInput,
     WithdrawConseilPreventionInput,
 )
-from gateway.schema.relay import Connection, connection, page_from
+from gateway.schema.relay import Connection, Pagination, connection, window_from
 from gateway.services import prevention as service
 from gateway.services.unit_of_work import Outcome
 
@@ -300,20 +301,17 @@ async def _conseils(
     ]
 
 
-async def conseils_page(
-    ctx: Context, first: int | None, after: str | None
-) -> Connection[ConseilPrevention]:
+async def conseils_page(ctx: Context, pagination: Pagination) -> Connection[ConseilPrevention]:
     """A worker's advice (online, for their profession, age and sex), or an agent's
     whole list; other roles are refused."""
     ctx.require_role(Role.TRAVAILLEUR, Role.AGENT)
-    page = page_from(first, after)
+    ordre = repository.ORDRE_CONSEILS
+    window = window_from(ordre, pagination)
     fil = await fil_of(ctx)
     if fil is None:
-        return connection([], 0, page)
-    pairs, total = await repository.conseils_page(
-        ctx.loaders.db, fil, await _profil(ctx), offset=page.offset, limit=page.limit
-    )
-    return connection(await _conseils(ctx, pairs), total, page)
+        return connection([], EMPTY, window, ordre)
+    page = await repository.conseils_page(ctx.loaders.db, fil, await _profil(ctx), window)
+    return connection(await _conseils(ctx, page.items), page, window, ordre)
 
 
 async def conseil_node(ctx: Context, key: str) -> ConseilPrevention | None:

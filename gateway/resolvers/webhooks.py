@@ -5,13 +5,16 @@ from __future__ import annotations
 from sqlalchemy import ColumnElement, func, select
 
 from gateway.context import Context
+from gateway.cursors import Part
+from gateway.db import keyset
+from gateway.db.keyset import Cle, Ordre
 from gateway.events import endpoints as service
 from gateway.events.models import WebhookEndpoint as EndpointRow
 from gateway.events.models import WebhookLivraison
 from gateway.global_ids import decode_int_id
 from gateway.resolvers.payloads import user_errors
 from gateway.schema.errors import bad_user_input
-from gateway.schema.relay import Connection, connection, page_from
+from gateway.schema.relay import Connection, Pagination, connection, window_from
 from gateway.schema.webhooks import (
     CreateWebhookEndpointInput,
     CreateWebhookEndpointPayload,
@@ -23,6 +26,11 @@ from gateway.schema.webhooks import (
     WebhookDelivery,
     WebhookEndpoint,
     WebhookEndpointPayload,
+)
+
+#: Newest first.
+ORDRE_LIVRAISONS = Ordre(
+    "webhook.livraisons", (Cle(WebhookLivraison.id, Part.ID, descending=True),)
 )
 
 
@@ -51,11 +59,10 @@ async def deliveries(
     ctx: Context,
     endpoint_id: str | None,
     statut: StatutLivraisonWebhook | None,
-    first: int | None,
-    after: str | None,
+    pagination: Pagination,
 ) -> Connection[WebhookDelivery]:
     principal = service.require_webhook_manager(ctx)
-    page = page_from(first, after)
+    window = window_from(ORDRE_LIVRAISONS, pagination)
     where: list[ColumnElement[bool]] = [
         WebhookLivraison.endpoint_id.in_(
             select(EndpointRow.id).where(EndpointRow.cabinet_id == principal.cabinet_id)
@@ -69,14 +76,12 @@ async def deliveries(
     if statut is not None:
         where.append(WebhookLivraison.statut == statut.name)
     total = await ctx.db.scalar(select(func.count()).select_from(WebhookLivraison).where(*where))
-    rows = await ctx.db.scalars(
-        select(WebhookLivraison)
-        .where(*where)
-        .order_by(WebhookLivraison.id.desc())
-        .offset(page.offset)
-        .limit(page.limit)
+    statement = select(WebhookLivraison).where(*where)
+    page: keyset.Page[WebhookLivraison] = await keyset.page(
+        ctx.db, statement, ORDRE_LIVRAISONS, window, total=int(total or 0)
     )
-    return connection([WebhookDelivery.from_row(r) for r in rows], int(total or 0), page)
+    items = [WebhookDelivery.from_row(r) for r in page.items]
+    return connection(items, page, window, ORDRE_LIVRAISONS)
 
 
 async def create(ctx: Context, data: CreateWebhookEndpointInput) -> CreateWebhookEndpointPayload:

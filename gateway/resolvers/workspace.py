@@ -17,13 +17,22 @@ from domain.nomenclatures import Role
 from gateway.auth.principal import Principal
 from gateway.context import Context
 from gateway.db import models
+from gateway.db.keyset import EMPTY
 from gateway.db.repositories import prevention
 from gateway.db.repositories import workspace as repository
 from gateway.global_ids import parse_key
 from gateway.loaders import PagedKey, PageQuery
 from gateway.resolvers.payloads import travailleur_of, user_errors
 from gateway.schema.errors import bad_user_input, forbidden
-from gateway.schema.relay import Connection, Node, connection, decode_int_id, page_from
+from gateway.schema.relay import (
+    Connection,
+    Node,
+    Pagination,
+    Window,
+    connection,
+    decode_int_id,
+    window_from,
+)
 from gateway.schema.travailleur import Travailleur, travailleur_type
 from gateway.schema.workspace_types import (
     ActivateMandatInput,
@@ -150,41 +159,39 @@ async def revoke_mandat(ctx: Context, data: RevokeMandatInput) -> RevokeMandatPa
 # --- collaborators ----------------------------------------------------------------------
 
 
-async def collaborateurs_list(
-    ctx: Context, first: int | None, after: str | None
-) -> Connection[Collaborateur]:
+async def collaborateurs_list(ctx: Context, pagination: Pagination) -> Connection[Collaborateur]:
     admin = require_cabinet_admin(ctx)
-    page = page_from(first, after)
-    rows, total = await repository.collaborateurs_page(
-        ctx.db, admin, offset=page.offset, limit=page.limit
-    )
-    return connection([Collaborateur.from_row(r) for r in rows], total, page)
+    window = window_from(repository.ORDRE_COLLABORATEURS, pagination)
+    page = await repository.collaborateurs_page(ctx.db, admin, window)
+    items = [Collaborateur.from_row(r) for r in page.items]
+    return connection(items, page, window, repository.ORDRE_COLLABORATEURS)
 
 
 async def clients_of(
-    ctx: Context, utilisateur_id: int, first: int | None, after: str | None
+    ctx: Context, utilisateur_id: int, pagination: Pagination
 ) -> Connection[Travailleur]:
     """A collaborator's assigned clients, one statement for all collaborators asked."""
-    page = page_from(first, after, maximum=MAX_CLIENTS_PAGE, default=50)
+    ordre = repository.ORDRE_CLIENTS
+    window = window_from(ordre, pagination, maximum=MAX_CLIENTS_PAGE, default=50)
 
-    async def batch_load(keys: list[tuple[int, int, int]]) -> list[Any]:
-        windows: dict[tuple[int, int], list[int]] = defaultdict(list)
-        for user, offset, limit in keys:
-            windows[(offset, limit)].append(user)
-        found: dict[tuple[int, int, int], Any] = {}
-        for (offset, limit), users in windows.items():
+    async def batch_load(keys: list[tuple[int, Window]]) -> list[Any]:
+        by_window: dict[Window, list[int]] = defaultdict(list)
+        for user, asked in keys:
+            by_window[asked].append(user)
+        found: dict[tuple[int, Window], Any] = {}
+        for asked, users in by_window.items():
             pages = await repository.clients_by_collaborateur(
-                ctx.loaders.db, ctx.loaders.principal, users, offset=offset, limit=limit
+                ctx.loaders.db, ctx.loaders.principal, users, asked
             )
             for user in users:
-                found[(user, offset, limit)] = pages.get(user, ([], 0))
+                found[(user, asked)] = pages.get(user, EMPTY)
         return [found[key] for key in keys]
 
     loader = ctx.loaders.custom("workspace.clients", batch_load)
-    rows, total = await loader.load((utilisateur_id, page.offset, page.limit))
-    for row in rows:
+    page = await loader.load((utilisateur_id, window))
+    for row in page.items:
         ctx.loaders.travailleur.prime(row.id, row)
-    return connection([travailleur_type(r) for r in rows], total, page)
+    return connection([travailleur_type(r) for r in page.items], page, window, ordre)
 
 
 async def _payload_collaborateur(ctx: Context, outcome: Outcome) -> Collaborateur | None:
@@ -242,12 +249,15 @@ def _journal_filters(filters: tuple[Hashable, ...]) -> Sequence[ColumnElement[bo
     return where
 
 
+ORDRE_JOURNAL = repository.audit_order("journal")
+
+
 async def journal(
-    ctx: Context, travailleur_id: int, first: int | None, after: str | None, operation: str | None
+    ctx: Context, travailleur_id: int, pagination: Pagination, operation: str | None
 ) -> Connection[EvenementAudit]:
     """Who acted on the account, for whom, newest first. An accountant sees their own
     cabinet's events only; the worker and the caisse's agents see them all."""
-    page = page_from(first, after)
+    window = window_from(ORDRE_JOURNAL, pagination)
     principal = ctx.principal
     cabinet_id = (
         principal.cabinet_id
@@ -258,24 +268,23 @@ async def journal(
         "workspace.journal",
         models.EvenementAudit,
         filters_to_where=_journal_filters,
-        order_by=(models.EvenementAudit.horodatage.desc(), models.EvenementAudit.id.desc()),
+        ordre=ORDRE_JOURNAL,
     )
     owner = prevention.owner_of(principal)
-    query = PageQuery(page.offset, page.limit, (cabinet_id, operation, owner))
-    result = await loader.load(PagedKey(travailleur_id, query))
-    items = [EvenementAudit.from_row(r) for r in result.items]
-    return connection(items, result.total_count, page)
+    query = PageQuery(window, (cabinet_id, operation, owner))
+    page = await loader.load(PagedKey(travailleur_id, query))
+    items = [EvenementAudit.from_row(r) for r in page.items]
+    return connection(items, page, window, ORDRE_JOURNAL)
 
 
 async def audit_cabinet(
     ctx: Context,
-    first: int | None,
-    after: str | None,
+    pagination: Pagination,
     collaborateur_id: str | None,
     operation: str | None,
 ) -> Connection[EvenementAudit]:
     admin = require_cabinet_admin(ctx)
-    page = page_from(first, after)
+    window = window_from(repository.ORDRE_AUDIT_CABINET, pagination)
     user_id = None
     if collaborateur_id is not None:
         user_id = decode_int_id(collaborateur_id, "Collaborateur")
@@ -283,15 +292,11 @@ async def audit_cabinet(
             raise bad_user_input(
                 "collaborateurId : identifiant de collaborateur invalide.", "collaborateurId"
             )
-    rows, total = await repository.cabinet_events_page(
-        ctx.db,
-        admin,
-        offset=page.offset,
-        limit=page.limit,
-        collaborateur_id=user_id,
-        operation=operation,
+    page = await repository.cabinet_events_page(
+        ctx.db, admin, window, collaborateur_id=user_id, operation=operation
     )
-    return connection([EvenementAudit.from_row(r) for r in rows], total, page)
+    items = [EvenementAudit.from_row(r) for r in page.items]
+    return connection(items, page, window, repository.ORDRE_AUDIT_CABINET)
 
 
 # --- node(id) ---------------------------------------------------------------------------

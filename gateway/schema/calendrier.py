@@ -12,7 +12,7 @@ from strawberry.types import Info
 
 from gateway.context import Context
 from gateway.schema.compte import Echeance
-from gateway.schema.relay import PageInfo
+from gateway.schema.relay import Before, Last, PageInfo, Pagination
 
 if TYPE_CHECKING:
     from gateway.schema.travailleur import Travailleur
@@ -88,12 +88,15 @@ class CalendrierQuery:
         au: Annotated[date, strawberry.argument(description="Last day of the window.")],
         first: Annotated[
             int | None, strawberry.argument(description="Page size, 0 to 500 (default 100).")
-        ] = 100,
+        ] = None,
         after: Annotated[
             str | None, strawberry.argument(description="Cursor of the item to continue after.")
         ] = None,
+        last: Last = None,
+        before: Before = None,
     ) -> EvenementCalendrierConnection:
         # Imported here: the resolver imports this module's types.
         from gateway.resolvers import calendrier
 
-        return await calendrier.calendrier_cabinet(info.context, du, au, first, after)
+        pages = Pagination(first, after, last, before)
+        return await calendrier.calendrier_cabinet(info.context, du, au, pages)

@@ -19,7 +19,7 @@ from gateway.schema.caisse import (
 )
 from gateway.schema.micro import DeclareChiffreAffairesInput, DeclareChiffreAffairesPayload
 from gateway.schema.references import Caisse
-from gateway.schema.relay import Connection
+from gateway.schema.relay import Before, Connection, Last, Pagination
 
 ContextInfo = Info[Context, None]
 
@@ -49,12 +49,15 @@ class DeclarationsQuery:
         info: ContextInfo,
         first: Annotated[
             int | None, strawberry.argument(description="Page size, 0 to 100 (default 20).")
-        ] = 20,
+        ] = None,
         after: Annotated[
             str | None, strawberry.argument(description="Cursor of the item to continue after.")
         ] = None,
+        last: Last = None,
+        before: Before = None,
     ) -> Connection[Actualite]:
-        return await declarations.actualites_page(info.context, first, after)
+        pages = Pagination(first, after, last, before)
+        return await declarations.actualites_page(info.context, pages)
 
 
 @strawberry.type

@@ -66,7 +66,11 @@ COST_BUDGET = 400_000
 # Page size assumed for a connection whose `first` has no default.
 DEFAULT_PAGE_SIZE = 20
 # Page size of a connection whose `first` (and `last`) are omitted, when not 20.
-PAGE_DEFAULTS: dict[tuple[str, str], int] = {("Query", "portfolio"): 50}
+PAGE_DEFAULTS: dict[tuple[str, str], int] = {
+    ("Query", "portfolio"): 50,
+    ("Collaborateur", "clients"): 50,
+    ("Query", "calendrierCabinet"): 100,
+}
 # Items assumed for a list without pagination (établissements, revenus, lines of a
 # computation, userErrors…), unless declared in LIST_MAXIMA: requested ≥ actual.
 DEFAULT_LIST_MAXIMUM = 10

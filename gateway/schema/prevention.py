@@ -32,7 +32,7 @@ from gateway.schema.prevention_types import (
     UpdateAyantDroitInput,
     WithdrawConseilPreventionInput,
 )
-from gateway.schema.relay import Connection
+from gateway.schema.relay import Before, Connection, Last, Pagination
 
 ContextInfo = Info[Context, None]
 
@@ -66,12 +66,15 @@ class PreventionQuery:
         info: ContextInfo,
         first: Annotated[
             int | None, strawberry.argument(description="Page size, 0 to 100 (default 20).")
-        ] = 20,
+        ] = None,
         after: Annotated[
             str | None, strawberry.argument(description="Cursor of the item to continue after.")
         ] = None,
+        last: Last = None,
+        before: Before = None,
     ) -> Connection[ConseilPrevention]:
-        return await prevention.conseils_page(info.context, first, after)
+        pages = Pagination(first, after, last, before)
+        return await prevention.conseils_page(info.context, pages)
 
 
 @strawberry.type

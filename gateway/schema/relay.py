@@ -5,20 +5,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Annotated, Generic, TypeVar
+from typing import Annotated, Any, Generic, TypeVar
 
 import strawberry
 
-from gateway.global_ids import (
-    decode_cursor,
-    decode_global_id,
-    decode_int_id,
-    encode_cursor,
-    encode_global_id,
-)
+from gateway import cursors
+from gateway.cursors import Window
+from gateway.db.keyset import Ordre
+from gateway.db.keyset import Page as KeysetPage
+from gateway.global_ids import decode_cursor, decode_global_id, decode_int_id, encode_global_id
 from gateway.schema.errors import bad_user_input
 
-__all__ = ["decode_global_id", "decode_int_id", "encode_cursor", "encode_global_id"]
+__all__ = ["Window", "decode_global_id", "decode_int_id", "encode_global_id"]
 
 T = TypeVar("T")
 
@@ -41,7 +39,11 @@ class PageInfo:
 @strawberry.type(description="An item of a connection with its cursor.")
 class Edge(Generic[T]):
     node: T = strawberry.field(description="The item.")
-    cursor: str = strawberry.field(description="Pass as `after` to continue after this item.")
+    cursor: str = strawberry.field(
+        description=(
+            "Pass as `after` to continue after this item, or as `before` to page back before it."
+        )
+    )
 
 
 @strawberry.type(description="A page of items (Relay connection).")
@@ -52,44 +54,80 @@ class Connection(Generic[T]):
     total_count: int = strawberry.field(description="Number of items across all pages.")
 
 
-@dataclass(frozen=True, slots=True)
-class Page:
-    """A validated page request: ``offset`` rows skipped, ``limit`` rows wanted."""
-
-    offset: int
-    limit: int
-
-
-def page_from(
-    first: int | None, after: str | None, *, maximum: int = MAX_PAGE, default: int = 20
-) -> Page:
-    """Check ``first``/``after`` and turn them into an offset window."""
-    limit = default if first is None else first
-    if limit < 0 or limit > maximum:
+def _size(name: str, size: int | None, maximum: int) -> None:
+    if size is not None and not 0 <= size <= maximum:
         raise bad_user_input(
-            f"first : doit être compris entre 0 et {maximum} (reçu {limit}).", "first"
+            f"{name} : doit être compris entre 0 et {maximum} (reçu {size}).", name
         )
-    offset = 0
-    if after is not None:
-        position = decode_cursor(after)
-        if position is None:
-            raise bad_user_input("after : curseur invalide.", "after")
-        offset = position + 1
-    return Page(offset=offset, limit=limit)
 
 
-def connection(items: Sequence[T], total_count: int, page: Page) -> Connection[T]:
-    edges = [Edge(node=item, cursor=encode_cursor(page.offset + i)) for i, item in enumerate(items)]
+def _key(name: str, cursor: str | None, ordre: Ordre) -> tuple[cursors.Value, ...] | None:
+    """The key a cursor of this list holds (BAD_USER_INPUT naming the argument)."""
+    if cursor is None:
+        return None
+    key = cursors.decode(cursor, ordre.kind, ordre.shape)
+    if key is not None:
+        return key
+    if decode_cursor(cursor) is not None:
+        raise bad_user_input(
+            f"{name} : curseur de position d'une version précédente, qui n'est plus "
+            "accepté ; reprenez depuis la première page.",
+            name,
+        )
+    raise bad_user_input(f"{name} : curseur invalide (ou d'une autre liste).", name)
+
+
+@dataclass(frozen=True, slots=True)
+class Pagination:
+    """A connection's paging arguments as given, checked by :func:`window_from`."""
+
+    first: int | None = None
+    after: str | None = None
+    last: int | None = None
+    before: str | None = None
+
+
+def window_from(
+    ordre: Ordre, pagination: Pagination, *, maximum: int = MAX_PAGE, default: int = 20
+) -> Window:
+    """Check ``first``/``after``/``last``/``before`` against the list's order."""
+    first, after, last, before = (
+        pagination.first,
+        pagination.after,
+        pagination.last,
+        pagination.before,
+    )
+    if first is not None and last is not None:
+        raise bad_user_input("last : ne peut pas être combiné avec first.", "last")
+    _size("first", first, maximum)
+    _size("last", last, maximum)
+    limit = last if last is not None else (default if first is None else first)
+    return Window(
+        limit, last is not None, _key("after", after, ordre), _key("before", before, ordre)
+    )
+
+
+def page_info(cursors_of_page: Sequence[str], more: bool, window: Window) -> PageInfo:
+    """Relay: the far end continues when more rows were found, the near end when a
+    cursor bounded the page."""
+    return PageInfo(
+        has_next_page=more if not window.backward else window.before is not None,
+        has_previous_page=more if window.backward else window.after is not None,
+        start_cursor=cursors_of_page[0] if cursors_of_page else None,
+        end_cursor=cursors_of_page[-1] if cursors_of_page else None,
+    )
+
+
+def connection(
+    nodes: Sequence[T], page: KeysetPage[Any], window: Window, ordre: Ordre
+) -> Connection[T]:
+    """The connection of a keyset page (``nodes``: its items as GraphQL objects)."""
+    keys = [cursors.encode(ordre.kind, key) for key in page.keys]
     return Connection(
-        edges=edges,
-        nodes=list(items),
-        page_info=PageInfo(
-            has_next_page=page.offset + len(items) < total_count,
-            has_previous_page=page.offset > 0,
-            start_cursor=edges[0].cursor if edges else None,
-            end_cursor=edges[-1].cursor if edges else None,
-        ),
-        total_count=total_count,
+        edges=[Edge(node=n, cursor=c) for n, c in zip(nodes, keys, strict=True)],
+        nodes=list(nodes),
+        page_info=page_info(keys, page.more, window),
+        total_count=page.total,
     )
 
 
@@ -98,7 +136,10 @@ def connection(items: Sequence[T], total_count: int, page: Page) -> Connection[T
 First = Annotated[
     int | None,
     strawberry.argument(
-        description="Page size: up to 100 items, or the maximum the field's description gives."
+        description=(
+            "Page size from the start: up to 100 items, or the maximum the field's "
+            "description gives; omitted (and no `last`): 20, or the field's default."
+        )
     ),
 ]
 After = Annotated[
@@ -107,6 +148,24 @@ After = Annotated[
         description=(
             "Continue after this cursor (an edge's `cursor` or `pageInfo.endCursor`); "
             "omitted: from the first item."
+        )
+    ),
+]
+Last = Annotated[
+    int | None,
+    strawberry.argument(
+        description=(
+            "Page size from the end (the items just before `before`, or the last ones), "
+            "the page still in the list's order; not with `first`."
+        )
+    ),
+]
+Before = Annotated[
+    str | None,
+    strawberry.argument(
+        description=(
+            "Only items before this cursor (an edge's `cursor` or `pageInfo.startCursor`); "
+            "pages backward with `last`."
         )
     ),
 ]

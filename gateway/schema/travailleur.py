@@ -34,7 +34,17 @@ from gateway.schema.compte import (
 )
 from gateway.schema.micro import DeclarationMicro
 from gateway.schema.references import Adresse, Caisse, CoordonneesBancaires, Etablissement
-from gateway.schema.relay import After, Au, Connection, Du, First, Node
+from gateway.schema.relay import (
+    After,
+    Au,
+    Before,
+    Connection,
+    Du,
+    First,
+    Last,
+    Node,
+    Pagination,
+)
 
 if TYPE_CHECKING:
     from gateway.schema.lifecycle import AvisAppel
@@ -116,8 +126,10 @@ class Travailleur(Node):
     async def paiements(
         self,
         info: ContextInfo,
-        first: First = 20,
+        first: First = None,
         after: After = None,
+        last: Last = None,
+        before: Before = None,
         du: Du = None,
         au: Au = None,
         updated_since: Annotated[
@@ -125,8 +137,9 @@ class Travailleur(Node):
             strawberry.argument(description="Only payments changed at or after this time."),
         ] = None,
     ) -> Connection[Paiement]:
+        pages = Pagination(first, after, last, before)
         return await account_reads.paiements(
-            info.context, self.row.id, first, after, du, au, updated_since
+            info.context, self.row.id, pages, du, au, updated_since
         )
 
     @strawberry.field(description="Payment plans requested, oldest first.")
@@ -136,9 +149,15 @@ class Travailleur(Node):
 
     @strawberry.field(description="Attestations issued, most recent first.")
     async def attestations(
-        self, info: ContextInfo, first: First = 20, after: After = None
+        self,
+        info: ContextInfo,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> Connection[Attestation]:
-        return await account_reads.attestations(info.context, self.row.id, first, after)
+        pages = Pagination(first, after, last, before)
+        return await account_reads.attestations(info.context, self.row.id, pages)
 
     @strawberry.field(description="Account summary: balance, surcharges, detail per month.")
     async def compte(self, info: ContextInfo) -> CompteResume:
@@ -165,8 +184,10 @@ class Travailleur(Node):
     async def journal(
         self,
         info: ContextInfo,
-        first: First = 20,
+        first: First = None,
         after: After = None,
+        last: Last = None,
+        before: Before = None,
         operation: Annotated[
             str | None,
             strawberry.argument(
@@ -176,7 +197,8 @@ class Travailleur(Node):
     ) -> Connection[EvenementAuditType]:
         from gateway.resolvers.workspace import journal
 
-        return await journal(info.context, self.row.id, first, after, operation)
+        pages = Pagination(first, after, last, before)
+        return await journal(info.context, self.row.id, pages, operation)
 
 
 def _common(row: models.Travailleur) -> dict[str, object]:
@@ -242,8 +264,10 @@ class TravailleurClassique(Travailleur):
     async def echeances(
         self,
         info: ContextInfo,
-        first: First = 20,
+        first: First = None,
         after: After = None,
+        last: Last = None,
+        before: Before = None,
         du: Du = None,
         au: Au = None,
         statut: Annotated[
@@ -257,8 +281,9 @@ class TravailleurClassique(Travailleur):
             ),
         ] = None,
     ) -> Connection[Echeance]:
+        pages = Pagination(first, after, last, before)
         return await account_reads.echeances(
-            info.context, self.row.id, first, after, du, au, statut, updated_since
+            info.context, self.row.id, pages, du, au, statut, updated_since
         )
 
     @strawberry.field(
@@ -301,9 +326,15 @@ class MicroEntrepreneur(Travailleur):
 
     @strawberry.field(description="Turnover declarations, most recent period first.")
     async def declarations(
-        self, info: ContextInfo, first: First = 20, after: After = None
+        self,
+        info: ContextInfo,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> Connection[DeclarationMicro]:
-        return await account_reads.declarations(info.context, self.row.id, first, after)
+        pages = Pagination(first, after, last, before)
+        return await account_reads.declarations(info.context, self.row.id, pages)
 
     @staticmethod
     def from_row(row: models.Travailleur) -> MicroEntrepreneur:

@@ -15,7 +15,7 @@ from gateway.events.models import WebhookEndpoint as EndpointRow
 from gateway.events.models import WebhookLivraison
 from gateway.schema.errors import UserError
 from gateway.schema.evenements import Evenement
-from gateway.schema.relay import Connection, Node, encode_global_id
+from gateway.schema.relay import Before, Connection, Last, Node, Pagination, encode_global_id
 
 ContextInfo = Info[Context, None]
 IDEMPOTENCY = (
@@ -217,10 +217,13 @@ class WebhooksQuery:
         after: Annotated[
             str | None, strawberry.argument(description="Cursor of the previous page.")
         ] = None,
+        last: Last = None,
+        before: Before = None,
     ) -> Connection[WebhookDelivery]:
         from gateway.resolvers import webhooks
 
-        return await webhooks.deliveries(info.context, endpoint_id, statut, first, after)
+        pages = Pagination(first, after, last, before)
+        return await webhooks.deliveries(info.context, endpoint_id, statut, pages)
 
 
 @strawberry.type

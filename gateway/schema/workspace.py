@@ -13,7 +13,7 @@ from strawberry.types import Info
 
 from gateway.context import Context
 from gateway.resolvers import batch, workspace
-from gateway.schema.relay import After, Connection, First
+from gateway.schema.relay import After, Before, Connection, First, Last, Pagination
 from gateway.schema.workspace_types import (
     ActivateMandatInput,
     ActivateMandatPayload,
@@ -46,9 +46,15 @@ class WorkspaceQuery:
         )
     )
     async def collaborateurs(
-        self, info: ContextInfo, first: First = 20, after: After = None
+        self,
+        info: ContextInfo,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> Connection[Collaborateur]:
-        return await workspace.collaborateurs_list(info.context, first, after)
+        pages = Pagination(first, after, last, before)
+        return await workspace.collaborateurs_list(info.context, pages)
 
     @strawberry.field(
         description=(
@@ -61,8 +67,10 @@ class WorkspaceQuery:
     async def audit_cabinet(
         self,
         info: ContextInfo,
-        first: First = 20,
+        first: First = None,
         after: After = None,
+        last: Last = None,
+        before: Before = None,
         collaborateur_id: Annotated[
             strawberry.ID | None,
             strawberry.argument(description="Only the events of this collaborator."),
@@ -72,9 +80,8 @@ class WorkspaceQuery:
             strawberry.argument(description="Only this operation (the mutation's name)."),
         ] = None,
     ) -> Connection[EvenementAudit]:
-        return await workspace.audit_cabinet(
-            info.context, first, after, collaborateur_id, operation
-        )
+        pages = Pagination(first, after, last, before)
+        return await workspace.audit_cabinet(info.context, pages, collaborateur_id, operation)
 
 
 @strawberry.type

@@ -19,7 +19,16 @@ from gateway.schema.auth import Cabinet
 from gateway.schema.described_enum import described_enum
 from gateway.schema.errors import UserError
 from gateway.schema.lifecycle import IDEMPOTENCY, AvisAppel
-from gateway.schema.relay import After, Connection, First, Node, encode_global_id
+from gateway.schema.relay import (
+    After,
+    Before,
+    Connection,
+    First,
+    Last,
+    Node,
+    Pagination,
+    encode_global_id,
+)
 from gateway.schema.scalars import Money
 from gateway.schema.travailleur import Travailleur, travailleur_type
 
@@ -161,14 +170,23 @@ class Collaborateur(Node):
     row: strawberry.Private[models.Utilisateur]
 
     @strawberry.field(
-        description="Clients assigned to this collaborator, by name (`first` up to 500)."
+        description=(
+            "Clients assigned to this collaborator, by name (`first` or `last` up to 500, "
+            "default 50)."
+        )
     )
     async def clients(
-        self, info: ContextInfo, first: First = 50, after: After = None
+        self,
+        info: ContextInfo,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> Connection[Travailleur]:
         from gateway.resolvers import workspace
 
-        return await workspace.clients_of(info.context, self.row.id, first, after)
+        pages = Pagination(first, after, last, before)
+        return await workspace.clients_of(info.context, self.row.id, pages)
 
     @staticmethod
     def from_row(row: models.Utilisateur) -> Collaborateur:

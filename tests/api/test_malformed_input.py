@@ -5,11 +5,12 @@ JSON refused cleanly. Nothing of it is a masked "Unexpected error." or an HTTP 5
 from __future__ import annotations
 
 import base64
+from datetime import date
 
 import pytest
 
+from gateway import cursors
 from gateway.global_ids import encode_global_id
-from gateway.schema.relay import encode_cursor
 from tests.api.client import api_for, error_codes
 from tests.api.world import PASSWORD, WORKER_PASSWORD, build_world
 from tests.conftest import Database
@@ -118,25 +119,51 @@ async def test_cursors_are_decoded_as_strictly_as_ids(setting) -> None:
     api, world = setting
     token = await api.login(world.assigned.nir, WORKER_PASSWORD)
     query = """query($after: String) { me { travailleur {
-        paiements(first: 5, after: $after) { totalCount nodes { montant } } } } }"""
+        paiements(first: 1, after: $after) { totalCount nodes { montant }
+          pageInfo { endCursor } } } } }"""
     first = await api.data(query, {"after": None}, token)
-    assert len(first["me"]["travailleur"]["paiements"]["nodes"]) == 2
-    second = await api.data(query, {"after": encode_cursor(0)}, token)
+    page = first["me"]["travailleur"]["paiements"]
+    assert len(page["nodes"]) == 1 and page["totalCount"] == 2
+    second = await api.data(query, {"after": page["pageInfo"]["endCursor"]}, token)
     assert len(second["me"]["travailleur"]["paiements"]["nodes"]) == 1
-    # The largest position gives an empty page, not an error.
-    last = await api.data(query, {"after": encode_cursor(2**31 - 1)}, token)
+    # A key beyond every row gives an empty page, not an error.
+    beyond = cursors.encode("paiements", [date(2100, 12, 31), 2**31 - 1])
+    last = await api.data(query, {"after": beyond}, token)
     assert last["me"]["travailleur"]["paiements"]["nodes"] == []
-    for key in [*malformed_keys(0), str(2**31)]:
-        for cursor in (raw_id(f"offset:{key}"), "%%%", "x" * 5000):
-            body = await api.post(query, {"after": cursor}, token)
-            assert body["errors"] == [
-                {
-                    "message": "after : curseur invalide.",
-                    "locations": [{"line": 2, "column": 9}],
-                    "path": ["me", "travailleur", "paiements"],
-                    "extensions": {"code": "BAD_USER_INPUT", "field": "after"},
-                }
-            ], (key, body)
+
+    def refused(message: str) -> list[dict[str, object]]:
+        return [
+            {
+                "message": message,
+                "locations": [{"line": 2, "column": 9}],
+                "path": ["me", "travailleur", "paiements"],
+                "extensions": {"code": "BAD_USER_INPUT", "field": "after"},
+            }
+        ]
+
+    invalid = refused("after : curseur invalide (ou d'une autre liste).")
+    malformed = [
+        *(cursors.encode("paiements", ["2026-01-01", key]) for key in malformed_keys(0)),
+        cursors.encode("paiements", ["2026-01-01", 2**31]),
+        cursors.encode("paiements", ["2026-02-30", 1]),
+        cursors.encode("paiements", ["2026-1-01", 1]),
+        cursors.encode("paiements", ["2026-01-01"]),
+        cursors.encode("paiements", ["2026-01-01", 1, 1]),
+        cursors.encode("echeances", ["2026-01-01", 1]),  # another list's
+        cursors.encode("paiements", ["2026-01-01", 1]) + "=",  # not canonical
+        "%%%",
+        "x" * 5000,
+    ]
+    for cursor in malformed:
+        body = await api.post(query, {"after": cursor}, token)
+        assert body["errors"] == invalid, (cursor, body)
+    # A cursor of an earlier version (a position) is refused with its own message.
+    for key in (0, 7, 2**31 - 1):
+        body = await api.post(query, {"after": raw_id(f"offset:{key}")}, token)
+        assert body["errors"] == refused(
+            "after : curseur de position d'une version précédente, qui n'est plus accepté ; "
+            "reprenez depuis la première page."
+        ), (key, body)
 
 
 NUL = "ab\x00cd"

@@ -19,13 +19,21 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from domain.actualites import Axe, Lecteur, cles_du_lecteur, statut_cible
 from domain.nomenclatures import Role
 from gateway.auth.principal import Principal
+from gateway.cursors import Part, Window
+from gateway.db import keyset
 from gateway.db.engine import RequestSession
+from gateway.db.keyset import Ordre, Page
 from gateway.db.models import Travailleur
 from gateway.db.models_caisse import Actualite, CibleActualite
 from gateway.db.models_prevention import ConseilPrevention
 
-#: Most recent publication first; the id breaks ties so pages never overlap.
-ORDRE = (Actualite.date_publication.desc(), Actualite.id.desc())
+
+def ordre(kind: str) -> Ordre:
+    """Most recent publication first; the id breaks ties so pages never overlap."""
+    return keyset.newest_first(kind, Actualite.date_publication, Part.DATE, Actualite.id)
+
+
+ORDRE_ACTUALITES = ordre("actualites")
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,16 +111,12 @@ def lisibles(fil: Fil) -> list[ColumnElement[bool]]:
     return where
 
 
-async def page(
-    db: RequestSession, fil: Fil, *, offset: int, limit: int
-) -> tuple[list[Actualite], int]:
+async def page(db: RequestSession, fil: Fil, window: Window) -> Page[Actualite]:
     """One page of the items ``fil`` reads, most recent first, and how many there are."""
     where = lisibles(fil)
     total = await db.scalar(select(func.count()).select_from(Actualite).where(*where))
-    rows = await db.scalars(
-        select(Actualite).where(*where).order_by(*ORDRE).offset(offset).limit(limit)
-    )
-    return list(rows), int(total or 0)
+    statement = select(Actualite).where(*where)
+    return await keyset.page(db, statement, ORDRE_ACTUALITES, window, total=int(total or 0))
 
 
 async def by_ids(db: RequestSession, fil: Fil | None, ids: Sequence[int]) -> dict[int, Actualite]:

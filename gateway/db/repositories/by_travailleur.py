@@ -8,15 +8,18 @@ read-only records (``gateway.db.records``), not ORM instances.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Hashable, Iterable, Sequence
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import InstrumentedAttribute
 
 from gateway.auth.principal import Principal
 from gateway.auth.visibility import is_visible
+from gateway.cursors import Window
+from gateway.db import keyset
 from gateway.db.engine import RequestSession
+from gateway.db.keyset import Ordre, Page
 from gateway.db.models import DelaiPaiement, EcheanceDelai
 from gateway.db.records import columns, one_of, record_type, records
 
@@ -56,46 +59,20 @@ async def page_by_travailleur(
     model: type[Any],
     travailleur_ids: Sequence[int],
     *,
-    offset: int,
-    limit: int,
+    ordre: Ordre,
+    window: Window,
     where: Iterable[ColumnElement[bool]] = (),
-    order_by: Sequence[Any],
-) -> dict[int, tuple[list[Any], int]]:
-    """One page of rows per worker and each worker's total, in a single statement.
-
-    A window function numbers each worker's rows; the first row is always fetched
-    too so the total survives when the page window is empty.
-    """
+) -> dict[Hashable, Page[Any]]:
+    """One keyset page of rows per worker and each worker's total, in a single
+    statement (``keyset.per_parent``)."""
     owner = _owner(model)
-    position = func.row_number().over(partition_by=owner, order_by=order_by).label("position")
-    total = func.count().over(partition_by=owner).label("total")
-    inner = (
-        select(*columns(model), position, total)
-        .where(one_of(owner, travailleur_ids, db.dialect), is_visible(owner, principal), *where)
-        .subquery()
-    )
-    fields = [inner.c[c.name] for c in columns(model)]
-    statement = (
-        select(*fields, inner.c.position, inner.c.total)
-        .where(
-            or_(
-                inner.c.position == 1,
-                inner.c.position.between(offset + 1, offset + limit),
-            )
-        )
-        .order_by(inner.c.travailleur_id, inner.c.position)
+    selected = columns(model)
+    statement = select(*selected).where(
+        one_of(owner, travailleur_ids, db.dialect), is_visible(owner, principal), *where
     )
     make = record_type(model)
-    width = len(fields)
-    pages: dict[int, tuple[list[Any], int]] = {}
-    for row in await db.rows(statement):
-        item = make(*row[:width])
-        rank, count = row[width], row[width + 1]
-        items, _ = pages.get(item.travailleur_id, ([], count))
-        if offset < rank <= offset + limit:
-            items.append(item)
-        pages[item.travailleur_id] = (items, count)
-    return pages
+    rows = await db.rows(keyset.per_parent(statement, owner, ordre, window))
+    return keyset.pages_by_parent(rows, len(selected), ordre, window, lambda r: make(*r))
 
 
 async def rows_by_ids(

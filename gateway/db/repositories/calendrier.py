@@ -13,8 +13,10 @@ on the principal's visible workers.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from sqlalchemy import (
     Date,
@@ -24,6 +26,7 @@ from sqlalchemy import (
     exists,
     func,
     literal,
+    literal_column,
     null,
     or_,
     select,
@@ -37,7 +40,10 @@ from domain.micro import TypePeriode
 from domain.nomenclatures import NatureRevenu, PeriodiciteDeclaration, Regime
 from gateway.auth.principal import Principal
 from gateway.auth.visibility import is_visible
+from gateway.cursors import Part, Window
+from gateway.db import keyset
 from gateway.db.engine import RequestSession
+from gateway.db.keyset import Cle, Ordre, Page
 from gateway.db.models import DeclarationMicro, Echeance, Revenu, Travailleur
 
 #: The columns of every branch: day, kind, worker, year, instalment, period.
@@ -148,43 +154,59 @@ def calendrier_statement(
     return union_all(*branches)
 
 
+def _column(name: str, kind: Any) -> Any:
+    """A column of the window's rows (the subquery named ``calendrier``)."""
+    return literal_column(f"calendrier.{name}", kind)
+
+
+#: By day, client name, kind, period, year and instalment (NULLs read as empty: within
+#: one kind they are all NULL or none is).
+ORDRE_CALENDRIER = Ordre(
+    "calendrier",
+    (
+        Cle(_column("jour", Date()), Part.DATE),
+        Cle(Travailleur.nom, Part.TEXT),
+        Cle(Travailleur.prenom, Part.TEXT),
+        Cle(_column("travailleur_id", Integer()), Part.ID),
+        Cle(_column("rang", Integer()), Part.ID),
+        Cle(func.coalesce(_column("periode", String()), ""), Part.TEXT),
+        Cle(_column("annee", Integer()), Part.ID),
+        Cle(func.coalesce(_column("echeance_id", Integer()), 0), Part.ID),
+    ),
+)
+
+
 async def page(
-    db: RequestSession, principal: Principal | None, du: date, au: date, offset: int, limit: int
-) -> tuple[int, list[LigneCalendrier]]:
-    """The total and one page, by day, client name, kind and instalment: two statements."""
+    db: RequestSession, principal: Principal | None, du: date, au: date, window: Window
+) -> Page[LigneCalendrier]:
+    """The total and one keyset page, by day, client name, kind and instalment: two
+    statements."""
     rows = calendrier_statement(principal, du, au).subquery("calendrier")
     total = int(await db.scalar(select(func.count()).select_from(rows)) or 0)
-    if limit == 0 or offset >= total:
-        return total, []
-    ordered = (
-        select(rows)
-        .join(Travailleur, Travailleur.id == rows.c.travailleur_id)
-        .order_by(
-            rows.c.jour,
-            Travailleur.nom,
-            Travailleur.prenom,
-            rows.c.travailleur_id,
-            rows.c.rang,
-            rows.c.periode,
-            rows.c.annee,
-            rows.c.echeance_id,
-        )
-        .offset(offset)
-        .limit(limit)
-    )
+    if total == 0:
+        return keyset.EMPTY
+    statement = select(
+        rows.c.jour,
+        rows.c.rang,
+        rows.c.travailleur_id,
+        rows.c.annee,
+        rows.c.echeance_id,
+        rows.c.periode,
+    ).join(Travailleur, Travailleur.id == rows.c.travailleur_id)
     kinds = {rang: kind for kind, rang in _RANG.items()}
-    result = await db.execute(ordered)
-    return total, [
-        LigneCalendrier(
-            jour=row.jour if isinstance(row.jour, date) else date.fromisoformat(str(row.jour)),
-            type=kinds[int(row.rang)],
-            travailleur_id=int(row.travailleur_id),
-            annee=int(row.annee),
-            echeance_id=None if row.echeance_id is None else int(row.echeance_id),
-            periode=row.periode,
+
+    def ligne(row: Sequence[Any]) -> LigneCalendrier:
+        jour, rang, travailleur_id, annee, echeance_id, periode = row
+        return LigneCalendrier(
+            jour=jour if isinstance(jour, date) else date.fromisoformat(str(jour)),
+            type=kinds[int(rang)],
+            travailleur_id=int(travailleur_id),
+            annee=int(annee),
+            echeance_id=None if echeance_id is None else int(echeance_id),
+            periode=periode,
         )
-        for row in result
-    ]
+
+    return await keyset.page(db, statement, ORDRE_CALENDRIER, window, total=total, make=ligne)
 
 
 __all__ = ["LigneCalendrier", "calendrier_statement", "page"]

@@ -34,7 +34,6 @@ from sqlalchemy import (
     and_,
     case,
     exists,
-    false,
     func,
     literal,
     or_,
@@ -46,7 +45,9 @@ from domain.nomenclatures import Regime, Situation
 from domain.recherche import search_key
 from gateway.auth.principal import Principal
 from gateway.auth.visibility import is_visible
+from gateway.cursors import Part
 from gateway.db.engine import RequestSession
+from gateway.db.keyset import Cle, beyond
 from gateway.db.models import AffectationCollaborateur, Etablissement, Travailleur, Utilisateur
 from gateway.db.models_situation import SituationCompte as S
 from gateway.db.records import columns, record_type
@@ -172,53 +173,20 @@ def _conditions(principal: Principal, today: date, f: Filtres) -> list[ColumnEle
     return where
 
 
-@dataclass(frozen=True, slots=True)
-class Cle:
-    """One column of the portfolio's order: descending or not, NULL last or not."""
-
-    column: Any
-    descending: bool
-    nullable: bool = False
-
-    def order(self, backward: bool) -> Any:
-        descending = self.descending != backward
-        ordered = self.column.desc() if descending else self.column.asc()
-        if not self.nullable:
-            return ordered
-        return ordered.nulls_first() if backward else ordered.nulls_last()
-
-    def equal(self, value: Any) -> ColumnElement[bool]:
-        column: ColumnElement[Any] = self.column
-        return column.is_(None) if value is None else column == value
-
-    def after(self, value: Any) -> ColumnElement[bool]:
-        """Strictly after ``value`` in the (forward) order; NULLs come last."""
-        column: ColumnElement[Any] = self.column
-        if value is None:
-            return false()
-        beyond = column < value if self.descending else column > value
-        return or_(beyond, column.is_(None)) if self.nullable else beyond
-
-    def before(self, value: Any) -> ColumnElement[bool]:
-        """Strictly before ``value`` in the (forward) order."""
-        column: ColumnElement[Any] = self.column
-        if value is None:
-            return column.is_not(None)
-        strict: ColumnElement[bool] = column > value if self.descending else column < value
-        return strict
+NAMES = ((Travailleur.nom, Part.TEXT), (Travailleur.prenom, Part.TEXT), (Travailleur.id, Part.ID))
 
 
 def order_of(tri: Tri, descending: bool) -> list[Cle]:
     """Name, first name, id (ties); an indicator sort puts its key first, NULLs last, and
     keeps the names ascending."""
     if tri is Tri.NOM:
-        return [Cle(c, descending) for c in (Travailleur.nom, Travailleur.prenom, Travailleur.id)]
+        return [Cle(c, p, descending) for c, p in NAMES]
     key = (
-        Cle(S.retard, descending)
+        Cle(S.retard, Part.CENTS, descending)
         if tri is Tri.MONTANT_EN_RETARD
-        else Cle(S.prochaine, descending, True)
+        else Cle(S.prochaine, Part.DATE_OR_NONE, descending, nullable=True)
     )
-    return [key, *(Cle(c, False) for c in (Travailleur.nom, Travailleur.prenom, Travailleur.id))]
+    return [key, *(Cle(c, p) for c, p in NAMES)]
 
 
 def key_of(tri: Tri, row: Travailleur, situation: Indicateurs) -> tuple[Any, ...]:
@@ -229,16 +197,6 @@ def key_of(tri: Tri, row: Travailleur, situation: Indicateurs) -> tuple[Any, ...
     if tri is Tri.MONTANT_EN_RETARD:
         return (to_cents(situation.montant_en_retard), *names)
     return (situation.prochaine_echeance, *names)
-
-
-def _beyond(cles: list[Cle], key: tuple[Any, ...], backward: bool) -> ColumnElement[bool]:
-    """Rows strictly after (before, ``backward``) the key: lexicographic, one term per
-    column of the order (a row value comparison cannot mix directions and NULLs)."""
-    terms = []
-    for i, cle in enumerate(cles):
-        strict = cle.before(key[i]) if backward else cle.after(key[i])
-        terms.append(and_(*(c.equal(v) for c, v in zip(cles[:i], key[:i], strict=True)), strict))
-    return or_(*terms)
 
 
 async def visible_clients(db: RequestSession, principal: Principal) -> int:
@@ -306,9 +264,9 @@ async def portfolio_page(
         assert not reads_indicators(tri, filtres)
         del where[1]  # the day of the rows
     if after is not None:
-        where.append(_beyond(cles, after, backward=False))
+        where.append(beyond(cles, after, backward=False))
     if before is not None:
-        where.append(_beyond(cles, before, backward=True))
+        where.append(beyond(cles, before, backward=True))
     indicators = (S.retard, S.du_mois, S.prochaine, S.manquantes, S.denonce, S.vigilance)
     # The workers as read-only records (gateway.db.records): no ORM instance per row.
     statement = select(*columns(Travailleur), *indicators, S.attention, S.valide_le)

@@ -20,7 +20,10 @@ from sqlalchemy.orm import InstrumentedAttribute
 from domain.nomenclatures import Role
 from domain.prevention import Personne, Programme, Sexe, sexe_du_nir
 from gateway.auth.principal import Principal
+from gateway.cursors import Window
+from gateway.db import keyset
 from gateway.db.engine import RequestSession
+from gateway.db.keyset import Page
 from gateway.db.models import EvenementAudit, Travailleur
 from gateway.db.models_caisse import Actualite
 from gateway.db.models_prevention import (
@@ -273,22 +276,27 @@ def _with_profile() -> Select[Actualite, ConseilPrevention]:
     )
 
 
+ORDRE_CONSEILS = actualites.ordre("conseils")
+
+
 async def conseils_page(
     db: RequestSession,
     fil: actualites.Fil,
     profil: tuple[int, Sexe] | None,
-    *,
-    offset: int,
-    limit: int,
-) -> tuple[list[tuple[Actualite, ConseilPrevention]], int]:
+    window: Window,
+) -> Page[tuple[Actualite, ConseilPrevention]]:
     """One page of the advice ``fil`` reads, most recent first, and how many there are."""
     where = _conseils(fil, profil)
     total = await db.scalar(select(func.count()).select_from(Actualite).where(*where))
-    rows = await db.execute(
-        _with_profile().where(*where).order_by(*actualites.ORDRE).offset(offset).limit(limit)
+    statement = _with_profile().where(*where)
+    return await keyset.page(
+        db,
+        statement,
+        ORDRE_CONSEILS,
+        window,
+        total=int(total or 0),
+        make=lambda row: (row[0], row[1]),
     )
-    pairs: list[Any] = list(rows)
-    return [(item, conseil) for item, conseil in pairs], int(total or 0)
 
 
 async def conseils_by_ids(

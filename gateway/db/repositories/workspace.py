@@ -10,7 +10,7 @@ mandate) are marked as such and never reach the API as they are.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 from typing import Any, cast
 
 from sqlalchemy import ColumnElement, and_, func, or_, select, true
@@ -20,7 +20,10 @@ from sqlalchemy.orm import InstrumentedAttribute
 from domain.nomenclatures import Role, StatutMandat
 from gateway.auth.principal import Principal
 from gateway.auth.visibility import is_visible
+from gateway.cursors import Part, Window
+from gateway.db import keyset
 from gateway.db.engine import RequestSession
+from gateway.db.keyset import Cle, Ordre, Page
 from gateway.db.models import (
     AffectationCollaborateur,
     EvenementAudit,
@@ -28,6 +31,7 @@ from gateway.db.models import (
     Travailleur,
     Utilisateur,
 )
+from gateway.db.records import columns, record_type
 from gateway.db.repositories import prevention
 
 
@@ -141,23 +145,42 @@ def _members(principal: Principal) -> list[ColumnElement[bool]]:
     ]
 
 
+#: Administrators first, then by name.
+ORDRE_COLLABORATEURS = Ordre(
+    "collaborateurs",
+    (
+        Cle(Utilisateur.administrateur_cabinet, Part.BOOL, descending=True),
+        Cle(Utilisateur.nom_affiche, Part.LONG_TEXT),
+        Cle(Utilisateur.id, Part.ID),
+    ),
+)
+ORDRE_CLIENTS = Ordre(
+    "collaborateur.clients",
+    (
+        Cle(Travailleur.nom, Part.TEXT),
+        Cle(Travailleur.prenom, Part.TEXT),
+        Cle(Travailleur.id, Part.ID),
+    ),
+)
+
+
+def audit_order(kind: str) -> Ordre:
+    """Newest first (a worker's journal and the cabinet's audit: two lists, two kinds)."""
+    return keyset.newest_first(kind, EvenementAudit.horodatage, Part.TIMESTAMP, EvenementAudit.id)
+
+
+ORDRE_AUDIT_CABINET = audit_order("audit.cabinet")
+
+
 async def collaborateurs_page(
-    db: RequestSession, principal: Principal, *, offset: int, limit: int
-) -> tuple[list[Utilisateur], int]:
+    db: RequestSession, principal: Principal, window: Window
+) -> Page[Utilisateur]:
     """The members of the principal's cabinet, administrators first, then by name."""
     total = await db.scalar(
         select(func.count()).select_from(Utilisateur).where(*_members(principal))
     )
-    rows = await db.scalars(
-        select(Utilisateur)
-        .where(*_members(principal))
-        .order_by(
-            Utilisateur.administrateur_cabinet.desc(), Utilisateur.nom_affiche, Utilisateur.id
-        )
-        .offset(offset)
-        .limit(limit)
-    )
-    return list(rows), int(total or 0)
+    statement = select(Utilisateur).where(*_members(principal))
+    return await keyset.page(db, statement, ORDRE_COLLABORATEURS, window, total=int(total or 0))
 
 
 async def collaborateurs_by_ids(
@@ -217,40 +240,21 @@ async def clients_by_collaborateur(
     db: RequestSession,
     principal: Principal | None,
     utilisateur_ids: Sequence[int],
-    *,
-    offset: int,
-    limit: int,
-) -> dict[int, tuple[list[Travailleur], int]]:
-    """One page of each collaborator's assigned clients (those the principal sees,
-    sorted by name) and their number, in one statement (window functions, as
-    ``by_travailleur.page_by_travailleur``)."""
+    window: Window,
+) -> dict[Hashable, Page[Any]]:
+    """One keyset page of each collaborator's assigned clients (those the principal
+    sees, sorted by name, as records) and their number, in one statement
+    (``keyset.per_parent``)."""
     owner = AffectationCollaborateur.utilisateur_id
-    order = (Travailleur.nom, Travailleur.prenom, Travailleur.id)
-    inner = (
-        select(
-            owner.label("collaborateur_id"),
-            Travailleur.id.label("travailleur_id"),
-            func.row_number().over(partition_by=owner, order_by=order).label("position"),
-            func.count().over(partition_by=owner).label("total"),
-        )
+    selected = columns(Travailleur)
+    statement = (
+        select(*selected)
         .join(Travailleur, Travailleur.id == AffectationCollaborateur.travailleur_id)
         .where(owner.in_(utilisateur_ids), is_visible(Travailleur.id, principal))
-        .subquery()
     )
-    statement = (
-        select(inner.c.collaborateur_id, inner.c.position, inner.c.total, Travailleur)
-        .join(Travailleur, Travailleur.id == inner.c.travailleur_id)
-        .where(or_(inner.c.position == 1, inner.c.position.between(offset + 1, offset + limit)))
-        .order_by(inner.c.collaborateur_id, inner.c.position)
-    )
-    pages: dict[int, tuple[list[Travailleur], int]] = {}
-    rows: Sequence[Any] = (await db.execute(statement)).all()
-    for collaborateur_id, rank, count, row in rows:
-        items, _ = pages.get(collaborateur_id, ([], count))
-        if offset < rank <= offset + limit:
-            items.append(row)
-        pages[collaborateur_id] = (items, count)
-    return pages
+    make = record_type(Travailleur)
+    rows = await db.rows(keyset.per_parent(statement, owner, ORDRE_CLIENTS, window))
+    return keyset.pages_by_parent(rows, len(selected), ORDRE_CLIENTS, window, lambda r: make(*r))
 
 
 # --- audit ----------------------------------------------------------------------------
@@ -281,12 +285,11 @@ async def events_by_ids(
 async def cabinet_events_page(
     db: RequestSession,
     principal: Principal,
+    window: Window,
     *,
-    offset: int,
-    limit: int,
     collaborateur_id: int | None,
     operation: str | None,
-) -> tuple[list[EvenementAudit], int]:
+) -> Page[EvenementAudit]:
     """Events of the principal's cabinet (its members and OAuth clients), newest first."""
     where: list[ColumnElement[bool]] = [
         EvenementAudit.cabinet_id == principal.cabinet_id,
@@ -297,11 +300,5 @@ async def cabinet_events_page(
     if operation is not None:
         where.append(EvenementAudit.operation == operation)
     total = await db.scalar(select(func.count()).select_from(EvenementAudit).where(*where))
-    rows = await db.scalars(
-        select(EvenementAudit)
-        .where(*where)
-        .order_by(EvenementAudit.horodatage.desc(), EvenementAudit.id.desc())
-        .offset(offset)
-        .limit(limit)
-    )
-    return list(rows), int(total or 0)
+    statement = select(EvenementAudit).where(*where)
+    return await keyset.page(db, statement, ORDRE_AUDIT_CABINET, window, total=int(total or 0))
