@@ -203,6 +203,9 @@ async def seed_portfolio(api, clients: int) -> None:
 
 
 async def statements_for_page(api, token: str, first: int) -> tuple[int, dict]:
+    # The signing keys are reloaded every 30 s: not during the counted request, however
+    # slowly the seeding ran.
+    await api.services.signer.keys.reload(api.services.clock.now())
     counter = api.counter()
     async with counter.counting():
         data = await api.data(PORTFOLIO, {"first": first}, token)

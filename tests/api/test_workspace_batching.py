@@ -71,6 +71,9 @@ async def add_audit_events(api, clients: int) -> None:
 
 
 async def statements_for_page(api, token: str, first: int) -> tuple[int, dict]:
+    # The signing keys are reloaded every 30 s: not during the counted request, however
+    # slowly the seeding ran.
+    await api.services.signer.keys.reload(api.services.clock.now())
     counter = api.counter()
     async with counter.counting():
         data = await api.data(PORTFOLIO, {"first": first}, token)
