@@ -9,6 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from decimal import Decimal
+from typing import Any
+
+from aiodataloader import DataLoader
 
 from domain.nomenclatures import Role
 from gateway.auth.principal import Scope
@@ -53,12 +56,26 @@ def item_errors(outcome: Outcome, index: int) -> list[UserError]:
     ]
 
 
+async def referenced_rows(
+    loader: DataLoader[Any, Any], outcomes: Sequence[Outcome], key: str
+) -> list[Any | None]:
+    """The row each successful item's outcome names under ``key`` (None for the others),
+    read in one batch (after the last item: fresh loaders)."""
+    ids = [o.reference.get(key) if o.ok else None for o in outcomes]
+    found = iter(await loader.load_many([int(i) for i in ids if i is not None]))
+    return [None if i is None else next(found) for i in ids]
+
+
+def successes(outcomes: Sequence[Outcome]) -> tuple[int, int]:
+    """How many items succeeded, and how many were refused."""
+    succes = sum(1 for o in outcomes if o.ok)
+    return succes, len(outcomes) - succes
+
+
 async def travailleurs_of(ctx: Context, outcomes: Sequence[Outcome]) -> list[Travailleur | None]:
-    """The items' workers in one batch (after the last item: fresh loaders)."""
-    ids = [o.reference.get("travailleur_id") if o.ok else None for o in outcomes]
-    rows = await ctx.loaders.travailleur.load_many([int(i) for i in ids if i is not None])
-    found = iter(rows)
-    return [None if i is None else _typed(next(found)) for i in ids]
+    """The items' workers in one batch."""
+    rows = await referenced_rows(ctx.loaders.travailleur, outcomes, "travailleur_id")
+    return [_typed(row) for row in rows]
 
 
 def _typed(row: models.Travailleur | None) -> Travailleur | None:
@@ -84,16 +101,11 @@ async def estimate_revenues(ctx: Context, data: EstimateRevenuesInput) -> Estima
         ],
     )
     travailleurs = await travailleurs_of(ctx, outcomes)
-    avis_ids = [o.reference.get("avis_id") for o in outcomes]
-    avis_rows = await ctx.loaders.by_id(models.AvisAppel).load_many(
-        [int(a) for a in avis_ids if a is not None]
-    )
-    avis = iter(avis_rows)
+    avis = await referenced_rows(ctx.loaders.by_id(models.AvisAppel), outcomes, "avis_id")
     results = []
-    for index, (item, outcome, travailleur) in enumerate(
-        zip(data.items, outcomes, travailleurs, strict=True)
+    for index, (item, outcome, travailleur, avis_row) in enumerate(
+        zip(data.items, outcomes, travailleurs, avis, strict=True)
     ):
-        avis_row = next(avis) if avis_ids[index] is not None else None
         total = outcome.reference.get("total")
         results.append(
             EstimateRevenueResult(
@@ -105,10 +117,8 @@ async def estimate_revenues(ctx: Context, data: EstimateRevenuesInput) -> Estima
                 user_errors=item_errors(outcome, index),
             )
         )
-    succes = sum(1 for o in outcomes if o.ok)
-    return EstimateRevenuesPayload(
-        results=results, nombre_succes=succes, nombre_echecs=len(outcomes) - succes
-    )
+    succes, echecs = successes(outcomes)
+    return EstimateRevenuesPayload(results=results, nombre_succes=succes, nombre_echecs=echecs)
 
 
 async def set_periodicites(
@@ -141,7 +151,7 @@ async def set_periodicites(
             zip(data.items, outcomes, travailleurs, strict=True)
         )
     ]
-    succes = sum(1 for o in outcomes if o.ok)
+    succes, echecs = successes(outcomes)
     return SetPrelevementPeriodicitesPayload(
-        results=results, nombre_succes=succes, nombre_echecs=len(outcomes) - succes
+        results=results, nombre_succes=succes, nombre_echecs=echecs
     )

@@ -8,7 +8,13 @@ from domain.nomenclatures import Role
 from gateway.auth.principal import Scope
 from gateway.context import Context
 from gateway.db import models
-from gateway.resolvers.batch import check_items, item_errors, travailleurs_of
+from gateway.resolvers.batch import (
+    check_items,
+    item_errors,
+    referenced_rows,
+    successes,
+    travailleurs_of,
+)
 from gateway.schema.attestations import Attestation
 from gateway.schema.attestations_batch import (
     GenerateAttestationResult,
@@ -37,27 +43,18 @@ async def generate_attestations(
         ],
     )
     travailleurs = await travailleurs_of(ctx, outcomes)
-    ids = [o.reference.get("attestation_id") if o.ok else None for o in outcomes]
-    rows = iter(
-        await ctx.loaders.by_id(models.Attestation).load_many(
-            [int(i) for i in ids if i is not None]
+    rows = await referenced_rows(ctx.loaders.by_id(models.Attestation), outcomes, "attestation_id")
+    results = [
+        GenerateAttestationResult(
+            index=index,
+            travailleur_id=item.travailleur_id,
+            travailleur=travailleur,
+            attestation=None if row is None else Attestation.from_row(row),
+            user_errors=item_errors(outcome, index),
         )
-    )
-    results = []
-    for index, (item, outcome, travailleur) in enumerate(
-        zip(data.items, outcomes, travailleurs, strict=True)
-    ):
-        row = next(rows) if ids[index] is not None else None
-        results.append(
-            GenerateAttestationResult(
-                index=index,
-                travailleur_id=item.travailleur_id,
-                travailleur=travailleur,
-                attestation=None if row is None else Attestation.from_row(row),
-                user_errors=item_errors(outcome, index),
-            )
+        for index, (item, outcome, travailleur, row) in enumerate(
+            zip(data.items, outcomes, travailleurs, rows, strict=True)
         )
-    succes = sum(1 for o in outcomes if o.ok)
-    return GenerateAttestationsPayload(
-        results=results, nombre_succes=succes, nombre_echecs=len(outcomes) - succes
-    )
+    ]
+    succes, echecs = successes(outcomes)
+    return GenerateAttestationsPayload(results=results, nombre_succes=succes, nombre_echecs=echecs)

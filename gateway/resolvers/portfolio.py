@@ -10,7 +10,6 @@ request's loaders, primed with the page's rows.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -27,7 +26,6 @@ from graphql.execution.values import get_directive_values
 from domain.nomenclatures import Role
 from gateway import cursors
 from gateway.context import Context
-from gateway.cursors import Part
 from gateway.db.repositories import portfolio as repository
 from gateway.db.repositories.portfolio import Filtres, Indicateurs, Resume, Tri
 from gateway.schema.errors import bad_user_input
@@ -40,7 +38,7 @@ from gateway.schema.portfolio import (
     PortfolioTri,
     SensTri,
 )
-from gateway.schema.relay import PageInfo, decode_int_id
+from gateway.schema.relay import Pagination, decode_int_id, page_info, window_from
 from gateway.schema.scalars import Money
 from gateway.schema.travailleur import travailleur_type
 from gateway.services import situation_compte
@@ -143,57 +141,6 @@ def selected(info: Any) -> frozenset[str]:
     return frozenset(names)
 
 
-@dataclass(frozen=True, slots=True)
-class Fenetre:
-    """A checked Relay window: how many, from which end, between which keys."""
-
-    limit: int
-    backward: bool
-    after: tuple[Any, ...] | None
-    before: tuple[Any, ...] | None
-
-
-_SHAPES = {
-    Tri.NOM: (Part.TEXT, Part.TEXT, Part.ID),
-    Tri.MONTANT_EN_RETARD: (Part.CENTS, Part.TEXT, Part.TEXT, Part.ID),
-    Tri.PROCHAINE_ECHEANCE: (Part.DATE_OR_NONE, Part.TEXT, Part.TEXT, Part.ID),
-}
-
-
-def _kind(champ: Tri, descending: bool) -> str:
-    return f"portfolio.{champ.value}.{'desc' if descending else 'asc'}"
-
-
-def fenetre_from(
-    first: int | None,
-    after: str | None,
-    last: int | None,
-    before: str | None,
-    champ: Tri,
-    descending: bool,
-) -> Fenetre:
-    """Check ``first``/``after``/``last``/``before`` (BAD_USER_INPUT naming the argument)."""
-    if first is not None and last is not None:
-        raise bad_user_input("last : ne peut pas être combiné avec first.", "last")
-    for name, size in (("first", first), ("last", last)):
-        if size is not None and not 0 <= size <= MAX_PORTFOLIO_PAGE:
-            raise bad_user_input(
-                f"{name} : doit être compris entre 0 et {MAX_PORTFOLIO_PAGE} (reçu {size}).", name
-            )
-    keys: dict[str, tuple[Any, ...] | None] = {}
-    for name, cursor in (("after", after), ("before", before)):
-        keys[name] = None
-        if cursor is not None:
-            keys[name] = cursors.decode(cursor, _kind(champ, descending), _SHAPES[champ])
-            if keys[name] is None:
-                raise bad_user_input(
-                    f"{name} : curseur invalide (ou d'un autre tri du portefeuille).", name
-                )
-    backward = last is not None
-    limit = last if last is not None else (DEFAULT_PAGE if first is None else first)
-    return Fenetre(limit, backward, keys["after"], keys["before"])
-
-
 async def portfolio(
     ctx: Context,
     first: int | None,
@@ -210,7 +157,13 @@ async def portfolio(
     champ = Tri.NOM if tri is None else tri.champ
     sens = None if tri is None else tri.sens
     descending = champ is Tri.MONTANT_EN_RETARD if sens is None else sens is SensTri.DESC
-    fenetre = fenetre_from(first, after, last, before, champ, descending)
+    ordre = repository.order_of(champ, descending)
+    window = window_from(
+        ordre,
+        Pagination(first, after, last, before),
+        maximum=MAX_PORTFOLIO_PAGE,
+        default=DEFAULT_PAGE,
+    )
     today = ctx.clock.today()
     wants_totals = bool(fields & {"totalCount", "resume"})
     wants_page = bool(fields & {"edges", "nodes", "pageInfo"})
@@ -227,11 +180,7 @@ async def portfolio(
             filtres,
             tri=champ,
             descending=descending,
-            # One more than the page: whether another page follows, without counting.
-            limit=fenetre.limit + 1,
-            after=fenetre.after,
-            before=fenetre.before,
-            backward=fenetre.backward,
+            window=window,
             any_day=any_day,
         )
 
@@ -258,11 +207,10 @@ async def portfolio(
     if page is None and wants_page:
         page = await read_page(any_day=False)
     rows = page.clients if page is not None else []
-    more = len(rows) > fenetre.limit
+    more = len(rows) > window.limit
     if more:
-        rows = rows[1:] if fenetre.backward else rows[: fenetre.limit]
+        rows = rows[1:] if window.backward else rows[: window.limit]
     edges = []
-    kind = _kind(champ, descending)
     # Without ``edges``, only the page's ends have their cursor shown (``pageInfo``).
     every_cursor = "edges" in fields
     for position, (row, indicateurs) in enumerate(rows):
@@ -272,7 +220,7 @@ async def portfolio(
         edges.append(
             PortfolioEdge(
                 node=travailleur_type(row),
-                cursor=cursors.encode(kind, repository.key_of(champ, row, indicateurs))
+                cursor=cursors.encode(ordre.kind, repository.key_of(champ, row, indicateurs))
                 if shown
                 else "",
                 indicateurs=_indicateurs(indicateurs),
@@ -282,13 +230,7 @@ async def portfolio(
     return PortfolioConnection(
         edges=edges,
         nodes=[e.node for e in edges],
-        page_info=PageInfo(
-            # Relay: the other end is known to continue when a cursor bounded the page.
-            has_next_page=more if not fenetre.backward else fenetre.before is not None,
-            has_previous_page=more if fenetre.backward else fenetre.after is not None,
-            start_cursor=edges[0].cursor if edges else None,
-            end_cursor=edges[-1].cursor if edges else None,
-        ),
+        page_info=page_info([e.cursor for e in edges], more, window),
         total_count=total,
         resume=_resume(resume if resume is not None else EMPTY),
     )

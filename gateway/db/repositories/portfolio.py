@@ -45,9 +45,9 @@ from domain.nomenclatures import Regime, Situation
 from domain.recherche import search_key
 from gateway.auth.principal import Principal
 from gateway.auth.visibility import is_visible
-from gateway.cursors import Part
+from gateway.cursors import Part, Window
 from gateway.db.engine import RequestSession
-from gateway.db.keyset import Cle, beyond
+from gateway.db.keyset import Cle, Ordre
 from gateway.db.models import AffectationCollaborateur, Etablissement, Travailleur, Utilisateur
 from gateway.db.models_situation import SituationCompte as S
 from gateway.db.records import columns, record_type
@@ -176,17 +176,18 @@ def _conditions(principal: Principal, today: date, f: Filtres) -> list[ColumnEle
 NAMES = ((Travailleur.nom, Part.TEXT), (Travailleur.prenom, Part.TEXT), (Travailleur.id, Part.ID))
 
 
-def order_of(tri: Tri, descending: bool) -> list[Cle]:
+def order_of(tri: Tri, descending: bool) -> Ordre:
     """Name, first name, id (ties); an indicator sort puts its key first, NULLs last, and
-    keeps the names ascending."""
+    keeps the names ascending. Its cursors name the sort and its direction."""
+    kind = f"portfolio.{tri.value}.{'desc' if descending else 'asc'}"
     if tri is Tri.NOM:
-        return [Cle(c, p, descending) for c, p in NAMES]
+        return Ordre(kind, tuple(Cle(c, p, descending) for c, p in NAMES))
     key = (
         Cle(S.retard, Part.CENTS, descending)
         if tri is Tri.MONTANT_EN_RETARD
         else Cle(S.prochaine, Part.DATE_OR_NONE, descending, nullable=True)
     )
-    return [key, *(Cle(c, p) for c, p in NAMES)]
+    return Ordre(kind, (key, *(Cle(c, p) for c, p in NAMES)))
 
 
 def key_of(tri: Tri, row: Travailleur, situation: Indicateurs) -> tuple[Any, ...]:
@@ -247,26 +248,22 @@ async def portfolio_page(
     *,
     tri: Tri,
     descending: bool,
-    limit: int,
-    after: tuple[Any, ...] | None = None,
-    before: tuple[Any, ...] | None = None,
-    backward: bool = False,
+    window: Window,
     any_day: bool = False,
 ) -> PageClients:
-    """Up to ``limit`` clients of the filtered, sorted portfolio strictly after ``after``
-    and before ``before`` (keys of :func:`key_of`), with their stored indicators; from
-    the end when ``backward`` (``last``), the page still in the portfolio's order.
-    ``any_day`` (only when neither the order nor the filters read the indicators): the
-    page whatever the day of its rows, which ones are stale said beside it."""
-    cles = order_of(tri, descending)
+    """Up to ``window.limit`` + 1 clients of the filtered, sorted portfolio between the
+    window's keys (those of :func:`key_of`), with their stored indicators: the one more
+    tells whether another page follows. From the end when the window is backward
+    (``last``), the page still in the portfolio's order. ``any_day`` (only when neither
+    the order nor the filters read the indicators): the page whatever the day of its
+    rows, which ones are stale said beside it."""
+    ordre = order_of(tri, descending)
+    backward = window.backward
     where = _conditions(principal, today, filtres)
     if any_day:
         assert not reads_indicators(tri, filtres)
         del where[1]  # the day of the rows
-    if after is not None:
-        where.append(beyond(cles, after, backward=False))
-    if before is not None:
-        where.append(beyond(cles, before, backward=True))
+    where.extend(ordre.bounds(window))
     indicators = (S.retard, S.du_mois, S.prochaine, S.manquantes, S.denonce, S.vigilance)
     # The workers as read-only records (gateway.db.records): no ORM instance per row.
     statement = select(*columns(Travailleur), *indicators, S.attention, S.valide_le)
@@ -274,7 +271,7 @@ async def portfolio_page(
         statement = with_situation(statement.select_from(Travailleur))
     else:
         statement = statement.join(S, S.travailleur_id == Travailleur.id)
-    statement = statement.where(*where).order_by(*(c.order(backward) for c in cles)).limit(limit)
+    statement = statement.where(*where).order_by(*ordre.order_by(backward)).limit(window.limit + 1)
     page: list[tuple[Any, Indicateurs]] = []
     stale_ids: list[int] = []
     make = record_type(Travailleur)
