@@ -41,7 +41,8 @@ def to_cents(amount: Decimal) -> int:
 
 def from_cents(cents: int) -> Decimal:
     """Integer cents back to a ``Decimal`` with exactly two decimals."""
-    return (Decimal(cents) / 100).quantize(ONE_CENT)
+    # The cents as the coefficient, the exponent -2: exact, and without a division.
+    return Decimal(cents).scaleb(-2)
 
 
 MONTANT_MAX = Decimal(100_000_000)

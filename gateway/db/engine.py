@@ -195,7 +195,14 @@ class RequestSession:
         """Every row of a Core statement, as tuples (the read path, no ORM entity)."""
 
         async def run() -> Sequence[Any]:
-            return (await self.session.execute(statement, params)).all()
+            # Through the session's connection: the rows as the driver gives them,
+            # without the ORM's result machinery (an eighth of a large page's CPU).
+            # Pending ORM changes are flushed first, as the session itself would.
+            session = self.session
+            if session.new or session.dirty or session.deleted:
+                await session.flush()
+            connection = await session.connection()
+            return (await connection.execute(statement, params)).all()
 
         return await self._read(run)
 

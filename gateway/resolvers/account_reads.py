@@ -123,13 +123,14 @@ ORDRE_ATTESTATIONS = newest_first(
 
 async def echeances(
     ctx: Context,
-    travailleur_id: int,
+    travailleur_ids: Sequence[int],
     pagination: Pagination,
     du: date | None,
     au: date | None,
     statut: StatutEcheance | None,
     updated_since: datetime | None = None,
-) -> Connection[EcheanceType]:
+) -> list[Connection[EcheanceType]]:
+    """Each worker's page of instalments (one statement for all of them)."""
     window = window_from(ORDRE_ECHEANCES, pagination)
     check_aware(updated_since)
     today = ctx.clock.today()
@@ -137,9 +138,11 @@ async def echeances(
         "echeances", Echeance, filters_to_where=_echeance_filters, ordre=ORDRE_ECHEANCES
     )
     query = PageQuery(window, (du, au, statut, today, updated_since))
-    page = await loader.load(PagedKey(travailleur_id, query))
-    items = [echeance_type(r, today) for r in page.items]
-    return connection(items, page, window, ORDRE_ECHEANCES)
+    pages = await loader.load_many([PagedKey(i, query) for i in travailleur_ids])
+    return [
+        connection([echeance_type(r, today) for r in page.items], page, window, ORDRE_ECHEANCES)
+        for page in pages
+    ]
 
 
 def _paiement_filters(filters: tuple[Hashable, ...]) -> Sequence[ColumnElement[bool]]:
@@ -156,21 +159,24 @@ def _paiement_filters(filters: tuple[Hashable, ...]) -> Sequence[ColumnElement[b
 
 async def paiements(
     ctx: Context,
-    travailleur_id: int,
+    travailleur_ids: Sequence[int],
     pagination: Pagination,
     du: date | None,
     au: date | None,
     updated_since: datetime | None = None,
-) -> Connection[PaiementType]:
+) -> list[Connection[PaiementType]]:
+    """Each worker's page of payments (one statement for all of them)."""
     window = window_from(ORDRE_PAIEMENTS, pagination)
     check_aware(updated_since)
     loader = ctx.loaders.paged(
         "paiements", Paiement, filters_to_where=_paiement_filters, ordre=ORDRE_PAIEMENTS
     )
     query = PageQuery(window, (du, au, updated_since))
-    page = await loader.load(PagedKey(travailleur_id, query))
-    items = [PaiementType.from_row(r) for r in page.items]
-    return connection(items, page, window, ORDRE_PAIEMENTS)
+    pages = await loader.load_many([PagedKey(i, query) for i in travailleur_ids])
+    return [
+        connection([PaiementType.from_row(r) for r in page.items], page, window, ORDRE_PAIEMENTS)
+        for page in pages
+    ]
 
 
 async def _dues(ctx: Context, travailleur: Travailleur) -> list[Instalment]:
@@ -218,24 +224,34 @@ def _no_filter(_filters: tuple[Hashable, ...]) -> Sequence[ColumnElement[bool]]:
 
 
 async def declarations(
-    ctx: Context, travailleur_id: int, pagination: Pagination
-) -> Connection[DeclarationMicroType]:
+    ctx: Context, travailleur_ids: Sequence[int], pagination: Pagination
+) -> list[Connection[DeclarationMicroType]]:
+    """Each micro-entrepreneur's page of declarations (one statement for all)."""
     window = window_from(ORDRE_DECLARATIONS, pagination)
     loader = ctx.loaders.paged(
         "declarations", DeclarationMicro, filters_to_where=_no_filter, ordre=ORDRE_DECLARATIONS
     )
-    page = await loader.load(PagedKey(travailleur_id, PageQuery(window)))
-    items = [DeclarationMicroType.from_row(r) for r in page.items]
-    return connection(items, page, window, ORDRE_DECLARATIONS)
+    pages = await loader.load_many([PagedKey(i, PageQuery(window)) for i in travailleur_ids])
+    return [
+        connection(
+            [DeclarationMicroType.from_row(r) for r in page.items], page, window, ORDRE_DECLARATIONS
+        )
+        for page in pages
+    ]
 
 
 async def attestations(
-    ctx: Context, travailleur_id: int, pagination: Pagination
-) -> Connection[AttestationType]:
+    ctx: Context, travailleur_ids: Sequence[int], pagination: Pagination
+) -> list[Connection[AttestationType]]:
+    """Each worker's page of attestations (one statement for all of them)."""
     window = window_from(ORDRE_ATTESTATIONS, pagination)
     loader = ctx.loaders.paged(
         "attestations", Attestation, filters_to_where=_no_filter, ordre=ORDRE_ATTESTATIONS
     )
-    page = await loader.load(PagedKey(travailleur_id, PageQuery(window)))
-    items = [AttestationType.from_row(r) for r in page.items]
-    return connection(items, page, window, ORDRE_ATTESTATIONS)
+    pages = await loader.load_many([PagedKey(i, PageQuery(window)) for i in travailleur_ids])
+    return [
+        connection(
+            [AttestationType.from_row(r) for r in page.items], page, window, ORDRE_ATTESTATIONS
+        )
+        for page in pages
+    ]

@@ -9,6 +9,7 @@ instalments it covers and the vigilance condition all come from the same figures
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Sequence
 from functools import partial
 from typing import Any
 
@@ -82,10 +83,15 @@ async def _covered_batch(loaders: Loaders, keys: list[int]) -> list[list[int]]:
 
 async def plans_compte(ctx: Context, travailleur_id: int) -> PlansCompte:
     """The worker's plans followed today (visibility applied by the loaders)."""
+    return (await plans_comptes(ctx, [travailleur_id]))[0]
+
+
+async def plans_comptes(ctx: Context, travailleur_ids: Sequence[int]) -> list[PlansCompte]:
+    """Each worker's plans followed today, read together."""
     loaders = ctx.loaders
     loader = loaders.custom("plans_compte", partial(_plans_batch, loaders, ctx))
-    etat: PlansCompte = await loader.load(travailleur_id)
-    return etat
+    etats: list[PlansCompte] = await loader.load_many(travailleur_ids)
+    return etats
 
 
 async def covered_instalments(ctx: Context, row: models.DelaiPaiement) -> list[Echeance]:

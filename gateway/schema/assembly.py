@@ -25,7 +25,7 @@ from gateway.schema import (
     webhooks,
     workspace,
 )
-from gateway.schema.attribute_fields import for_one_schema
+from gateway.schema.batched_lists import for_one_schema
 from gateway.schema.compte import Attestation, Cotisation, DelaiPaiement, Echeance, Paiement, Revenu
 from gateway.schema.document_cache import CachedNameConverter, DocumentCache, DocumentCaching
 from gateway.schema.errors import should_mask, with_error_code

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -17,6 +18,7 @@ from domain.suivi_delais import SuiviDelai
 from gateway.context import Context
 from gateway.db import models
 from gateway.schema.attestations import Attestation as Attestation  # re-exported
+from gateway.schema.batched_lists import batched
 from gateway.schema.cotisations import LigneCotisation, ligne_type
 from gateway.schema.described_enum import described_enum
 from gateway.schema.relay import Node, encode_global_id
@@ -187,12 +189,20 @@ class Echeance(Node):
             "rejected (collected with that instalment's debit); 0.00 otherwise."
         )
     )
-    reste_du: Money = strawberry.field(
-        description="Still due on this instalment: montant − montantReporte − montantPaye."
-    )
-    statut: StatutEcheance = strawberry.field(description="Status on the clock's date.")
     row: strawberry.Private[models.Echeance]
     today: strawberry.Private[date]
+
+    # Computed when selected: a page of 500 clients' instalments often shows neither.
+    @strawberry.field(
+        description="Still due on this instalment: montant − montantReporte − montantPaye."
+    )
+    def reste_du(self) -> Money:
+        row = self.row
+        return Money(Instalment(row.id, row.date_echeance, row.montant, row.montant_paye).reste_du)
+
+    @strawberry.field(description="Status on the clock's date.")
+    def statut(self) -> StatutEcheance:
+        return statut_of(self.row, self.today)
 
     @strawberry.field(
         description=(
@@ -210,10 +220,7 @@ class Echeance(Node):
         )
     )
     async def exoneree(self, info: Info[Context, None]) -> bool:
-        from gateway.resolvers.delais import plans_compte
-
-        etat = await plans_compte(info.context, self.row.travailleur_id)
-        return self.row.id in etat.exemptes
+        return (await exonerees_of(info.context, [self]))[0]
 
     @strawberry.field(
         description=(
@@ -223,13 +230,7 @@ class Echeance(Node):
         )
     )
     async def majorations(self, info: Info[Context, None]) -> Money:
-        if self.row.annulee:
-            return Money(Decimal(0))
-        exoneree = await self.exoneree(info)
-        instalment = Instalment(
-            self.row.id, self.row.date_echeance, self.row.montant, self.row.montant_paye
-        )
-        return Money(compte_rules.majorations(instalment, self.today, exoneree=exoneree))
+        return (await majorations_of(info.context, [self]))[0]
 
     @strawberry.field(
         description="The payment plan that covers this instalment (the latest one), if any."
@@ -422,7 +423,6 @@ def statut_of(row: models.Echeance, today: date) -> StatutEcheance:
 def echeance_type(row: models.Echeance, today: date) -> Echeance:
     """The instalment as the API shows it on ``today`` (majorations and the plan
     exemption are resolved on demand)."""
-    instalment = Instalment(row.id, row.date_echeance, row.montant, row.montant_paye, row.nature)
     return Echeance(
         id=strawberry.ID(encode_global_id("Echeance", row.id)),
         annee=row.annee,
@@ -434,8 +434,6 @@ def echeance_type(row: models.Echeance, today: date) -> Echeance:
         montant=Money(row.montant + row.montant_reporte),
         montant_paye=Money(row.montant_paye),
         montant_reporte=Money(row.montant_reporte),
-        reste_du=Money(instalment.reste_du),
-        statut=statut_of(row, today),
         row=row,
         today=today,
     )
@@ -460,3 +458,28 @@ def compte_type(
             for p in summary.periodes
         ],
     )
+
+
+@batched("Echeance", "exoneree")
+async def exonerees_of(ctx: Context, echeances: Sequence[Echeance]) -> list[bool]:
+    """Whether each instalment is exempted by its worker's plans (read for all the
+    workers at once)."""
+    from gateway.resolvers.delais import plans_comptes
+
+    owners = list(dict.fromkeys(e.row.travailleur_id for e in echeances))
+    etats = dict(zip(owners, await plans_comptes(ctx, owners), strict=True))
+    return [e.row.id in etats[e.row.travailleur_id].exemptes for e in echeances]
+
+
+@batched("Echeance", "majorations")
+async def majorations_of(ctx: Context, echeances: Sequence[Echeance]) -> list[Money]:
+    exonerees = await exonerees_of(ctx, echeances)
+    return [_majorations(e, exoneree) for e, exoneree in zip(echeances, exonerees, strict=True)]
+
+
+def _majorations(echeance: Echeance, exoneree: bool) -> Money:
+    row = echeance.row
+    if row.annulee:
+        return Money(Decimal(0))
+    instalment = Instalment(row.id, row.date_echeance, row.montant, row.montant_paye)
+    return Money(compte_rules.majorations(instalment, echeance.today, exoneree=exoneree))

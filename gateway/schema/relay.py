@@ -48,9 +48,27 @@ class Edge(Generic[T]):
 
 @strawberry.type(description="A page of items (Relay connection).")
 class Connection(Generic[T]):
-    edges: list[Edge[T]] = strawberry.field(description="The items of this page with cursors.")
+    # Cursors are written only when ``edges`` or ``pageInfo`` is read: most pages of a
+    # portfolio's clients show ``nodes`` alone, and encoding every key was a tenth of it.
+    keys: strawberry.Private[Sequence[Sequence[cursors.Value]]]
+    kind: strawberry.Private[str]
+    more: strawberry.Private[bool]
+    window: strawberry.Private[Window]
+
+    @strawberry.field(description="The items of this page with cursors.")
+    def edges(self) -> list[Edge[T]]:
+        return [
+            Edge(node=n, cursor=cursors.encode(self.kind, k))
+            for n, k in zip(self.nodes, self.keys, strict=True)
+        ]
+
     nodes: list[T] = strawberry.field(description="The items of this page.")
-    page_info: PageInfo = strawberry.field(description="Pagination state.")
+
+    @strawberry.field(description="Pagination state.")
+    def page_info(self) -> PageInfo:
+        ends = [self.keys[0], self.keys[-1]] if self.keys else []
+        return page_info([cursors.encode(self.kind, k) for k in ends], self.more, self.window)
+
     total_count: int = strawberry.field(description="Number of items across all pages.")
 
 
@@ -122,12 +140,13 @@ def connection(
     nodes: Sequence[T], page: KeysetPage[Any], window: Window, ordre: Ordre
 ) -> Connection[T]:
     """The connection of a keyset page (``nodes``: its items as GraphQL objects)."""
-    keys = [cursors.encode(ordre.kind, key) for key in page.keys]
     return Connection(
-        edges=[Edge(node=n, cursor=c) for n, c in zip(nodes, keys, strict=True)],
         nodes=list(nodes),
-        page_info=page_info(keys, page.more, window),
         total_count=page.total,
+        keys=page.keys,
+        kind=ordre.kind,
+        more=page.more,
+        window=window,
     )
 
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Sequence
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 from strawberry.types import Info
@@ -23,6 +25,7 @@ from gateway.context import Context
 from gateway.db import models
 from gateway.resolvers import account_reads
 from gateway.schema.attestations import ReleveCarriere
+from gateway.schema.batched_lists import batched
 from gateway.schema.compte import (
     Attestation,
     CompteResume,
@@ -68,7 +71,10 @@ class Prelevement:
 
 
 async def prelevement_of(ctx: Context, row: models.Travailleur) -> Prelevement:
-    banks = await ctx.loaders.coordonnees_bancaires.load(row.id)
+    return prelevement_from(row, await ctx.loaders.coordonnees_bancaires.load(row.id))
+
+
+def prelevement_from(row: models.Travailleur, banks: Sequence[Any]) -> Prelevement:
     return Prelevement(
         actif=bool(banks),
         periodicite=periodicite_effective(row.periodicite, bool(banks)),
@@ -111,16 +117,15 @@ class Travailleur(Node):
 
     @strawberry.field(description="The caisse that manages the account.")
     async def caisse(self, info: ContextInfo) -> Caisse:
-        return Caisse.from_row(await info.context.loaders.caisse.load(self.row.caisse_id))
+        return (await caisses_of(info.context, [self]))[0]
 
     @strawberry.field(description="Places of business, the principal one first.")
     async def etablissements(self, info: ContextInfo) -> list[Etablissement]:
-        rows = await info.context.loaders.etablissements.load(self.row.id)
-        return [Etablissement.from_row(r) for r in rows]
+        return (await etablissements_of(info.context, [self]))[0]
 
     @strawberry.field(description="Direct debit and periodicity.")
     async def prelevement(self, info: ContextInfo) -> Prelevement:
-        return await prelevement_of(info.context, self.row)
+        return (await prelevements_of(info.context, [self]))[0]
 
     @strawberry.field(description="Payments received, most recent last; filter by date range.")
     async def paiements(
@@ -137,10 +142,11 @@ class Travailleur(Node):
             strawberry.argument(description="Only payments changed at or after this time."),
         ] = None,
     ) -> Connection[Paiement]:
-        pages = Pagination(first, after, last, before)
-        return await account_reads.paiements(
-            info.context, self.row.id, pages, du, au, updated_since
-        )
+        return (
+            await paiements_of(
+                info.context, [self], first, after, last, before, du, au, updated_since
+            )
+        )[0]
 
     @strawberry.field(description="Payment plans requested, oldest first.")
     async def delais_paiement(self, info: ContextInfo) -> list[DelaiPaiement]:
@@ -156,12 +162,11 @@ class Travailleur(Node):
         last: Last = None,
         before: Before = None,
     ) -> Connection[Attestation]:
-        pages = Pagination(first, after, last, before)
-        return await account_reads.attestations(info.context, self.row.id, pages)
+        return (await attestations_of(info.context, [self], first, after, last, before))[0]
 
     @strawberry.field(description="Account summary: balance, surcharges, detail per month.")
     async def compte(self, info: ContextInfo) -> CompteResume:
-        return await account_reads.compte_resume(info.context, self.row)
+        return (await comptes_of(info.context, [self]))[0]
 
     @strawberry.field(
         description=(
@@ -233,11 +238,7 @@ class TravailleurClassique(Travailleur):
         )
     )
     async def taxation_d_office(self, info: ContextInfo) -> bool:
-        revenus = await info.context.loaders.revenus.load(self.row.id)
-        declared = {r.annee for r in revenus if r.nature is NatureRevenu.DECLARE}
-        return is_taxation_d_office(
-            info.context.clock.today().year, declared, self.row.date_debut_activite
-        )
+        return (await taxations_d_office_of(info.context, [self]))[0]
 
     @strawberry.field(description="Incomes per year, declared and estimated, oldest first.")
     async def revenus(self, info: ContextInfo) -> list[Revenu]:
@@ -253,7 +254,7 @@ class TravailleurClassique(Travailleur):
             int | None, strawberry.argument(description="Only this year; omitted: every year.")
         ] = None,
     ) -> list[Cotisation]:
-        return await account_reads.cotisations(info.context, self.row.id, annee)
+        return (await cotisations_of(info.context, [self], annee))[0]
 
     @strawberry.field(
         description=(
@@ -281,10 +282,11 @@ class TravailleurClassique(Travailleur):
             ),
         ] = None,
     ) -> Connection[Echeance]:
-        pages = Pagination(first, after, last, before)
-        return await account_reads.echeances(
-            info.context, self.row.id, pages, du, au, statut, updated_since
-        )
+        return (
+            await echeances_of(
+                info.context, [self], first, after, last, before, du, au, statut, updated_since
+            )
+        )[0]
 
     @strawberry.field(
         description="Avis d'appel rectificatif issued after estimates, most recent first."
@@ -333,8 +335,7 @@ class MicroEntrepreneur(Travailleur):
         last: Last = None,
         before: Before = None,
     ) -> Connection[DeclarationMicro]:
-        pages = Pagination(first, after, last, before)
-        return await account_reads.declarations(info.context, self.row.id, pages)
+        return (await declarations_of(info.context, [self], first, after, last, before))[0]
 
     @staticmethod
     def from_row(row: models.Travailleur) -> MicroEntrepreneur:
@@ -349,3 +350,125 @@ def travailleur_type(row: models.Travailleur) -> Travailleur:
     if row.regime is Regime.MICRO:
         return MicroEntrepreneur.from_row(row)
     return TravailleurClassique.from_row(row)
+
+
+# -- the relations of a whole list of workers at once (``gateway.schema.batched_lists``):
+# each field above calls its batch form with one worker, so both answer alike.
+
+Workers = Sequence[Travailleur]
+
+
+def _ids(travailleurs: Workers) -> list[int]:
+    return [t.row.id for t in travailleurs]
+
+
+@batched("Travailleur", "caisse")
+async def caisses_of(ctx: Context, travailleurs: Workers) -> list[Caisse]:
+    rows = await ctx.loaders.caisse.load_many([t.row.caisse_id for t in travailleurs])
+    return [Caisse.from_row(row) for row in rows]
+
+
+@batched("Travailleur", "etablissements")
+async def etablissements_of(ctx: Context, travailleurs: Workers) -> list[list[Etablissement]]:
+    rows = await ctx.loaders.etablissements.load_many(_ids(travailleurs))
+    return [[Etablissement.from_row(r) for r in of_one] for of_one in rows]
+
+
+@batched("Travailleur", "prelevement")
+async def prelevements_of(ctx: Context, travailleurs: Workers) -> list[Prelevement]:
+    banks = await ctx.loaders.coordonnees_bancaires.load_many(_ids(travailleurs))
+    return [prelevement_from(t.row, b) for t, b in zip(travailleurs, banks, strict=True)]
+
+
+@batched("Travailleur", "paiements")
+async def paiements_of(
+    ctx: Context,
+    travailleurs: Workers,
+    first: int | None = None,
+    after: str | None = None,
+    last: int | None = None,
+    before: str | None = None,
+    du: date | None = None,
+    au: date | None = None,
+    updated_since: datetime | None = None,
+) -> list[Connection[Paiement]]:
+    pages = Pagination(first, after, last, before)
+    return await account_reads.paiements(ctx, _ids(travailleurs), pages, du, au, updated_since)
+
+
+@batched("Travailleur", "attestations")
+async def attestations_of(
+    ctx: Context,
+    travailleurs: Workers,
+    first: int | None = None,
+    after: str | None = None,
+    last: int | None = None,
+    before: str | None = None,
+) -> list[Connection[Attestation]]:
+    pages = Pagination(first, after, last, before)
+    return await account_reads.attestations(ctx, _ids(travailleurs), pages)
+
+
+@batched("TravailleurClassique", "echeances")
+async def echeances_of(
+    ctx: Context,
+    travailleurs: Workers,
+    first: int | None = None,
+    after: str | None = None,
+    last: int | None = None,
+    before: str | None = None,
+    du: date | None = None,
+    au: date | None = None,
+    statut: StatutEcheance | None = None,
+    updated_since: datetime | None = None,
+) -> list[Connection[Echeance]]:
+    pages = Pagination(first, after, last, before)
+    return await account_reads.echeances(
+        ctx, _ids(travailleurs), pages, du, au, statut, updated_since
+    )
+
+
+@batched("MicroEntrepreneur", "declarations")
+async def declarations_of(
+    ctx: Context,
+    travailleurs: Workers,
+    first: int | None = None,
+    after: str | None = None,
+    last: int | None = None,
+    before: str | None = None,
+) -> list[Connection[DeclarationMicro]]:
+    pages = Pagination(first, after, last, before)
+    return await account_reads.declarations(ctx, _ids(travailleurs), pages)
+
+
+@batched("Travailleur", "compte")
+async def comptes_of(ctx: Context, travailleurs: Workers) -> list[CompteResume]:
+    # Each summary awaits its loaders; run together, their reads are batched.
+    return list(
+        await asyncio.gather(*(account_reads.compte_resume(ctx, t.row) for t in travailleurs))
+    )
+
+
+@batched("TravailleurClassique", "cotisations")
+async def cotisations_of(
+    ctx: Context, travailleurs: Workers, annee: int | None = None
+) -> list[list[Cotisation]]:
+    return list(
+        await asyncio.gather(
+            *(account_reads.cotisations(ctx, t.row.id, annee) for t in travailleurs)
+        )
+    )
+
+
+@batched("TravailleurClassique", "taxationDOffice")
+async def taxations_d_office_of(ctx: Context, travailleurs: Workers) -> list[bool]:
+    revenus = await ctx.loaders.revenus.load_many(_ids(travailleurs))
+    year = ctx.clock.today().year
+    return [
+        is_taxation_d_office(
+            year,
+            {r.annee for r in of_one if r.nature is NatureRevenu.DECLARE},
+            t.row.date_debut_activite,
+        )
+        for t, of_one in zip(travailleurs, revenus, strict=True)
+    ]
