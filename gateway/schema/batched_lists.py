@@ -49,7 +49,7 @@ from graphql import (
     is_object_type,
 )
 from graphql.execution.collect_fields import FieldDetailsList
-from graphql.pyutils import Path
+from graphql.pyutils import Path, gather_with_cancel
 from strawberry.schema.schema_converter import GraphQLCoreConverter
 from strawberry.types.arguments import convert_arguments
 
@@ -275,14 +275,25 @@ class BatchedListsExecutionContext(AttributeFieldsExecutionContext):
             if not isinstance(name, str):
                 raise Fallback
             groups.setdefault(name, []).append(i)
-        answers: list[Any] = [None] * len(values)
-        for name, indices in groups.items():
+        runtimes: list[GraphQLObjectType] = []
+        for name in groups:
             runtime = self.schema.get_type(name)
-            if not is_object_type(runtime) or not self.schema.is_sub_type(return_type, runtime):
+            if not isinstance(runtime, GraphQLObjectType):
                 raise Fallback
-            done = await self._complete_objects(
-                runtime, field_details_list, info, [values[i] for i in indices]
+            if not self.schema.is_sub_type(return_type, runtime):
+                raise Fallback
+            runtimes.append(runtime)
+        # Together, so that a relation the types share is read in one batch for all.
+        completed = await gather_with_cancel(
+            *(
+                self._complete_objects(
+                    runtime, field_details_list, info, [values[i] for i in indices]
+                )
+                for runtime, indices in zip(runtimes, groups.values(), strict=True)
             )
+        )
+        answers: list[Any] = [None] * len(values)
+        for indices, done in zip(groups.values(), completed, strict=True):
             for i, answer in zip(indices, done, strict=True):
                 answers[i] = answer
         return answers
@@ -307,9 +318,11 @@ class BatchedListsExecutionContext(AttributeFieldsExecutionContext):
             if any(GENERAL in answer.values() for answer in objects):
                 raise Fallback
             return objects
-        columns = [
-            await self._column(parent, details, info, sources) for details in grouped.values()
-        ]
+        # The fields together, as the general execution starts them: the relations of
+        # every type of a list then reach their loaders in the same batch.
+        columns = await gather_with_cancel(
+            *(self._column(parent, details, info, sources) for details in grouped.values())
+        )
         keys = list(grouped)
         return [dict(zip(keys, row, strict=True)) for row in zip(*columns, strict=True)]
 

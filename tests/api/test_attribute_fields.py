@@ -142,3 +142,25 @@ async def test_a_null_attribute_is_answered_as_null_by_both(both: tuple[Api, Api
     expected = await general.post(document, token=token)
     assert expected["data"]["me"]["travailleur"]["telephone"] is None
     assert await direct.post(document, token=token) == expected
+
+
+async def test_both_executions_run_the_same_statements(both: tuple[Api, Api]) -> None:
+    """Lists completed column-wise read through the same loaders: as many statements as
+    the general execution, with workers of both regimes on the page."""
+    direct, general = both
+    token = await direct.login("expert@cabinet-demo.fr", "demo-expert-2026")
+    regimes = await direct.post("{ portfolio(first: 50) { nodes { regime } } }", token=token)
+    assert {n["regime"] for n in regimes["data"]["portfolio"]["nodes"]} == {
+        "CLASSIQUE",
+        "MICRO",
+    }
+    for name in ("gateway-same-fields.graphql", "gateway-dashboard.graphql"):
+        document = (QUERIES / name).read_text()
+        counted = []
+        for api in (general, direct):
+            await api.post(document, {"first": 50}, token=token)  # the day's rows fresh
+            async with api.counter().counting() as counter:
+                answer = await api.post(document, {"first": 50}, token=token)
+            assert "errors" not in answer, answer
+            counted.append(counter.count)
+        assert counted[1] == counted[0], (name, counted)
