@@ -1,14 +1,14 @@
 """Which workers a principal may see, as SQL (SPEC §10).
 
-Every repository query that returns account data filters on
-``travailleur_id IN visible_travailleur_ids(principal)``: authorization is enforced
-where data is read, and an invisible worker looks exactly like a missing one.
+Every repository query that returns account data filters with
+``is_visible(travailleur_id, principal)``: authorization is enforced where data is
+read, and an invisible worker looks exactly like a missing one.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, Select, false, literal, select
-from sqlalchemy.orm import InstrumentedAttribute
+from sqlalchemy import ColumnElement, Select, and_, exists, false, literal, select
+from sqlalchemy.orm import InstrumentedAttribute, aliased
 
 from domain.nomenclatures import Role, StatutMandat
 from gateway.auth.principal import Principal
@@ -40,7 +40,32 @@ def visible_travailleur_ids(principal: Principal | None) -> Select[int]:
 def is_visible(
     column: ColumnElement[int] | InstrumentedAttribute[int], principal: Principal | None
 ) -> ColumnElement[bool]:
-    """``column IN (visible workers)``, the filter every account query carries."""
-    if principal is not None and principal.role is Role.TRAVAILLEUR:
+    """The worker of ``column`` is visible: the filter every account query carries.
+
+    Written as ``EXISTS`` on the worker's own mandate (or caisse) rather than ``IN`` the
+    list of visible workers: for the rows of a few hundred workers SQLite then looks up
+    each worker's mandate by index instead of building the cabinet's whole list first
+    (half of a 500-client page's nested reads at 10 000 clients); PostgreSQL plans both
+    as the same semi-join. The tables are aliased so that the subquery never correlates
+    with a ``mandat`` or ``travailleur`` of the enclosing query."""
+    if principal is None:
+        return false()
+    if principal.role is Role.TRAVAILLEUR:
         return column == (principal.travailleur_id or -1)
-    return column.in_(visible_travailleur_ids(principal))
+    if principal.role is Role.AGENT:
+        worker = aliased(Travailleur)
+        return exists().where(worker.id == column, worker.caisse_id == principal.caisse_id)
+    mandat = aliased(Mandat)
+    mandated = exists().where(
+        mandat.travailleur_id == column,
+        mandat.cabinet_id == principal.cabinet_id,
+        mandat.statut == StatutMandat.ACTIF,
+    )
+    if principal.sees_whole_cabinet:
+        return mandated
+    affectation = aliased(AffectationCollaborateur)
+    assigned = exists().where(
+        affectation.travailleur_id == column,
+        affectation.utilisateur_id == principal.utilisateur_id,
+    )
+    return and_(mandated, assigned)

@@ -15,8 +15,9 @@ import strawberry.schema.schema as strawberry_schema
 from sqlalchemy import select
 
 from domain.cotisations import CotisationCode
-from domain.nomenclatures import NatureCotisation
+from domain.nomenclatures import NatureCotisation, Role
 from gateway.auth.authenticate import principal_for
+from gateway.auth.principal import Principal
 from gateway.db import models
 from gateway.db.engine import RequestSession, StatementCounter
 from gateway.db.records import RAW, record_type
@@ -178,14 +179,18 @@ async def test_ids_are_bound_as_one_array_on_postgresql(
 ) -> None:
     api, _, travailleur_id = worker
     counter = StatementCounter(api.services.engine)
+    # A cabinet's collaborator with no client: nothing visible, the statement complete.
+    nobody = Principal(
+        role=Role.EXPERT_COMPTABLE, label="collaborateur", utilisateur_id=0, cabinet_id=0
+    )
     async with api.session() as session:
         db_session = RequestSession(session)
         async with counter.counting():
-            one = await travailleurs.travailleurs_by_ids(db_session, None, [travailleur_id])
+            one = await travailleurs.travailleurs_by_ids(db_session, nobody, [travailleur_id])
             three = await travailleurs.travailleurs_by_ids(
-                db_session, None, [travailleur_id, travailleur_id + 1, travailleur_id + 2]
+                db_session, nobody, [travailleur_id, travailleur_id + 1, travailleur_id + 2]
             )
-    assert (list(one), list(three)) == ([], [])  # anonymous: nothing visible
+    assert (list(one), list(three)) == ([], [])
     first, second = counter.statements
     if db.name == "postgresql":
         assert "= ANY (" in first
