@@ -38,20 +38,28 @@ def visible_travailleur_ids(principal: Principal | None) -> Select[int]:
 
 
 def is_visible(
-    column: ColumnElement[int] | InstrumentedAttribute[int], principal: Principal | None
+    column: ColumnElement[int] | InstrumentedAttribute[int],
+    principal: Principal | None,
+    *,
+    per_row: bool = False,
 ) -> ColumnElement[bool]:
     """The worker of ``column`` is visible: the filter every account query carries.
 
-    Written as ``EXISTS`` on the worker's own mandate (or caisse) rather than ``IN`` the
-    list of visible workers: for the rows of a few hundred workers SQLite then looks up
-    each worker's mandate by index instead of building the cabinet's whole list first
-    (half of a 500-client page's nested reads at 10 000 clients); PostgreSQL plans both
-    as the same semi-join. The tables are aliased so that the subquery never correlates
-    with a ``mandat`` or ``travailleur`` of the enclosing query."""
+    By default ``column IN (visible workers)``: the form for scans of the whole portfolio
+    (its totals, sorts and filters), where the database builds the cabinet's list once.
+    ``per_row``: the same rule as ``EXISTS`` on the worker's own mandate (or caisse), for
+    reads of the rows of given workers (a page's payments): SQLite then looks each worker
+    up by index instead of listing the whole cabinet first (at 10 000 clients, a 500-client
+    page's payments 73 → 45 ms, its instalments 92 → 64 ms); PostgreSQL plans both forms
+    alike. Its tables are aliased so that it never correlates with a ``mandat`` or
+    ``travailleur`` of the enclosing query. A test checks that both forms see the same
+    workers for every kind of principal."""
     if principal is None:
         return false()
     if principal.role is Role.TRAVAILLEUR:
         return column == (principal.travailleur_id or -1)
+    if not per_row:
+        return column.in_(visible_travailleur_ids(principal))
     if principal.role is Role.AGENT:
         worker = aliased(Travailleur)
         return exists().where(worker.id == column, worker.caisse_id == principal.caisse_id)

@@ -44,7 +44,11 @@ async def rows_by_travailleur(
     owner = _owner(model)
     statement = (
         select(*columns(model))
-        .where(one_of(owner, travailleur_ids, db.dialect), is_visible(owner, principal), *where)
+        .where(
+            one_of(owner, travailleur_ids, db.dialect),
+            is_visible(owner, principal, per_row=True),
+            *where,
+        )
         .order_by(owner, *order_by)
     )
     grouped: dict[int, list[Any]] = defaultdict(list)
@@ -68,7 +72,9 @@ async def page_by_travailleur(
     owner = _owner(model)
     selected = columns(model)
     statement = select(*selected).where(
-        one_of(owner, travailleur_ids, db.dialect), is_visible(owner, principal), *where
+        one_of(owner, travailleur_ids, db.dialect),
+        is_visible(owner, principal, per_row=True),
+        *where,
     )
     make = record_type(model)
     rows = await db.rows(keyset.per_parent(statement, owner, ordre, window))
@@ -82,7 +88,7 @@ async def rows_by_ids(
     owner = _owner(model)
     pk: InstrumentedAttribute[int] = getattr(model, "id")  # noqa: B009  (M is any model)
     statement = select(*columns(model)).where(
-        one_of(pk, ids, db.dialect), is_visible(owner, principal)
+        one_of(pk, ids, db.dialect), is_visible(owner, principal, per_row=True)
     )
     return {row.id: row for row in records(model, await db.rows(statement))}
 
@@ -96,7 +102,7 @@ async def plan_instalments(
         .join(DelaiPaiement, DelaiPaiement.id == EcheanceDelai.delai_id)
         .where(
             one_of(EcheanceDelai.delai_id, delai_ids, db.dialect),
-            is_visible(DelaiPaiement.travailleur_id, principal),
+            is_visible(DelaiPaiement.travailleur_id, principal, per_row=True),
         )
         .order_by(EcheanceDelai.delai_id, EcheanceDelai.numero)
     )

@@ -19,7 +19,7 @@ async def travailleurs_by_ids(
 ) -> dict[int, Any]:
     """Visible workers by id, as read-only records (``gateway.db.records``)."""
     statement = select(*columns(Travailleur)).where(
-        one_of(Travailleur.id, ids, db.dialect), is_visible(Travailleur.id, principal)
+        one_of(Travailleur.id, ids, db.dialect), is_visible(Travailleur.id, principal, per_row=True)
     )
     return {row.id: row for row in records(Travailleur, await db.rows(statement))}
 
