@@ -92,6 +92,14 @@ def _is_strawberry_resolver(field: Any) -> bool:
     return hasattr(field.resolve, "_is_default")
 
 
+def _same_resolver(owner: Any, name: str, function: Any) -> bool:
+    """The field of ``owner`` (a type or one of its interfaces) has this resolver: a
+    type that overrides an interface's field does not take the interface's batch form."""
+    definition = owner.fields[name].extensions.get(GraphQLCoreConverter.DEFINITION_BACKREF)
+    base = None if definition is None else definition.base_resolver
+    return base is not None and base.wrapped_func is function
+
+
 def field_kind(parent: GraphQLObjectType, name: str) -> FieldKind | None:
     field = parent.fields.get(name)
     if field is None or not _is_strawberry_resolver(field):
@@ -103,11 +111,11 @@ def field_kind(parent: GraphQLObjectType, name: str) -> FieldKind | None:
         read, attribute = definition.default_resolver, definition.python_name
         return FieldKind(value_of=lambda source: read(source, attribute))
     resolver = definition.base_resolver
+    function = resolver.wrapped_func
     for owner in (parent, *parent.interfaces):
         batch = _BATCHED.get((owner.name, name))
-        if batch is not None:
+        if batch is not None and _same_resolver(owner, name, function):
             return FieldKind(batch=batch)
-    function = resolver.wrapped_func
     if (
         not resolver.is_async
         and not definition.arguments

@@ -234,3 +234,20 @@ async def test_nulls_in_nullable_fields_and_empty_lists() -> None:
     assert errors == []
     assert data["animaux"][0]["meilleurAmi"] is None
     assert all(a["jouets"] == [] for a in data["animaux"])
+
+
+@strawberry.type
+class BLOiseau(BLAnimal):
+    @strawberry.field
+    async def jouets(self, info: Info[Journal, None], first: int = 2) -> list[BLJouet]:
+        return [BLJouet(nom="plume", prix=None)]
+
+
+def test_a_type_overriding_an_interface_field_does_not_take_its_batch_form() -> None:
+    from gateway.schema.batched_lists import field_kind
+
+    schema = strawberry.Schema(query=Query, types=[BLChat, BLChien, BLOiseau])
+    graphql = schema._schema
+    chat = field_kind(graphql.get_type("BLChat"), "jouets")  # type: ignore[arg-type]
+    assert chat is not None and chat.batch is jouets_of
+    assert field_kind(graphql.get_type("BLOiseau"), "jouets") is None  # type: ignore[arg-type]
