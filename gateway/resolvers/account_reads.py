@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import asyncio
 from collections import defaultdict
-from collections.abc import Hashable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any, TypeVar
 
 from sqlalchemy import ColumnElement, String, and_, cast, or_
 
@@ -16,7 +17,7 @@ from domain.echeancier import Instalment
 from domain.money import ZERO
 from domain.nomenclatures import Regime, StatutEcheance
 from gateway.context import Context
-from gateway.cursors import Part
+from gateway.cursors import Part, Window
 from gateway.db.keyset import Cle, Ordre, newest_first
 from gateway.db.models import (
     Attestation,
@@ -37,6 +38,8 @@ from gateway.schema.micro import DeclarationMicro as DeclarationMicroType
 from gateway.schema.relay import Connection, Pagination, connection, window_from
 from gateway.services.attestations import declaration_dues
 from gateway.services.ledger import called_instalments, credit_of_year
+
+T = TypeVar("T")
 
 
 async def cotisations(ctx: Context, travailleur_id: int, annee: int | None) -> list[CotisationType]:
@@ -125,24 +128,25 @@ async def echeances(
     ctx: Context,
     travailleur_ids: Sequence[int],
     pagination: Pagination,
-    du: date | None,
-    au: date | None,
-    statut: StatutEcheance | None,
+    du: date | None = None,
+    au: date | None = None,
+    statut: StatutEcheance | None = None,
     updated_since: datetime | None = None,
 ) -> list[Connection[EcheanceType]]:
     """Each worker's page of instalments (one statement for all of them)."""
     window = window_from(ORDRE_ECHEANCES, pagination)
     check_aware(updated_since)
     today = ctx.clock.today()
-    loader = ctx.loaders.paged(
-        "echeances", Echeance, filters_to_where=_echeance_filters, ordre=ORDRE_ECHEANCES
+    return await _pages(
+        ctx,
+        travailleur_ids,
+        window,
+        (du, au, statut, today, updated_since),
+        model=Echeance,
+        ordre=ORDRE_ECHEANCES,
+        filters_to_where=_echeance_filters,
+        build=lambda row: echeance_type(row, today),
     )
-    query = PageQuery(window, (du, au, statut, today, updated_since))
-    pages = await loader.load_many([PagedKey(i, query) for i in travailleur_ids])
-    return [
-        connection([echeance_type(r, today) for r in page.items], page, window, ORDRE_ECHEANCES)
-        for page in pages
-    ]
 
 
 def _paiement_filters(filters: tuple[Hashable, ...]) -> Sequence[ColumnElement[bool]]:
@@ -161,22 +165,23 @@ async def paiements(
     ctx: Context,
     travailleur_ids: Sequence[int],
     pagination: Pagination,
-    du: date | None,
-    au: date | None,
+    du: date | None = None,
+    au: date | None = None,
     updated_since: datetime | None = None,
 ) -> list[Connection[PaiementType]]:
     """Each worker's page of payments (one statement for all of them)."""
     window = window_from(ORDRE_PAIEMENTS, pagination)
     check_aware(updated_since)
-    loader = ctx.loaders.paged(
-        "paiements", Paiement, filters_to_where=_paiement_filters, ordre=ORDRE_PAIEMENTS
+    return await _pages(
+        ctx,
+        travailleur_ids,
+        window,
+        (du, au, updated_since),
+        model=Paiement,
+        ordre=ORDRE_PAIEMENTS,
+        filters_to_where=_paiement_filters,
+        build=PaiementType.from_row,
     )
-    query = PageQuery(window, (du, au, updated_since))
-    pages = await loader.load_many([PagedKey(i, query) for i in travailleur_ids])
-    return [
-        connection([PaiementType.from_row(r) for r in page.items], page, window, ORDRE_PAIEMENTS)
-        for page in pages
-    ]
 
 
 async def _dues(ctx: Context, travailleur: Travailleur) -> list[Instalment]:
@@ -223,21 +228,39 @@ def _no_filter(_filters: tuple[Hashable, ...]) -> Sequence[ColumnElement[bool]]:
     return ()
 
 
+async def _pages(
+    ctx: Context,
+    travailleur_ids: Sequence[int],
+    window: Window,
+    filters: tuple[Hashable, ...],
+    *,
+    model: type[Any],
+    ordre: Ordre,
+    build: Callable[[Any], T],
+    filters_to_where: Callable[[tuple[Hashable, ...]], Sequence[ColumnElement[bool]]] = _no_filter,
+) -> list[Connection[T]]:
+    """Each worker's keyset page of one of their lists, through the request's loader of
+    that list (one statement for every worker asking the same window and filters)."""
+    loader = ctx.loaders.paged(ordre.kind, model, filters_to_where=filters_to_where, ordre=ordre)
+    query = PageQuery(window, filters)
+    pages = await loader.load_many([PagedKey(i, query) for i in travailleur_ids])
+    return [connection([build(r) for r in page.items], page, window, ordre) for page in pages]
+
+
 async def declarations(
     ctx: Context, travailleur_ids: Sequence[int], pagination: Pagination
 ) -> list[Connection[DeclarationMicroType]]:
     """Each micro-entrepreneur's page of declarations (one statement for all)."""
     window = window_from(ORDRE_DECLARATIONS, pagination)
-    loader = ctx.loaders.paged(
-        "declarations", DeclarationMicro, filters_to_where=_no_filter, ordre=ORDRE_DECLARATIONS
+    return await _pages(
+        ctx,
+        travailleur_ids,
+        window,
+        (),
+        model=DeclarationMicro,
+        ordre=ORDRE_DECLARATIONS,
+        build=DeclarationMicroType.from_row,
     )
-    pages = await loader.load_many([PagedKey(i, PageQuery(window)) for i in travailleur_ids])
-    return [
-        connection(
-            [DeclarationMicroType.from_row(r) for r in page.items], page, window, ORDRE_DECLARATIONS
-        )
-        for page in pages
-    ]
 
 
 async def attestations(
@@ -245,13 +268,12 @@ async def attestations(
 ) -> list[Connection[AttestationType]]:
     """Each worker's page of attestations (one statement for all of them)."""
     window = window_from(ORDRE_ATTESTATIONS, pagination)
-    loader = ctx.loaders.paged(
-        "attestations", Attestation, filters_to_where=_no_filter, ordre=ORDRE_ATTESTATIONS
+    return await _pages(
+        ctx,
+        travailleur_ids,
+        window,
+        (),
+        model=Attestation,
+        ordre=ORDRE_ATTESTATIONS,
+        build=AttestationType.from_row,
     )
-    pages = await loader.load_many([PagedKey(i, PageQuery(window)) for i in travailleur_ids])
-    return [
-        connection(
-            [AttestationType.from_row(r) for r in page.items], page, window, ORDRE_ATTESTATIONS
-        )
-        for page in pages
-    ]

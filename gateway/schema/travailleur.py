@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import strawberry
 from strawberry.types import Info
@@ -144,7 +144,15 @@ class Travailleur(Node):
     ) -> Connection[Paiement]:
         return (
             await paiements_of(
-                info.context, [self], first, after, last, before, du, au, updated_since
+                info.context,
+                [self],
+                first=first,
+                after=after,
+                last=last,
+                before=before,
+                du=du,
+                au=au,
+                updated_since=updated_since,
             )
         )[0]
 
@@ -162,7 +170,11 @@ class Travailleur(Node):
         last: Last = None,
         before: Before = None,
     ) -> Connection[Attestation]:
-        return (await attestations_of(info.context, [self], first, after, last, before))[0]
+        return (
+            await attestations_of(
+                info.context, [self], first=first, after=after, last=last, before=before
+            )
+        )[0]
 
     @strawberry.field(description="Account summary: balance, surcharges, detail per month.")
     async def compte(self, info: ContextInfo) -> CompteResume:
@@ -284,7 +296,16 @@ class TravailleurClassique(Travailleur):
     ) -> Connection[Echeance]:
         return (
             await echeances_of(
-                info.context, [self], first, after, last, before, du, au, statut, updated_since
+                info.context,
+                [self],
+                first=first,
+                after=after,
+                last=last,
+                before=before,
+                du=du,
+                au=au,
+                statut=statut,
+                updated_since=updated_since,
             )
         )[0]
 
@@ -335,7 +356,11 @@ class MicroEntrepreneur(Travailleur):
         last: Last = None,
         before: Before = None,
     ) -> Connection[DeclarationMicro]:
-        return (await declarations_of(info.context, [self], first, after, last, before))[0]
+        return (
+            await declarations_of(
+                info.context, [self], first=first, after=after, last=last, before=before
+            )
+        )[0]
 
     @staticmethod
     def from_row(row: models.Travailleur) -> MicroEntrepreneur:
@@ -356,6 +381,7 @@ def travailleur_type(row: models.Travailleur) -> Travailleur:
 # each field above calls its batch form with one worker, so both answer alike.
 
 Workers = Sequence[Travailleur]
+N = TypeVar("N")
 
 
 def _ids(travailleurs: Workers) -> list[int]:
@@ -380,65 +406,32 @@ async def prelevements_of(ctx: Context, travailleurs: Workers) -> list[Preleveme
     return [prelevement_from(t.row, b) for t, b in zip(travailleurs, banks, strict=True)]
 
 
-@batched("Travailleur", "paiements")
-async def paiements_of(
-    ctx: Context,
-    travailleurs: Workers,
-    first: int | None = None,
-    after: str | None = None,
-    last: int | None = None,
-    before: str | None = None,
-    du: date | None = None,
-    au: date | None = None,
-    updated_since: datetime | None = None,
-) -> list[Connection[Paiement]]:
-    pages = Pagination(first, after, last, before)
-    return await account_reads.paiements(ctx, _ids(travailleurs), pages, du, au, updated_since)
+def _paged(
+    read: Callable[..., Awaitable[list[Connection[N]]]],
+) -> Callable[..., Awaitable[list[Connection[N]]]]:
+    """The batch form of a connection of the worker: its paging arguments as one
+    ``Pagination``, its filters (``du``, ``au``, ``statut``, ``updated_since``) passed on
+    by name to ``read``, which pages every worker in one statement."""
+
+    async def batch(
+        ctx: Context,
+        travailleurs: Workers,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+        **filters: Any,
+    ) -> list[Connection[N]]:
+        pages = Pagination(first, after, last, before)
+        return await read(ctx, _ids(travailleurs), pages, **filters)
+
+    return batch
 
 
-@batched("Travailleur", "attestations")
-async def attestations_of(
-    ctx: Context,
-    travailleurs: Workers,
-    first: int | None = None,
-    after: str | None = None,
-    last: int | None = None,
-    before: str | None = None,
-) -> list[Connection[Attestation]]:
-    pages = Pagination(first, after, last, before)
-    return await account_reads.attestations(ctx, _ids(travailleurs), pages)
-
-
-@batched("TravailleurClassique", "echeances")
-async def echeances_of(
-    ctx: Context,
-    travailleurs: Workers,
-    first: int | None = None,
-    after: str | None = None,
-    last: int | None = None,
-    before: str | None = None,
-    du: date | None = None,
-    au: date | None = None,
-    statut: StatutEcheance | None = None,
-    updated_since: datetime | None = None,
-) -> list[Connection[Echeance]]:
-    pages = Pagination(first, after, last, before)
-    return await account_reads.echeances(
-        ctx, _ids(travailleurs), pages, du, au, statut, updated_since
-    )
-
-
-@batched("MicroEntrepreneur", "declarations")
-async def declarations_of(
-    ctx: Context,
-    travailleurs: Workers,
-    first: int | None = None,
-    after: str | None = None,
-    last: int | None = None,
-    before: str | None = None,
-) -> list[Connection[DeclarationMicro]]:
-    pages = Pagination(first, after, last, before)
-    return await account_reads.declarations(ctx, _ids(travailleurs), pages)
+paiements_of = batched("Travailleur", "paiements")(_paged(account_reads.paiements))
+attestations_of = batched("Travailleur", "attestations")(_paged(account_reads.attestations))
+echeances_of = batched("TravailleurClassique", "echeances")(_paged(account_reads.echeances))
+declarations_of = batched("MicroEntrepreneur", "declarations")(_paged(account_reads.declarations))
 
 
 @batched("Travailleur", "compte")
