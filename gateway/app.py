@@ -128,6 +128,8 @@ def observe_refused(request_data: Any) -> None:
 
 SUB_RESPONSE = "gateway_sub_response"
 TOKEN_REFUSED = "gateway_token_refused"
+#: The request's serialized database session (``SessionMiddleware``), in ``scope["state"]``.
+REQUEST_DB = "gateway_db"
 
 
 class MutationOverGet(HTTPException):
@@ -272,8 +274,7 @@ class GatewayGraphQL(GraphQL[Context, None]):
         if isinstance(request, WebSocket):
             # A connection's context; each operation gets its own (gateway.live.websocket).
             return live_connection(self.services, self.services.broker, request)
-        session = request.scope["state"]["db_session"]
-        db = RequestSession(session)
+        db = request.scope["state"][REQUEST_DB]
         principal, auth_error = await authenticate(
             request.headers.get("authorization"), self.services.signer, self.services.clock, db
         )
@@ -294,7 +295,8 @@ class GatewayGraphQL(GraphQL[Context, None]):
 
 
 class SessionMiddleware:
-    """One database session per request, closed (rolled back if uncommitted) at the end."""
+    """One database session per request, closed (rolled back if uncommitted) at the end,
+    once no statement of the request runs any more (``RequestSession.finish``)."""
 
     def __init__(self, app: Any, services: AppServices) -> None:
         self.app = app
@@ -305,8 +307,12 @@ class SessionMiddleware:
             await self.app(scope, receive, send)
             return
         async with self.services.sessions() as session:
-            scope.setdefault("state", {})["db_session"] = session
-            await self.app(scope, receive, send)
+            db = RequestSession(session)
+            scope.setdefault("state", {})[REQUEST_DB] = db
+            try:
+                await self.app(scope, receive, send)
+            finally:
+                await db.finish()
 
 
 def cors_middleware(settings: Settings) -> list[Middleware]:

@@ -166,6 +166,10 @@ class StatementCounter:
             event.remove(self._engine.sync_engine, "before_cursor_execute", self._on_execute)
 
 
+class RequestFinished(RuntimeError):
+    """A read asked for after its request ended (a batch nobody awaits any more)."""
+
+
 class RequestSession:
     """The request's one ``AsyncSession``, serialized.
 
@@ -176,12 +180,23 @@ class RequestSession:
     A read whose connection was lost (the server killed it, or restarted) is run once
     more on a new connection: a read has nothing to undo. Not inside a unit of work
     (``writing``) nor with unflushed changes, whose transaction died with the connection.
+
+    A request can end while a loader's statement still runs: a field's error that nulls
+    the whole answer leaves its siblings' batches in flight. :meth:`finish` waits for
+    that statement before the session is closed (closing under it fails, "another
+    operation is in progress"), and refuses the reads queued after it.
     """
 
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
         self.lock = asyncio.Lock()
         self.writing = False
+        self.finished = False
+
+    async def finish(self) -> None:
+        """The request is over: wait for the statement in flight, read nothing more."""
+        async with self.lock:
+            self.finished = True
 
     @property
     def dialect(self) -> str:
@@ -220,6 +235,8 @@ class RequestSession:
 
     async def _read(self, run: Callable[[], Awaitable[T]]) -> T:
         async with self.lock:
+            if self.finished:
+                raise RequestFinished("la requête est terminée : plus aucune lecture")
             try:
                 return await run()
             except DBAPIError as error:
