@@ -291,6 +291,7 @@ class GatewayGraphQL(GraphQL[Context, None]):
             principal=principal,
             request_id=observation.request_id if observation else uuid.uuid4().hex,
             auth_error=auth_error,
+            splices_json=True,
         )
 
 

@@ -48,6 +48,9 @@ class Context:
     loaders: Loaders = field(init=False)
     # Fields of the result, counted during execution (the actual query cost).
     fields_answered: int | None = None
+    # The answer is sent as JSON (an HTTP response): lists the database wrote as JSON
+    # may go into it as they are (``gateway.schema.json_lists``).
+    splices_json: bool = False
 
     def __post_init__(self) -> None:
         self.loaders = Loaders(self.db, self.principal)

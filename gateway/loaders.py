@@ -21,6 +21,7 @@ from sqlalchemy import ColumnElement
 from gateway.auth.principal import Principal
 from gateway.cursors import Window
 from gateway.db.engine import RequestSession
+from gateway.db.json_values import JsonFields, JsonShape
 from gateway.db.keyset import EMPTY, Ordre, Page
 from gateway.db.models import (
     AvisAppel,
@@ -107,8 +108,20 @@ class Loaders:
 
     @cached_property
     def etablissements(self) -> DataLoader[Any, Any]:
+        return self._etablissements()
+
+    def etablissements_as_json(self, shape: JsonShape) -> DataLoader[Any, Any]:
+        """Each worker's établissements as the JSON objects of ``shape``."""
+        name = f"etablissements as {shape.key}"
+        if name not in self._custom:
+            self._custom[name] = self._etablissements(shape.fields)
+        return self._custom[name]
+
+    def _etablissements(self, as_json: JsonFields | None = None) -> DataLoader[Any, Any]:
         return self._rows(
-            Etablissement, order_by=(Etablissement.principal.desc(), Etablissement.id)
+            Etablissement,
+            order_by=(Etablissement.principal.desc(), Etablissement.id),
+            as_json=as_json,
         )
 
     @cached_property
@@ -198,10 +211,17 @@ class Loaders:
         *,
         where: Sequence[ColumnElement[bool]] = (),
         order_by: Sequence[Any] = (),
+        as_json: JsonFields | None = None,
     ) -> DataLoader[Any, Any]:
         async def batch(ids: list[int]) -> list[list[Any]]:
             grouped = await by_travailleur.rows_by_travailleur(
-                self._db, self._principal, model, ids, where=where, order_by=order_by
+                self._db,
+                self._principal,
+                model,
+                ids,
+                where=where,
+                order_by=order_by,
+                as_json=as_json,
             )
             return [grouped.get(i, []) for i in ids]
 
@@ -214,9 +234,13 @@ class Loaders:
         *,
         filters_to_where: Callable[[tuple[Hashable, ...]], Sequence[ColumnElement[bool]]],
         ordre: Ordre,
+        as_json: JsonShape | None = None,
     ) -> DataLoader[Any, Any]:
         """A loader of one keyset page per worker (``keyset.Page``); keys sharing a query
-        share one statement."""
+        share one statement. ``as_json``: the items are the JSON objects of that shape
+        (as text), a loader per shape."""
+        if as_json is not None:
+            name = f"{name} as {as_json.key}"
         if name in self._paged:
             return self._paged[name]
 
@@ -234,6 +258,7 @@ class Loaders:
                     ordre=ordre,
                     window=query.window,
                     where=filters_to_where(query.filters),
+                    as_json=None if as_json is None else as_json.fields,
                 )
                 for travailleur_id in ids:
                     results[PagedKey(travailleur_id, query)] = pages.get(travailleur_id, EMPTY)

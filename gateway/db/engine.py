@@ -21,7 +21,10 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from gateway.db.json_values import register_sqlite_functions
+
 T = TypeVar("T")
+
 log = logging.getLogger(__name__)
 
 
@@ -127,6 +130,7 @@ def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA busy_timeout=5000")
     cursor.close()
+    register_sqlite_functions(dbapi_connection)
 
 
 def _sqlite_begin(connection: Any) -> None:

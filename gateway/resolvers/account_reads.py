@@ -18,6 +18,7 @@ from domain.money import ZERO
 from domain.nomenclatures import Regime, StatutEcheance
 from gateway.context import Context
 from gateway.cursors import Part, Window
+from gateway.db.json_values import JsonShape
 from gateway.db.keyset import Cle, Ordre, newest_first
 from gateway.db.models import (
     Attestation,
@@ -31,7 +32,6 @@ from gateway.loaders import PagedKey, PageQuery
 from gateway.schema.compte import Attestation as AttestationType
 from gateway.schema.compte import CompteResume, compte_type, echeance_type
 from gateway.schema.compte import Cotisation as CotisationType
-from gateway.schema.compte import Echeance as EcheanceType
 from gateway.schema.compte import Paiement as PaiementType
 from gateway.schema.errors import bad_user_input
 from gateway.schema.micro import DeclarationMicro as DeclarationMicroType
@@ -132,8 +132,11 @@ async def echeances(
     au: date | None = None,
     statut: StatutEcheance | None = None,
     updated_since: datetime | None = None,
-) -> list[Connection[EcheanceType]]:
-    """Each worker's page of instalments (one statement for all of them)."""
+    *,
+    as_json: JsonShape | None = None,
+) -> list[Connection[Any]]:
+    """Each worker's page of instalments (one statement for all of them);
+    ``as_json``: their JSON objects of that shape, written by the database."""
     window = window_from(ORDRE_ECHEANCES, pagination)
     check_aware(updated_since)
     today = ctx.clock.today()
@@ -145,6 +148,7 @@ async def echeances(
         model=Echeance,
         ordre=ORDRE_ECHEANCES,
         filters_to_where=_echeance_filters,
+        as_json=as_json,
         build=lambda row: echeance_type(row, today),
     )
 
@@ -168,8 +172,11 @@ async def paiements(
     du: date | None = None,
     au: date | None = None,
     updated_since: datetime | None = None,
-) -> list[Connection[PaiementType]]:
-    """Each worker's page of payments (one statement for all of them)."""
+    *,
+    as_json: JsonShape | None = None,
+) -> list[Connection[Any]]:
+    """Each worker's page of payments (one statement for all of them);
+    ``as_json``: their JSON objects of that shape, written by the database."""
     window = window_from(ORDRE_PAIEMENTS, pagination)
     check_aware(updated_since)
     return await _pages(
@@ -180,6 +187,7 @@ async def paiements(
         model=Paiement,
         ordre=ORDRE_PAIEMENTS,
         filters_to_where=_paiement_filters,
+        as_json=as_json,
         build=PaiementType.from_row,
     )
 
@@ -238,12 +246,18 @@ async def _pages(
     ordre: Ordre,
     build: Callable[[Any], T],
     filters_to_where: Callable[[tuple[Hashable, ...]], Sequence[ColumnElement[bool]]] = _no_filter,
-) -> list[Connection[T]]:
+    as_json: JsonShape | None = None,
+) -> list[Connection[Any]]:
     """Each worker's keyset page of one of their lists, through the request's loader of
-    that list (one statement for every worker asking the same window and filters)."""
-    loader = ctx.loaders.paged(ordre.kind, model, filters_to_where=filters_to_where, ordre=ordre)
+    that list (one statement for every worker asking the same window and filters).
+    ``as_json``: the nodes are the text of JSON objects of that shape, not ``build``'s."""
+    loader = ctx.loaders.paged(
+        ordre.kind, model, filters_to_where=filters_to_where, ordre=ordre, as_json=as_json
+    )
     query = PageQuery(window, filters)
     pages = await loader.load_many([PagedKey(i, query) for i in travailleur_ids])
+    if as_json is not None:
+        return [connection(page.items, page, window, ordre) for page in pages]
     return [connection([build(r) for r in page.items], page, window, ordre) for page in pages]
 
 

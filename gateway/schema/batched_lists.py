@@ -53,7 +53,9 @@ from graphql.pyutils import Path, gather_with_cancel
 from strawberry.schema.schema_converter import GraphQLCoreConverter
 from strawberry.types.arguments import convert_arguments
 
+from gateway.db.json_values import JsonShape, JsonValue, literal_text
 from gateway.schema.attribute_fields import GENERAL, AttributeFieldsExecutionContext
+from gateway.schema.json_lists import JsonPlan, JsonResolver, json_form, stored_value
 
 BatchResolver = Callable[..., Awaitable[Sequence[Any]]]
 F = TypeVar("F", bound=BatchResolver)
@@ -85,6 +87,7 @@ class FieldKind:
 
     value_of: Callable[[Any], Any] | None = None  # attribute or method
     batch: BatchResolver | None = None
+    json: JsonResolver | None = None  # the batch's JSON form (``gateway.schema.json_lists``)
 
 
 def _is_strawberry_resolver(field: Any) -> bool:
@@ -115,7 +118,7 @@ def field_kind(parent: GraphQLObjectType, name: str) -> FieldKind | None:
     for owner in (parent, *parent.interfaces):
         batch = _BATCHED.get((owner.name, name))
         if batch is not None and _same_resolver(owner, name, function):
-            return FieldKind(batch=batch)
+            return FieldKind(batch=batch, json=json_form(owner.name, name))
     if (
         not resolver.is_async
         and not definition.arguments
@@ -134,6 +137,9 @@ class BatchedListsExecutionContext(AttributeFieldsExecutionContext):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._plannable_memo: dict[tuple[Any, int], bool] = {}
+        self._json_plans: dict[tuple[int, int], JsonPlan | None] = {}
+        # Lists of JSON texts go into the answer as they are: only for one sent as JSON.
+        self._splices_json = bool(getattr(self.context_value, "splices_json", False))
         self._converted: dict[tuple[int, int], dict[str, Any]] = {}
         strawberry_schema = getattr(self.schema, "_strawberry_schema", None)
         self._converter = None if strawberry_schema is None else strawberry_schema.schema_converter
@@ -359,12 +365,82 @@ class BatchedListsExecutionContext(AttributeFieldsExecutionContext):
             values: Sequence[Any] = [kind.value_of(source) for source in sources]
         else:
             assert kind.batch is not None
+            plan = self._json_plan(field, kind, details)
+            if plan is not None:
+                values = await plan.resolver(
+                    self.context_value,
+                    sources,
+                    plan.shape,
+                    **self._python_arguments(field, details),
+                )
+                if len(values) != len(sources):
+                    raise Fallback
+                answers, counted = plan.answers(values)
+                if self._counter is not None:
+                    self._counter.fields_answered += counted
+                return answers
             values = await kind.batch(
                 self.context_value, sources, **self._python_arguments(field, details)
             )
             if len(values) != len(sources):
                 raise Fallback
         return await self._complete(field.type, details, info, values)
+
+    # -- relations answered with the JSON the database writes -------------------------
+
+    def _json_plan(self, field: Any, kind: FieldKind, details: FieldDetailsList) -> JsonPlan | None:
+        if kind.json is None or not self._splices_json:
+            return None
+        key = (id(field), id(details))
+        if key not in self._json_plans:
+            self._kept.append((field, details))
+            self._json_plans[key] = self._new_json_plan(field.type, kind.json, details)
+        return self._json_plans[key]
+
+    def _new_json_plan(
+        self, field_type: Any, resolver: JsonResolver, details: FieldDetailsList
+    ) -> JsonPlan | None:
+        """The plan when the selection reaches only stored fields of the items (and a
+        connection's ``nodes``, ``totalCount``, ``__typename``), else None."""
+        target = field_type.of_type if is_non_null_type(field_type) else field_type
+        connection: list[tuple[str, str]] | None = None
+        if is_list_type(target):
+            items, item_details = get_named_type(target), details
+        elif is_object_type(target) and "nodes" in target.fields:
+            grouped, defers, _ = self.collect_subfields(target, details)
+            found = [(key, d[0].node.name.value, d) for key, d in grouped.items()]
+            nodes = [d for _, name, d in found if name == "nodes"]
+            if defers or len(nodes) != 1:
+                return None
+            if any(name not in ("nodes", "totalCount", "__typename") for _, name, _ in found):
+                return None
+            connection = [(key, name) for key, name, _ in found]
+            items, item_details = get_named_type(target.fields["nodes"].type), nodes[0]
+        else:
+            return None
+        if not is_object_type(items):
+            return None
+        grouped, defers, _ = self.collect_subfields(items, item_details)
+        if defers:
+            return None
+        fields: list[tuple[str, JsonValue]] = []
+        for key, d in grouped.items():
+            name = d[0].node.name.value
+            value = literal_text(items.name) if name == "__typename" else None
+            if value is None and self._kind(items, name) is not None:
+                value = stored_value(items.name, name)
+            if value is None:
+                return None
+            fields.append((key, value))
+        names = ",".join(f"{key}:{d[0].node.name.value}" for key, d in grouped.items())
+        return JsonPlan(
+            resolver=resolver,
+            shape=JsonShape(f"{items.name}{{{names}}}", tuple(fields)),
+            connection=None if connection is None else tuple(connection),
+            connection_type=target.name if connection is not None else "",
+            per_parent=sum(1 for _, name in connection or () if not name.startswith("__")),
+            per_item=sum(1 for d in grouped.values() if d[0].node.name.value != "__typename"),
+        )
 
     def _python_arguments(self, field: Any, details: FieldDetailsList) -> dict[str, Any]:
         """The field node's arguments as its resolver receives them (Python names and

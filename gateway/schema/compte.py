@@ -17,10 +17,12 @@ from domain.nomenclatures import ModePaiement, NatureCotisation, NatureRevenu, S
 from domain.suivi_delais import SuiviDelai
 from gateway.context import Context
 from gateway.db import models
+from gateway.db.json_values import global_id, money, plain
 from gateway.schema.attestations import Attestation as Attestation  # re-exported
 from gateway.schema.batched_lists import batched
 from gateway.schema.cotisations import LigneCotisation, ligne_type
 from gateway.schema.described_enum import described_enum
+from gateway.schema.json_lists import stored_fields
 from gateway.schema.relay import Node, encode_global_id
 from gateway.schema.scalars import Money
 from gateway.services.contributions import ligne_from_row
@@ -268,6 +270,19 @@ class Paiement(Node):
         )
 
 
+# What the database writes as ``Paiement.from_row`` shows it (``gateway.schema.json_lists``).
+stored_fields(
+    "Paiement",
+    {
+        "id": global_id("Paiement", models.Paiement.id),
+        "datePaiement": plain(models.Paiement.date_paiement),
+        "montant": money(models.Paiement.montant),
+        "mode": plain(models.Paiement.mode),
+        "reference": plain(models.Paiement.reference),
+    },
+)
+
+
 @strawberry.type(description="A monthly instalment of a payment plan.")
 class EcheanceDelai:
     numero: int = strawberry.field(description="Rank in the plan, from 1.")
@@ -437,6 +452,21 @@ def echeance_type(row: models.Echeance, today: date) -> Echeance:
         row=row,
         today=today,
     )
+
+
+# What the database writes as ``echeance_type`` shows it (``gateway.schema.json_lists``).
+stored_fields(
+    "Echeance",
+    {
+        "id": global_id("Echeance", models.Echeance.id),
+        "annee": plain(models.Echeance.annee),
+        "nature": plain(models.Echeance.nature),
+        "dateEcheance": plain(models.Echeance.date_echeance),
+        "montant": money(models.Echeance.montant, models.Echeance.montant_reporte),
+        "montantPaye": money(models.Echeance.montant_paye),
+        "montantReporte": money(models.Echeance.montant_reporte),
+    },
+)
 
 
 def compte_type(

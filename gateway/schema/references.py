@@ -5,8 +5,11 @@ from __future__ import annotations
 from datetime import date
 
 import strawberry
+from sqlalchemy import func
 
 from gateway.db import models
+from gateway.db.json_values import boolean, global_id, plain
+from gateway.schema.json_lists import stored_fields
 from gateway.schema.relay import Node, encode_global_id
 
 
@@ -65,6 +68,23 @@ class Etablissement(Node):
             principal=row.principal,
             date_ouverture=row.date_ouverture,
         )
+
+
+# What the database writes as ``Etablissement.from_row`` shows it
+# (``gateway.schema.json_lists``).
+stored_fields(
+    "Etablissement",
+    {
+        "id": global_id("Etablissement", models.Etablissement.id),
+        "siret": plain(models.Etablissement.siret),
+        "siren": plain(func.substr(models.Etablissement.siret, 1, 9)),
+        "enseigne": plain(models.Etablissement.enseigne),
+        "codeActivite": plain(models.Etablissement.code_activite),
+        "libelleActivite": plain(models.Etablissement.libelle_activite),
+        "principal": boolean(models.Etablissement.principal),
+        "dateOuverture": plain(models.Etablissement.date_ouverture),
+    },
+)
 
 
 def mask_iban(iban: str) -> str:

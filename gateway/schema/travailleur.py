@@ -23,6 +23,7 @@ from domain.nomenclatures import (
 )
 from gateway.context import Context
 from gateway.db import models
+from gateway.db.json_values import JsonShape
 from gateway.resolvers import account_reads
 from gateway.schema.attestations import ReleveCarriere
 from gateway.schema.batched_lists import batched
@@ -35,6 +36,7 @@ from gateway.schema.compte import (
     Paiement,
     Revenu,
 )
+from gateway.schema.json_lists import JsonResolver, as_json
 from gateway.schema.micro import DeclarationMicro
 from gateway.schema.references import Adresse, Caisse, CoordonneesBancaires, Etablissement
 from gateway.schema.relay import (
@@ -432,6 +434,33 @@ paiements_of = batched("Travailleur", "paiements")(_paged(account_reads.paiement
 attestations_of = batched("Travailleur", "attestations")(_paged(account_reads.attestations))
 echeances_of = batched("TravailleurClassique", "echeances")(_paged(account_reads.echeances))
 declarations_of = batched("MicroEntrepreneur", "declarations")(_paged(account_reads.declarations))
+
+
+# -- the same relations as JSON the database writes (``gateway.schema.json_lists``) --
+
+
+@as_json("Travailleur", "etablissements")
+async def etablissements_as_json(
+    ctx: Context, travailleurs: Workers, shape: JsonShape
+) -> list[list[str]]:
+    loader = ctx.loaders.etablissements_as_json(shape)
+    return list(await loader.load_many(_ids(travailleurs)))
+
+
+def _shaped(batch: Callable[..., Awaitable[list[Connection[Any]]]]) -> JsonResolver:
+    """The JSON form of a paged relation: its batch form, asked for the nodes as the
+    JSON texts of ``shape`` (``as_json`` reaches the list's read with the filters)."""
+
+    async def json_form(
+        ctx: Context, travailleurs: Workers, shape: JsonShape, **arguments: Any
+    ) -> list[Connection[Any]]:
+        return await batch(ctx, travailleurs, as_json=shape, **arguments)
+
+    return json_form
+
+
+as_json("Travailleur", "paiements")(_shaped(paiements_of))
+as_json("TravailleurClassique", "echeances")(_shaped(echeances_of))
 
 
 @batched("Travailleur", "compte")

@@ -2,13 +2,14 @@
 
 Every function takes the principal and adds the visibility filter itself, so no
 caller can forget it (SPEC §10: authorization where data is read). Rows come back as
-read-only records (``gateway.db.records``), not ORM instances.
+read-only records (``gateway.db.records``), not ORM instances, or as the JSON
+objects the API shows (``gateway.db.json_values``).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Hashable, Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from typing import Any, TypeVar
 
 from sqlalchemy import ColumnElement, select
@@ -19,6 +20,7 @@ from gateway.auth.visibility import is_visible
 from gateway.cursors import Window
 from gateway.db import keyset
 from gateway.db.engine import RequestSession
+from gateway.db.json_values import JsonFields, json_object
 from gateway.db.keyset import Ordre, Page
 from gateway.db.models import DelaiPaiement, EcheanceDelai
 from gateway.db.records import columns, one_of, record_type, records
@@ -39,11 +41,14 @@ async def rows_by_travailleur(
     *,
     where: Iterable[ColumnElement[bool]] = (),
     order_by: Sequence[Any] = (),
+    as_json: JsonFields | None = None,
 ) -> dict[int, list[Any]]:
-    """All rows of ``model`` for each worker, in ``order_by`` order, as read-only records."""
+    """All rows of ``model`` for each worker, in ``order_by`` order, as read-only records
+    (``as_json``: as the text of that JSON object, written by the database)."""
     owner = _owner(model)
+    selected = _selected(model, as_json, db.dialect)
     statement = (
-        select(*columns(model))
+        select(*selected, owner.label("owner_"))
         .where(
             one_of(owner, travailleur_ids, db.dialect),
             is_visible(owner, principal, per_row=True),
@@ -51,10 +56,25 @@ async def rows_by_travailleur(
         )
         .order_by(owner, *order_by)
     )
+    make = _maker(model, as_json)
+    width = len(selected)
     grouped: dict[int, list[Any]] = defaultdict(list)
-    for row in records(model, await db.rows(statement)):
-        grouped[row.travailleur_id].append(row)
+    for row in await db.rows(statement):
+        grouped[row[width]].append(make(row[:width]))
     return grouped
+
+
+def _selected(model: type[Any], as_json: JsonFields | None, dialect: str) -> list[Any]:
+    if as_json is None:
+        return columns(model)
+    return [json_object(as_json, dialect).label("json_")]
+
+
+def _maker(model: type[Any], as_json: JsonFields | None) -> Callable[[Sequence[Any]], Any]:
+    if as_json is None:
+        make = record_type(model)
+        return lambda row: make(*row)
+    return lambda row: row[0]
 
 
 async def page_by_travailleur(
@@ -66,19 +86,19 @@ async def page_by_travailleur(
     ordre: Ordre,
     window: Window,
     where: Iterable[ColumnElement[bool]] = (),
+    as_json: JsonFields | None = None,
 ) -> dict[Hashable, Page[Any]]:
     """One keyset page of rows per worker and each worker's total, in a single
-    statement (``keyset.per_parent``)."""
+    statement (``keyset.per_parent``); ``as_json`` as in :func:`rows_by_travailleur`."""
     owner = _owner(model)
-    selected = columns(model)
+    selected = _selected(model, as_json, db.dialect)
     statement = select(*selected).where(
         one_of(owner, travailleur_ids, db.dialect),
         is_visible(owner, principal, per_row=True),
         *where,
     )
-    make = record_type(model)
     rows = await db.rows(keyset.per_parent(statement, owner, ordre, window))
-    return keyset.pages_by_parent(rows, len(selected), ordre, window, lambda r: make(*r))
+    return keyset.pages_by_parent(rows, len(selected), ordre, window, _maker(model, as_json))
 
 
 async def rows_by_ids(
