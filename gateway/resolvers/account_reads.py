@@ -251,13 +251,17 @@ async def _pages(
     """Each worker's keyset page of one of their lists, through the request's loader of
     that list (one statement for every worker asking the same window and filters).
     ``as_json``: the nodes are the text of JSON objects of that shape, not ``build``'s."""
-    loader = ctx.loaders.paged(
-        ordre.kind, model, filters_to_where=filters_to_where, ordre=ordre, as_json=as_json
-    )
     query = PageQuery(window, filters)
-    pages = await loader.load_many([PagedKey(i, query) for i in travailleur_ids])
+    keys = [PagedKey(i, query) for i in travailleur_ids]
+    loaders = ctx.loaders
     if as_json is not None:
+        json_loader = loaders.paged_as_json(
+            ordre.kind, model, filters_to_where=filters_to_where, ordre=ordre, shape=as_json
+        )
+        pages = await json_loader.load_many(keys)
         return [connection(page.items, page, window, ordre) for page in pages]
+    loader = loaders.paged(ordre.kind, model, filters_to_where=filters_to_where, ordre=ordre)
+    pages = await loader.load_many(keys)
     return [connection([build(r) for r in page.items], page, window, ordre) for page in pages]
 
 
