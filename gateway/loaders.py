@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import defaultdict
-from collections.abc import Awaitable, Callable, Coroutine, Hashable, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, TypeVar
@@ -21,7 +21,7 @@ from sqlalchemy import ColumnElement
 from gateway.auth.principal import Principal
 from gateway.cursors import Window
 from gateway.db.engine import RequestSession
-from gateway.db.json_values import JsonFields, JsonShape
+from gateway.db.json_values import NO_ITEMS, JsonItems, JsonShape
 from gateway.db.keyset import EMPTY, Ordre, Page
 from gateway.db.models import (
     AvisAppel,
@@ -154,6 +154,10 @@ def _by_id_loader(
     return SharedLoader(batch)
 
 
+#: Établissements: the principal one first.
+ORDRE_ETABLISSEMENTS = (Etablissement.principal.desc(), Etablissement.id)
+
+
 class Loaders:
     """The request's loaders; filters are built from the principal inside each batch."""
 
@@ -184,21 +188,26 @@ class Loaders:
 
     @cached_property
     def etablissements(self) -> DataLoader[Any, Any]:
-        return SharedLoader(self._etablissements())
+        return self._rows(Etablissement, order_by=ORDRE_ETABLISSEMENTS)
 
     def etablissements_as_json(self, shape: JsonShape) -> ListLoader:
         """Each worker's établissements as the JSON objects of ``shape``."""
         name = f"etablissements as {shape.key}"
         if name not in self._json:
-            self._json[name] = ListLoader(self._etablissements(shape.fields))
-        return self._json[name]
 
-    def _etablissements(self, as_json: JsonFields | None = None) -> Batch:
-        return self._rows_batch(
-            Etablissement,
-            order_by=(Etablissement.principal.desc(), Etablissement.id),
-            as_json=as_json,
-        )
+            async def batch(ids: list[int]) -> list[JsonItems]:
+                found = await by_travailleur.json_rows_by_travailleur(
+                    self._db,
+                    self._principal,
+                    Etablissement,
+                    ids,
+                    fields=shape.fields,
+                    order_by=ORDRE_ETABLISSEMENTS,
+                )
+                return [found.get(i, NO_ITEMS) for i in ids]
+
+            self._json[name] = ListLoader(batch)
+        return self._json[name]
 
     @cached_property
     def coordonnees_bancaires(self) -> DataLoader[Any, Any]:
@@ -288,29 +297,13 @@ class Loaders:
         where: Sequence[ColumnElement[bool]] = (),
         order_by: Sequence[Any] = (),
     ) -> DataLoader[Any, Any]:
-        return SharedLoader(self._rows_batch(model, where=where, order_by=order_by))
-
-    def _rows_batch(
-        self,
-        model: type[Any],
-        *,
-        where: Sequence[ColumnElement[bool]] = (),
-        order_by: Sequence[Any] = (),
-        as_json: JsonFields | None = None,
-    ) -> Batch:
         async def batch(ids: list[int]) -> list[list[Any]]:
             grouped = await by_travailleur.rows_by_travailleur(
-                self._db,
-                self._principal,
-                model,
-                ids,
-                where=where,
-                order_by=order_by,
-                as_json=as_json,
+                self._db, self._principal, model, ids, where=where, order_by=order_by
             )
             return [grouped.get(i, []) for i in ids]
 
-        return batch
+        return SharedLoader(batch)
 
     def paged(
         self,
@@ -323,7 +316,19 @@ class Loaders:
         """A loader of one keyset page per worker (``keyset.Page``); keys sharing a query
         share one statement."""
         if name not in self._paged:
-            self._paged[name] = SharedLoader(self._pages_batch(model, filters_to_where, ordre))
+
+            async def read(query: PageQuery, ids: list[int]) -> dict[Hashable, Page[Any]]:
+                return await by_travailleur.page_by_travailleur(
+                    self._db,
+                    self._principal,
+                    model,
+                    ids,
+                    ordre=ordre,
+                    window=query.window,
+                    where=filters_to_where(query.filters),
+                )
+
+            self._paged[name] = SharedLoader(_per_query(read, EMPTY))
         return self._paged[name]
 
     def paged_as_json(
@@ -335,38 +340,40 @@ class Loaders:
         ordre: Ordre,
         shape: JsonShape,
     ) -> ListLoader:
-        """:meth:`paged`, the items being the text of the JSON objects of ``shape``."""
+        """:meth:`paged`, each page as the JSON objects of ``shape`` (``JsonItems``)."""
         name = f"{name} as {shape.key}"
         if name not in self._json:
-            batch = self._pages_batch(model, filters_to_where, ordre, shape.fields)
-            self._json[name] = ListLoader(batch)
-        return self._json[name]
 
-    def _pages_batch(
-        self,
-        model: type[Any],
-        filters_to_where: Where,
-        ordre: Ordre,
-        as_json: JsonFields | None = None,
-    ) -> Batch:
-        async def batch(keys: list[PagedKey]) -> list[Page[Any]]:
-            by_query: dict[PageQuery, list[int]] = defaultdict(list)
-            for key in keys:
-                by_query[key.query].append(key.travailleur_id)
-            results: dict[PagedKey, Page[Any]] = {}
-            for query, ids in by_query.items():
-                pages = await by_travailleur.page_by_travailleur(
+            async def read(query: PageQuery, ids: list[int]) -> dict[int, JsonItems]:
+                return await by_travailleur.json_page_by_travailleur(
                     self._db,
                     self._principal,
                     model,
                     ids,
+                    fields=shape.fields,
                     ordre=ordre,
                     window=query.window,
                     where=filters_to_where(query.filters),
-                    as_json=as_json,
                 )
-                for travailleur_id in ids:
-                    results[PagedKey(travailleur_id, query)] = pages.get(travailleur_id, EMPTY)
-            return [results[key] for key in keys]
 
-        return batch
+            self._json[name] = ListLoader(_per_query(read, NO_ITEMS))
+        return self._json[name]
+
+
+def _per_query(
+    read: Callable[[PageQuery, list[int]], Awaitable[Mapping[Any, Any]]], missing: Any
+) -> Batch:
+    """A batch of ``PagedKey``: one read per distinct query, for all its workers."""
+
+    async def batch(keys: list[PagedKey]) -> list[Any]:
+        by_query: dict[PageQuery, list[int]] = defaultdict(list)
+        for key in keys:
+            by_query[key.query].append(key.travailleur_id)
+        results: dict[PagedKey, Any] = {}
+        for query, ids in by_query.items():
+            found = await read(query, ids)
+            for travailleur_id in ids:
+                results[PagedKey(travailleur_id, query)] = found.get(travailleur_id, missing)
+        return [results[key] for key in keys]
+
+    return batch

@@ -36,6 +36,20 @@ JsonFields = tuple[tuple[str, JsonValue], ...]
 
 
 @dataclass(frozen=True, slots=True)
+class JsonItems:
+    """One list's items as the JSON texts the database wrote, joined with commas (the
+    inside of a JSON array), how many there are, and the list's total (a connection's
+    ``totalCount``)."""
+
+    texts: str
+    count: int
+    total: int = 0
+
+
+NO_ITEMS = JsonItems("", 0, 0)
+
+
+@dataclass(frozen=True, slots=True)
 class JsonShape:
     """The fields of the JSON objects of a list, and a text naming them (``key``): the
     request's loaders keep one loader per list and shape."""

@@ -134,7 +134,7 @@ async def echeances(
     updated_since: datetime | None = None,
     *,
     as_json: JsonShape | None = None,
-) -> list[Connection[Any]]:
+) -> list[Any]:
     """Each worker's page of instalments (one statement for all of them);
     ``as_json``: their JSON objects of that shape, written by the database."""
     window = window_from(ORDRE_ECHEANCES, pagination)
@@ -174,7 +174,7 @@ async def paiements(
     updated_since: datetime | None = None,
     *,
     as_json: JsonShape | None = None,
-) -> list[Connection[Any]]:
+) -> list[Any]:
     """Each worker's page of payments (one statement for all of them);
     ``as_json``: their JSON objects of that shape, written by the database."""
     window = window_from(ORDRE_PAIEMENTS, pagination)
@@ -247,10 +247,11 @@ async def _pages(
     build: Callable[[Any], T],
     filters_to_where: Callable[[tuple[Hashable, ...]], Sequence[ColumnElement[bool]]] = _no_filter,
     as_json: JsonShape | None = None,
-) -> list[Connection[Any]]:
-    """Each worker's keyset page of one of their lists, through the request's loader of
-    that list (one statement for every worker asking the same window and filters).
-    ``as_json``: the nodes are the text of JSON objects of that shape, not ``build``'s."""
+) -> list[Any]:
+    """Each worker's keyset page of one of their lists (a ``Connection`` of ``build``'s
+    objects), through the request's loader of that list (one statement for every worker
+    asking the same window and filters). ``as_json``: each page as the JSON objects of
+    that shape the database writes (``JsonItems``)."""
     query = PageQuery(window, filters)
     keys = [PagedKey(i, query) for i in travailleur_ids]
     loaders = ctx.loaders
@@ -258,8 +259,7 @@ async def _pages(
         json_loader = loaders.paged_as_json(
             ordre.kind, model, filters_to_where=filters_to_where, ordre=ordre, shape=as_json
         )
-        pages = await json_loader.load_many(keys)
-        return [connection(page.items, page, window, ordre) for page in pages]
+        return await json_loader.load_many(keys)
     loader = loaders.paged(ordre.kind, model, filters_to_where=filters_to_where, ordre=ordre)
     pages = await loader.load_many(keys)
     return [connection([build(r) for r in page.items], page, window, ordre) for page in pages]

@@ -9,9 +9,9 @@ list goes into the response as that text.
 
 Declared next to each type: its stored fields (:func:`stored_fields`), and for a
 relation its JSON form (:func:`as_json`): given the objects of a list, the shape of the
-items and the field's arguments, each object's items as JSON texts — a list, or a
-``Connection`` whose nodes are JSON texts — through the same loaders' statements, with
-the same visibility filter, as the relation's batch form.
+items and the field's arguments, each object's items as the JSON texts the database
+joined (``JsonItems``, one row per object), read with the same filters, order and
+visibility filter as the relation's batch form.
 
 The column-wise completion (``gateway.schema.batched_lists``) takes this path only for a
 response sent as JSON (an HTTP answer), when the selection is a list of stored fields
@@ -28,7 +28,7 @@ from typing import Any, TypeVar
 
 import orjson
 
-from gateway.db.json_values import JsonShape, JsonValue
+from gateway.db.json_values import JsonItems, JsonShape, JsonValue
 
 JsonResolver = Callable[..., Awaitable[Sequence[Any]]]
 F = TypeVar("F", bound=JsonResolver)
@@ -65,9 +65,9 @@ def json_form(type_name: str, field_name: str) -> JsonResolver | None:
     return _AS_JSON.get((type_name, field_name))
 
 
-def spliced(items: Sequence[str]) -> orjson.Fragment:
+def spliced(items: JsonItems) -> orjson.Fragment:
     """A list of JSON texts, put into the response as it is."""
-    return orjson.Fragment("[" + ",".join(items) + "]")
+    return orjson.Fragment("[" + items.texts + "]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,21 +87,20 @@ class JsonPlan:
     per_parent: int
     per_item: int
 
-    def answers(self, values: Sequence[Any]) -> tuple[list[Any], int]:
+    def answers(self, values: Sequence[JsonItems]) -> tuple[list[Any], int]:
         """The completed value of each parent, and the fields they count."""
+        items = sum(value.count for value in values) * self.per_item
         if self.connection is None:
-            items = sum(len(value) for value in values)
-            return [spliced(value) for value in values], items * self.per_item
-        answers, items = [], 0
+            return [spliced(value) for value in values], items
+        answers = []
         for page in values:
-            items += len(page.nodes)
             answer: dict[str, Any] = {}
             for key, name in self.connection:
                 if name == "nodes":
-                    answer[key] = spliced(page.nodes)
+                    answer[key] = spliced(page)
                 elif name == "totalCount":
-                    answer[key] = page.total_count
+                    answer[key] = page.total
                 else:
                     answer[key] = self.connection_type
             answers.append(answer)
-        return answers, len(values) * self.per_parent + items * self.per_item
+        return answers, len(values) * self.per_parent + items

@@ -23,7 +23,7 @@ from domain.nomenclatures import (
 )
 from gateway.context import Context
 from gateway.db import models
-from gateway.db.json_values import JsonShape
+from gateway.db.json_values import JsonItems, JsonShape
 from gateway.resolvers import account_reads
 from gateway.schema.attestations import ReleveCarriere
 from gateway.schema.batched_lists import batched
@@ -442,18 +442,18 @@ declarations_of = batched("MicroEntrepreneur", "declarations")(_paged(account_re
 @as_json("Travailleur", "etablissements")
 async def etablissements_as_json(
     ctx: Context, travailleurs: Workers, shape: JsonShape
-) -> list[list[str]]:
+) -> list[JsonItems]:
     loader = ctx.loaders.etablissements_as_json(shape)
     return list(await loader.load_many(_ids(travailleurs)))
 
 
-def _shaped(batch: Callable[..., Awaitable[list[Connection[Any]]]]) -> JsonResolver:
+def _shaped(batch: Callable[..., Awaitable[list[Any]]]) -> JsonResolver:
     """The JSON form of a paged relation: its batch form, asked for the nodes as the
     JSON texts of ``shape`` (``as_json`` reaches the list's read with the filters)."""
 
     async def json_form(
         ctx: Context, travailleurs: Workers, shape: JsonShape, **arguments: Any
-    ) -> list[Connection[Any]]:
+    ) -> list[JsonItems]:
         return await batch(ctx, travailleurs, as_json=shape, **arguments)
 
     return json_form

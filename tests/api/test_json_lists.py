@@ -120,6 +120,7 @@ query Stored($first: Int!, $after: String) {
         nodes { id datePaiement montant mode reference __typename }
       }
       recents: paiements(first: 2, du: "2026-01-01") { nodes { montant } totalCount }
+      derniers: paiements(last: 2) { nodes { datePaiement montant } }
       ... on TravailleurClassique {
         echeances(first: 4) {
           nodes { id annee nature dateEcheance montant montantPaye montantReporte }
@@ -146,7 +147,7 @@ def _counting(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     original = json_lists.spliced
 
     def counted(items: Any) -> Any:
-        spliced.append(len(items))
+        spliced.append(items.count)
         return original(items)
 
     monkeypatch.setattr(json_lists, "spliced", counted)

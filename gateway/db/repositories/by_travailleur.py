@@ -2,17 +2,16 @@
 
 Every function takes the principal and adds the visibility filter itself, so no
 caller can forget it (SPEC §10: authorization where data is read). Rows come back as
-read-only records (``gateway.db.records``), not ORM instances, or as the JSON
-objects the API shows (``gateway.db.json_values``).
+read-only records (``gateway.db.records``), not ORM instances.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Hashable, Iterable, Sequence
+from collections.abc import Hashable, Iterable, Sequence
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement, and_, func, select
 from sqlalchemy.orm import InstrumentedAttribute
 
 from gateway.auth.principal import Principal
@@ -20,7 +19,7 @@ from gateway.auth.visibility import is_visible
 from gateway.cursors import Window
 from gateway.db import keyset
 from gateway.db.engine import RequestSession
-from gateway.db.json_values import JsonFields, json_object
+from gateway.db.json_values import JsonFields, JsonItems, json_object
 from gateway.db.keyset import Ordre, Page
 from gateway.db.models import DelaiPaiement, EcheanceDelai
 from gateway.db.records import columns, one_of, record_type, records
@@ -41,14 +40,11 @@ async def rows_by_travailleur(
     *,
     where: Iterable[ColumnElement[bool]] = (),
     order_by: Sequence[Any] = (),
-    as_json: JsonFields | None = None,
 ) -> dict[int, list[Any]]:
-    """All rows of ``model`` for each worker, in ``order_by`` order, as read-only records
-    (``as_json``: as the text of that JSON object, written by the database)."""
+    """All rows of ``model`` for each worker, in ``order_by`` order, as read-only records."""
     owner = _owner(model)
-    selected = _selected(model, as_json, db.dialect)
     statement = (
-        select(*selected, owner.label("owner_"))
+        select(*columns(model))
         .where(
             one_of(owner, travailleur_ids, db.dialect),
             is_visible(owner, principal, per_row=True),
@@ -56,25 +52,10 @@ async def rows_by_travailleur(
         )
         .order_by(owner, *order_by)
     )
-    make = _maker(model, as_json)
-    width = len(selected)
     grouped: dict[int, list[Any]] = defaultdict(list)
-    for row in await db.rows(statement):
-        grouped[row[width]].append(make(row[:width]))
+    for row in records(model, await db.rows(statement)):
+        grouped[row.travailleur_id].append(row)
     return grouped
-
-
-def _selected(model: type[Any], as_json: JsonFields | None, dialect: str) -> list[Any]:
-    if as_json is None:
-        return columns(model)
-    return [json_object(as_json, dialect).label("json_")]
-
-
-def _maker(model: type[Any], as_json: JsonFields | None) -> Callable[[Sequence[Any]], Any]:
-    if as_json is None:
-        make = record_type(model)
-        return lambda row: make(*row)
-    return lambda row: row[0]
 
 
 async def page_by_travailleur(
@@ -86,19 +67,76 @@ async def page_by_travailleur(
     ordre: Ordre,
     window: Window,
     where: Iterable[ColumnElement[bool]] = (),
-    as_json: JsonFields | None = None,
 ) -> dict[Hashable, Page[Any]]:
     """One keyset page of rows per worker and each worker's total, in a single
-    statement (``keyset.per_parent``); ``as_json`` as in :func:`rows_by_travailleur`."""
+    statement (``keyset.per_parent``)."""
     owner = _owner(model)
-    selected = _selected(model, as_json, db.dialect)
+    selected = columns(model)
     statement = select(*selected).where(
         one_of(owner, travailleur_ids, db.dialect),
         is_visible(owner, principal, per_row=True),
         *where,
     )
+    make = record_type(model)
     rows = await db.rows(keyset.per_parent(statement, owner, ordre, window))
-    return keyset.pages_by_parent(rows, len(selected), ordre, window, _maker(model, as_json))
+    return keyset.pages_by_parent(rows, len(selected), ordre, window, lambda r: make(*r))
+
+
+async def json_rows_by_travailleur(
+    db: RequestSession,
+    principal: Principal | None,
+    model: type[Any],
+    travailleur_ids: Sequence[int],
+    *,
+    fields: JsonFields,
+    order_by: Sequence[Any],
+) -> dict[int, JsonItems]:
+    """:func:`rows_by_travailleur` as the JSON objects of ``fields`` the database writes,
+    one row per worker (``JsonItems``)."""
+    owner = _owner(model)
+    every = and_(
+        one_of(owner, travailleur_ids, db.dialect), is_visible(owner, principal, per_row=True)
+    )
+    rows = (
+        select(
+            owner.label("parent_"),
+            func.count().over(partition_by=owner).label("count_"),
+            keyset.joined_texts(
+                json_object(fields, db.dialect), db.dialect, within=owner, order_by=order_by
+            ).label("texts_"),
+        )
+        .where(every)
+        .subquery()
+    )
+    statement = select(rows.c.parent_, func.max(rows.c.count_), func.max(rows.c.texts_)).group_by(
+        rows.c.parent_
+    )
+    return {
+        parent: JsonItems(texts or "", count) for parent, count, texts in await db.rows(statement)
+    }
+
+
+async def json_page_by_travailleur(
+    db: RequestSession,
+    principal: Principal | None,
+    model: type[Any],
+    travailleur_ids: Sequence[int],
+    *,
+    fields: JsonFields,
+    ordre: Ordre,
+    window: Window,
+    where: Iterable[ColumnElement[bool]] = (),
+) -> dict[int, JsonItems]:
+    """:func:`page_by_travailleur` as the JSON objects of ``fields`` the database writes,
+    one row per worker (``keyset.joined_per_parent``: nothing tells whether more follow)."""
+    owner = _owner(model)
+    statement = select(json_object(fields, db.dialect).label("json_")).where(
+        one_of(owner, travailleur_ids, db.dialect),
+        is_visible(owner, principal, per_row=True),
+        *where,
+    )
+    rows = await db.rows(keyset.joined_per_parent(statement, owner, ordre, window, db.dialect))
+    return {parent: JsonItems(texts or "", count, total) for parent, total, count, texts in rows}
 
 
 async def rows_by_ids(
