@@ -354,6 +354,7 @@ class Loaders:
                     ordre=ordre,
                     window=query.window,
                     where=filters_to_where(query.filters),
+                    with_total=shape.total,
                 )
 
             self._json[name] = ListLoader(_per_query(read, NO_ITEMS))

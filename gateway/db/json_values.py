@@ -51,11 +51,13 @@ NO_ITEMS = JsonItems("", 0, 0)
 
 @dataclass(frozen=True, slots=True)
 class JsonShape:
-    """The fields of the JSON objects of a list, and a text naming them (``key``): the
-    request's loaders keep one loader per list and shape."""
+    """The fields of the JSON objects of a list, whether the list's total is read too,
+    and a text naming both (``key``): the request's loaders keep one loader per list and
+    shape."""
 
     key: str
     fields: JsonFields
+    total: bool = False
 
 
 # Keys and type names are GraphQL names: they go into the SQL text as literals (a bound

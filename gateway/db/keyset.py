@@ -57,9 +57,11 @@ class Cle:
     descending: bool = False
     nullable: bool = False
 
-    def order(self, backward: bool) -> Any:
+    def order(self, backward: bool, column: Any = None) -> Any:
+        """This key's ORDER BY term (on ``column``: the key as a subquery selects it)."""
+        column = self.column if column is None else column
         descending = self.descending != backward
-        ordered = self.column.desc() if descending else self.column.asc()
+        ordered = column.desc() if descending else column.asc()
         if not self.nullable:
             return ordered
         return ordered.nulls_first() if backward else ordered.nulls_last()
@@ -122,6 +124,11 @@ class Ordre:
 
     def key_columns(self) -> list[Any]:
         return [c.column.label(f"cle_{i}") for i, c in enumerate(self.cles)]
+
+    def order_by_keys(self, selected: Any) -> list[Any]:
+        """The forward order on the ``key_columns`` of a subquery (``selected``: its
+        columns)."""
+        return [c.order(False, selected[f"cle_{i}"]) for i, c in enumerate(self.cles)]
 
 
 def newest_first(kind: str, moment: Any, part: Part, ident: Any) -> Ordre:

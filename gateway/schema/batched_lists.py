@@ -433,9 +433,12 @@ class BatchedListsExecutionContext(AttributeFieldsExecutionContext):
                 return None
             fields.append((key, value))
         names = ",".join(f"{key}:{d[0].node.name.value}" for key, d in grouped.items())
+        total = any(name == "totalCount" for _, name in connection or ())
         return JsonPlan(
             resolver=resolver,
-            shape=JsonShape(f"{items.name}{{{names}}}", tuple(fields)),
+            shape=JsonShape(
+                f"{items.name}{{{names}}}{' with total' if total else ''}", tuple(fields), total
+            ),
             connection=None if connection is None else tuple(connection),
             connection_type=target.name if connection is not None else "",
             per_parent=sum(1 for _, name in connection or () if not name.startswith("__")),

@@ -11,8 +11,9 @@ from collections import defaultdict
 from collections.abc import Hashable, Iterable, Sequence
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, and_, func, select
-from sqlalchemy.orm import InstrumentedAttribute
+from sqlalchemy import ColumnElement, and_, func, literal_column, select
+from sqlalchemy.dialects.postgresql import aggregate_order_by
+from sqlalchemy.orm import InstrumentedAttribute, aliased
 
 from gateway.auth.principal import Principal
 from gateway.auth.visibility import is_visible
@@ -21,7 +22,7 @@ from gateway.db import keyset
 from gateway.db.engine import RequestSession
 from gateway.db.json_values import JsonFields, JsonItems, json_object
 from gateway.db.keyset import Ordre, Page
-from gateway.db.models import DelaiPaiement, EcheanceDelai
+from gateway.db.models import DelaiPaiement, EcheanceDelai, Travailleur
 from gateway.db.records import columns, one_of, record_type, records
 
 M = TypeVar("M")
@@ -94,6 +95,15 @@ async def json_rows_by_travailleur(
     """:func:`rows_by_travailleur` as the JSON objects of ``fields`` the database writes,
     one row per worker (``JsonItems``)."""
     owner = _owner(model)
+    if db.dialect == "postgresql":
+        worker = aliased(Travailleur)
+        items = (
+            select(func.array_agg(aggregate_order_by(json_object(fields, db.dialect), *order_by)))
+            .where(owner == worker.id)
+            .correlate(worker)
+            .scalar_subquery()
+        )
+        return await _per_worker(db, principal, worker, travailleur_ids, items)
     every = and_(
         one_of(owner, travailleur_ids, db.dialect), is_visible(owner, principal, per_row=True)
     )
@@ -116,6 +126,26 @@ async def json_rows_by_travailleur(
     }
 
 
+async def _per_worker(
+    db: RequestSession,
+    principal: Principal | None,
+    worker: Any,
+    travailleur_ids: Sequence[int],
+    items: Any,
+    total: Any = None,
+) -> dict[int, JsonItems]:
+    """PostgreSQL: one row per visible worker with ``items`` (an array of JSON texts, a
+    subquery correlated to ``worker``) and ``total``."""
+    statement = select(worker.id, items, literal_column("0") if total is None else total).where(
+        one_of(worker.id, travailleur_ids, db.dialect),
+        is_visible(worker.id, principal, per_row=True),
+    )
+    return {
+        parent: JsonItems(",".join(texts or ()), len(texts or ()), count)
+        for parent, texts, count in await db.rows(statement)
+    }
+
+
 async def json_page_by_travailleur(
     db: RequestSession,
     principal: Principal | None,
@@ -126,17 +156,46 @@ async def json_page_by_travailleur(
     ordre: Ordre,
     window: Window,
     where: Iterable[ColumnElement[bool]] = (),
+    with_total: bool = True,
 ) -> dict[int, JsonItems]:
     """:func:`page_by_travailleur` as the JSON objects of ``fields`` the database writes,
-    one row per worker (``keyset.joined_per_parent``: nothing tells whether more follow)."""
+    one row per worker; nothing tells whether more follow (for lists shown without
+    ``pageInfo``). ``with_total``: the list's total is read too."""
     owner = _owner(model)
-    statement = select(json_object(fields, db.dialect).label("json_")).where(
-        one_of(owner, travailleur_ids, db.dialect),
-        is_visible(owner, principal, per_row=True),
-        *where,
+    if db.dialect != "postgresql":
+        statement = select(json_object(fields, db.dialect).label("json_")).where(
+            one_of(owner, travailleur_ids, db.dialect),
+            is_visible(owner, principal, per_row=True),
+            *where,
+        )
+        rows = await db.rows(keyset.joined_per_parent(statement, owner, ordre, window, db.dialect))
+        return {
+            parent: JsonItems(texts or "", count, total) for parent, total, count, texts in rows
+        }
+    # PostgreSQL: each worker's page read through the index of its list (ORDER BY …
+    # LIMIT per worker), not the whole of each list numbered by a window: the instalments
+    # of a page of 500 clients 44 → 9 ms.
+    worker = aliased(Travailleur)
+    rows_of = [owner == worker.id, *where]
+    page = (
+        select(json_object(fields, db.dialect).label("json_"), *ordre.key_columns())
+        .where(*rows_of, *ordre.bounds(window))
+        .order_by(*ordre.order_by(window.backward))
+        .limit(window.limit)
+        .correlate(worker)
+        .subquery()
     )
-    rows = await db.rows(keyset.joined_per_parent(statement, owner, ordre, window, db.dialect))
-    return {parent: JsonItems(texts or "", count, total) for parent, total, count, texts in rows}
+    items = (
+        select(func.array_agg(aggregate_order_by(page.c.json_, *ordre.order_by_keys(page.c))))
+        .correlate(worker)
+        .scalar_subquery()
+    )
+    total = (
+        select(func.count()).select_from(model).where(*rows_of).correlate(worker).scalar_subquery()
+        if with_total
+        else None
+    )
+    return await _per_worker(db, principal, worker, travailleur_ids, items, total)
 
 
 async def rows_by_ids(
