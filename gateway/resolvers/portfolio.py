@@ -27,10 +27,9 @@ from domain.nomenclatures import Role
 from gateway import cursors
 from gateway.context import Context
 from gateway.db.repositories import portfolio as repository
-from gateway.db.repositories.portfolio import Filtres, Indicateurs, Resume, Tri
+from gateway.db.repositories.portfolio import Filtres, Resume, Tri
 from gateway.schema.errors import bad_user_input
 from gateway.schema.portfolio import (
-    IndicateursClient,
     PortfolioConnection,
     PortfolioEdge,
     PortfolioFiltre,
@@ -84,18 +83,6 @@ def filtres_from(data: PortfolioFiltre | None) -> Filtres:
         collaborateur_id=collaborateur_id,
         recherche=recherche,
         modifie_depuis=data.updated_since,
-    )
-
-
-def _indicateurs(i: Indicateurs) -> IndicateursClient:
-    return IndicateursClient(
-        montant_en_retard=Money(i.montant_en_retard),
-        du_ce_mois=Money(i.du_ce_mois),
-        prochaine_echeance=i.prochaine_echeance,
-        declarations_manquantes=i.declarations_manquantes,
-        plan_denonce=i.plan_denonce,
-        attestation_vigilance_obtenable=i.vigilance_obtenable,
-        a_surveiller=i.a_surveiller,
     )
 
 
@@ -223,7 +210,7 @@ async def portfolio(
                 cursor=cursors.encode(ordre.kind, repository.key_of(champ, row, indicateurs))
                 if shown
                 else "",
-                indicateurs=_indicateurs(indicateurs),
+                figures=indicateurs,
             )
         )
     total = resume.nombre_clients if resume is not None else 0

@@ -10,7 +10,7 @@ from enum import StrEnum
 import strawberry
 
 from domain.nomenclatures import Regime, Situation
-from gateway.db.repositories.portfolio import Tri
+from gateway.db.repositories.portfolio import Indicateurs, Tri
 from gateway.schema.described_enum import described_enum
 from gateway.schema.relay import PageInfo
 from gateway.schema.scalars import Money
@@ -129,7 +129,21 @@ class IndicateursClient:
 class PortfolioEdge:
     node: Travailleur = strawberry.field(description="The client.")
     cursor: str = strawberry.field(description="Pass as `after` to continue after this client.")
-    indicateurs: IndicateursClient = strawberry.field(description="The client's figures today.")
+    figures: strawberry.Private[Indicateurs]
+
+    # Built when selected: a page of 500 clients shown through ``nodes`` never reads them.
+    @strawberry.field(description="The client's figures today.")
+    def indicateurs(self) -> IndicateursClient:
+        i = self.figures
+        return IndicateursClient(
+            montant_en_retard=Money(i.montant_en_retard),
+            du_ce_mois=Money(i.du_ce_mois),
+            prochaine_echeance=i.prochaine_echeance,
+            declarations_manquantes=i.declarations_manquantes,
+            plan_denonce=i.plan_denonce,
+            attestation_vigilance_obtenable=i.vigilance_obtenable,
+            a_surveiller=i.a_surveiller,
+        )
 
 
 @strawberry.type(

@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 from sqlalchemy import ColumnElement, and_, func, literal_column, select
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.orm import InstrumentedAttribute, aliased
+from sqlalchemy.types import NullType
 
 from gateway.auth.principal import Principal
 from gateway.auth.visibility import is_visible
@@ -26,6 +27,10 @@ from gateway.db.models import DelaiPaiement, EcheanceDelai, Travailleur
 from gateway.db.records import columns, one_of, record_type, records
 
 M = TypeVar("M")
+
+
+# The worker each JSON row of a list is read for (its columns built once, not per read).
+_WORKER = aliased(Travailleur, name="worker_")
 
 
 def _owner(model: type[Any]) -> InstrumentedAttribute[int]:
@@ -96,9 +101,9 @@ async def json_rows_by_travailleur(
     one row per worker (``JsonItems``)."""
     owner = _owner(model)
     if db.dialect == "postgresql":
-        worker = aliased(Travailleur)
+        worker = _WORKER
         items = (
-            select(func.array_agg(aggregate_order_by(json_object(fields, db.dialect), *order_by)))
+            select(_array_of(aggregate_order_by(json_object(fields, db.dialect), *order_by)))
             .where(owner == worker.id)
             .correlate(worker)
             .scalar_subquery()
@@ -124,6 +129,11 @@ async def json_rows_by_travailleur(
     return {
         parent: JsonItems(texts or "", count) for parent, count, texts in await db.rows(statement)
     }
+
+
+def _array_of(texts: Any) -> Any:
+    """``array_agg`` of texts, as the driver gives it (a list: no per-item processing)."""
+    return func.array_agg(texts, type_=NullType())
 
 
 async def _per_worker(
@@ -175,7 +185,7 @@ async def json_page_by_travailleur(
     # PostgreSQL: each worker's page read through the index of its list (ORDER BY …
     # LIMIT per worker), not the whole of each list numbered by a window: the instalments
     # of a page of 500 clients 44 → 9 ms.
-    worker = aliased(Travailleur)
+    worker = _WORKER
     rows_of = [owner == worker.id, *where]
     page = (
         select(json_object(fields, db.dialect).label("json_"), *ordre.key_columns())
@@ -186,7 +196,7 @@ async def json_page_by_travailleur(
         .subquery()
     )
     items = (
-        select(func.array_agg(aggregate_order_by(page.c.json_, *ordre.order_by_keys(page.c))))
+        select(_array_of(aggregate_order_by(page.c.json_, *ordre.order_by_keys(page.c))))
         .correlate(worker)
         .scalar_subquery()
     )
