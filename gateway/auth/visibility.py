@@ -37,6 +37,15 @@ def visible_travailleur_ids(principal: Principal | None) -> Select[int]:
     )
 
 
+# The tables of the ``per_row`` form, aliased once (building an alias per statement
+# cost a small request a tenth of its time). Each ``EXISTS`` reads its own alias
+# (``correlate_except``): it never correlates with a table of the enclosing query, nor
+# with the same alias in another ``EXISTS`` around it.
+_WORKER = aliased(Travailleur, name="travailleur_visible")
+_MANDAT = aliased(Mandat, name="mandat_visible")
+_AFFECTATION = aliased(AffectationCollaborateur, name="affectation_visible")
+
+
 def is_visible(
     column: ColumnElement[int] | InstrumentedAttribute[int],
     principal: Principal | None,
@@ -52,8 +61,8 @@ def is_visible(
     up by index instead of listing the whole cabinet first (at 10 000 clients, a 500-client
     page's payments 73 → 45 ms, its instalments 92 → 64 ms); PostgreSQL plans both forms
     alike. Its tables are aliased so that it never correlates with a ``mandat`` or
-    ``travailleur`` of the enclosing query. A test checks that both forms see the same
-    workers for every kind of principal."""
+    ``travailleur`` of the enclosing query (see the aliases above). A test checks that
+    both forms see the same workers for every kind of principal."""
     if principal is None:
         return false()
     if principal.role is Role.TRAVAILLEUR:
@@ -61,19 +70,28 @@ def is_visible(
     if not per_row:
         return column.in_(visible_travailleur_ids(principal))
     if principal.role is Role.AGENT:
-        worker = aliased(Travailleur)
-        return exists().where(worker.id == column, worker.caisse_id == principal.caisse_id)
-    mandat = aliased(Mandat)
-    mandated = exists().where(
-        mandat.travailleur_id == column,
-        mandat.cabinet_id == principal.cabinet_id,
-        mandat.statut == StatutMandat.ACTIF,
+        return (
+            exists()
+            .where(_WORKER.id == column, _WORKER.caisse_id == principal.caisse_id)
+            .correlate_except(_WORKER)
+        )
+    mandated = (
+        exists()
+        .where(
+            _MANDAT.travailleur_id == column,
+            _MANDAT.cabinet_id == principal.cabinet_id,
+            _MANDAT.statut == StatutMandat.ACTIF,
+        )
+        .correlate_except(_MANDAT)
     )
     if principal.sees_whole_cabinet:
         return mandated
-    affectation = aliased(AffectationCollaborateur)
-    assigned = exists().where(
-        affectation.travailleur_id == column,
-        affectation.utilisateur_id == principal.utilisateur_id,
+    assigned = (
+        exists()
+        .where(
+            _AFFECTATION.travailleur_id == column,
+            _AFFECTATION.utilisateur_id == principal.utilisateur_id,
+        )
+        .correlate_except(_AFFECTATION)
     )
     return and_(mandated, assigned)
