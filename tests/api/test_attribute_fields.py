@@ -8,13 +8,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import pytest
 from sqlalchemy import text
 
-from gateway.seed.demo import seed_demo
-from tests import builders
-from tests.api.client import Api, api_for
-from tests.conftest import TODAY, Database
+from tests.api.client import Api
 
 QUERIES = Path(__file__).parents[2] / "bench" / "queries"
 
@@ -99,15 +95,6 @@ CALLS: list[tuple[str, str, str, dict[str, Any] | None]] = [
     ("184127510804231", "demo-travailleur-2026", SHAPES, {"avecPaiements": True, "sans": False}),
     ("agent@caisse-demo.fr", "demo-agent-2026", "{ me { role caisse { code nom } } }", None),
 ]
-
-
-@pytest.fixture
-async def both(db: Database):
-    async with api_for(db) as direct, api_for(db, attribute_fields=False) as general:
-        async with direct.session() as session:
-            await seed_demo(session, TODAY, builders.password_hash)
-            await session.commit()
-        yield direct, general
 
 
 async def test_both_executions_answer_alike(both: tuple[Api, Api]) -> None:

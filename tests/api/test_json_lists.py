@@ -28,10 +28,8 @@ from gateway.db.json_values import boolean, global_id, json_object, literal_text
 from gateway.global_ids import encode_global_id
 from gateway.schema import json_lists
 from gateway.schema.scalars import MONEY_SCALAR
-from gateway.seed.demo import seed_demo
-from tests import builders
-from tests.api.client import Api, api_for
-from tests.conftest import TODAY, Database
+from tests.api.client import Api
+from tests.conftest import Database
 
 CENTS = [-123456789, -100, -99, -10, -5, -1, 0, 1, 5, 9, 10, 99, 100, 101, 123450, 10**13]
 IDS = [1, 7, 62, 63, 999, 123456, 2**31 - 1]
@@ -130,15 +128,6 @@ query Stored($first: Int!, $after: String) {
   }
 }
 """
-
-
-@pytest.fixture
-async def both(db: Database):
-    async with api_for(db) as direct, api_for(db, attribute_fields=False) as general:
-        async with direct.session() as session:
-            await seed_demo(session, TODAY, builders.password_hash)
-            await session.commit()
-        yield direct, general
 
 
 def _counting(monkeypatch: pytest.MonkeyPatch) -> list[int]:
