@@ -20,19 +20,7 @@ from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import (
-    ColumnElement,
-    Select,
-    and_,
-    case,
-    false,
-    func,
-    literal,
-    literal_column,
-    or_,
-    select,
-    true,
-)
+from sqlalchemy import ColumnElement, Select, and_, case, false, func, literal, or_, select, true
 
 from gateway.cursors import Part, Value, Window
 from gateway.db.engine import RequestSession
@@ -184,27 +172,21 @@ async def page(
     return _trimmed(items, keys, window, total)
 
 
-def _numbered(statement: AnySelect, parent: Any, ordre: Ordre, window: Window) -> Any:
-    """``statement``'s rows with their parent, key, whether inside the key bounds, their
-    rank inside or outside them (from the window's end) and the parent's total."""
+def per_parent(statement: AnySelect, parent: Any, ordre: Ordre, window: Window) -> AnySelect:
+    """The window of every parent's list in one statement: ``statement`` (filtered on
+    the parents, unordered) numbered per parent inside and outside the key bounds. The
+    rows are the page of each parent (at most ``limit + 1``) and, so that a parent's
+    total survives an empty page, the first row outside its window."""
     bounds = ordre.bounds(window)
     inside = case((and_(*bounds) if bounds else true(), 1), else_=0)
     order = ordre.order_by(window.backward)
-    return statement.add_columns(
+    inner = statement.add_columns(
         parent.label("parent_"),
         *ordre.key_columns(),
         inside.label("inside_"),
         func.row_number().over(partition_by=(parent, inside), order_by=order).label("rang_"),
         func.count().over(partition_by=parent).label("total_"),
     ).subquery()
-
-
-def per_parent(statement: AnySelect, parent: Any, ordre: Ordre, window: Window) -> AnySelect:
-    """The window of every parent's list in one statement: ``statement`` (filtered on
-    the parents, unordered) numbered per parent inside and outside the key bounds. The
-    rows are the page of each parent (at most ``limit + 1``) and, so that a parent's
-    total survives an empty page, the first row outside its window."""
-    inner = _numbered(statement, parent, ordre, window)
     return (
         select(inner)
         .where(
@@ -215,42 +197,6 @@ def per_parent(statement: AnySelect, parent: Any, ordre: Ordre, window: Window) 
         )
         .order_by(inner.c.parent_, inner.c.inside_, inner.c.rang_)
     )
-
-
-def joined_per_parent(
-    statement: AnySelect, parent: Any, ordre: Ordre, window: Window, dialect: str
-) -> AnySelect:
-    """Every parent's page of one text column (``statement``'s only one, e.g. a JSON
-    object per row) as one row per parent: ``(parent, total, count, texts)``, the page's
-    texts joined with commas in the page's order. Nothing tells whether more follow:
-    for lists shown without ``pageInfo``."""
-    inner = _numbered(statement, parent, ordre, window)
-    kept = and_(inner.c.inside_ == 1, inner.c.rang_ <= window.limit)
-    # The page's order: ranks count from the window's end when it reads backward.
-    order = inner.c.rang_.desc() if window.backward else inner.c.rang_
-    page = select(
-        inner.c.parent_,
-        inner.c.total_,
-        joined_texts(inner.c[0], dialect, within=inner.c.parent_, order_by=order, where=kept).label(
-            "texts_"
-        ),
-        func.count().filter(kept).over(partition_by=inner.c.parent_).label("count_"),
-    ).subquery()
-    return select(
-        page.c.parent_, func.max(page.c.total_), func.max(page.c.count_), func.max(page.c.texts_)
-    ).group_by(page.c.parent_)
-
-
-def joined_texts(text: Any, dialect: str, *, within: Any, order_by: Any, where: Any = None) -> Any:
-    """The texts of the rows of each group (``within``), those matching ``where``,
-    joined with commas in ``order_by`` order: a window over the whole group, whose order
-    both databases keep (SQLite's ``group_concat`` takes no ORDER BY before 3.44)."""
-    join: Any = (func.string_agg if dialect == "postgresql" else func.group_concat)(
-        text, literal_column("','")
-    )
-    if where is not None:
-        join = join.filter(where)
-    return join.over(partition_by=within, order_by=order_by, rows=(None, None))
 
 
 def pages_by_parent(

@@ -11,7 +11,7 @@ from collections import defaultdict
 from collections.abc import Hashable, Iterable, Sequence
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, and_, func, literal_column, select
+from sqlalchemy import ColumnElement, func, literal_column, select
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.orm import InstrumentedAttribute, aliased
 from sqlalchemy.types import NullType
@@ -88,6 +88,17 @@ async def page_by_travailleur(
     return keyset.pages_by_parent(rows, len(selected), ordre, window, lambda r: make(*r))
 
 
+# -- lists as the JSON objects the database writes (``gateway.db.json_values``) ------
+#
+# One row per worker: its items' JSON texts joined in the list's order, read through the
+# list's index by a subquery correlated to the worker (``ORDER BY … LIMIT`` per worker:
+# the instalments of a 500-client page take 9 ms on PostgreSQL and 4 ms on SQLite, where
+# numbering each whole list with window functions took 44 ms and 117 ms). PostgreSQL
+# aggregates in the order it is given (``array_agg(… ORDER BY …)``); SQLite's
+# ``group_concat`` takes no ORDER BY before 3.44 and reads an ordered subquery of its
+# FROM as a co-routine, in that subquery's order.
+
+
 async def json_rows_by_travailleur(
     db: RequestSession,
     principal: Principal | None,
@@ -97,63 +108,26 @@ async def json_rows_by_travailleur(
     fields: JsonFields,
     order_by: Sequence[Any],
 ) -> dict[int, JsonItems]:
-    """:func:`rows_by_travailleur` as the JSON objects of ``fields`` the database writes,
-    one row per worker (``JsonItems``)."""
+    """:func:`rows_by_travailleur` as the JSON objects of ``fields`` (``JsonItems``)."""
     owner = _owner(model)
+    json_ = json_object(fields, db.dialect)
     if db.dialect == "postgresql":
-        worker = _WORKER
-        items = (
-            select(_array_of(aggregate_order_by(json_object(fields, db.dialect), *order_by)))
-            .where(owner == worker.id)
-            .correlate(worker)
+        items = [
+            select(_array_of(aggregate_order_by(json_, *order_by)))
+            .where(owner == _WORKER.id)
+            .correlate(_WORKER)
             .scalar_subquery()
+        ]
+    else:
+        rows = (
+            select(json_.label("json_"))
+            .where(owner == _WORKER.id)
+            .order_by(*order_by)
+            .correlate(_WORKER)
+            .subquery()
         )
-        return await _per_worker(db, principal, worker, travailleur_ids, items)
-    every = and_(
-        one_of(owner, travailleur_ids, db.dialect), is_visible(owner, principal, per_row=True)
-    )
-    rows = (
-        select(
-            owner.label("parent_"),
-            func.count().over(partition_by=owner).label("count_"),
-            keyset.joined_texts(
-                json_object(fields, db.dialect), db.dialect, within=owner, order_by=order_by
-            ).label("texts_"),
-        )
-        .where(every)
-        .subquery()
-    )
-    statement = select(rows.c.parent_, func.max(rows.c.count_), func.max(rows.c.texts_)).group_by(
-        rows.c.parent_
-    )
-    return {
-        parent: JsonItems(texts or "", count) for parent, count, texts in await db.rows(statement)
-    }
-
-
-def _array_of(texts: Any) -> Any:
-    """``array_agg`` of texts, as the driver gives it (a list: no per-item processing)."""
-    return func.array_agg(texts, type_=NullType())
-
-
-async def _per_worker(
-    db: RequestSession,
-    principal: Principal | None,
-    worker: Any,
-    travailleur_ids: Sequence[int],
-    items: Any,
-    total: Any = None,
-) -> dict[int, JsonItems]:
-    """PostgreSQL: one row per visible worker with ``items`` (an array of JSON texts, a
-    subquery correlated to ``worker``) and ``total``."""
-    statement = select(worker.id, items, literal_column("0") if total is None else total).where(
-        one_of(worker.id, travailleur_ids, db.dialect),
-        is_visible(worker.id, principal, per_row=True),
-    )
-    return {
-        parent: JsonItems(",".join(texts or ()), len(texts or ()), count)
-        for parent, texts, count in await db.rows(statement)
-    }
+        items = _joined_in_order(rows)
+    return await _per_worker(db, principal, travailleur_ids, items)
 
 
 async def json_page_by_travailleur(
@@ -168,44 +142,71 @@ async def json_page_by_travailleur(
     where: Iterable[ColumnElement[bool]] = (),
     with_total: bool = True,
 ) -> dict[int, JsonItems]:
-    """:func:`page_by_travailleur` as the JSON objects of ``fields`` the database writes,
-    one row per worker; nothing tells whether more follow (for lists shown without
-    ``pageInfo``). ``with_total``: the list's total is read too."""
+    """:func:`page_by_travailleur` as the JSON objects of ``fields`` (``JsonItems``);
+    nothing tells whether more follow (for lists shown without ``pageInfo``).
+    ``with_total``: the list's total is read too."""
     owner = _owner(model)
-    if db.dialect != "postgresql":
-        statement = select(json_object(fields, db.dialect).label("json_")).where(
-            one_of(owner, travailleur_ids, db.dialect),
-            is_visible(owner, principal, per_row=True),
-            *where,
-        )
-        rows = await db.rows(keyset.joined_per_parent(statement, owner, ordre, window, db.dialect))
-        return {
-            parent: JsonItems(texts or "", count, total) for parent, total, count, texts in rows
-        }
-    # PostgreSQL: each worker's page read through the index of its list (ORDER BY …
-    # LIMIT per worker), not the whole of each list numbered by a window: the instalments
-    # of a page of 500 clients 44 → 9 ms.
-    worker = _WORKER
-    rows_of = [owner == worker.id, *where]
+    rows_of = [owner == _WORKER.id, *where]
     page = (
         select(json_object(fields, db.dialect).label("json_"), *ordre.key_columns())
         .where(*rows_of, *ordre.bounds(window))
         .order_by(*ordre.order_by(window.backward))
         .limit(window.limit)
-        .correlate(worker)
+        .correlate(_WORKER)
         .subquery()
     )
-    items = (
-        select(_array_of(aggregate_order_by(page.c.json_, *ordre.order_by_keys(page.c))))
-        .correlate(worker)
-        .scalar_subquery()
-    )
+    if db.dialect == "postgresql":
+        in_order = aggregate_order_by(page.c.json_, *ordre.order_by_keys(page.c))
+        items = [select(_array_of(in_order)).correlate(_WORKER).scalar_subquery()]
+    elif window.backward:  # read from the end: put back in the list's order first
+        forward = select(page.c.json_).order_by(*ordre.order_by_keys(page.c)).subquery()
+        items = _joined_in_order(forward)
+    else:
+        items = _joined_in_order(page)
     total = (
-        select(func.count()).select_from(model).where(*rows_of).correlate(worker).scalar_subquery()
+        select(func.count()).select_from(model).where(*rows_of).correlate(_WORKER).scalar_subquery()
         if with_total
         else None
     )
-    return await _per_worker(db, principal, worker, travailleur_ids, items, total)
+    return await _per_worker(db, principal, travailleur_ids, items, total)
+
+
+def _array_of(texts: Any) -> Any:
+    """``array_agg`` of texts, as the driver gives it (a list: no per-item processing)."""
+    return func.array_agg(texts, type_=NullType())
+
+
+def _joined_in_order(rows: Any) -> list[Any]:
+    """SQLite: the ``json_`` texts of an ordered subquery joined with commas, and how
+    many (two subqueries correlated to the worker)."""
+    return [
+        select(func.group_concat(rows.c.json_, literal_column("','")))
+        .correlate(_WORKER)
+        .scalar_subquery(),
+        select(func.count()).select_from(rows).correlate(_WORKER).scalar_subquery(),
+    ]
+
+
+async def _per_worker(
+    db: RequestSession,
+    principal: Principal | None,
+    travailleur_ids: Sequence[int],
+    items: list[Any],
+    total: Any = None,
+) -> dict[int, JsonItems]:
+    """One row per visible worker: ``items`` (PostgreSQL: an array of JSON texts;
+    SQLite: the texts joined and their number) and ``total``."""
+    statement = select(_WORKER.id, literal_column("0") if total is None else total, *items).where(
+        one_of(_WORKER.id, travailleur_ids, db.dialect),
+        is_visible(_WORKER.id, principal, per_row=True),
+    )
+    found: dict[int, JsonItems] = {}
+    for parent, count, texts, *number in await db.rows(statement):
+        if number:  # SQLite
+            found[parent] = JsonItems(texts or "", number[0], count)
+        else:
+            found[parent] = JsonItems(",".join(texts or ()), len(texts or ()), count)
+    return found
 
 
 async def rows_by_ids(
