@@ -214,11 +214,10 @@ async def compte_resume(ctx: Context, travailleur: Travailleur) -> CompteResume:
     payments = await ctx.loaders.paiements.load(travailleur.id)
     today = ctx.clock.today()
     instalments = await _dues(ctx, travailleur)
-    summary = compte_rules.account_summary(
-        instalments,
-        [compte_rules.Paiement(p.id, p.date_paiement, p.montant) for p in payments],
-        today,
-    )
+    received = [compte_rules.Paiement(p.id, p.date_paiement, p.montant) for p in payments]
+    # The summary of ``compte_rules.account_summary``, its monthly detail when shown.
+    arrete = compte_rules.last_accounting_day(today)
+    solde = compte_rules.balance(instalments, received, arrete)
     overdue = [i for i in instalments if i.date_echeance < today and i.reste_du > ZERO]
     # Instalments covered by an accepted, respected payment plan carry none (SPEC §5).
     from gateway.resolvers.delais import plans_compte
@@ -229,7 +228,13 @@ async def compte_resume(ctx: Context, travailleur: Travailleur) -> CompteResume:
         Decimal(0),
     )
     en_retard = sum((i.reste_du for i in overdue), Decimal(0))
-    return compte_type(summary, majorations, en_retard)
+    return compte_type(
+        arrete,
+        solde,
+        lambda: compte_rules.period_detail(instalments, received, arrete),
+        majorations,
+        en_retard,
+    )
 
 
 def _no_filter(_filters: tuple[Hashable, ...]) -> Sequence[ColumnElement[bool]]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -417,9 +417,22 @@ class CompteResume:
     montant_en_retard: Money = strawberry.field(
         description="Unpaid part of the instalments past their due date."
     )
-    detail: list[PeriodeCompte] = strawberry.field(
-        description="Per month: called, paid, remaining."
-    )
+    periodes: strawberry.Private[Callable[[], Sequence[compte_rules.PeriodeDetail]]]
+
+    # Computed when selected: it allocates every payment of the account again, and a
+    # portfolio page's summaries rarely show it.
+    @strawberry.field(description="Per month: called, paid, remaining.")
+    def detail(self) -> list[PeriodeCompte]:
+        return [
+            PeriodeCompte(
+                annee=p.annee,
+                mois=p.mois,
+                appele=Money(p.appele),
+                paye=Money(p.paye),
+                reste=Money(p.reste),
+            )
+            for p in self.periodes()
+        ]
 
 
 def statut_of(row: models.Echeance, today: date) -> StatutEcheance:
@@ -470,23 +483,18 @@ stored_fields(
 
 
 def compte_type(
-    summary: compte_rules.AccountSummary, majorations: Decimal, en_retard: Decimal
+    date_arrete: date,
+    solde: Decimal,
+    periodes: Callable[[], Sequence[compte_rules.PeriodeDetail]],
+    majorations: Decimal,
+    en_retard: Decimal,
 ) -> CompteResume:
     return CompteResume(
-        date_arrete=summary.date_arrete,
-        solde=Money(summary.solde),
+        date_arrete=date_arrete,
+        solde=Money(solde),
         majorations_de_retard=Money(majorations),
         montant_en_retard=Money(en_retard),
-        detail=[
-            PeriodeCompte(
-                annee=p.annee,
-                mois=p.mois,
-                appele=Money(p.appele),
-                paye=Money(p.paye),
-                reste=Money(p.reste),
-            )
-            for p in summary.periodes
-        ],
+        periodes=periodes,
     )
 
 
