@@ -119,10 +119,12 @@ query Stored($first: Int!, $after: String) {
       }
       recents: paiements(first: 2, du: "2026-01-01") { nodes { montant } totalCount }
       derniers: paiements(last: 2) { nodes { datePaiement montant } }
+      tous: paiements(last: 100) { nodes { id } totalCount }
       ... on TravailleurClassique {
         echeances(first: 4) {
           nodes { id annee nature dateEcheance montant montantPaye montantReporte }
         }
+        toutes: echeances(first: 100) { nodes { id dateEcheance } }
       }
     }
   }
@@ -167,6 +169,9 @@ async def test_stored_lists_answer_as_the_general_execution(
             # Each worker's établissements, payments and recent payments, and the
             # instalments of those in the classic regime: all from the database's JSON.
             assert len(spliced) >= 3 * len(nodes) > 0, spliced
+            # Long lists, in the list's order on both databases.
+            longest = max(len(n.get("toutes", {"nodes": []})["nodes"]) for n in nodes)
+            assert longest >= 8, longest
             assert sum(spliced) > 0
             after = expected["data"]["portfolio"]["pageInfo"]["endCursor"]
 
