@@ -86,7 +86,8 @@ def boolean(column: Any) -> JsonValue:
 
     def render(dialect: str) -> ColumnElement[Any]:
         if dialect == "postgresql":
-            return type_coerce(column, column.type)
+            kept: ColumnElement[Any] = column
+            return kept
         return func.json(case((column.is_(None), None), (column, "true"), else_="false"))
 
     return render

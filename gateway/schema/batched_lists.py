@@ -426,8 +426,11 @@ class BatchedListsExecutionContext(AttributeFieldsExecutionContext):
         fields: list[tuple[str, JsonValue]] = []
         for key, d in grouped.items():
             name = d[0].node.name.value
-            value = literal_text(items.name) if name == "__typename" else None
-            if value is None and self._kind(items, name) is not None:
+            if name == "__typename":
+                value: JsonValue | None = literal_text(items.name)
+            elif self._kind(items, name) is None:  # a guard, a permission: the usual way
+                return None
+            else:
                 value = stored_value(items.name, name)
             if value is None:
                 return None

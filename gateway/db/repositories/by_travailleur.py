@@ -200,13 +200,13 @@ async def _per_worker(
         one_of(_WORKER.id, travailleur_ids, db.dialect),
         is_visible(_WORKER.id, principal, per_row=True),
     )
-    found: dict[int, JsonItems] = {}
-    for parent, count, texts, *number in await db.rows(statement):
-        if number:  # SQLite
-            found[parent] = JsonItems(texts or "", number[0], count)
-        else:
-            found[parent] = JsonItems(",".join(texts or ()), len(texts or ()), count)
-    return found
+    rows = await db.rows(statement)
+    if db.dialect == "postgresql":
+        return {
+            parent: JsonItems(",".join(texts or ()), len(texts or ()), total)
+            for parent, total, texts in rows
+        }
+    return {parent: JsonItems(texts or "", number, total) for parent, total, texts, number in rows}
 
 
 async def rows_by_ids(
