@@ -12,12 +12,16 @@ import asyncio
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Coroutine, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from functools import cached_property
 from typing import Any, TypeVar
 
 from aiodataloader import DataLoader
-from sqlalchemy import ColumnElement
+from sqlalchemy import ColumnElement, exists, or_
+from sqlalchemy.orm import aliased
 
+from domain.compte import last_accounting_day
+from domain.money import ZERO
 from gateway.auth.principal import Principal
 from gateway.cursors import Window
 from gateway.db.engine import RequestSession
@@ -34,7 +38,7 @@ from gateway.db.models import (
     Paiement,
     Revenu,
 )
-from gateway.db.repositories import by_travailleur, travailleurs
+from gateway.db.repositories import by_travailleur, compte, travailleurs
 
 M = TypeVar("M")
 Q = TypeVar("Q", bound=Hashable)
@@ -168,6 +172,7 @@ class Loaders:
         self._by_id: dict[type[Any], DataLoader[Any, Any]] = {}
         self._custom: dict[str, DataLoader[Any, Any]] = {}
         self._json: dict[str, ListLoader] = {}
+        self._years: dict[int, YearLoaders] = {}
 
     # Each loader is built when a field first needs it: most requests use one or two,
     # and building the thirteen of them cost a small query a tenth of its CPU.
@@ -225,6 +230,24 @@ class Loaders:
     def cotisations(self) -> DataLoader[Any, Any]:
         return self._rows(Cotisation, order_by=(Cotisation.annee, Cotisation.nature, Cotisation.id))
 
+    def of_year(self, annee: int) -> YearLoaders:
+        """What the view of one year reads, only for that year (``cotisations(annee:)``)."""
+        if annee not in self._years:
+            self._years[annee] = YearLoaders(
+                cotisations=self._rows(
+                    Cotisation,
+                    where=(Cotisation.annee == annee,),
+                    order_by=(Cotisation.nature, Cotisation.id),
+                ),
+                echeances_appelees=self._rows(
+                    Echeance,
+                    where=(Echeance.annulee.is_(False), _called_in(annee)),
+                    order_by=(Echeance.date_echeance, Echeance.id),
+                ),
+                credit=self._rows(Paiement, where=(Paiement.annee_credit == annee,)),
+            )
+        return self._years[annee]
+
     @cached_property
     def echeances_actives(self) -> DataLoader[Any, Any]:
         """The whole account, for balances and summaries (cancelled instalments excluded)."""
@@ -233,6 +256,20 @@ class Loaders:
             where=(Echeance.annulee.is_(False),),
             order_by=(Echeance.date_echeance, Echeance.id),
         )
+
+    def comptes_classiques(self, today: date) -> DataLoader[Any, Any]:
+        """Each régime classique worker's balance at ``today``'s accounting day and
+        instalments overdue ``today`` (``compte.SummaryRows``): what the summary needs."""
+        name = f"comptes classiques {today}"
+        if name not in self._custom:
+            as_of = last_accounting_day(today)
+
+            async def batch(ids: list[int]) -> list[compte.SummaryRows]:
+                found = await compte.summaries(self._db, self._principal, ids, today, as_of)
+                return [found.get(i, compte.SummaryRows(ZERO)) for i in ids]
+
+            self._custom[name] = SharedLoader(batch)
+        return self._custom[name]
 
     @cached_property
     def paiements(self) -> DataLoader[Any, Any]:
@@ -359,6 +396,26 @@ class Loaders:
 
             self._json[name] = ListLoader(_per_query(read, NO_ITEMS))
         return self._json[name]
+
+
+@dataclass(frozen=True, slots=True)
+class YearLoaders:
+    """Each worker's rows a year's contributions view needs: the year's lines, the
+    instalments that called for it, its credit."""
+
+    cotisations: DataLoader[Any, Any]
+    echeances_appelees: DataLoader[Any, Any]
+    credit: DataLoader[Any, Any]
+
+
+def _called_in(annee: int) -> ColumnElement[bool]:
+    """The year's instalments, and those whose rejected debit carried an amount into
+    one of them (what it called is net of what was carried in)."""
+    target = aliased(Echeance, name="carried_into")
+    return or_(
+        Echeance.annee == annee,
+        exists().where(target.id == Echeance.report_vers_id, target.annee == annee),
+    )
 
 
 def _per_query(

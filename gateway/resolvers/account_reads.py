@@ -38,23 +38,32 @@ from gateway.schema.micro import DeclarationMicro as DeclarationMicroType
 from gateway.schema.relay import Connection, Pagination, connection, window_from
 from gateway.services.attestations import declaration_dues
 from gateway.services.ledger import called_instalments, credit_of_year
+from gateway.services.situation import instalment_of
 
 T = TypeVar("T")
 
 
 async def cotisations(ctx: Context, travailleur_id: int, annee: int | None) -> list[CotisationType]:
     """The contributions view per year (all years, or ``annee``), each with what was
-    really called for it — the definition the account uses (``provisional_called``)."""
+    really called for it — the definition the account uses (``provisional_called``).
+    One year asked for reads only that year's rows."""
     loaders = ctx.loaders
-    rows, echeances, paiements = await asyncio.gather(
-        loaders.cotisations.load(travailleur_id),
-        loaders.echeances_actives.load(travailleur_id),
-        loaders.paiements.load(travailleur_id),
-    )
+    if annee is not None:
+        of_year = loaders.of_year(annee)
+        rows, echeances, paiements = await asyncio.gather(
+            of_year.cotisations.load(travailleur_id),
+            of_year.echeances_appelees.load(travailleur_id),
+            of_year.credit.load(travailleur_id),
+        )
+    else:
+        rows, echeances, paiements = await asyncio.gather(
+            loaders.cotisations.load(travailleur_id),
+            loaders.echeances_actives.load(travailleur_id),
+            loaders.paiements.load(travailleur_id),
+        )
     by_year: dict[int, list[Cotisation]] = defaultdict(list)
     for r in rows:
-        if annee is None or r.annee == annee:
-            by_year[r.annee].append(r)
+        by_year[r.annee].append(r)
     appelees = called_instalments(echeances)
     return [
         CotisationType.from_rows(
@@ -209,32 +218,49 @@ async def _dues(ctx: Context, travailleur: Travailleur) -> list[Instalment]:
     return dues
 
 
-async def compte_resume(ctx: Context, travailleur: Travailleur) -> CompteResume:
-    """Balance at the last accounting day, surcharges today, monthly detail (SPEC §4)."""
-    payments = await ctx.loaders.paiements.load(travailleur.id)
+async def compte_resume(
+    ctx: Context, travailleur: Travailleur, *, whole_account: bool = True
+) -> CompteResume:
+    """Balance at the last accounting day, surcharges today, monthly detail (SPEC §4).
+
+    Régime classique without ``whole_account`` (the detail is not selected): the
+    balance summed in SQL and the overdue instalments only, an account holding years of
+    rows. Otherwise, and for micro-entrepreneurs (their dues come from their
+    declarations, paid oldest first by every payment), the whole account is read."""
+    loaders = ctx.loaders
     today = ctx.clock.today()
-    instalments = await _dues(ctx, travailleur)
-    received = [compte_rules.Paiement(p.id, p.date_paiement, p.montant) for p in payments]
-    # The summary of ``compte_rules.account_summary``, its monthly detail when shown.
     arrete = compte_rules.last_accounting_day(today)
-    solde = compte_rules.balance(instalments, received, arrete)
-    overdue = [i for i in instalments if i.date_echeance < today and i.reste_du > ZERO]
     # Instalments covered by an accepted, respected payment plan carry none (SPEC §5).
     from gateway.resolvers.delais import plans_compte
 
-    exemptes = (await plans_compte(ctx, travailleur.id)).exemptes
+    async def account() -> tuple[list[Instalment], list[compte_rules.Paiement]]:
+        payments = await loaders.paiements.load(travailleur.id)
+        received = [compte_rules.Paiement(p.id, p.date_paiement, p.montant) for p in payments]
+        return await _dues(ctx, travailleur), received
+
+    async def detail() -> Sequence[compte_rules.PeriodeDetail]:
+        instalments, received = await account()
+        return compte_rules.period_detail(instalments, received, arrete)
+
+    if whole_account or travailleur.regime is Regime.MICRO:
+        (instalments, received), etat = await asyncio.gather(
+            account(), plans_compte(ctx, travailleur.id)
+        )
+        solde = compte_rules.balance(instalments, received, arrete)
+        overdue = [i for i in instalments if i.date_echeance < today and i.reste_du > ZERO]
+    else:
+        summary, etat = await asyncio.gather(
+            loaders.comptes_classiques(today).load(travailleur.id),
+            plans_compte(ctx, travailleur.id),
+        )
+        solde = summary.balance
+        overdue = [instalment_of(r) for r in summary.overdue]
     majorations = sum(
-        (compte_rules.majorations(i, today, exoneree=i.id in exemptes) for i in overdue),
+        (compte_rules.majorations(i, today, exoneree=i.id in etat.exemptes) for i in overdue),
         Decimal(0),
     )
     en_retard = sum((i.reste_du for i in overdue), Decimal(0))
-    return compte_type(
-        arrete,
-        solde,
-        lambda: compte_rules.period_detail(instalments, received, arrete),
-        majorations,
-        en_retard,
-    )
+    return compte_type(arrete, solde, detail, majorations, en_retard)
 
 
 def _no_filter(_filters: tuple[Hashable, ...]) -> Sequence[ColumnElement[bool]]:

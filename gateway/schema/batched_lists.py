@@ -52,6 +52,7 @@ from graphql.execution.collect_fields import FieldDetailsList
 from graphql.pyutils import Path, gather_with_cancel
 from strawberry.schema.schema_converter import GraphQLCoreConverter
 from strawberry.types.arguments import convert_arguments
+from strawberry.types.nodes import SelectedField
 
 from gateway.db.json_values import JsonShape, JsonValue, literal_text
 from gateway.schema.attribute_fields import GENERAL, AttributeFieldsExecutionContext
@@ -65,16 +66,38 @@ Info = GraphQLResolveInfo[Any]
 _BATCHED: dict[tuple[str, str], BatchResolver] = {}
 
 
-def batched(type_name: str, field_name: str) -> Callable[[F], F]:
+#: Batch resolvers that also receive ``selected``: the names of the fields selected in
+#: their values (a resolver that reads less when some are not).
+_WANTS_SELECTION: set[BatchResolver] = set()
+
+
+def batched(type_name: str, field_name: str, *, selection: bool = False) -> Callable[[F], F]:
     """Declare ``resolver(context, objects, **arguments) -> values`` (one per object,
     in order) as the batch form of ``type_name.field_name``; on an interface it serves
-    every type implementing the field."""
+    every type implementing the field. ``selection``: it also receives ``selected``,
+    the names of the fields selected in its values."""
 
     def register(resolver: F) -> F:
         _BATCHED[(type_name, field_name)] = resolver
+        if selection:
+            _WANTS_SELECTION.add(resolver)
         return resolver
 
     return register
+
+
+def selected_names(info: Any) -> frozenset[str]:
+    """The names of the fields selected in a field's value, from its strawberry ``Info``
+    (fragments included): the ``selected`` a batch form receives, for its own resolver."""
+    names: set[str] = set()
+    pending = list(info.selected_fields[0].selections)
+    while pending:
+        selection = pending.pop()
+        if isinstance(selection, SelectedField):
+            names.add(selection.name)
+        else:
+            pending.extend(selection.selections)
+    return frozenset(names)
 
 
 class Fallback(Exception):
@@ -379,9 +402,10 @@ class BatchedListsExecutionContext(AttributeFieldsExecutionContext):
                 if self._counter is not None:
                     self._counter.fields_answered += counted
                 return answers
-            values = await kind.batch(
-                self.context_value, sources, **self._python_arguments(field, details)
-            )
+            arguments = self._python_arguments(field, details)
+            if kind.batch in _WANTS_SELECTION:
+                arguments = {**arguments, "selected": self._selected_names(field.type, details)}
+            values = await kind.batch(self.context_value, sources, **arguments)
             if len(values) != len(sources):
                 raise Fallback
         return await self._complete(field.type, details, info, values)
@@ -447,6 +471,10 @@ class BatchedListsExecutionContext(AttributeFieldsExecutionContext):
             per_parent=sum(1 for _, name in connection or () if not name.startswith("__")),
             per_item=sum(1 for d in grouped.values() if d[0].node.name.value != "__typename"),
         )
+
+    def _selected_names(self, field_type: Any, details: FieldDetailsList) -> frozenset[str]:
+        grouped, _, _ = self.collect_subfields(get_named_type(field_type), details)
+        return frozenset(d[0].node.name.value for d in grouped.values())
 
     def _python_arguments(self, field: Any, details: FieldDetailsList) -> dict[str, Any]:
         """The field node's arguments as its resolver receives them (Python names and

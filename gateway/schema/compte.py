@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -417,12 +417,12 @@ class CompteResume:
     montant_en_retard: Money = strawberry.field(
         description="Unpaid part of the instalments past their due date."
     )
-    periodes: strawberry.Private[Callable[[], Sequence[compte_rules.PeriodeDetail]]]
+    periodes: strawberry.Private[Callable[[], Awaitable[Sequence[compte_rules.PeriodeDetail]]]]
 
-    # Computed when selected: it allocates every payment of the account again, and a
-    # portfolio page's summaries rarely show it.
+    # Computed when selected: it reads the whole account and allocates every payment
+    # again, and a portfolio page's summaries rarely show it.
     @strawberry.field(description="Per month: called, paid, remaining.")
-    def detail(self) -> list[PeriodeCompte]:
+    async def detail(self) -> list[PeriodeCompte]:
         return [
             PeriodeCompte(
                 annee=p.annee,
@@ -431,7 +431,7 @@ class CompteResume:
                 paye=Money(p.paye),
                 reste=Money(p.reste),
             )
-            for p in self.periodes()
+            for p in await self.periodes()
         ]
 
 
@@ -485,7 +485,7 @@ stored_fields(
 def compte_type(
     date_arrete: date,
     solde: Decimal,
-    periodes: Callable[[], Sequence[compte_rules.PeriodeDetail]],
+    periodes: Callable[[], Awaitable[Sequence[compte_rules.PeriodeDetail]]],
     majorations: Decimal,
     en_retard: Decimal,
 ) -> CompteResume:

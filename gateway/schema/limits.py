@@ -82,7 +82,7 @@ LIST_MAXIMA: dict[tuple[str, str], int] = {
     # A payment plan covers at most 24 instalments.
     ("DelaiPaiement", "echeancesCouvertes"): 24,
 }
-# Fields whose work reads the principal's whole visible portfolio, with the number of
+# Fields whose work may read the principal's whole visible portfolio, with the number of
 # passes over it (the portfolio's totals, then its page filtered and sorted on the
 # indicators): each pass costs PORTFOLIO_ROW_COST per visible client, whatever `first`.
 # A pass reads one stored, indexed situation row per client (not the client's account):
@@ -94,6 +94,12 @@ PORTFOLIO_WIDE: dict[tuple[str, str], int] = {
     ("Query", "calendrierCabinet"): 20,
 }
 PORTFOLIO_ROW_COST = 1
+# The portfolio reads only its page (and costs what the page holds) unless one of these
+# fields is selected or one of these arguments given: its totals, its indicator sorts
+# and its filters read every visible client.
+WHOLE_PORTFOLIO_WHEN: dict[tuple[str, str], tuple[frozenset[str], frozenset[str]]] = {
+    ("Query", "portfolio"): (frozenset({"totalCount", "resume"}), frozenset({"tri", "filtre"})),
+}
 # Fields replaying one worker's whole account (instalments, payments, plans): each
 # costs as much as this many fields.
 ACCOUNT_REPLAY_COST = 20
@@ -260,6 +266,8 @@ class QueryCost:
         named = get_named_type(field.type)
         name = nodes[0].name.value
         passes = PORTFOLIO_WIDE.get((parent.name, name), 0)
+        if passes and not self._reads_whole_portfolio(parent, field, nodes, subs):
+            passes = 0
         own = 1 + passes * PORTFOLIO_ROW_COST * self.portfolio_size
         if name in ACCOUNT_REPLAY_FIELDS:
             own += ACCOUNT_REPLAY_COST
@@ -275,6 +283,23 @@ class QueryCost:
         else:
             size = 1
         return own + size * self._selection(named, subs)
+
+    def _reads_whole_portfolio(
+        self,
+        parent: GraphQLObjectType,
+        field: GraphQLField,
+        nodes: list[FieldNode],
+        subs: list[SelectionSetNode],
+    ) -> bool:
+        when = WHOLE_PORTFOLIO_WHEN.get((parent.name, nodes[0].name.value))
+        if when is None:
+            return True
+        fields, arguments = when
+        if any(a.name.value in arguments for n in nodes for a in n.arguments or ()):
+            return True
+        connection: GraphQLObjectType = get_named_type(field.type)  # type: ignore[assignment]
+        collected = self.fields.collect(connection, subs) if subs else {}
+        return any(sub[0].name.value in fields for sub in collected.values())
 
     def _connection(
         self,
@@ -350,7 +375,12 @@ def _query_cost(
 
 
 def _names_a_portfolio_wide_field(document: DocumentNode) -> bool:
-    names = {name for _, name in PORTFOLIO_WIDE}
+    """Whether the document may read a whole portfolio (then its size is counted): it
+    names a portfolio-wide field, and for the portfolio also one of the fields or
+    arguments that make it read every client (an over-estimate: the exact rule is
+    applied when the cost is computed)."""
+    named: set[str] = set()
+    with_arguments: set[str] = set()
     pending = [
         d.selection_set
         for d in document.definitions
@@ -358,11 +388,25 @@ def _names_a_portfolio_wide_field(document: DocumentNode) -> bool:
     ]
     while pending:
         for selection in pending.pop().selections:
-            if isinstance(selection, FieldNode) and selection.name.value in names:
-                return True
+            if isinstance(selection, FieldNode):
+                named.add(selection.name.value)
+                if selection.arguments:
+                    with_arguments.update(
+                        f"{selection.name.value}({a.name.value})" for a in selection.arguments
+                    )
             inner = getattr(selection, "selection_set", None)
             if inner is not None:
                 pending.append(inner)
+    for key in PORTFOLIO_WIDE:
+        name = key[1]
+        if name not in named:
+            continue
+        when = WHOLE_PORTFOLIO_WHEN.get(key)
+        if when is None:
+            return True
+        fields, arguments = when
+        if fields & named or any(f"{name}({a})" in with_arguments for a in arguments):
+            return True
     return False
 
 

@@ -26,7 +26,7 @@ from gateway.db import models
 from gateway.db.json_values import JsonItems, JsonShape
 from gateway.resolvers import account_reads
 from gateway.schema.attestations import ReleveCarriere
-from gateway.schema.batched_lists import batched
+from gateway.schema.batched_lists import batched, selected_names
 from gateway.schema.compte import (
     Attestation,
     CompteResume,
@@ -180,7 +180,7 @@ class Travailleur(Node):
 
     @strawberry.field(description="Account summary: balance, surcharges, detail per month.")
     async def compte(self, info: ContextInfo) -> CompteResume:
-        return (await comptes_of(info.context, [self]))[0]
+        return (await comptes_of(info.context, [self], selected=selected_names(info)))[0]
 
     @strawberry.field(
         description=(
@@ -463,11 +463,17 @@ as_json("Travailleur", "paiements")(_shaped(paiements_of))
 as_json("TravailleurClassique", "echeances")(_shaped(echeances_of))
 
 
-@batched("Travailleur", "compte")
-async def comptes_of(ctx: Context, travailleurs: Workers) -> list[CompteResume]:
+@batched("Travailleur", "compte", selection=True)
+async def comptes_of(
+    ctx: Context, travailleurs: Workers, selected: frozenset[str]
+) -> list[CompteResume]:
+    # The monthly detail reads the whole account: the summary then comes from it too.
+    whole = "detail" in selected
     # Each summary awaits its loaders; run together, their reads are batched.
     return list(
-        await asyncio.gather(*(account_reads.compte_resume(ctx, t.row) for t in travailleurs))
+        await asyncio.gather(
+            *(account_reads.compte_resume(ctx, t.row, whole_account=whole) for t in travailleurs)
+        )
     )
 
 

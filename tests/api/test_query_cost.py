@@ -78,11 +78,29 @@ async def test_the_portfolio_costs_per_visible_client(db: Database) -> None:
             body = await api.post(f"{{ {RESUME} }}", token=token)
             assert body["data"]["portfolio"]["resume"]["nombreClients"] == clients
             assert body["extensions"]["cost"]["requestedQueryCost"] == portfolio_cost(clients)
-        # compte replays an account: 1 + its weight + its fields.
-        body = await api.post("{ portfolio(first: 5) { nodes { compte { solde } } } }", token=admin)
-        assert body["extensions"]["cost"]["requestedQueryCost"] == (
-            1 + 2 * PORTFOLIO_ROW_COST * 2 + 1 + 5 * (1 + ACCOUNT_REPLAY_COST + 1)
-        )
+        # A page alone reads only its clients: compte replays an account, 1 + its
+        # weight + its fields, per client of the page.
+        page = "nodes { compte { solde } }"
+        body = await api.post(f"{{ portfolio(first: 5) {{ {page} }} }}", token=admin)
+        per_page = 1 + 1 + 5 * (1 + ACCOUNT_REPLAY_COST + 1)
+        assert body["extensions"]["cost"]["requestedQueryCost"] == per_page
+        # Its totals, an indicator sort or a filter read every visible client, also
+        # through a fragment.
+        whole = 2 * PORTFOLIO_ROW_COST * 2
+        for document, extra in (
+            (f"{{ portfolio(first: 5) {{ totalCount {page} }} }}", 1),
+            (f"{{ portfolio(first: 5, tri: {{champ: MONTANT_EN_RETARD}}) {{ {page} }} }}", 0),
+            (f"{{ portfolio(first: 5, filtre: {{regime: MICRO}}) {{ {page} }} }}", 0),
+            (
+                f"{{ portfolio(first: 5) {{ ...totals {page} }} }} "
+                "fragment totals on PortfolioConnection { totalCount }",
+                1,
+            ),
+        ):
+            body = await api.post(document, token=admin)
+            assert "errors" not in body, body
+            cost = body["extensions"]["cost"]["requestedQueryCost"]
+            assert cost == per_page + whole + extra, document
 
 
 async def bulk_clients(api: Api, clients: int) -> None:

@@ -1,0 +1,102 @@
+"""The account summaries of many régime classique workers, in one statement (SPEC §4).
+
+An account holds years of instalments and payments, and its summary needs only their
+sums up to the accounting day and the few instalments overdue: this read gives exactly
+that, so a portfolio page's summaries no longer read every row of every account (the
+monthly detail still does, when it is selected).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import BigInteger, func, literal, select, type_coerce
+from sqlalchemy.orm import aliased
+
+from domain.money import from_cents
+from gateway.auth.principal import Principal
+from gateway.auth.visibility import is_visible
+from gateway.db.engine import RequestSession
+from gateway.db.models import Echeance, Paiement, Travailleur
+from gateway.db.records import columns, one_of, record_type
+
+# The sums read their own aliases: they never correlate with the overdue instalments
+# joined to the same worker.
+_DUE = aliased(Echeance, name="echeance_due")
+_RECU = aliased(Paiement, name="paiement_recu")
+
+
+def _cents(column: Any) -> Any:
+    return type_coerce(column, BigInteger)
+
+
+@dataclass(frozen=True, slots=True)
+class SummaryRows:
+    """What a régime classique summary is computed on."""
+
+    balance: Decimal
+    overdue: list[Any] = field(default_factory=list)  # records of ``Echeance``, oldest first
+
+
+def _sum_to(amount: Any, where: Sequence[Any]) -> Any:
+    zero = literal(0, BigInteger)
+    return (
+        select(func.coalesce(func.sum(_cents(amount)), zero))
+        .where(*where)
+        .correlate(Travailleur)
+        .scalar_subquery()
+    )
+
+
+async def summaries(
+    db: RequestSession,
+    principal: Principal | None,
+    travailleur_ids: Sequence[int],
+    today: date,
+    as_of: date,
+) -> dict[int, SummaryRows]:
+    """Each worker's balance on ``as_of`` — instalments (not cancelled) due on or before
+    it minus payments received on or before it, the SQL form of
+    ``domain.compte.balance`` — and their instalments (not cancelled) past due on
+    ``today`` with something unpaid."""
+    due = _sum_to(
+        _DUE.montant,
+        (
+            _DUE.travailleur_id == Travailleur.id,
+            _DUE.annulee.is_(False),
+            _DUE.date_echeance <= as_of,
+        ),
+    )
+    received = _sum_to(
+        _RECU.montant, (_RECU.travailleur_id == Travailleur.id, _RECU.date_paiement <= as_of)
+    )
+    overdue = columns(Echeance)
+    statement = (
+        select(Travailleur.id, due - received, *overdue)
+        .select_from(Travailleur)
+        .outerjoin(
+            Echeance,
+            (Echeance.travailleur_id == Travailleur.id)
+            & Echeance.annulee.is_(False)
+            & (Echeance.date_echeance < today)
+            & (_cents(Echeance.montant_paye) < _cents(Echeance.montant)),
+        )
+        .where(
+            one_of(Travailleur.id, travailleur_ids, db.dialect),
+            is_visible(Travailleur.id, principal, per_row=True),
+        )
+        .order_by(Travailleur.id, Echeance.date_echeance, Echeance.id)
+    )
+    make = record_type(Echeance)
+    found: dict[int, SummaryRows] = {}
+    for ident, cents, *instalment in await db.rows(statement):
+        summary = found.get(ident)
+        if summary is None:
+            summary = found[ident] = SummaryRows(from_cents(int(cents)))
+        if instalment[0] is not None:
+            summary.overdue.append(make(*instalment))
+    return found
