@@ -66,22 +66,57 @@ class PartieExplication:
 
 @strawberry.type(description="One contribution line: amount, base, rates, and why.")
 class LigneCotisation:
-    code: CotisationCode = strawberry.field(description="Line code.")
-    libelle: str = strawberry.field(description="French label of the line.")
-    montant: Money = strawberry.field(description="Amount, in whole euros (rounded half up).")
-    assiette: Money = strawberry.field(
-        description="Base the rate(s) applied to, after any floor or ceiling."
-    )
-    taux: Rate = strawberry.field(
+    # Each field is computed from the engine's line when selected: a page of accounts
+    # shows thousands of lines, most often their code, amount and explanation only.
+    ligne: strawberry.Private[engine.LigneCotisation]
+
+    @strawberry.field(description="Line code.")
+    def code(self) -> CotisationCode:
+        return self.ligne.code
+
+    @strawberry.field(description="French label of the line.")
+    def libelle(self) -> str:
+        return self.ligne.libelle
+
+    @strawberry.field(description="Amount, in whole euros (rounded half up).")
+    def montant(self) -> Money:
+        return Money(self.ligne.montant)
+
+    @strawberry.field(description="Base the rate(s) applied to, after any floor or ceiling.")
+    def assiette(self) -> Money:
+        return Money(self.ligne.assiette)
+
+    @strawberry.field(
         description="The rate when one slice applies; else the effective rate montant / assiette."
     )
-    tranches: list[TrancheCotisation] = strawberry.field(description="Rate slices over the base.")
-    plancher: BorneCotisation | None = strawberry.field(description="Minimum base that applied.")
-    plafond: BorneCotisation | None = strawberry.field(description="Ceiling that applied.")
-    deduction: Money = strawberry.field(
-        description="Amount subtracted (MALADIE: the indemnités journalières line)."
-    )
-    ligne: strawberry.Private[engine.LigneCotisation]
+    def taux(self) -> Rate:
+        return Rate(effective_rate(self.ligne).quantize(Decimal("0.0001")).normalize())
+
+    @strawberry.field(description="Rate slices over the base.")
+    def tranches(self) -> list[TrancheCotisation]:
+        ligne = self.ligne
+        return [
+            TrancheCotisation(
+                de=Money(t.de),
+                a=None if t.a is None else Money(t.a),
+                taux=Rate(t.taux),
+                base=Money(t.base(ligne.assiette)),
+                montant=Money(t.montant(ligne.assiette)),
+            )
+            for t in ligne.taux
+        ]
+
+    @strawberry.field(description="Minimum base that applied.")
+    def plancher(self) -> BorneCotisation | None:
+        return _borne(self.ligne.plancher)
+
+    @strawberry.field(description="Ceiling that applied.")
+    def plafond(self) -> BorneCotisation | None:
+        return _borne(self.ligne.plafond)
+
+    @strawberry.field(description="Amount subtracted (MALADIE: the indemnités journalières line).")
+    def deduction(self) -> Money:
+        return Money(self.ligne.deduction)
 
     @strawberry.field(
         description=(
@@ -121,24 +156,4 @@ def effective_rate(ligne: engine.LigneCotisation) -> Decimal:
 
 
 def ligne_type(ligne: engine.LigneCotisation) -> LigneCotisation:
-    return LigneCotisation(
-        code=ligne.code,
-        libelle=ligne.libelle,
-        montant=Money(ligne.montant),
-        assiette=Money(ligne.assiette),
-        taux=Rate(effective_rate(ligne).quantize(Decimal("0.0001")).normalize()),
-        tranches=[
-            TrancheCotisation(
-                de=Money(t.de),
-                a=None if t.a is None else Money(t.a),
-                taux=Rate(t.taux),
-                base=Money(t.base(ligne.assiette)),
-                montant=Money(t.montant(ligne.assiette)),
-            )
-            for t in ligne.taux
-        ],
-        plancher=_borne(ligne.plancher),
-        plafond=_borne(ligne.plafond),
-        deduction=Money(ligne.deduction),
-        ligne=ligne,
-    )
+    return LigneCotisation(ligne=ligne)
