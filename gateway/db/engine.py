@@ -196,6 +196,9 @@ class RequestSession:
         self.lock = asyncio.Lock()
         self.writing = False
         self.finished = False
+        # Request-scoped helpers of the repositories, by name (e.g. reads combined
+        # into one statement).
+        self.shared: dict[str, Any] = {}
 
     async def finish(self) -> None:
         """The request is over: wait for the statement in flight, read nothing more."""

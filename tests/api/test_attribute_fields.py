@@ -133,7 +133,9 @@ async def test_a_null_attribute_is_answered_as_null_by_both(both: tuple[Api, Api
 
 async def test_both_executions_run_the_same_statements(both: tuple[Api, Api]) -> None:
     """Lists completed column-wise read through the same loaders: as many statements as
-    the general execution, with workers of both regimes on the page."""
+    the general execution, with workers of both regimes on the page, except that the
+    lists the database writes as JSON for the same clients are read in one statement
+    (the same-fields page's three, the dashboard's établissements and payments)."""
     direct, general = both
     token = await direct.login("expert@cabinet-demo.fr", "demo-expert-2026")
     regimes = await direct.post("{ portfolio(first: 50) { nodes { regime } } }", token=token)
@@ -141,7 +143,7 @@ async def test_both_executions_run_the_same_statements(both: tuple[Api, Api]) ->
         "CLASSIQUE",
         "MICRO",
     }
-    for name in ("gateway-same-fields.graphql", "gateway-dashboard.graphql"):
+    for name, combined in (("gateway-same-fields.graphql", 2), ("gateway-dashboard.graphql", 1)):
         document = (QUERIES / name).read_text()
         counted = []
         for api in (general, direct):
@@ -152,4 +154,4 @@ async def test_both_executions_run_the_same_statements(both: tuple[Api, Api]) ->
                 answer = await api.post(document, {"first": 50}, token=token)
             assert "errors" not in answer, answer
             counted.append(counter.count)
-        assert counted[1] == counted[0], (name, counted)
+        assert counted[1] == counted[0] - combined, (name, counted)

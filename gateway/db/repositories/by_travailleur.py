@@ -7,6 +7,7 @@ read-only records (``gateway.db.records``), not ORM instances.
 
 from __future__ import annotations
 
+import asyncio
 from collections import defaultdict
 from collections.abc import Hashable, Iterable, Sequence
 from typing import Any, TypeVar
@@ -195,18 +196,85 @@ async def _per_worker(
     total: Any = None,
 ) -> dict[int, JsonItems]:
     """One row per visible worker: ``items`` (PostgreSQL: an array of JSON texts;
-    SQLite: the texts joined and their number) and ``total``."""
-    statement = select(_WORKER.id, literal_column("0") if total is None else total, *items).where(
-        one_of(_WORKER.id, travailleur_ids, db.dialect),
-        is_visible(_WORKER.id, principal, per_row=True),
-    )
-    rows = await db.rows(statement)
+    SQLite: the texts joined and their number) and ``total``, read together with the
+    other lists asked for in the same turn (:class:`WorkerColumns`)."""
+    asked = [literal_column("0") if total is None else total, *items]
+    rows = await WorkerColumns.of(db, principal).read(travailleur_ids, asked)
     if db.dialect == "postgresql":
         return {
             parent: JsonItems(",".join(texts or ()), len(texts or ()), total)
-            for parent, total, texts in rows
+            for parent, (total, texts) in rows.items()
         }
-    return {parent: JsonItems(texts or "", number, total) for parent, total, texts, number in rows}
+    return {
+        parent: JsonItems(texts or "", number, total)
+        for parent, (total, texts, number) in rows.items()
+    }
+
+
+class WorkerColumns:
+    """Columns correlated to a worker (``_WORKER``), asked for by several lists in the
+    same turn of the event loop, read in one statement for all their workers: a page's
+    établissements, payments and instalments as JSON cost one round trip, not three.
+
+    One per request session and principal (:meth:`of`). A list that asks in a later turn
+    gets a statement of its own: the answers are the same either way."""
+
+    _KEY = "worker_columns"
+
+    def __init__(self, db: RequestSession, principal: Principal | None) -> None:
+        self._db = db
+        self._principal = principal
+        self._pending: list[tuple[list[int], list[Any], asyncio.Future[Any]]] = []
+        self._running: set[asyncio.Task[None]] = set()
+
+    @classmethod
+    def of(cls, db: RequestSession, principal: Principal | None) -> WorkerColumns:
+        found: WorkerColumns | None = db.shared.get(cls._KEY)
+        if found is None or found._principal is not principal:
+            found = db.shared[cls._KEY] = cls(db, principal)
+        return found
+
+    async def read(
+        self, travailleur_ids: Sequence[int], asked: list[Any]
+    ) -> dict[int, tuple[Any, ...]]:
+        """Each visible worker's values of the columns ``asked``."""
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[dict[int, tuple[Any, ...]]] = loop.create_future()
+        if not self._pending:
+            loop.call_soon(self._dispatch)
+        self._pending.append((list(travailleur_ids), asked, future))
+        return await future
+
+    def _dispatch(self) -> None:
+        batch, self._pending = self._pending, []
+        task = asyncio.ensure_future(self._run(batch))
+        self._running.add(task)  # kept until done: the loop holds tasks weakly
+        task.add_done_callback(self._running.discard)
+
+    async def _run(self, batch: list[tuple[list[int], list[Any], asyncio.Future[Any]]]) -> None:
+        ids = list(dict.fromkeys(i for wanted, _, _ in batch for i in wanted))
+        statement = select(_WORKER.id, *(c for _, asked, _ in batch for c in asked)).where(
+            one_of(_WORKER.id, ids, self._db.dialect),
+            is_visible(_WORKER.id, self._principal, per_row=True),
+        )
+        try:
+            rows = await self._db.rows(statement)
+        except asyncio.CancelledError:
+            for _, _, future in batch:
+                future.cancel()
+            raise
+        except Exception as error:  # every list that asked reports it
+            for _, _, future in batch:
+                if not future.done():
+                    future.set_exception(error)
+            return
+        start = 1
+        for wanted, asked, future in batch:
+            end = start + len(asked)
+            if not future.done():
+                keep = set(wanted)
+                future.set_result({r[0]: tuple(r[start:end]) for r in rows if r[0] in keep})
+            start = end
 
 
 async def rows_by_ids(
