@@ -1,0 +1,82 @@
+"""Columns correlated to a worker, asked for by several lists in one turn, read in one
+statement (``by_travailleur.WorkerColumns``): each list gets its own workers' values
+(visible ones only), a later turn gets a statement of its own, and a failing statement
+is reported to every list that asked."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from sqlalchemy import func, literal_column, select
+
+from domain.nomenclatures import Role
+from gateway.auth.principal import Principal
+from gateway.db.engine import RequestSession, StatementCounter, session_factory
+from gateway.db.models import Etablissement
+from gateway.db.repositories.by_travailleur import _WORKER, WorkerColumns
+from tests import builders
+from tests.conftest import Database
+
+
+def etablissements_count() -> object:
+    return (
+        select(func.count())
+        .where(Etablissement.travailleur_id == _WORKER.id)
+        .correlate(_WORKER)
+        .scalar_subquery()
+    )
+
+
+async def setting(db: Database) -> tuple[list[int], int, Principal]:
+    async with session_factory(db.engine)() as session:
+        caisse = await builders.caisse(session)
+        other = await builders.caisse(session, region="Bretagne")
+        ids = [
+            (await builders.travailleur(session, caisse_id=caisse.id, nom=f"N{n}")).id
+            for n in range(3)
+        ]
+        hidden = (await builders.travailleur(session, caisse_id=other.id)).id
+        await session.commit()
+    return ids, hidden, Principal(role=Role.AGENT, label="agent", caisse_id=caisse.id)
+
+
+@pytest.mark.asyncio
+async def test_lists_asked_in_one_turn_share_one_statement(db: Database) -> None:
+    ids, hidden, agent = await setting(db)
+    counter = StatementCounter(db.engine)
+    async with session_factory(db.engine)() as session, counter.counting():
+        reads = WorkerColumns.of(RequestSession(session), agent)
+        first, second = await asyncio.gather(
+            reads.read([ids[0], ids[1], hidden], [literal_column("1"), etablissements_count()]),
+            reads.read([ids[2], ids[1]], [literal_column("2")]),
+        )
+        assert counter.count == 1
+        later = await reads.read([ids[2]], [literal_column("3")])
+        assert later == {ids[2]: (3,)}
+        assert counter.count == 2
+        # Each list its own workers, the invisible one left out, in its own columns.
+        etabs = {
+            ident: count
+            for ident, count in await session.execute(
+                select(Etablissement.travailleur_id, func.count()).group_by(
+                    Etablissement.travailleur_id
+                )
+            )
+        }
+        assert first == {i: (1, etabs.get(i, 0)) for i in (ids[0], ids[1])}
+        assert second == {ids[2]: (2,), ids[1]: (2,)}
+
+
+@pytest.mark.asyncio
+async def test_a_failing_statement_is_reported_to_every_list(db: Database) -> None:
+    ids, _, agent = await setting(db)
+    async with session_factory(db.engine)() as session:
+        reads = WorkerColumns.of(RequestSession(session), agent)
+        results = await asyncio.gather(
+            reads.read(ids, [literal_column("1")]),
+            reads.read(ids, [literal_column("no_such_column")]),
+            return_exceptions=True,
+        )
+        assert all(isinstance(r, Exception) for r in results), results
+        assert results[0] is results[1]
