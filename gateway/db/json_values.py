@@ -18,16 +18,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import (
-    BigInteger,
     ColumnElement,
     Text,
     case,
     cast,
     func,
     literal_column,
-    type_coerce,
 )
 
+from gateway.db.types import raw_cents
 from gateway.global_ids import encode_global_id
 
 #: Renders one value for a dialect ("postgresql" or "sqlite").
@@ -97,9 +96,9 @@ def money(*cents_columns: Any) -> JsonValue:
     """The sum of columns of integer cents as the ``Decimal`` scalar shows it: "-12.05"."""
 
     def render(_dialect: str) -> ColumnElement[Any]:
-        cents: ColumnElement[int] = type_coerce(cents_columns[0], BigInteger)
+        cents = raw_cents(cents_columns[0])
         for more in cents_columns[1:]:
-            cents = cents + type_coerce(more, BigInteger)
+            cents = cents + raw_cents(more)
         magnitude = func.abs(cents)
         remainder = magnitude % _sql("100")
         # The SQL operator, integer division on both databases (SQLAlchemy's ``/`` is a

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import BigInteger, DateTime, Dialect, String
+from sqlalchemy import BigInteger, ColumnElement, DateTime, Dialect, String, type_coerce
 from sqlalchemy.types import TypeDecorator
 
 from domain.money import from_cents, to_cents
@@ -27,6 +27,12 @@ class Cents(TypeDecorator[Decimal]):
 
     def process_result_value(self, value: Any, dialect: Dialect) -> Decimal | None:
         return None if value is None else from_cents(int(value))
+
+
+def raw_cents(column: Any) -> ColumnElement[int]:
+    """A ``Cents`` column as the integer cents it stores, for sums and comparisons in
+    SQL (no conversion to ``Decimal`` on the way)."""
+    return type_coerce(column, BigInteger)
 
 
 class ExactDecimal(TypeDecorator[Decimal]):

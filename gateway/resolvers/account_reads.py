@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import defaultdict
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Awaitable, Callable, Hashable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, TypeVar
@@ -50,17 +50,12 @@ async def cotisations(ctx: Context, travailleur_id: int, annee: int | None) -> l
     loaders = ctx.loaders
     if annee is not None:
         of_year = loaders.of_year(annee)
-        rows, echeances, paiements = await asyncio.gather(
-            of_year.cotisations.load(travailleur_id),
-            of_year.echeances_appelees.load(travailleur_id),
-            of_year.credit.load(travailleur_id),
-        )
+        sources = (of_year.cotisations, of_year.echeances_appelees, of_year.credit)
     else:
-        rows, echeances, paiements = await asyncio.gather(
-            loaders.cotisations.load(travailleur_id),
-            loaders.echeances_actives.load(travailleur_id),
-            loaders.paiements.load(travailleur_id),
-        )
+        sources = (loaders.cotisations, loaders.echeances_actives, loaders.paiements)
+    rows, echeances, paiements = await asyncio.gather(
+        *(source.load(travailleur_id) for source in sources)
+    )
     by_year: dict[int, list[Cotisation]] = defaultdict(list)
     for r in rows:
         by_year[r.annee].append(r)
@@ -238,9 +233,8 @@ async def compte_resume(
         received = [compte_rules.Paiement(p.id, p.date_paiement, p.montant) for p in payments]
         return await _dues(ctx, travailleur), received
 
-    async def detail() -> Sequence[compte_rules.PeriodeDetail]:
-        instalments, received = await account()
-        return compte_rules.period_detail(instalments, received, arrete)
+    async def read_detail() -> Sequence[compte_rules.PeriodeDetail]:
+        return compte_rules.period_detail(*await account(), arrete)
 
     if whole_account or travailleur.regime is Regime.MICRO:
         (instalments, received), etat = await asyncio.gather(
@@ -248,7 +242,9 @@ async def compte_resume(
         )
         solde = compte_rules.balance(instalments, received, arrete)
         overdue = [i for i in instalments if i.date_echeance < today and i.reste_du > ZERO]
+        detail = _detail_of(instalments, received, arrete)  # the account already read
     else:
+        detail = read_detail
         summary, etat = await asyncio.gather(
             loaders.comptes_classiques(today).load(travailleur.id),
             plans_compte(ctx, travailleur.id),
@@ -261,6 +257,15 @@ async def compte_resume(
     )
     en_retard = sum((i.reste_du for i in overdue), Decimal(0))
     return compte_type(arrete, solde, detail, majorations, en_retard)
+
+
+def _detail_of(
+    instalments: list[Instalment], received: list[compte_rules.Paiement], arrete: date
+) -> Callable[[], Awaitable[Sequence[compte_rules.PeriodeDetail]]]:
+    async def detail() -> Sequence[compte_rules.PeriodeDetail]:
+        return compte_rules.period_detail(instalments, received, arrete)
+
+    return detail
 
 
 def _no_filter(_filters: tuple[Hashable, ...]) -> Sequence[ColumnElement[bool]]:

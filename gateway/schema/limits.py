@@ -380,7 +380,7 @@ def _names_a_portfolio_wide_field(document: DocumentNode) -> bool:
     arguments that make it read every client (an over-estimate: the exact rule is
     applied when the cost is computed)."""
     named: set[str] = set()
-    with_arguments: set[str] = set()
+    with_arguments: set[tuple[str, str]] = set()
     pending = [
         d.selection_set
         for d in document.definitions
@@ -390,10 +390,9 @@ def _names_a_portfolio_wide_field(document: DocumentNode) -> bool:
         for selection in pending.pop().selections:
             if isinstance(selection, FieldNode):
                 named.add(selection.name.value)
-                if selection.arguments:
-                    with_arguments.update(
-                        f"{selection.name.value}({a.name.value})" for a in selection.arguments
-                    )
+                with_arguments.update(
+                    (selection.name.value, a.name.value) for a in selection.arguments or ()
+                )
             inner = getattr(selection, "selection_set", None)
             if inner is not None:
                 pending.append(inner)
@@ -405,7 +404,7 @@ def _names_a_portfolio_wide_field(document: DocumentNode) -> bool:
         if when is None:
             return True
         fields, arguments = when
-        if fields & named or any(f"{name}({a})" in with_arguments for a in arguments):
+        if fields & named or any((name, a) in with_arguments for a in arguments):
             return True
     return False
 

@@ -14,7 +14,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import BigInteger, func, literal, select, type_coerce
+from sqlalchemy import BigInteger, func, literal, select
 from sqlalchemy.orm import aliased
 
 from domain.money import from_cents
@@ -23,15 +23,12 @@ from gateway.auth.visibility import is_visible
 from gateway.db.engine import RequestSession
 from gateway.db.models import Echeance, Paiement, Travailleur
 from gateway.db.records import columns, one_of, record_type
+from gateway.db.types import raw_cents
 
 # The sums read their own aliases: they never correlate with the overdue instalments
 # joined to the same worker.
 _DUE = aliased(Echeance, name="echeance_due")
 _RECU = aliased(Paiement, name="paiement_recu")
-
-
-def _cents(column: Any) -> Any:
-    return type_coerce(column, BigInteger)
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,7 +42,7 @@ class SummaryRows:
 def _sum_to(amount: Any, where: Sequence[Any]) -> Any:
     zero = literal(0, BigInteger)
     return (
-        select(func.coalesce(func.sum(_cents(amount)), zero))
+        select(func.coalesce(func.sum(raw_cents(amount)), zero))
         .where(*where)
         .correlate(Travailleur)
         .scalar_subquery()
@@ -83,7 +80,7 @@ async def summaries(
             (Echeance.travailleur_id == Travailleur.id)
             & Echeance.annulee.is_(False)
             & (Echeance.date_echeance < today)
-            & (_cents(Echeance.montant_paye) < _cents(Echeance.montant)),
+            & (raw_cents(Echeance.montant_paye) < raw_cents(Echeance.montant)),
         )
         .where(
             one_of(Travailleur.id, travailleur_ids, db.dialect),

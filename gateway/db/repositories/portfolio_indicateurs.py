@@ -30,7 +30,6 @@ from sqlalchemy import (
     literal,
     or_,
     select,
-    type_coerce,
 )
 
 from domain.calendrier_declarations import annees_exigibles
@@ -48,6 +47,7 @@ from gateway.db.models import (
     Revenu,
     Travailleur,
 )
+from gateway.db.types import raw_cents
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,11 +97,6 @@ Scope = Callable[[Any], ColumnElement[bool]]
 # --- SQL building blocks ----------------------------------------------------------------
 
 
-def _cents(column: Any) -> ColumnElement[int]:
-    """A money column as raw integer cents, so sums and CASEs stay plain integers."""
-    return type_coerce(column, BigInteger)
-
-
 def _positive(value: ColumnElement[Any]) -> ColumnElement[Any]:
     return case((value > 0, value), else_=literal(0, BigInteger))
 
@@ -127,7 +122,7 @@ def _late_plan_instalment(h: Horizon, delai_id: Any) -> ColumnElement[bool]:
     return exists(
         select(EcheanceDelai.id).where(
             EcheanceDelai.delai_id == delai_id,
-            _cents(EcheanceDelai.montant_paye) < _cents(EcheanceDelai.montant),
+            raw_cents(EcheanceDelai.montant_paye) < raw_cents(EcheanceDelai.montant),
             EcheanceDelai.date_echeance < h.limite_denonciation,
         )
     )
@@ -135,7 +130,7 @@ def _late_plan_instalment(h: Horizon, delai_id: Any) -> ColumnElement[bool]:
 
 def _instalments(scope: Scope, h: Horizon) -> Subquery:
     """Régime classique: per worker, from the unpaid instalments not cancelled."""
-    reste = _cents(Echeance.montant) - _cents(Echeance.montant_paye)
+    reste = raw_cents(Echeance.montant) - raw_cents(Echeance.montant_paye)
     due = Echeance.date_echeance
     respected = select(DelaiPaiement.id).where(
         DelaiPaiement.statut == StatutDelai.ACCEPTE,
@@ -160,7 +155,7 @@ def _instalments(scope: Scope, h: Horizon) -> Subquery:
         )
         .where(
             Echeance.annulee.is_(False),
-            _cents(Echeance.montant_paye) < _cents(Echeance.montant),
+            raw_cents(Echeance.montant_paye) < raw_cents(Echeance.montant),
             scope(Echeance.travailleur_id),
         )
         .group_by(Echeance.travailleur_id)
@@ -176,8 +171,8 @@ def _micro_dues(scope: Scope, h: Horizon) -> Subquery:
             DeclarationMicro.travailleur_id.label("travailleur_id"),
             DeclarationMicro.date_exigibilite.label("due"),
             func.sum(
-                _cents(DeclarationMicro.cotisations)
-                + _cents(DeclarationMicro.formation_professionnelle)
+                raw_cents(DeclarationMicro.cotisations)
+                + raw_cents(DeclarationMicro.formation_professionnelle)
             ).label("montant"),
         )
         .where(scope(DeclarationMicro.travailleur_id))
@@ -195,9 +190,9 @@ def _micro_dues(scope: Scope, h: Horizon) -> Subquery:
     paid = (
         select(
             Paiement.travailleur_id.label("travailleur_id"),
-            func.sum(_cents(Paiement.montant)).label("paye"),
+            func.sum(raw_cents(Paiement.montant)).label("paye"),
         )
-        .where(_cents(Paiement.montant) > 0, scope(Paiement.travailleur_id))
+        .where(raw_cents(Paiement.montant) > 0, scope(Paiement.travailleur_id))
         .group_by(Paiement.travailleur_id)
         .subquery("payes")
     )
