@@ -374,10 +374,12 @@ class Loaders:
         model: type[Any],
         *,
         filters_to_where: Where,
+        parameters: Callable[[tuple[Hashable, ...]], Mapping[str, Any]],
         ordre: Ordre,
         shape: JsonShape,
     ) -> ListLoader:
-        """:meth:`paged`, each page as the JSON objects of ``shape`` (``JsonItems``)."""
+        """:meth:`paged`, each page as the JSON objects of ``shape`` (``JsonItems``);
+        ``parameters``: the statement's parameters the shape's values read."""
         name = f"{name} as {shape.key}"
         if name not in self._json:
 
@@ -392,6 +394,7 @@ class Loaders:
                     window=query.window,
                     where=filters_to_where(query.filters),
                     with_total=shape.total,
+                    parameters=parameters(query.filters),
                 )
 
             self._json[name] = ListLoader(_per_query(read, NO_ITEMS))

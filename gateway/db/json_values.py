@@ -59,6 +59,15 @@ class JsonShape:
     fields: JsonFields
     total: bool = False
 
+    @property
+    def parameters(self) -> frozenset[str]:
+        """The statement parameters its values read (see :class:`Reading`)."""
+        found: frozenset[str] = frozenset()
+        for _key, value in self.fields:
+            if isinstance(value, Reading):
+                found |= value.parameters
+        return found
+
 
 # Keys and type names are GraphQL names: they go into the SQL text as literals (a bound
 # parameter of unknown type is refused inside PostgreSQL's variadic json_build_object).
@@ -99,21 +108,47 @@ def money(*cents_columns: Any) -> JsonValue:
         cents = raw_cents(cents_columns[0])
         for more in cents_columns[1:]:
             cents = cents + raw_cents(more)
-        magnitude = func.abs(cents)
-        remainder = magnitude % _sql("100")
-        # The SQL operator, integer division on both databases (SQLAlchemy's ``/`` is a
-        # true division, its ``//`` a FLOOR() that SQLite may lack).
-        euros = magnitude.op("/")(_sql("100"))
-        return case(
-            (cents.is_(None), None),
-            else_=case((cents < _sql("0"), _sql("'-'")), else_=_sql("''"))
-            + cast(euros, Text)
-            + _sql("'.'")
-            + case((remainder < _sql("10"), _sql("'0'")), else_=_sql("''"))
-            + cast(remainder, Text),
-        )
+        return _money_text(cents)
 
     return render
+
+
+def money_of_cents(cents: Callable[[], ColumnElement[int]]) -> JsonValue:
+    """An expression of integer cents (``cents()``) as the ``Decimal`` scalar shows it."""
+    return lambda _dialect: _money_text(cents())
+
+
+def _money_text(cents: ColumnElement[Any]) -> ColumnElement[Any]:
+    magnitude = func.abs(cents)
+    remainder = magnitude % _sql("100")
+    # The SQL operator, integer division on both databases (SQLAlchemy's ``/`` is a
+    # true division, its ``//`` a FLOOR() that SQLite may lack).
+    euros = magnitude.op("/")(_sql("100"))
+    return case(
+        (cents.is_(None), None),
+        else_=case((cents < _sql("0"), _sql("'-'")), else_=_sql("''"))
+        + cast(euros, Text)
+        + _sql("'.'")
+        + case((remainder < _sql("10"), _sql("'0'")), else_=_sql("''"))
+        + cast(remainder, Text),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """A value that reads statement parameters (the day, say): their values are given
+    with each statement of a shape that holds it (``JsonShape.parameters``)."""
+
+    value: JsonValue
+    parameters: frozenset[str]
+
+    def __call__(self, dialect: str) -> ColumnElement[Any]:
+        return self.value(dialect)
+
+
+def reading(*parameters: str) -> Callable[[JsonValue], Reading]:
+    """``reading(TODAY)(value)``: ``value`` reads the statement parameter ``TODAY``."""
+    return lambda value: Reading(value, frozenset(parameters))
 
 
 def _sql(constant: str) -> ColumnElement[Any]:

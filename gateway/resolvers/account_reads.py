@@ -9,7 +9,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, String, and_, cast, or_
+from sqlalchemy import ColumnElement, String, cast
 
 from domain import compte as compte_rules
 from domain.appel_provisionnel import provisional_called
@@ -18,6 +18,7 @@ from domain.money import ZERO
 from domain.nomenclatures import Regime, StatutEcheance
 from gateway.context import Context
 from gateway.cursors import Part, Window
+from gateway.db import echeance_sql
 from gateway.db.json_values import JsonShape
 from gateway.db.keyset import Cle, Ordre, newest_first
 from gateway.db.models import (
@@ -81,7 +82,7 @@ def check_aware(updated_since: datetime | None, field: str = "updatedSince") -> 
 
 
 def _echeance_filters(filters: tuple[Hashable, ...]) -> Sequence[ColumnElement[bool]]:
-    du, au, statut, today, updated_since = filters
+    du, au, statut, today, updated_since, _exempted = filters
     where: list[ColumnElement[bool]] = []
     if isinstance(updated_since, datetime):
         where.append(Echeance.modifie_le >= updated_since)
@@ -89,24 +90,19 @@ def _echeance_filters(filters: tuple[Hashable, ...]) -> Sequence[ColumnElement[b
         where.append(Echeance.date_echeance >= du)
     if au is not None:
         where.append(Echeance.date_echeance <= au)
-    # The SQL twin of ``domain.compte.statut_echeance``: the same order of tests.
-    live = Echeance.annulee.is_(False)
-    paid = Echeance.montant_paye >= Echeance.montant
-    rejected = and_(Echeance.rejets > 0, or_(Echeance.montant_reporte > 0, ~paid))
-    unpaid = and_(live, ~paid, Echeance.rejets == 0)
-    if statut is None:
-        where.append(live)
-    elif statut is StatutEcheance.ANNULEE:
-        where.append(Echeance.annulee.is_(True))
-    elif statut is StatutEcheance.REJETE:
-        where.append(and_(live, rejected))
-    elif statut is StatutEcheance.PAYEE:
-        where.append(and_(live, paid, ~rejected))
-    elif statut is StatutEcheance.EN_RETARD:
-        where.append(and_(unpaid, Echeance.date_echeance < today))
+    if isinstance(statut, StatutEcheance):
+        where.append(echeance_sql.has_statut(statut, today))
     else:
-        where.append(and_(unpaid, Echeance.date_echeance >= today))
+        where.append(echeance_sql.not_cancelled())
     return where
+
+
+def _echeance_parameters(filters: tuple[Hashable, ...]) -> dict[str, Any]:
+    """What the values the database writes for instalments read: the day, and the
+    instalments exempted by a plan (see ``gateway.db.echeance_sql``)."""
+    *_, today, _updated_since, exempted = filters
+    assert isinstance(exempted, frozenset)
+    return {echeance_sql.TODAY: today, echeance_sql.EXEMPTED: sorted(exempted)}
 
 
 ORDRE_ECHEANCES = Ordre(
@@ -144,17 +140,30 @@ async def echeances(
     window = window_from(ORDRE_ECHEANCES, pagination)
     check_aware(updated_since)
     today = ctx.clock.today()
+    exempted: frozenset[int] = frozenset()
+    if as_json is not None and echeance_sql.EXEMPTED in as_json.parameters:
+        exempted = await _exempted_by_plans(ctx, travailleur_ids)
     return await _pages(
         ctx,
         travailleur_ids,
         window,
-        (du, au, statut, today, updated_since),
+        (du, au, statut, today, updated_since, exempted),
         model=Echeance,
         ordre=ORDRE_ECHEANCES,
         filters_to_where=_echeance_filters,
+        parameters=_echeance_parameters,
         as_json=as_json,
         build=lambda row: echeance_type(row, today),
     )
+
+
+async def _exempted_by_plans(ctx: Context, travailleur_ids: Sequence[int]) -> frozenset[int]:
+    """The instalments of these workers that a respected payment plan exempts from
+    majorations today (the plans followed as for each instalment's ``exoneree``)."""
+    from gateway.resolvers.delais import plans_comptes  # the plans' module reads accounts
+
+    etats = await plans_comptes(ctx, travailleur_ids)
+    return frozenset().union(*(etat.exemptes for etat in etats))
 
 
 def _paiement_filters(filters: tuple[Hashable, ...]) -> Sequence[ColumnElement[bool]]:
@@ -211,6 +220,22 @@ async def _dues(ctx: Context, travailleur: Travailleur) -> list[Instalment]:
         [compte_rules.Paiement(p.id, p.date_paiement, p.montant) for p in payments],
     )
     return dues
+
+
+async def comptes_resumes(
+    ctx: Context, travailleurs: Sequence[Travailleur], *, whole_account: bool
+) -> list[CompteResume]:
+    """:func:`compte_resume` of each worker, their reads batched together."""
+    from gateway.resolvers.delais import plans_comptes
+
+    # Asked now, before any await: the page's plans join those its instalments ask for
+    # in this turn (one statement for both).
+    plans = plans_comptes(ctx, [t.id for t in travailleurs])
+    resumes = await asyncio.gather(
+        *(compte_resume(ctx, t, whole_account=whole_account) for t in travailleurs)
+    )
+    await plans
+    return list(resumes)
 
 
 async def compte_resume(
@@ -272,6 +297,10 @@ def _no_filter(_filters: tuple[Hashable, ...]) -> Sequence[ColumnElement[bool]]:
     return ()
 
 
+def _no_parameters(_filters: tuple[Hashable, ...]) -> dict[str, Any]:
+    return {}
+
+
 async def _pages(
     ctx: Context,
     travailleur_ids: Sequence[int],
@@ -282,18 +311,25 @@ async def _pages(
     ordre: Ordre,
     build: Callable[[Any], T],
     filters_to_where: Callable[[tuple[Hashable, ...]], Sequence[ColumnElement[bool]]] = _no_filter,
+    parameters: Callable[[tuple[Hashable, ...]], dict[str, Any]] = _no_parameters,
     as_json: JsonShape | None = None,
 ) -> list[Any]:
     """Each worker's keyset page of one of their lists (a ``Connection`` of ``build``'s
     objects), through the request's loader of that list (one statement for every worker
     asking the same window and filters). ``as_json``: each page as the JSON objects of
-    that shape the database writes (``JsonItems``)."""
+    that shape the database writes (``JsonItems``), the values it reads given by
+    ``parameters``."""
     query = PageQuery(window, filters)
     keys = [PagedKey(i, query) for i in travailleur_ids]
     loaders = ctx.loaders
     if as_json is not None:
         json_loader = loaders.paged_as_json(
-            ordre.kind, model, filters_to_where=filters_to_where, ordre=ordre, shape=as_json
+            ordre.kind,
+            model,
+            filters_to_where=filters_to_where,
+            parameters=parameters,
+            ordre=ordre,
+            shape=as_json,
         )
         return await json_loader.load_many(keys)
     loader = loaders.paged(ordre.kind, model, filters_to_where=filters_to_where, ordre=ordre)

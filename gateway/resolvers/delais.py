@@ -9,7 +9,7 @@ instalments it covers and the vigilance condition all come from the same figures
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import Awaitable, Sequence
 from functools import partial
 from typing import Any
 
@@ -86,11 +86,13 @@ async def plans_compte(ctx: Context, travailleur_id: int) -> PlansCompte:
     return (await plans_comptes(ctx, [travailleur_id]))[0]
 
 
-async def plans_comptes(ctx: Context, travailleur_ids: Sequence[int]) -> list[PlansCompte]:
-    """Each worker's plans followed today, read together."""
+def plans_comptes(ctx: Context, travailleur_ids: Sequence[int]) -> Awaitable[list[PlansCompte]]:
+    """Each worker's plans followed today, read together. Asked when called, not when
+    awaited: callers started in one turn (a page's instalments and its summaries) share
+    one batch."""
     loaders = ctx.loaders
     loader = loaders.custom("plans_compte", partial(_plans_batch, loaders, ctx))
-    etats: list[PlansCompte] = await loader.load_many(travailleur_ids)
+    etats: Awaitable[list[PlansCompte]] = loader.load_many(travailleur_ids)
     return etats
 
 

@@ -16,8 +16,8 @@ from domain.echeancier import Instalment, NatureEcheance
 from domain.nomenclatures import ModePaiement, NatureCotisation, NatureRevenu, StatutEcheance
 from domain.suivi_delais import SuiviDelai
 from gateway.context import Context
-from gateway.db import models
-from gateway.db.json_values import global_id, money, plain
+from gateway.db import echeance_sql, models
+from gateway.db.json_values import global_id, money, money_of_cents, plain, reading
 from gateway.schema.attestations import Attestation as Attestation  # re-exported
 from gateway.schema.batched_lists import batched
 from gateway.schema.cotisations import LigneCotisation, ligne_type
@@ -478,6 +478,12 @@ stored_fields(
         "montant": money(models.Echeance.montant, models.Echeance.montant_reporte),
         "montantPaye": money(models.Echeance.montant_paye),
         "montantReporte": money(models.Echeance.montant_reporte),
+        # Computed, by the same rules written in SQL, on the request's day.
+        "resteDu": money_of_cents(echeance_sql.reste_du_cents),
+        "statut": reading(echeance_sql.TODAY)(lambda _dialect: echeance_sql.statut_on_today()),
+        "majorations": reading(echeance_sql.TODAY, echeance_sql.EXEMPTED)(
+            money_of_cents(echeance_sql.majorations_cents_on_today)
+        ),
     },
 )
 

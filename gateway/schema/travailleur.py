@@ -469,11 +469,8 @@ async def comptes_of(
 ) -> list[CompteResume]:
     # The monthly detail reads the whole account: the summary then comes from it too.
     whole = "detail" in selected
-    # Each summary awaits its loaders; run together, their reads are batched.
-    return list(
-        await asyncio.gather(
-            *(account_reads.compte_resume(ctx, t.row, whole_account=whole) for t in travailleurs)
-        )
+    return await account_reads.comptes_resumes(
+        ctx, [t.row for t in travailleurs], whole_account=whole
     )
 
 

@@ -184,7 +184,7 @@ async def test_a_selection_beyond_stored_fields_goes_the_usual_way(
     token = await direct.login("expert@cabinet-demo.fr", "demo-expert-2026")
     document = """{ portfolio(first: 5) { nodes {
         paiements(first: 2) { pageInfo { hasNextPage } nodes { montant } }
-        ... on TravailleurClassique { echeances(first: 2) { nodes { montant statut } } }
+        ... on TravailleurClassique { echeances(first: 2) { nodes { montant exoneree } } }
         etablissements { adresse { ville } }
     } } }"""
     expected = await general.post(document, token=token)

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import asyncio
 from collections import defaultdict
-from collections.abc import Hashable, Iterable, Sequence
+from collections.abc import Hashable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from sqlalchemy import ColumnElement, func, literal_column, select
@@ -142,10 +143,12 @@ async def json_page_by_travailleur(
     window: Window,
     where: Iterable[ColumnElement[bool]] = (),
     with_total: bool = True,
+    parameters: Mapping[str, Any] | None = None,
 ) -> dict[int, JsonItems]:
     """:func:`page_by_travailleur` as the JSON objects of ``fields`` (``JsonItems``);
     nothing tells whether more follow (for lists shown without ``pageInfo``).
-    ``with_total``: the list's total is read too."""
+    ``with_total``: the list's total is read too. ``parameters``: the values of the
+    statement parameters that ``fields`` read (``gateway.db.echeance_sql``)."""
     owner = _owner(model)
     rows_of = [owner == _WORKER.id, *where]
     page = (
@@ -169,7 +172,7 @@ async def json_page_by_travailleur(
         if with_total
         else None
     )
-    return await _per_worker(db, principal, travailleur_ids, items, total)
+    return await _per_worker(db, principal, travailleur_ids, items, total, parameters or {})
 
 
 def _array_of(texts: Any) -> Any:
@@ -194,12 +197,13 @@ async def _per_worker(
     travailleur_ids: Sequence[int],
     items: list[Any],
     total: Any = None,
+    parameters: Mapping[str, Any] | None = None,
 ) -> dict[int, JsonItems]:
     """One row per visible worker: ``items`` (PostgreSQL: an array of JSON texts;
     SQLite: the texts joined and their number) and ``total``, read together with the
     other lists asked for in the same turn (:class:`WorkerColumns`)."""
     asked = [literal_column("0") if total is None else total, *items]
-    rows = await WorkerColumns.of(db, principal).read(travailleur_ids, asked)
+    rows = await WorkerColumns.of(db, principal).read(travailleur_ids, asked, parameters or {})
     if db.dialect == "postgresql":
         return {
             parent: JsonItems(",".join(texts or ()), len(texts or ()), total)
@@ -224,7 +228,7 @@ class WorkerColumns:
     def __init__(self, db: RequestSession, principal: Principal | None) -> None:
         self._db = db
         self._principal = principal
-        self._pending: list[tuple[list[int], list[Any], asyncio.Future[Any]]] = []
+        self._pending: list[_Asked] = []
         self._running: set[asyncio.Task[None]] = set()
 
     @classmethod
@@ -235,46 +239,77 @@ class WorkerColumns:
         return found
 
     async def read(
-        self, travailleur_ids: Sequence[int], asked: list[Any]
+        self,
+        travailleur_ids: Sequence[int],
+        asked: list[Any],
+        parameters: Mapping[str, Any] | None = None,
     ) -> dict[int, tuple[Any, ...]]:
-        """Each visible worker's values of the columns ``asked``."""
+        """Each visible worker's values of the columns ``asked``, which read the
+        statement ``parameters`` (lists whose parameters disagree get their own)."""
         loop = asyncio.get_running_loop()
         future: asyncio.Future[dict[int, tuple[Any, ...]]] = loop.create_future()
         if not self._pending:
             loop.call_soon(self._dispatch)
-        self._pending.append((list(travailleur_ids), asked, future))
+        self._pending.append(_Asked(list(travailleur_ids), asked, dict(parameters or {}), future))
         return await future
 
     def _dispatch(self) -> None:
-        batch, self._pending = self._pending, []
-        task = asyncio.ensure_future(self._run(batch))
-        self._running.add(task)  # kept until done: the loop holds tasks weakly
-        task.add_done_callback(self._running.discard)
+        pending, self._pending = self._pending, []
+        for batch in _agreeing(pending):
+            task = asyncio.ensure_future(self._run(batch))
+            self._running.add(task)  # kept until done: the loop holds tasks weakly
+            task.add_done_callback(self._running.discard)
 
-    async def _run(self, batch: list[tuple[list[int], list[Any], asyncio.Future[Any]]]) -> None:
-        ids = list(dict.fromkeys(i for wanted, _, _ in batch for i in wanted))
-        statement = select(_WORKER.id, *(c for _, asked, _ in batch for c in asked)).where(
+    async def _run(self, batch: list[_Asked]) -> None:
+        ids = list(dict.fromkeys(i for one in batch for i in one.wanted))
+        statement = select(_WORKER.id, *(c for one in batch for c in one.columns)).where(
             one_of(_WORKER.id, ids, self._db.dialect),
             is_visible(_WORKER.id, self._principal, per_row=True),
         )
+        parameters = {k: v for one in batch for k, v in one.parameters.items()}
         try:
-            rows = await self._db.rows(statement)
+            rows = await self._db.rows(statement, parameters or None)
         except asyncio.CancelledError:
-            for _, _, future in batch:
-                future.cancel()
+            for one in batch:
+                one.future.cancel()
             raise
         except Exception as error:  # every list that asked reports it
-            for _, _, future in batch:
-                if not future.done():
-                    future.set_exception(error)
+            for one in batch:
+                if not one.future.done():
+                    one.future.set_exception(error)
             return
         start = 1
-        for wanted, asked, future in batch:
-            end = start + len(asked)
-            if not future.done():
-                keep = set(wanted)
-                future.set_result({r[0]: tuple(r[start:end]) for r in rows if r[0] in keep})
+        for one in batch:
+            end = start + len(one.columns)
+            if not one.future.done():
+                keep = set(one.wanted)
+                one.future.set_result({r[0]: tuple(r[start:end]) for r in rows if r[0] in keep})
             start = end
+
+
+@dataclass(slots=True)
+class _Asked:
+    """One list's columns, for its workers, with the parameters they read."""
+
+    wanted: list[int]
+    columns: list[Any]
+    parameters: dict[str, Any]
+    future: asyncio.Future[Any]
+
+
+def _agreeing(pending: list[_Asked]) -> list[list[_Asked]]:
+    """The lists asked in one turn, in groups read by one statement each: a list joins
+    the first group whose parameters agree with its own (same value for a shared name)."""
+    groups: list[tuple[dict[str, Any], list[_Asked]]] = []
+    for one in pending:
+        for parameters, members in groups:
+            if all(parameters[k] == v for k, v in one.parameters.items() if k in parameters):
+                parameters.update(one.parameters)
+                members.append(one)
+                break
+        else:
+            groups.append((dict(one.parameters), [one]))
+    return [members for _, members in groups]
 
 
 async def rows_by_ids(
