@@ -119,7 +119,8 @@ def _rounded_cents(cents: ColumnElement[int], rate: Decimal) -> ColumnElement[in
     """``round_cent(cents × rate)`` for cents ≥ 0, in integers: with rate = p / q,
     floor((2·cents·p + q) / 2q), the SQL ``/`` of integers on both databases."""
     p, q = rate.as_integer_ratio()
-    return (cents * _sql(str(2 * p)) + _sql(str(q))).op("/")(_sql(str(2 * q)))
+    numerator = (cents * _sql(str(2 * p)) + _sql(str(q))).self_group()  # in parentheses
+    return numerator.op("/")(_sql(str(2 * q)))
 
 
 def _name(statut: StatutEcheance) -> ColumnElement[str]:

@@ -25,10 +25,13 @@ from sqlalchemy import (
 )
 
 from gateway.db.json_values import boolean, global_id, json_object, literal_text, money, plain
+from gateway.db.models import Mandat
 from gateway.global_ids import encode_global_id
 from gateway.schema import json_lists
 from gateway.schema.scalars import MONEY_SCALAR
-from tests.api.client import Api
+from tests import builders
+from tests.api import delais_support as delais
+from tests.api.client import Api, api_for
 from tests.conftest import Database
 
 CENTS = [-123456789, -100, -99, -10, -5, -1, 0, 1, 5, 9, 10, 99, 100, 101, 123450, 10**13]
@@ -217,3 +220,64 @@ async def test_the_json_path_keeps_the_visibility_filter(
         }
     shown = {p["id"] for n in mine for p in n["paiements"]["nodes"]}
     assert shown < ids
+
+
+# An instalment's computed fields, written by the database on the request's day: the
+# status, the unpaid part, and majorations except where a respected plan exempts them.
+COMPUTED = """{ portfolio(first: 10) { nodes { nom ... on TravailleurClassique {
+  echeances(first: 30) { nodes { dateEcheance statut resteDu majorations } }
+} } } }"""
+
+
+async def _computed_on(db: Database, day: date, spliced: list[int]) -> list[tuple[str, ...]]:
+    """The overdue instalments' (date, status, majorations) of the accountant's page on
+    ``day``, once both paths gave the same answer, the JSON path taken."""
+    async with (
+        api_for(db, today=day) as direct,
+        api_for(db, today=day, attribute_fields=False) as general,
+    ):
+        token = await direct.login("expert@cabinet.fr", delais.STAFF_PASSWORD)
+        expected = await general.post(COMPUTED, token=token)
+        spliced.clear()
+        answered = await direct.post(COMPUTED, token=token)
+    assert "errors" not in expected, expected
+    assert json.dumps(answered) == json.dumps(expected)
+    assert spliced, "the JSON path was not taken"
+    nodes = expected["data"]["portfolio"]["nodes"]
+    assert len(nodes) == 2  # a list of one item goes the general way
+    [node] = [n for n in nodes if n["nom"] == "Lefebvre"]
+    return [
+        (e["dateEcheance"], e["statut"], e["majorations"])
+        for e in node["echeances"]["nodes"]
+        if e["dateEcheance"] in delais.OVERDUE_DATES
+    ]
+
+
+async def test_computed_instalment_fields_answer_as_the_general_execution(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Before a plan, under it (two of four overdue instalments covered) and once it
+    was denounced: the same answers on both paths, the JSON path taken."""
+    spliced = _counting(monkeypatch)
+    async with api_for(db, today=delais.TODAY) as api:
+        setting = await delais.build_setting(api, db)
+        async with api.session() as session:  # a second client on the page
+            cabinet_id = await session.scalar(
+                select(Mandat.cabinet_id).where(Mandat.travailleur_id == setting.worker.id)
+            )
+            assert cabinet_id is not None
+            await builders.mandat(session, cabinet_id=cabinet_id, travailleur_id=setting.other.id)
+            await session.commit()
+        before = await _computed_on(db, delais.TODAY, spliced)
+        overdue = await delais.overdue_ids(setting)
+        data = await delais.request_plan(setting, echeanceIds=overdue[:2])
+        assert data["userErrors"] == []
+    planned = await _computed_on(db, delais.TODAY, spliced)
+    denounced = await _computed_on(db, date(2026, 9, 15), spliced)
+    assert [d for d, _, _ in before] == delais.OVERDUE_DATES
+    assert {s for _, s, _ in before + planned + denounced} == {"EN_RETARD"}
+    assert all(m != "0.00" for _, _, m in before), before
+    # Under the plan, the two covered instalments carry none; the others still do.
+    assert [m == "0.00" for _, _, m in planned] == [True, True, False, False], planned
+    # Once denounced, every overdue instalment carries majorations again.
+    assert all(m != "0.00" for _, _, m in denounced), denounced
