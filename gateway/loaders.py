@@ -394,7 +394,7 @@ class Loaders:
                     window=query.window,
                     where=filters_to_where(query.filters),
                     with_total=shape.total,
-                    parameters=parameters(query.filters),
+                    parameters=_only(shape.parameters, parameters(query.filters)),
                 )
 
             self._json[name] = ListLoader(_per_query(read, NO_ITEMS))
@@ -419,6 +419,12 @@ def _called_in(annee: int) -> ColumnElement[bool]:
         Echeance.annee == annee,
         exists().where(target.id == Echeance.report_vers_id, target.annee == annee),
     )
+
+
+def _only(names: frozenset[str], parameters: Mapping[str, Any]) -> dict[str, Any]:
+    """The parameters a shape reads (lists whose other parameters differ then still
+    share a statement)."""
+    return {name: value for name, value in parameters.items() if name in names}
 
 
 def _per_query(

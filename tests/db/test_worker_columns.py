@@ -8,7 +8,7 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from sqlalchemy import func, literal_column, select
+from sqlalchemy import Integer, bindparam, func, literal_column, select
 
 from domain.nomenclatures import Role
 from gateway.auth.principal import Principal
@@ -80,3 +80,29 @@ async def test_a_failing_statement_is_reported_to_every_list(db: Database) -> No
         )
         assert all(isinstance(r, Exception) for r in results), results
         assert results[0] is results[1]
+
+
+@pytest.mark.asyncio
+async def test_lists_whose_parameters_disagree_get_statements_of_their_own(
+    db: Database,
+) -> None:
+    """Columns reading a statement parameter: lists agreeing on its value share one
+    statement, a list giving another value gets its own, each answered with its value."""
+    ids, _, agent = await setting(db)
+    day = bindparam("jour", type_=Integer)
+    counter = StatementCounter(db.engine)
+    async with session_factory(db.engine)() as session, counter.counting():
+        reads = WorkerColumns.of(RequestSession(session), agent)
+        first, same, other, free = await asyncio.gather(
+            reads.read([ids[0]], [day + literal_column("0")], {"jour": 1}),
+            reads.read([ids[1]], [day + literal_column("10")], {"jour": 1}),
+            reads.read([ids[2]], [day + literal_column("100")], {"jour": 2}),
+            reads.read([ids[1]], [literal_column("7")]),
+        )
+        assert counter.count == 2
+    assert (first, same, other, free) == (
+        {ids[0]: (1,)},
+        {ids[1]: (11,)},
+        {ids[2]: (102,)},
+        {ids[1]: (7,)},
+    )
