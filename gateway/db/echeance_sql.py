@@ -40,10 +40,12 @@ _PAYE = raw_cents(Echeance.montant_paye)
 _CANCELLED = Echeance.annulee.is_(True)
 _LIVE = Echeance.annulee.is_(False)
 _PAID = _PAYE >= _MONTANT
+_SOMETHING_UNPAID = _PAYE < _MONTANT
 _REJECTED = and_(
-    Echeance.rejets > _sql("0"), or_(raw_cents(Echeance.montant_reporte) > _sql("0"), ~_PAID)
+    Echeance.rejets > _sql("0"),
+    or_(raw_cents(Echeance.montant_reporte) > _sql("0"), _SOMETHING_UNPAID),
 )
-_UNPAID = and_(_LIVE, ~_PAID, Echeance.rejets == _sql("0"))
+_UNPAID = and_(_LIVE, _SOMETHING_UNPAID, Echeance.rejets == _sql("0"))
 
 
 def has_statut(statut: StatutEcheance, today: Any) -> ColumnElement[bool]:
@@ -61,6 +63,11 @@ def has_statut(statut: StatutEcheance, today: Any) -> ColumnElement[bool]:
 
 def not_cancelled() -> ColumnElement[bool]:
     return _LIVE
+
+
+def something_unpaid() -> ColumnElement[bool]:
+    """Less paid than called (whatever the day and the status)."""
+    return _SOMETHING_UNPAID
 
 
 def statut_on_today() -> ColumnElement[str]:

@@ -172,7 +172,7 @@ async def json_page_by_travailleur(
         if with_total
         else None
     )
-    return await _per_worker(db, principal, travailleur_ids, items, total, parameters or {})
+    return await _per_worker(db, principal, travailleur_ids, items, total, parameters)
 
 
 def _array_of(texts: Any) -> Any:
@@ -203,7 +203,7 @@ async def _per_worker(
     SQLite: the texts joined and their number) and ``total``, read together with the
     other lists asked for in the same turn (:class:`WorkerColumns`)."""
     asked = [literal_column("0") if total is None else total, *items]
-    rows = await WorkerColumns.of(db, principal).read(travailleur_ids, asked, parameters or {})
+    rows = await WorkerColumns.of(db, principal).read(travailleur_ids, asked, parameters)
     if db.dialect == "postgresql":
         return {
             parent: JsonItems(",".join(texts or ()), len(texts or ()), total)

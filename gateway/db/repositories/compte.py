@@ -20,6 +20,7 @@ from sqlalchemy.orm import aliased
 from domain.money import from_cents
 from gateway.auth.principal import Principal
 from gateway.auth.visibility import is_visible
+from gateway.db import echeance_sql
 from gateway.db.engine import RequestSession
 from gateway.db.models import Echeance, Paiement, Travailleur
 from gateway.db.records import columns, one_of, record_type
@@ -78,9 +79,9 @@ async def summaries(
         .outerjoin(
             Echeance,
             (Echeance.travailleur_id == Travailleur.id)
-            & Echeance.annulee.is_(False)
+            & echeance_sql.not_cancelled()
             & (Echeance.date_echeance < today)
-            & (raw_cents(Echeance.montant_paye) < raw_cents(Echeance.montant)),
+            & echeance_sql.something_unpaid(),
         )
         .where(
             one_of(Travailleur.id, travailleur_ids, db.dialect),

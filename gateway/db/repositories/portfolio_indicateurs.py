@@ -37,6 +37,7 @@ from domain.delais import DELAI_DENONCIATION_JOURS, StatutDelai
 from domain.micro import Periode, TypePeriode
 from domain.nomenclatures import NatureRevenu, PeriodiciteDeclaration, Regime
 from domain.vigilance import derniere_periode_exigible, premiere_periode_controlee
+from gateway.db import echeance_sql
 from gateway.db.models import (
     DeclarationMicro,
     DelaiEcheanceCouverte,
@@ -154,8 +155,8 @@ def _instalments(scope: Scope, h: Horizon) -> Subquery:
             func.min(case((due >= h.today, due))).label("prochaine"),
         )
         .where(
-            Echeance.annulee.is_(False),
-            raw_cents(Echeance.montant_paye) < raw_cents(Echeance.montant),
+            echeance_sql.not_cancelled(),
+            echeance_sql.something_unpaid(),
             scope(Echeance.travailleur_id),
         )
         .group_by(Echeance.travailleur_id)
