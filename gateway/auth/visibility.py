@@ -7,31 +7,83 @@ read, and an invisible worker looks exactly like a missing one.
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, Select, and_, exists, false, literal, select
+from sqlalchemy import (
+    BindParameter,
+    ColumnElement,
+    Integer,
+    Select,
+    and_,
+    bindparam,
+    exists,
+    false,
+    select,
+)
 from sqlalchemy.orm import InstrumentedAttribute, aliased
 
 from domain.nomenclatures import Role, StatutMandat
 from gateway.auth.principal import Principal
 from gateway.db.models import AffectationCollaborateur, Mandat, Travailleur
 
+#: What the form of a principal's filter depends on: its role and whether it sees the
+#: whole cabinet. Its values are ``visibility_parameters``.
+VisibilityKind = tuple[Role, bool]
+
+
+def visibility_kind(principal: Principal | None) -> VisibilityKind | None:
+    """The form of the principal's filter (None: no principal, who sees nobody)."""
+    return None if principal is None else (principal.role, principal.sees_whole_cabinet)
+
+
+def visibility_parameters(principal: Principal | None) -> dict[str, int | None]:
+    """The values of the named parameters of ``visible_to_kind``'s filter."""
+    if principal is None:
+        return {}
+    return {
+        "visible_travailleur": principal.travailleur_id or -1,
+        "visible_caisse": principal.caisse_id,
+        "visible_cabinet": principal.cabinet_id,
+        "visible_utilisateur": principal.utilisateur_id,
+    }
+
+
+class _Values:
+    """The principal's values in a filter: bound to the statement (built for this
+    principal), or named parameters whose values come at execution (the statement is
+    built once per kind and reused: building and keying one cost a small request a
+    fifth of its CPU)."""
+
+    def __init__(self, values: dict[str, int | None] | None) -> None:
+        self._values = values
+
+    def __getitem__(self, name: str) -> BindParameter[int]:
+        if self._values is None:
+            return bindparam(name, type_=Integer)
+        return bindparam(None, self._values[name], type_=Integer)
+
 
 def visible_travailleur_ids(principal: Principal | None) -> Select[int]:
     """A subquery of the ids of the workers the principal may see."""
-    if principal is None:
+    kind = visibility_kind(principal)
+    if kind is None:
         return select(Travailleur.id).where(false())
-    if principal.role is Role.TRAVAILLEUR:
-        return select(literal(principal.travailleur_id or -1))
-    if principal.role is Role.AGENT:
-        return select(Travailleur.id).where(Travailleur.caisse_id == principal.caisse_id)
+    return _visible_ids(kind, _Values(visibility_parameters(principal)))
+
+
+def _visible_ids(kind: VisibilityKind, value: _Values) -> Select[int]:
+    role, sees_whole_cabinet = kind
+    if role is Role.TRAVAILLEUR:
+        return select(value["visible_travailleur"])
+    if role is Role.AGENT:
+        return select(Travailleur.id).where(Travailleur.caisse_id == value["visible_caisse"])
     mandated = select(Mandat.travailleur_id).where(
-        Mandat.cabinet_id == principal.cabinet_id, Mandat.statut == StatutMandat.ACTIF
+        Mandat.cabinet_id == value["visible_cabinet"], Mandat.statut == StatutMandat.ACTIF
     )
-    if principal.sees_whole_cabinet:
+    if sees_whole_cabinet:
         return mandated
     return mandated.where(
         Mandat.travailleur_id.in_(
             select(AffectationCollaborateur.travailleur_id).where(
-                AffectationCollaborateur.utilisateur_id == principal.utilisateur_id
+                AffectationCollaborateur.utilisateur_id == value["visible_utilisateur"]
             )
         )
     )
@@ -63,34 +115,59 @@ def is_visible(
     alike. Its tables are aliased so that it never correlates with a ``mandat`` or
     ``travailleur`` of the enclosing query (see the aliases above). A test checks that
     both forms see the same workers for every kind of principal."""
-    if principal is None:
+    kind = visibility_kind(principal)
+    if kind is None:
         return false()
-    if principal.role is Role.TRAVAILLEUR:
-        return column == (principal.travailleur_id or -1)
+    return _filter(column, kind, _Values(visibility_parameters(principal)), per_row)
+
+
+def visible_to_kind(
+    column: ColumnElement[int] | InstrumentedAttribute[int],
+    kind: VisibilityKind | None,
+    *,
+    per_row: bool = False,
+) -> ColumnElement[bool]:
+    """``is_visible`` for every principal of a kind: the principal's values are named
+    parameters, given at execution by ``visibility_parameters(principal)``, so that a
+    statement of a small request is built once and reused."""
+    if kind is None:
+        return false()
+    return _filter(column, kind, _Values(None), per_row)
+
+
+def _filter(
+    column: ColumnElement[int] | InstrumentedAttribute[int],
+    kind: VisibilityKind,
+    value: _Values,
+    per_row: bool,
+) -> ColumnElement[bool]:
+    role, sees_whole_cabinet = kind
+    if role is Role.TRAVAILLEUR:
+        return column == value["visible_travailleur"]
     if not per_row:
-        return column.in_(visible_travailleur_ids(principal))
-    if principal.role is Role.AGENT:
+        return column.in_(_visible_ids(kind, value))
+    if role is Role.AGENT:
         return (
             exists()
-            .where(_WORKER.id == column, _WORKER.caisse_id == principal.caisse_id)
+            .where(_WORKER.id == column, _WORKER.caisse_id == value["visible_caisse"])
             .correlate_except(_WORKER)
         )
     mandated = (
         exists()
         .where(
             _MANDAT.travailleur_id == column,
-            _MANDAT.cabinet_id == principal.cabinet_id,
+            _MANDAT.cabinet_id == value["visible_cabinet"],
             _MANDAT.statut == StatutMandat.ACTIF,
         )
         .correlate_except(_MANDAT)
     )
-    if principal.sees_whole_cabinet:
+    if sees_whole_cabinet:
         return mandated
     assigned = (
         exists()
         .where(
             _AFFECTATION.travailleur_id == column,
-            _AFFECTATION.utilisateur_id == principal.utilisateur_id,
+            _AFFECTATION.utilisateur_id == value["visible_utilisateur"],
         )
         .correlate_except(_AFFECTATION)
     )

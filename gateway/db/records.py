@@ -88,3 +88,11 @@ def one_of(column: Any, ids: Sequence[int], dialect: str) -> ColumnElement[bool]
     if dialect == "postgresql":
         return column == any_(bindparam(None, list(ids), type_=ARRAY(Integer)))  # type: ignore[no-any-return]
     return column.in_(ids)  # type: ignore[no-any-return]
+
+
+def among(column: Any, name: str, dialect: str) -> ColumnElement[bool]:
+    """``one_of`` in a statement built once: the ids are given at execution as the
+    parameter ``name`` (a list)."""
+    if dialect == "postgresql":
+        return column == any_(bindparam(name, type_=ARRAY(Integer)))  # type: ignore[no-any-return]
+    return column.in_(bindparam(name, expanding=True))  # type: ignore[no-any-return]

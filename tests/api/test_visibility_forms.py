@@ -1,7 +1,8 @@
 """The visibility filter's two forms (``IN`` the visible workers, for scans of the whole
-portfolio; ``EXISTS`` per row, for reads of given workers) see exactly the same workers,
-for every kind of principal, on a world with mandated, assigned, revoked and unmandated
-workers in two caisses and two cabinets."""
+portfolio; ``EXISTS`` per row, for reads of given workers), each with the principal's
+values bound or given at execution (statements built once per kind of principal), see
+exactly the same workers, for every kind of principal, on a world with mandated,
+assigned, revoked and unmandated workers in two caisses and two cabinets."""
 
 from __future__ import annotations
 
@@ -10,7 +11,12 @@ from sqlalchemy import select
 from domain.nomenclatures import Role
 from gateway.auth.authenticate import principal_for
 from gateway.auth.principal import Principal
-from gateway.auth.visibility import is_visible
+from gateway.auth.visibility import (
+    is_visible,
+    visibility_kind,
+    visibility_parameters,
+    visible_to_kind,
+)
 from gateway.db import models
 from tests.api.client import api_for
 from tests.api.world import build_world
@@ -38,6 +44,7 @@ async def test_both_forms_see_the_same_workers(db: Database) -> None:
             seen: dict[str | None, set[int]] = {}
             for principal in principals:
                 forms = []
+                kind, parameters = visibility_kind(principal), visibility_parameters(principal)
                 for per_row in (False, True):
                     visible = select(models.Travailleur.id).where(
                         is_visible(models.Travailleur.id, principal, per_row=per_row)
@@ -49,7 +56,19 @@ async def test_both_forms_see_the_same_workers(db: Database) -> None:
                     forms.append(
                         (set(await session.scalars(visible)), set(await session.scalars(owned)))
                     )
-                assert forms[0] == forms[1], principal
+                    named = select(models.Travailleur.id).where(
+                        visible_to_kind(models.Travailleur.id, kind, per_row=per_row)
+                    )
+                    named_owned = select(models.Mandat.travailleur_id).where(
+                        visible_to_kind(models.Mandat.travailleur_id, kind, per_row=per_row)
+                    )
+                    forms.append(
+                        (
+                            set(await session.scalars(named, parameters)),
+                            set(await session.scalars(named_owned, parameters)),
+                        )
+                    )
+                assert all(form == forms[0] for form in forms), principal
                 seen[None if principal is None else principal.identifiant] = forms[0][0]
     # Not vacuous: the admin sees both mandated workers, the collaborator the assigned
     # one only, an anonymous caller nobody.

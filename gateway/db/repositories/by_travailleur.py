@@ -19,14 +19,20 @@ from sqlalchemy.orm import InstrumentedAttribute, aliased
 from sqlalchemy.types import NullType
 
 from gateway.auth.principal import Principal
-from gateway.auth.visibility import is_visible
+from gateway.auth.visibility import (
+    VisibilityKind,
+    is_visible,
+    visibility_kind,
+    visibility_parameters,
+    visible_to_kind,
+)
 from gateway.cursors import Window
 from gateway.db import keyset
 from gateway.db.engine import RequestSession
 from gateway.db.json_values import JsonFields, JsonItems, json_object
 from gateway.db.keyset import Ordre, Page
 from gateway.db.models import DelaiPaiement, EcheanceDelai, Travailleur
-from gateway.db.records import columns, one_of, record_type, records
+from gateway.db.records import among, columns, one_of, record_type, records
 
 M = TypeVar("M")
 
@@ -315,13 +321,30 @@ def _agreeing(pending: list[_Asked]) -> list[list[_Asked]]:
 async def rows_by_ids(
     db: RequestSession, principal: Principal | None, model: type[Any], ids: Sequence[int]
 ) -> dict[int, Any]:
-    """Rows of a worker-owned table by primary key, only those of visible workers."""
-    owner = _owner(model)
-    pk: InstrumentedAttribute[int] = getattr(model, "id")  # noqa: B009  (M is any model)
-    statement = select(*columns(model)).where(
-        one_of(pk, ids, db.dialect), is_visible(owner, principal, per_row=True)
-    )
-    return {row.id: row for row in records(model, await db.rows(statement))}
+    """Rows of a worker-owned table (or workers themselves) by primary key, only those of
+    visible workers."""
+    statement = _visible_rows_by_ids(model, db.dialect, visibility_kind(principal))
+    parameters = {"by_ids": list(ids), **visibility_parameters(principal)}
+    return {row.id: row for row in records(model, await db.rows(statement, parameters))}
+
+
+#: ``_visible_rows_by_ids``'s statements, by table, database and kind of principal.
+_BY_IDS: dict[tuple[type[Any], str, VisibilityKind | None], Any] = {}
+
+
+def _visible_rows_by_ids(model: type[Any], dialect: str, kind: VisibilityKind | None) -> Any:
+    """Built once per table, database and kind of principal: every small request reads
+    a row by id (``me``'s worker), and building the statement cost more than running it."""
+    key = (model, dialect, kind)
+    statement = _BY_IDS.get(key)
+    if statement is None:
+        pk: InstrumentedAttribute[int] = getattr(model, "id")  # noqa: B009  (any model)
+        owner = pk if model is Travailleur else _owner(model)
+        statement = select(*columns(model)).where(
+            among(pk, "by_ids", dialect), visible_to_kind(owner, kind, per_row=True)
+        )
+        _BY_IDS[key] = statement
+    return statement
 
 
 async def plan_instalments(

@@ -8,20 +8,17 @@ from typing import Any
 from sqlalchemy import bindparam, select
 
 from gateway.auth.principal import Principal
-from gateway.auth.visibility import is_visible
 from gateway.db.engine import RequestSession
 from gateway.db.models import Cabinet, Caisse, Travailleur, Utilisateur
 from gateway.db.records import columns, one_of, records
+from gateway.db.repositories.by_travailleur import rows_by_ids
 
 
 async def travailleurs_by_ids(
     db: RequestSession, principal: Principal | None, ids: Sequence[int]
 ) -> dict[int, Any]:
     """Visible workers by id, as read-only records (``gateway.db.records``)."""
-    statement = select(*columns(Travailleur)).where(
-        one_of(Travailleur.id, ids, db.dialect), is_visible(Travailleur.id, principal, per_row=True)
-    )
-    return {row.id: row for row in records(Travailleur, await db.rows(statement))}
+    return await rows_by_ids(db, principal, Travailleur, ids)
 
 
 async def caisses_by_ids(db: RequestSession, ids: Sequence[int]) -> dict[int, Any]:
