@@ -13,12 +13,12 @@ from collections import defaultdict
 from collections.abc import Awaitable, Callable, Coroutine, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 from functools import cached_property
 from typing import Any, TypeVar
 
 from aiodataloader import DataLoader
-from sqlalchemy import ColumnElement, exists, or_
-from sqlalchemy.orm import aliased
+from sqlalchemy import ColumnElement
 
 from domain.compte import last_accounting_day
 from domain.money import ZERO
@@ -38,7 +38,7 @@ from gateway.db.models import (
     Paiement,
     Revenu,
 )
-from gateway.db.repositories import by_travailleur, compte, travailleurs
+from gateway.db.repositories import appel, by_travailleur, compte, travailleurs
 
 M = TypeVar("M")
 Q = TypeVar("Q", bound=Hashable)
@@ -239,12 +239,7 @@ class Loaders:
                     where=(Cotisation.annee == annee,),
                     order_by=(Cotisation.nature, Cotisation.id),
                 ),
-                echeances_appelees=self._rows(
-                    Echeance,
-                    where=(Echeance.annulee.is_(False), _called_in(annee)),
-                    order_by=(Echeance.date_echeance, Echeance.id),
-                ),
-                credit=self._rows(Paiement, where=(Paiement.annee_credit == annee,)),
+                appele=self._provisional_called(annee),
             )
         return self._years[annee]
 
@@ -327,6 +322,13 @@ class Loaders:
 
         return SharedLoader(batch)
 
+    def _provisional_called(self, annee: int) -> DataLoader[Any, Any]:
+        async def batch(ids: list[int]) -> list[Decimal]:
+            found = await appel.provisional_called_by_worker(self._db, self._principal, ids, annee)
+            return [found.get(i, ZERO) for i in ids]
+
+        return SharedLoader(batch)
+
     def _rows(
         self,
         model: type[Any],
@@ -403,22 +405,11 @@ class Loaders:
 
 @dataclass(frozen=True, slots=True)
 class YearLoaders:
-    """Each worker's rows a year's contributions view needs: the year's lines, the
-    instalments that called for it, its credit."""
+    """What a year's contributions view needs of each worker: the year's lines, and its
+    provisional contributions called (``Decimal``, summed by the database)."""
 
     cotisations: DataLoader[Any, Any]
-    echeances_appelees: DataLoader[Any, Any]
-    credit: DataLoader[Any, Any]
-
-
-def _called_in(annee: int) -> ColumnElement[bool]:
-    """The year's instalments, and those whose rejected debit carried an amount into
-    one of them (what it called is net of what was carried in)."""
-    target = aliased(Echeance, name="carried_into")
-    return or_(
-        Echeance.annee == annee,
-        exists().where(target.id == Echeance.report_vers_id, target.annee == annee),
-    )
+    appele: DataLoader[Any, Any]
 
 
 def _only(names: frozenset[str], parameters: Mapping[str, Any]) -> dict[str, Any]:

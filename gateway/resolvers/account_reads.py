@@ -47,15 +47,19 @@ T = TypeVar("T")
 async def cotisations(ctx: Context, travailleur_id: int, annee: int | None) -> list[CotisationType]:
     """The contributions view per year (all years, or ``annee``), each with what was
     really called for it — the definition the account uses (``provisional_called``).
-    One year asked for reads only that year's rows."""
+    One year asked for reads only that year's lines, and its called total summed by the
+    database."""
     loaders = ctx.loaders
     if annee is not None:
         of_year = loaders.of_year(annee)
-        sources = (of_year.cotisations, of_year.echeances_appelees, of_year.credit)
-    else:
-        sources = (loaders.cotisations, loaders.echeances_actives, loaders.paiements)
+        rows, appele = await asyncio.gather(
+            of_year.cotisations.load(travailleur_id), of_year.appele.load(travailleur_id)
+        )
+        return [CotisationType.from_rows(travailleur_id, annee, rows, appele)] if rows else []
     rows, echeances, paiements = await asyncio.gather(
-        *(source.load(travailleur_id) for source in sources)
+        loaders.cotisations.load(travailleur_id),
+        loaders.echeances_actives.load(travailleur_id),
+        loaders.paiements.load(travailleur_id),
     )
     by_year: dict[int, list[Cotisation]] = defaultdict(list)
     for r in rows:
