@@ -229,63 +229,67 @@ async def _dues(ctx: Context, travailleur: Travailleur) -> list[Instalment]:
 async def comptes_resumes(
     ctx: Context, travailleurs: Sequence[Travailleur], *, whole_account: bool
 ) -> list[CompteResume]:
-    """:func:`compte_resume` of each worker, their reads batched together."""
-    from gateway.resolvers.delais import plans_comptes
-
-    # Asked now, before any await: the page's plans join those its instalments ask for
-    # in this turn (one statement for both).
-    plans = plans_comptes(ctx, [t.id for t in travailleurs])
-    resumes = await asyncio.gather(
-        *(compte_resume(ctx, t, whole_account=whole_account) for t in travailleurs)
-    )
-    await plans
-    return list(resumes)
-
-
-async def compte_resume(
-    ctx: Context, travailleur: Travailleur, *, whole_account: bool = True
-) -> CompteResume:
-    """Balance at the last accounting day, surcharges today, monthly detail (SPEC §4).
+    """Each worker's balance at the last accounting day, surcharges today and monthly
+    detail (SPEC §4), the page's reads batched together.
 
     Régime classique without ``whole_account`` (the detail is not selected): the
     balance summed in SQL and the overdue instalments only, an account holding years of
-    rows. Otherwise, and for micro-entrepreneurs (their dues come from their
-    declarations, paid oldest first by every payment), the whole account is read."""
-    loaders = ctx.loaders
+    rows, read for the whole page at once. Otherwise, and for micro-entrepreneurs (their
+    dues come from their declarations, paid oldest first by every payment), the whole
+    account is read."""
+    from gateway.resolvers.delais import plans_comptes
+
     today = ctx.clock.today()
     arrete = compte_rules.last_accounting_day(today)
     # Instalments covered by an accepted, respected payment plan carry none (SPEC §5).
-    from gateway.resolvers.delais import plans_compte
-
-    async def account() -> tuple[list[Instalment], list[compte_rules.Paiement]]:
-        payments = await loaders.paiements.load(travailleur.id)
-        received = [compte_rules.Paiement(p.id, p.date_paiement, p.montant) for p in payments]
-        return await _dues(ctx, travailleur), received
-
-    async def read_detail() -> Sequence[compte_rules.PeriodeDetail]:
-        return compte_rules.period_detail(*await account(), arrete)
-
-    if whole_account or travailleur.regime is Regime.MICRO:
-        (instalments, received), etat = await asyncio.gather(
-            account(), plans_compte(ctx, travailleur.id)
-        )
-        solde = compte_rules.balance(instalments, received, arrete)
-        overdue = [i for i in instalments if i.date_echeance < today and i.reste_du > ZERO]
-        detail = _detail_of(instalments, received, arrete)  # the account already read
-    else:
-        detail = read_detail
-        summary, etat = await asyncio.gather(
-            loaders.comptes_classiques(today).load(travailleur.id),
-            plans_compte(ctx, travailleur.id),
-        )
-        solde = summary.balance
-        overdue = [instalment_of(r) for r in summary.overdue]
-    majorations = sum(
-        (compte_rules.majorations(i, today, exoneree=i.id in etat.exemptes) for i in overdue),
-        Decimal(0),
+    # Asked now, before any await: the page's plans join those its instalments ask for
+    # in this turn (one statement for both).
+    plans = plans_comptes(ctx, [t.id for t in travailleurs])
+    whole = [t for t in travailleurs if whole_account or t.regime is Regime.MICRO]
+    focused = [t.id for t in travailleurs if not (whole_account or t.regime is Regime.MICRO)]
+    summaries = ctx.loaders.comptes_classiques(today).load_many(focused)
+    etats, summary_rows, accounts = await asyncio.gather(
+        plans, summaries, asyncio.gather(*(_account(ctx, t) for t in whole))
     )
-    en_retard = sum((i.reste_du for i in overdue), Decimal(0))
-    return compte_type(arrete, solde, detail, majorations, en_retard)
+    by_summary = dict(zip(focused, summary_rows, strict=True))
+    by_account = {t.id: account for t, account in zip(whole, accounts, strict=True)}
+    resumes = []
+    for travailleur, etat in zip(travailleurs, etats, strict=True):
+        if travailleur.id in by_account:
+            instalments, received = by_account[travailleur.id]
+            solde = compte_rules.balance(instalments, received, arrete)
+            overdue = [i for i in instalments if i.date_echeance < today and i.reste_du > ZERO]
+            detail = _detail_of(instalments, received, arrete)  # the account already read
+        else:
+            summary = by_summary[travailleur.id]
+            solde = summary.balance
+            overdue = [instalment_of(r) for r in summary.overdue]
+            detail = _detail_read_later(ctx, travailleur, arrete)
+        majorations = sum(
+            (compte_rules.majorations(i, today, exoneree=i.id in etat.exemptes) for i in overdue),
+            Decimal(0),
+        )
+        en_retard = sum((i.reste_du for i in overdue), Decimal(0))
+        resumes.append(compte_type(arrete, solde, detail, majorations, en_retard))
+    return resumes
+
+
+async def _account(
+    ctx: Context, travailleur: Travailleur
+) -> tuple[list[Instalment], list[compte_rules.Paiement]]:
+    """The whole account: what the worker owes and every payment received."""
+    payments = await ctx.loaders.paiements.load(travailleur.id)
+    received = [compte_rules.Paiement(p.id, p.date_paiement, p.montant) for p in payments]
+    return await _dues(ctx, travailleur), received
+
+
+def _detail_read_later(
+    ctx: Context, travailleur: Travailleur, arrete: date
+) -> Callable[[], Awaitable[Sequence[compte_rules.PeriodeDetail]]]:
+    async def detail() -> Sequence[compte_rules.PeriodeDetail]:
+        return compte_rules.period_detail(*await _account(ctx, travailleur), arrete)
+
+    return detail
 
 
 def _detail_of(
