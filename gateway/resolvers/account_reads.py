@@ -44,23 +44,40 @@ from gateway.services.situation import instalment_of
 T = TypeVar("T")
 
 
-async def cotisations(ctx: Context, travailleur_id: int, annee: int | None) -> list[CotisationType]:
-    """The contributions view per year (all years, or ``annee``), each with what was
-    really called for it — the definition the account uses (``provisional_called``).
-    One year asked for reads only that year's lines, and its called total summed by the
-    database."""
+async def cotisations(
+    ctx: Context, travailleur_ids: Sequence[int], annee: int | None
+) -> list[list[CotisationType]]:
+    """Each worker's contributions view per year (all years, or ``annee``), each with
+    what was really called for it — the definition the account uses
+    (``provisional_called``). One year asked for reads only that year's lines, and its
+    called total summed by the database."""
     loaders = ctx.loaders
     if annee is not None:
         of_year = loaders.of_year(annee)
-        rows, appele = await asyncio.gather(
-            of_year.cotisations.load(travailleur_id), of_year.appele.load(travailleur_id)
+        lines, called = await asyncio.gather(
+            of_year.cotisations.load_many(travailleur_ids),
+            of_year.appele.load_many(travailleur_ids),
         )
-        return [CotisationType.from_rows(travailleur_id, annee, rows, appele)] if rows else []
-    rows, echeances, paiements = await asyncio.gather(
-        loaders.cotisations.load(travailleur_id),
-        loaders.echeances_actives.load(travailleur_id),
-        loaders.paiements.load(travailleur_id),
+        return [
+            [CotisationType.from_rows(i, annee, rows, appele)] if rows else []
+            for i, rows, appele in zip(travailleur_ids, lines, called, strict=True)
+        ]
+    lines, echeances, paiements = await asyncio.gather(
+        loaders.cotisations.load_many(travailleur_ids),
+        loaders.echeances_actives.load_many(travailleur_ids),
+        loaders.paiements.load_many(travailleur_ids),
     )
+    return [
+        _years(*of_one) for of_one in zip(travailleur_ids, lines, echeances, paiements, strict=True)
+    ]
+
+
+def _years(
+    travailleur_id: int,
+    rows: Sequence[Cotisation],
+    echeances: Sequence[Echeance],
+    paiements: Sequence[Paiement],
+) -> list[CotisationType]:
     by_year: dict[int, list[Cotisation]] = defaultdict(list)
     for r in rows:
         by_year[r.annee].append(r)

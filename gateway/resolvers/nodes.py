@@ -57,7 +57,7 @@ async def _cotisation(ctx: Context, key: str) -> Node | None:
     travailleur, annee = parse_key(travailleur_key), parse_key(annee_key)
     if travailleur is None or annee is None:
         return None
-    found = await cotisations(ctx, int(travailleur), int(annee))
+    (found,) = await cotisations(ctx, [int(travailleur)], int(annee))
     return found[0] if found else None
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
@@ -478,11 +477,7 @@ async def comptes_of(
 async def cotisations_of(
     ctx: Context, travailleurs: Workers, annee: int | None = None
 ) -> list[list[Cotisation]]:
-    return list(
-        await asyncio.gather(
-            *(account_reads.cotisations(ctx, t.row.id, annee) for t in travailleurs)
-        )
-    )
+    return await account_reads.cotisations(ctx, _ids(travailleurs), annee)
 
 
 @batched("TravailleurClassique", "taxationDOffice")
