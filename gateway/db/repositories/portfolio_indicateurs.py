@@ -3,7 +3,7 @@
 ``indicators(today, scope)`` gives one row per worker of the scope with the figures
 the portfolio filters, sorts and totals on; see :mod:`gateway.db.repositories.portfolio`.
 Every rule is the SQL form of a pure rule: the overdue amount of
-``gateway.resolvers.account_reads.compte_resume``, and :mod:`domain.vigilance` for
+``gateway.resolvers.account_reads.comptes_resumes``, and :mod:`domain.vigilance` for
 missing declarations, denounced plans and the attestation de vigilance.
 """
 
