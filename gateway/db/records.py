@@ -85,14 +85,18 @@ def one_of(column: Any, ids: Sequence[int], dialect: str) -> ColumnElement[bool]
     """``column`` among ``ids``: one array parameter on PostgreSQL (``= ANY(:ids)``, the
     same statement text whatever the number of ids, so one prepared statement), an
     expanding ``IN`` elsewhere."""
-    if dialect == "postgresql":
-        return column == any_(bindparam(None, list(ids), type_=ARRAY(Integer)))  # type: ignore[no-any-return]
-    return column.in_(ids)  # type: ignore[no-any-return]
+    return _among(column, dialect, None, {"value": list(ids)})
 
 
 def among(column: Any, name: str, dialect: str) -> ColumnElement[bool]:
     """``one_of`` in a statement built once: the ids are given at execution as the
     parameter ``name`` (a list)."""
+    return _among(column, dialect, name, {})
+
+
+def _among(
+    column: Any, dialect: str, name: str | None, value: dict[str, Any]
+) -> ColumnElement[bool]:
     if dialect == "postgresql":
-        return column == any_(bindparam(name, type_=ARRAY(Integer)))  # type: ignore[no-any-return]
-    return column.in_(bindparam(name, expanding=True))  # type: ignore[no-any-return]
+        return column == any_(bindparam(name, type_=ARRAY(Integer), **value))  # type: ignore[no-any-return]
+    return column.in_(bindparam(name, expanding=True, **value))  # type: ignore[no-any-return]

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import BigInteger, case, func, literal, select
+from sqlalchemy import BigInteger, case, literal, select
 from sqlalchemy.orm import aliased, join
 
 from domain.echeancier import NatureEcheance
@@ -25,6 +25,7 @@ from gateway.auth.visibility import is_visible
 from gateway.db.engine import RequestSession
 from gateway.db.models import Echeance, Paiement, Travailleur
 from gateway.db.records import one_of
+from gateway.db.repositories.compte import worker_sum
 from gateway.db.types import raw_cents
 
 # Each sum reads its own aliases, correlated to the worker only.
@@ -34,17 +35,6 @@ _TARGET = aliased(Echeance, name="echeance_cible")
 _CREDIT = aliased(Paiement, name="credit_annee")
 
 _ZERO = literal(0, BigInteger)
-
-
-def _total(amount: Any, source: Any, *where: Any) -> Any:
-    """The worker's sum of ``amount`` over ``source`` (integer cents, zero when none)."""
-    return (
-        select(func.coalesce(func.sum(amount), _ZERO))
-        .select_from(source)
-        .where(*where)
-        .correlate(Travailleur)
-        .scalar_subquery()
-    )
 
 
 def _called_cents(annee: int) -> Any:
@@ -66,17 +56,16 @@ def _called_cents(annee: int) -> Any:
     carried_out = case(
         (_OWN.report_vers_id.is_not(None), raw_cents(_OWN.montant_reporte)), else_=_ZERO
     )
-    own = _total(raw_cents(_OWN.montant) + carried_out, _OWN, *of_year(_OWN))
-    carried_in = _total(
+    own = worker_sum(raw_cents(_OWN.montant) + carried_out, *of_year(_OWN))
+    carried_in = worker_sum(
         raw_cents(_CARRIER.montant_reporte),
-        join(_CARRIER, _TARGET, _TARGET.id == _CARRIER.report_vers_id),
         _CARRIER.travailleur_id == Travailleur.id,
         _CARRIER.annulee.is_(False),
         *of_year(_TARGET),
+        source=join(_CARRIER, _TARGET, _TARGET.id == _CARRIER.report_vers_id),
     )
-    credit = _total(
+    credit = worker_sum(
         raw_cents(_CREDIT.montant),
-        _CREDIT,
         _CREDIT.travailleur_id == Travailleur.id,
         _CREDIT.annee_credit == annee,
     )

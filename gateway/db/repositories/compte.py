@@ -40,14 +40,14 @@ class SummaryRows:
     overdue: list[Any] = field(default_factory=list)  # records of ``Echeance``, oldest first
 
 
-def _sum_to(amount: Any, where: Sequence[Any]) -> Any:
+def worker_sum(cents: Any, *where: Any, source: Any = None) -> Any:
+    """The worker's sum of ``cents`` (integer cents) over the rows of ``where``, zero
+    when none: a subquery correlated to the enclosing ``Travailleur``."""
     zero = literal(0, BigInteger)
-    return (
-        select(func.coalesce(func.sum(raw_cents(amount)), zero))
-        .where(*where)
-        .correlate(Travailleur)
-        .scalar_subquery()
-    )
+    total = select(func.coalesce(func.sum(cents), zero))
+    if source is not None:
+        total = total.select_from(source)
+    return total.where(*where).correlate(Travailleur).scalar_subquery()
 
 
 async def summaries(
@@ -61,16 +61,16 @@ async def summaries(
     it minus payments received on or before it, the SQL form of
     ``domain.compte.balance`` — and their instalments (not cancelled) past due on
     ``today`` with something unpaid."""
-    due = _sum_to(
-        _DUE.montant,
-        (
-            _DUE.travailleur_id == Travailleur.id,
-            _DUE.annulee.is_(False),
-            _DUE.date_echeance <= as_of,
-        ),
+    due = worker_sum(
+        raw_cents(_DUE.montant),
+        _DUE.travailleur_id == Travailleur.id,
+        _DUE.annulee.is_(False),
+        _DUE.date_echeance <= as_of,
     )
-    received = _sum_to(
-        _RECU.montant, (_RECU.travailleur_id == Travailleur.id, _RECU.date_paiement <= as_of)
+    received = worker_sum(
+        raw_cents(_RECU.montant),
+        _RECU.travailleur_id == Travailleur.id,
+        _RECU.date_paiement <= as_of,
     )
     overdue = columns(Echeance)
     statement = (
