@@ -81,7 +81,7 @@ def clock_for(settings: Settings) -> Clock:
 
 
 def build_services(settings: Settings) -> AppServices:
-    engine = create_engine(settings.database_url)
+    engine = create_engine(settings.database_url, settings.db_pool_size)
     event.listen(engine.sync_engine, "before_cursor_execute", count_sql_statement)
     sessions = session_factory(engine)
     keys = KeyRing(sessions, settings.access_token_ttl_seconds)

@@ -32,10 +32,19 @@ DRIVERS = ("sqlite+aiosqlite", "postgresql+asyncpg")
 DEFAULT_RATE_LIMIT_BUCKET = 800_000
 DEFAULT_RATE_LIMIT_RESTORE_RATE = 100_000
 
+# Connections kept per process: as many as the requests one process serves at once
+# (SQLAlchemy's default of 5 made every sixth concurrent request open and close a
+# connection of its own: a TCP and authentication handshake, and its statements
+# prepared again). Five processes at the default fit PostgreSQL's 100 connections.
+DEFAULT_DB_POOL_SIZE = 20
+
 
 @dataclass(frozen=True, slots=True)
 class Settings:
     database_url: str = DEFAULT_DATABASE_URL
+    # Database connections each process keeps open (when more requests run at once, up
+    # to 10 more are opened and closed again, then requests wait for one).
+    db_pool_size: int = DEFAULT_DB_POOL_SIZE
     access_token_ttl_seconds: int = 900
     # Fixed "today" for demos and tests (ISO date); None means the real date.
     today: date | None = None
@@ -116,6 +125,7 @@ class SettingsError(ValueError):
 #: Variable → field of ``Settings`` (the README's configuration table, in order).
 VARIABLES: dict[str, str] = {
     "DATABASE_URL": "database_url",
+    "GATEWAY_DB_POOL_SIZE": "db_pool_size",
     "GATEWAY_PUBLIC_URL": "public_base_url",
     "GATEWAY_TOKEN_TTL": "access_token_ttl_seconds",
     "GATEWAY_TODAY": "today",
@@ -146,6 +156,7 @@ EXPECTED: dict[str, str] = {
         "an async SQLAlchemy URL: sqlite+aiosqlite:///path/to/file.sqlite3 "
         "or postgresql+asyncpg://user:password@host:5432/database"
     ),
+    "GATEWAY_DB_POOL_SIZE": "a whole number of connections between 1 and 200, e.g. 20",
     "GATEWAY_PUBLIC_URL": "an absolute http(s) URL, e.g. https://api.example.fr",
     "GATEWAY_TOKEN_TTL": "a whole number of seconds between 60 and 86400, e.g. 900",
     "GATEWAY_TODAY": "an ISO date YYYY-MM-DD, e.g. 2026-11-23",
@@ -185,6 +196,9 @@ class Environment(BaseSettings):
     model_config = SettingsConfigDict(extra="ignore", case_sensitive=True, frozen=True)
 
     database_url: str = Field(DEFAULT_DATABASE_URL, validation_alias="DATABASE_URL")
+    db_pool_size: int = Field(
+        DEFAULT_DB_POOL_SIZE, ge=1, le=200, validation_alias="GATEWAY_DB_POOL_SIZE"
+    )
     public_base_url: str = Field("http://127.0.0.1:8000", validation_alias="GATEWAY_PUBLIC_URL")
     access_token_ttl_seconds: int = Field(
         900, ge=60, le=86_400, validation_alias="GATEWAY_TOKEN_TTL"

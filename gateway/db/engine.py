@@ -28,16 +28,21 @@ T = TypeVar("T")
 log = logging.getLogger(__name__)
 
 
-def create_engine(database_url: str) -> AsyncEngine:
+def create_engine(database_url: str, pool_size: int | None = None) -> AsyncEngine:
+    """``pool_size``: connections kept open (the server's setting); None for SQLAlchemy's
+    default of 5, which suits the one-off commands."""
     url = make_url(database_url)
+    pooling = {} if pool_size is None else {"pool_size": pool_size}
     if url.get_backend_name() == "sqlite":
         if url.database and url.database != ":memory:":
             Path(url.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_async_engine(url)
+        else:
+            pooling = {}  # one shared in-memory connection: nothing to size
+        engine = create_async_engine(url, **pooling)
         event.listen(engine.sync_engine, "connect", _sqlite_connect)
         event.listen(engine.sync_engine, "begin", _sqlite_begin)
         return engine
-    engine = create_async_engine(url, connect_args=_postgres_connect_args(url))
+    engine = create_async_engine(url, connect_args=_postgres_connect_args(url), **pooling)
     event.listen(engine.sync_engine, "checkin", _mark_idle)
     dialect = engine.dialect
 

@@ -6,10 +6,10 @@ import asyncio
 from datetime import date
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import event, text
 
 from gateway.config import Settings
-from gateway.db.engine import create_engine
+from gateway.db.engine import create_engine, session_factory
 from gateway.seed.synthetic import seed_synthetic_command
 from tests.conftest import Database
 
@@ -71,3 +71,58 @@ async def test_a_pooled_connection_the_server_ended_is_replaced_before_use(db: D
         assert second != first
     finally:
         await engine.dispose()
+
+
+async def _connections_opened_over_rounds(url: str, pool_size: int | None) -> list[int]:
+    """Connections opened, cumulated after each of three rounds of twelve requests at
+    once, each holding its connection until all twelve hold one."""
+    engine = create_engine(url, pool_size)
+    opened = 0
+
+    def count(*_: object) -> None:
+        nonlocal opened
+        opened += 1
+
+    event.listen(engine.sync_engine, "connect", count)
+    sessions = session_factory(engine)
+
+    async def request(all_hold_one: asyncio.Barrier) -> None:
+        async with sessions() as session:
+            await session.execute(text("SELECT 1"))
+            await all_hold_one.wait()
+            await session.execute(text("SELECT 2"))
+
+    after: list[int] = []
+    try:
+        for _ in range(3):
+            barrier = asyncio.Barrier(12)
+            await asyncio.gather(*(request(barrier) for _ in range(12)))
+            after.append(opened)
+    finally:
+        await engine.dispose()
+    return after
+
+
+@pytest.mark.asyncio
+async def test_concurrent_requests_reuse_the_pool_instead_of_opening_connections(
+    db: Database,
+) -> None:
+    # Twelve at once fit the server's pool: opened in the first round, reused after.
+    kept = await _connections_opened_over_rounds(db.url, Settings().db_pool_size)
+    assert kept[0] == 12 and kept[1:] == [12, 12]
+    # With SQLAlchemy's default of 5, the seven beyond it are opened again every round
+    # (what the server did before the setting: a handshake per such request).
+    churned = await _connections_opened_over_rounds(db.url, None)
+    assert churned == [12, 19, 26]
+
+
+@pytest.mark.parametrize("value", ["0", "201", "twenty"])
+def test_a_bad_pool_size_is_refused_naming_it(value: str) -> None:
+    from gateway.config import SettingsError
+
+    with pytest.raises(SettingsError) as refused:
+        Settings.from_environment({"GATEWAY_DB_POOL_SIZE": value})
+    assert str(refused.value) == (
+        f"GATEWAY_DB_POOL_SIZE={value!r} is invalid: expected a whole number of "
+        "connections between 1 and 200, e.g. 20"
+    )
