@@ -46,6 +46,7 @@ from domain.nomenclatures import (
     TypeAttestation,
 )
 from domain.recherche import name_search_key
+from gateway.db.cotisation_detail import stored_explication
 from gateway.db.types import Cents, ExactDecimal, UtcDateTime
 
 NAMING = {
@@ -83,6 +84,14 @@ def _inserted_name_search_key(context: DefaultExecutionContext) -> str:
     """The search key of a row inserted without one (the seed's bulk inserts)."""
     row = context.get_current_parameters()  # type: ignore[no-untyped-call]
     return name_search_key(row["nom"], row["prenom"])
+
+
+def _inserted_explication(context: DefaultExecutionContext) -> str:
+    """The explanation of a contribution line, from the very values its row stores:
+    written at every insert (lines are replaced, never updated), so it cannot differ
+    from the detail it explains."""
+    row = context.get_current_parameters()  # type: ignore[no-untyped-call]
+    return stored_explication(row["code"], row["montant"], row["assiette"], row["detail"])
 
 
 class Travailleur(Base):
@@ -196,8 +205,10 @@ class Cotisation(Base):
     montant: Mapped[Decimal] = mapped_column(Cents)
     assiette: Mapped[Decimal] = mapped_column(Cents)
     # Rate slices, floor/ceiling and deduction as the engine produced them, so the stored
-    # line explains itself exactly like a simulation (see services/contributions.py).
+    # line explains itself exactly like a simulation (``gateway.db.cotisation_detail``).
     detail: Mapped[dict[str, Any]] = mapped_column(JSON)
+    # Shown for every line of a page of accounts: read as it is, the detail not decoded.
+    explication: Mapped[str] = mapped_column(Text, default=_inserted_explication)
     # What the amounts were computed on (e.g. "revenu estimé 2026", "forfait").
     base_calcul: Mapped[str] = mapped_column(String(200))
     date_calcul: Mapped[date] = mapped_column(Date)

@@ -20,12 +20,11 @@ from gateway.db import echeance_sql, models
 from gateway.db.json_values import global_id, money, money_of_cents, plain, reading
 from gateway.schema.attestations import Attestation as Attestation  # re-exported
 from gateway.schema.batched_lists import batched
-from gateway.schema.cotisations import LigneCotisation, ligne_type
+from gateway.schema.cotisations import LigneCotisation, stored_ligne_type
 from gateway.schema.described_enum import described_enum
 from gateway.schema.json_lists import stored_fields
 from gateway.schema.relay import Node, encode_global_id
 from gateway.schema.scalars import Money
-from gateway.services.contributions import ligne_from_row
 
 StatutDelaiEnum = described_enum(
     StatutDelai,
@@ -160,8 +159,8 @@ class Cotisation(Node):
 
 
 def _lines(rows: list[models.Cotisation]) -> list[LigneCotisation]:
-    """The stored lines, their JSON detail decoded now that they are selected."""
-    return [ligne_type(ligne_from_row(r)) for r in rows]
+    """The stored lines, now that they are selected."""
+    return [stored_ligne_type(r) for r in rows]
 
 
 def _called_per_line(provisional: list[models.Cotisation], appele: Decimal) -> dict[str, Decimal]:

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from decimal import Decimal
 
 import strawberry
 
 from domain import cotisations as engine
-from domain.cotisations import CotisationCode, NaturePartie, TypeBorne
+from domain.cotisations import LIBELLES, CotisationCode, NaturePartie, TypeBorne
 from domain.money import ZERO
+from gateway.db import models
 from gateway.schema.described_enum import described_enum
 from gateway.schema.scalars import Money, Rate
+from gateway.services.contributions import ligne_from_row
 
 TypeBorneEnum = described_enum(
     TypeBorne,
@@ -66,35 +70,33 @@ class PartieExplication:
 
 @strawberry.type(description="One contribution line: amount, base, rates, and why.")
 class LigneCotisation:
-    # Each field is computed from the engine's line when selected: a page of accounts
-    # shows thousands of lines, most often their code, amount and explanation only.
-    ligne: strawberry.Private[engine.LigneCotisation]
-
-    @strawberry.field(description="Line code.")
-    def code(self) -> CotisationCode:
-        return self.ligne.code
-
-    @strawberry.field(description="French label of the line.")
-    def libelle(self) -> str:
-        return self.ligne.libelle
-
-    @strawberry.field(description="Amount, in whole euros (rounded half up).")
-    def montant(self) -> Money:
-        return Money(self.ligne.montant)
+    # A page of accounts shows thousands of lines, most often their code, amount and
+    # explanation: those are plain values (a stored line keeps its explanation), and the
+    # engine's line behind the other fields is built only when one of them is selected.
+    code: CotisationCode = strawberry.field(description="Line code.")
+    libelle: str = strawberry.field(description="French label of the line.")
+    montant: Money = strawberry.field(description="Amount, in whole euros (rounded half up).")
+    explication: str = strawberry.field(
+        description=(
+            'The explanation in French, e.g. "assiette 19 224 € (minimum 40 % du PASS) '
+            '× 0,5 % = 96 €".'
+        )
+    )
+    line: strawberry.Private[Callable[[], engine.LigneCotisation]]
 
     @strawberry.field(description="Base the rate(s) applied to, after any floor or ceiling.")
     def assiette(self) -> Money:
-        return Money(self.ligne.assiette)
+        return Money(self.line().assiette)
 
     @strawberry.field(
         description="The rate when one slice applies; else the effective rate montant / assiette."
     )
     def taux(self) -> Rate:
-        return Rate(effective_rate(self.ligne).quantize(Decimal("0.0001")).normalize())
+        return Rate(effective_rate(self.line()).quantize(Decimal("0.0001")).normalize())
 
     @strawberry.field(description="Rate slices over the base.")
     def tranches(self) -> list[TrancheCotisation]:
-        ligne = self.ligne
+        ligne = self.line()
         return [
             TrancheCotisation(
                 de=Money(t.de),
@@ -108,24 +110,15 @@ class LigneCotisation:
 
     @strawberry.field(description="Minimum base that applied.")
     def plancher(self) -> BorneCotisation | None:
-        return _borne(self.ligne.plancher)
+        return _borne(self.line().plancher)
 
     @strawberry.field(description="Ceiling that applied.")
     def plafond(self) -> BorneCotisation | None:
-        return _borne(self.ligne.plafond)
+        return _borne(self.line().plafond)
 
     @strawberry.field(description="Amount subtracted (MALADIE: the indemnités journalières line).")
     def deduction(self) -> Money:
-        return Money(self.ligne.deduction)
-
-    @strawberry.field(
-        description=(
-            'The explanation in French, e.g. "assiette 19 224 € (minimum 40 % du PASS) '
-            '× 0,5 % = 96 €".'
-        )
-    )
-    def explication(self) -> str:
-        return self.ligne.explication
+        return Money(self.line().deduction)
 
     @strawberry.field(
         description="The explanation as parts: base, slices, ceiling, deduction, result."
@@ -138,7 +131,7 @@ class LigneCotisation:
                 montant=None if p.montant is None else Money(p.montant),
                 taux=None if p.taux is None else Rate(p.taux),
             )
-            for p in self.ligne.parties_explication()
+            for p in self.line().parties_explication()
         ]
 
 
@@ -156,4 +149,23 @@ def effective_rate(ligne: engine.LigneCotisation) -> Decimal:
 
 
 def ligne_type(ligne: engine.LigneCotisation) -> LigneCotisation:
-    return LigneCotisation(ligne=ligne)
+    """A line the engine just computed (a simulation, a saved outcome)."""
+    return LigneCotisation(
+        code=ligne.code,
+        libelle=ligne.libelle,
+        montant=Money(ligne.montant),
+        explication=ligne.explication,
+        line=lambda: ligne,
+    )
+
+
+def stored_ligne_type(row: models.Cotisation) -> LigneCotisation:
+    """A stored line: its explanation as written with it, its detail decoded (once) only
+    for the fields that need the engine's line."""
+    return LigneCotisation(
+        code=row.code,
+        libelle=LIBELLES[row.code],
+        montant=Money(row.montant),
+        explication=row.explication,
+        line=functools.cache(lambda: ligne_from_row(row)),
+    )

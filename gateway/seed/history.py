@@ -64,9 +64,9 @@ from domain.nomenclatures import (
 )
 from domain.radiation import radiate
 from gateway.db import models
+from gateway.db.cotisation_detail import ligne_detail
 from gateway.seed.paiements import Credit, EcheanceSimulee, Encaissements, ResumeCompte
 from gateway.seed.rows import Lignes
-from gateway.services.contributions import ligne_detail
 
 #: First year with a barème: earlier years only feed the provisional bases.
 PREMIERE_ANNEE = PREMIERE_ANNEE_COUVERTE

@@ -1,8 +1,5 @@
-"""Contribution lines between the engine and the database.
-
-A stored line keeps the engine's slices, floor/ceiling and deduction as JSON, so the
-API explains a stored line exactly as it explains a simulation.
-"""
+"""Contribution lines between the engine and the database (the row's format:
+``gateway.db.cotisation_detail``)."""
 
 from __future__ import annotations
 
@@ -10,41 +7,11 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from domain.cotisations import (
-    BorneAppliquee,
-    CotisationCode,
-    LigneCotisation,
-    OrigineAssiette,
-    ResultatCotisations,
-    TrancheTaux,
-    TypeBorne,
-)
+from domain.cotisations import LigneCotisation, ResultatCotisations
 from domain.money import round_cent
 from domain.nomenclatures import NatureCotisation
 from gateway.db import models
-
-
-def _borne_json(borne: BorneAppliquee | None) -> dict[str, str] | None:
-    return None if borne is None else {"type": borne.type.value, "montant": str(borne.montant)}
-
-
-def _borne(data: dict[str, str] | None) -> BorneAppliquee | None:
-    return (
-        None if data is None else BorneAppliquee(TypeBorne(data["type"]), Decimal(data["montant"]))
-    )
-
-
-def ligne_detail(ligne: LigneCotisation) -> dict[str, Any]:
-    return {
-        "tranches": [
-            {"de": str(t.de), "a": None if t.a is None else str(t.a), "taux": str(t.taux)}
-            for t in ligne.taux
-        ],
-        "plancher": _borne_json(ligne.plancher),
-        "plafond": _borne_json(ligne.plafond),
-        "deduction": str(ligne.deduction),
-        "origine": ligne.origine.value,
-    }
+from gateway.db.cotisation_detail import ligne_detail, ligne_from_parts
 
 
 def ligne_from_row(row: models.Cotisation) -> LigneCotisation:
@@ -55,26 +22,6 @@ def ligne_from_snapshot(data: dict[str, Any]) -> LigneCotisation:
     """A line saved in a mutation outcome (``{code, montant, assiette, detail}``)."""
     return ligne_from_parts(
         data["code"], Decimal(data["montant"]), Decimal(data["assiette"]), data["detail"]
-    )
-
-
-def ligne_from_parts(
-    code: str, montant: Decimal, assiette: Decimal, detail: dict[str, Any]
-) -> LigneCotisation:
-    return LigneCotisation(
-        code=CotisationCode(code),
-        montant=montant,
-        assiette=assiette,
-        taux=tuple(
-            TrancheTaux(
-                Decimal(t["de"]), None if t["a"] is None else Decimal(t["a"]), Decimal(t["taux"])
-            )
-            for t in detail["tranches"]
-        ),
-        plancher=_borne(detail.get("plancher")),
-        plafond=_borne(detail.get("plafond")),
-        deduction=Decimal(detail.get("deduction", "0")),
-        origine=OrigineAssiette(detail.get("origine", OrigineAssiette.REVENU.value)),
     )
 
 

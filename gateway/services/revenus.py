@@ -21,10 +21,11 @@ from domain.money import ZERO, check_amount
 from domain.nomenclatures import NatureCotisation, NatureRevenu, Regime, Situation
 from gateway.auth.principal import Scope
 from gateway.context import Context
+from gateway.db.cotisation_detail import ligne_detail
 from gateway.db.models import AvisAppel, Echeance, Revenu, Travailleur
 from gateway.db.repositories import account
 from gateway.services.accounts import schedule_periodicite, travailleur_for_update
-from gateway.services.contributions import cotisation_rows, ligne_detail
+from gateway.services.contributions import cotisation_rows
 from gateway.services.ledger import (
     add_credit,
     add_instalments,

@@ -39,7 +39,12 @@ def line(travailleur_id: int, annee: int, nature: NatureCotisation, code: Cotisa
         assiette=(D(montant) / D("0.1775")).quantize(D(1))
         if code is CotisationCode.RETRAITE_BASE
         else D(0),
-        detail={"tranches": [], "plancher": None, "plafond": None, "deduction": "0"},
+        detail={
+            "tranches": [{"de": "0", "a": None, "taux": "17.75"}],
+            "plancher": None,
+            "plafond": None,
+            "deduction": "0",
+        },
         base_calcul="test",
         date_calcul=date(annee, 1, 1),
     )

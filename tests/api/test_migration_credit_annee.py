@@ -20,6 +20,11 @@ WORKER = (
 )
 
 
+# A retraite de base line's detail, as the application writes it (later migrations
+# read it: the explanation of each line is backfilled from it).
+DETAIL = '{"tranches": [{"de": "0", "a": null, "taux": "17.75"}], "deduction": "0"}'
+
+
 async def insert_account(connection, ident: int, nir: str, amounts: list[int], lines: int):
     """Twelve monthly 2026 instalments (cents), provisional lines summing to ``lines``,
     a 250.00 payment, and two phantom credits of 600.00 allocated to the instalments."""
@@ -46,9 +51,9 @@ async def insert_account(connection, ident: int, nir: str, amounts: list[int], l
         text(
             "INSERT INTO cotisation (id, travailleur_id, annee, nature, code, montant, assiette, "
             "detail, base_calcul, date_calcul) VALUES (:id, :t, 2026, 'PROVISIONNELLE', "
-            "'RETRAITE_BASE', :m, 0, '{}', 'revenu estimé 2026', :calcul)"
+            "'RETRAITE_BASE', :m, 0, :detail, 'revenu estimé 2026', :calcul)"
         ),
-        {"id": ident, "t": ident, "m": lines, "calcul": date(2026, 6, 1)},
+        {"id": ident, "t": ident, "m": lines, "detail": DETAIL, "calcul": date(2026, 6, 1)},
     )
     for pid, day, amount, mode, reference in (
         (ident * 10 + 1, date(2026, 2, 10), 25000, "VIREMENT", "virement"),

@@ -38,6 +38,7 @@ from domain.recherche import name_search_key
 from gateway.auth.passwords import Passwords
 from gateway.config import Settings
 from gateway.db import models
+from gateway.db.cotisation_detail import ligne_detail
 from gateway.db.engine import create_engine, session_factory
 from gateway.db.models import Base
 from gateway.seed.demo import build_demo, seed_demo_command
@@ -50,7 +51,6 @@ from gateway.seed.demo_identites import (
 from gateway.seed.references import CAISSE
 from gateway.seed.rows import ORDRE_INSERTION, Lignes
 from gateway.seed.synthetic import admin_email, build_synthetic, seed_synthetic_command
-from gateway.services.contributions import ligne_detail
 
 TODAY = date(2026, 11, 23)
 LAST_ACCOUNTING_DAY = date(2026, 11, 20)

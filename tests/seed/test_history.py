@@ -29,13 +29,13 @@ from domain.nomenclatures import (
     StatutProfessionnel,
 )
 from gateway.db import models
+from gateway.db.cotisation_detail import ligne_detail
 from gateway.seed.history import ProfilCompte, generate_account
 from gateway.seed.history_micro import ProfilMicro, generate_micro_account
 from gateway.seed.identites import Identifiants
 from gateway.seed.paiements import ResumeCompte
 from gateway.seed.portfolio import Scenario, add_client, random_client
 from gateway.seed.rows import Lignes, Row
-from gateway.services.contributions import ligne_detail
 
 D = Decimal
 TODAY = date(2026, 11, 23)
