@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable
 from decimal import Decimal
 
 import strawberry
@@ -82,7 +80,15 @@ class LigneCotisation:
             '× 0,5 % = 96 €".'
         )
     )
-    line: strawberry.Private[Callable[[], engine.LigneCotisation]]
+    # The engine's line, or the stored row it is built from when first needed.
+    engine_line: strawberry.Private[engine.LigneCotisation | None]
+    row: strawberry.Private[models.Cotisation | None] = None
+
+    def line(self) -> engine.LigneCotisation:
+        if self.engine_line is None:
+            assert self.row is not None  # one of the two is always given
+            self.engine_line = ligne_from_row(self.row)
+        return self.engine_line
 
     @strawberry.field(description="Base the rate(s) applied to, after any floor or ceiling.")
     def assiette(self) -> Money:
@@ -155,7 +161,7 @@ def ligne_type(ligne: engine.LigneCotisation) -> LigneCotisation:
         libelle=ligne.libelle,
         montant=Money(ligne.montant),
         explication=ligne.explication,
-        line=lambda: ligne,
+        engine_line=ligne,
     )
 
 
@@ -167,5 +173,6 @@ def stored_ligne_type(row: models.Cotisation) -> LigneCotisation:
         libelle=LIBELLES[row.code],
         montant=Money(row.montant),
         explication=row.explication,
-        line=functools.cache(lambda: ligne_from_row(row)),
+        engine_line=None,
+        row=row,
     )

@@ -26,6 +26,23 @@ LINES = """query($id: ID!) { node(id: $id) { ... on TravailleurClassique {
 } } }"""
 
 
+LINE = """fragment Line on LigneCotisation {
+  code libelle montant assiette taux deduction explication
+  tranches { de a taux base montant } plancher { type montant } plafond { type montant }
+  explicationDetaillee { nature texte montant taux }
+}"""
+STORED = (
+    """query($id: ID!) { node(id: $id) { ... on TravailleurClassique {
+  cotisations(annee: 2026) { provisionnelles { ...Line } } } } }"""
+    + LINE
+)
+SIMULATED = (
+    """query($r: Decimal!) { simulateCotisations(input:
+  {annee: 2026, nature: ARTISANALE, revenuProfessionnel: $r}) { lignes { ...Line } } }"""
+    + LINE
+)
+
+
 async def _kept_and_recomputed(api, travailleur_id: int | None = None) -> tuple[list, list]:
     """Every stored line's kept explanation, and the engine's from its stored values."""
     async with api.session() as session:
@@ -66,6 +83,14 @@ async def test_estimates_in_any_order_keep_each_lines_explanation(db: Database) 
                 for line in year[kind] or ()
             ]
             assert sorted(shown) == sorted(recomputed)
+            # Every other field of a stored line still comes from its detail: the same
+            # as the simulator's line for that income.
+            stored = await api.data(
+                STORED, {"id": encode_global_id("Travailleur", worker.id)}, token
+            )
+            simulated = await api.data(SIMULATED, {"r": str(montant)})
+            lines = stored["node"]["cotisations"][0]["provisionnelles"]
+            assert lines == simulated["simulateCotisations"]["lignes"]
 
 
 async def test_a_seeded_portfolio_keeps_each_lines_explanation(db: Database) -> None:
