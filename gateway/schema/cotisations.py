@@ -80,15 +80,14 @@ class LigneCotisation:
             '× 0,5 % = 96 €".'
         )
     )
-    # The engine's line, or the stored row it is built from when first needed.
-    engine_line: strawberry.Private[engine.LigneCotisation | None]
-    row: strawberry.Private[models.Cotisation | None] = None
+    # The engine's line, or the stored row (a read-only record of it) it is built from
+    # when first needed.
+    source: strawberry.Private[engine.LigneCotisation | models.Cotisation]
 
     def line(self) -> engine.LigneCotisation:
-        if self.engine_line is None:
-            assert self.row is not None  # one of the two is always given
-            self.engine_line = ligne_from_row(self.row)
-        return self.engine_line
+        if not isinstance(self.source, engine.LigneCotisation):
+            self.source = ligne_from_row(self.source)
+        return self.source
 
     @strawberry.field(description="Base the rate(s) applied to, after any floor or ceiling.")
     def assiette(self) -> Money:
@@ -161,7 +160,7 @@ def ligne_type(ligne: engine.LigneCotisation) -> LigneCotisation:
         libelle=ligne.libelle,
         montant=Money(ligne.montant),
         explication=ligne.explication,
-        engine_line=ligne,
+        source=ligne,
     )
 
 
@@ -173,6 +172,5 @@ def stored_ligne_type(row: models.Cotisation) -> LigneCotisation:
         libelle=LIBELLES[row.code],
         montant=Money(row.montant),
         explication=row.explication,
-        engine_line=None,
-        row=row,
+        source=row,
     )

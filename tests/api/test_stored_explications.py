@@ -5,21 +5,21 @@ what the engine says of the line as stored, whatever sequence of computations wr
 from __future__ import annotations
 
 import random
-from datetime import date
-from decimal import Decimal
 
 from sqlalchemy import select
 
-from gateway.config import Settings
 from gateway.db import models
 from gateway.schema.relay import encode_global_id
 from gateway.seed.synthetic import seed_synthetic_command
 from gateway.services.contributions import ligne_from_row
-from tests import builders
-from tests.accounts import classique_account
 from tests.api.client import api_for
-from tests.api.test_lifecycle_revenus import ESTIMATE, PASSWORD, TODAY, estimate_input
+from tests.api.test_lifecycle_revenus import (
+    ESTIMATE,
+    estimate_input,
+    setting,  # noqa: F401  (fixture)
+)
 from tests.conftest import Database
+from tests.conftest import test_settings as settings_for
 
 LINES = """query($id: ID!) { node(id: $id) { ... on TravailleurClassique {
   cotisations { annee provisionnelles { code explication } definitives { code explication } }
@@ -53,57 +53,34 @@ async def _kept_and_recomputed(api, travailleur_id: int | None = None) -> tuple[
         return [r.explication for r in rows], [ligne_from_row(r).explication for r in rows]
 
 
-async def test_estimates_in_any_order_keep_each_lines_explanation(db: Database) -> None:
+async def test_estimates_in_any_order_keep_each_lines_explanation(setting) -> None:  # noqa: F811
+    api, worker, token, _caisse = setting
     rng = random.Random(20261203)
-    async with api_for(db, today=TODAY) as api:
-        async with api.session() as session:
-            caisse = await builders.caisse(session)
-            worker = await classique_account(
-                session,
-                caisse_id=caisse.id,
-                today=TODAY,
-                revenus_declares={2024: Decimal("41570"), 2025: Decimal("43000")},
-            )
-            await session.commit()
-        token = await api.login(worker.nir, PASSWORD)
-        # Incomes under the floors, in the slices, above the ceilings.
-        for montant in rng.sample([0, 1500, 9000, 23000, 47000, 61000, 140000, 260000], 6):
-            data = await api.data(ESTIMATE, estimate_input(worker, montant=str(montant)), token)
-            assert data["estimateRevenue"]["userErrors"] == []
-            kept, recomputed = await _kept_and_recomputed(api, worker.id)
-            assert kept == recomputed and len(kept) >= 9  # one per line of the year
-            # The API shows the kept text, as it showed the engine's before.
-            answer = await api.data(
-                LINES, {"id": encode_global_id("Travailleur", worker.id)}, token
-            )
-            shown = [
-                line["explication"]
-                for year in answer["node"]["cotisations"]
-                for kind in ("provisionnelles", "definitives")
-                for line in year[kind] or ()
-            ]
-            assert sorted(shown) == sorted(recomputed)
-            # Every other field of a stored line still comes from its detail: the same
-            # as the simulator's line for that income.
-            stored = await api.data(
-                STORED, {"id": encode_global_id("Travailleur", worker.id)}, token
-            )
-            simulated = await api.data(SIMULATED, {"r": str(montant)})
-            lines = stored["node"]["cotisations"][0]["provisionnelles"]
-            assert lines == simulated["simulateCotisations"]["lignes"]
+    # Incomes under the floors, in the slices, above the ceilings.
+    for montant in rng.sample([0, 1500, 9000, 23000, 47000, 61000, 140000, 260000], 6):
+        data = await api.data(ESTIMATE, estimate_input(worker, montant=str(montant)), token)
+        assert data["estimateRevenue"]["userErrors"] == []
+        kept, recomputed = await _kept_and_recomputed(api, worker.id)
+        assert kept == recomputed and len(kept) >= 9  # one per line of the year
+        # The API shows the kept text, as it showed the engine's before.
+        answer = await api.data(LINES, {"id": encode_global_id("Travailleur", worker.id)}, token)
+        shown = [
+            line["explication"]
+            for year in answer["node"]["cotisations"]
+            for kind in ("provisionnelles", "definitives")
+            for line in year[kind] or ()
+        ]
+        assert sorted(shown) == sorted(recomputed)
+        # Every other field of a stored line still comes from its detail: the same as
+        # the simulator's line for that income.
+        stored = await api.data(STORED, {"id": encode_global_id("Travailleur", worker.id)}, token)
+        simulated = await api.data(SIMULATED, {"r": str(montant)})
+        lines = stored["node"]["cotisations"][0]["provisionnelles"]
+        assert lines == simulated["simulateCotisations"]["lignes"]
 
 
 async def test_a_seeded_portfolio_keeps_each_lines_explanation(db: Database) -> None:
-    await seed_synthetic_command(
-        Settings(
-            database_url=db.url,
-            today=date(2026, 11, 23),
-            argon2_time_cost=1,
-            argon2_memory_cost=1024,
-        ),
-        clients=6,
-        seed=5,
-    )
+    await seed_synthetic_command(settings_for(db.url), clients=6, seed=5)
     async with api_for(db) as api:
         kept, recomputed = await _kept_and_recomputed(api)
     assert kept == recomputed and len(kept) > 50
