@@ -48,16 +48,22 @@ the keys actually limited.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import (
+    Boolean,
     ColumnElement,
+    Float,
+    String,
     Table,
     and_,
+    bindparam,
     case,
     delete,
     func,
@@ -70,7 +76,7 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from gateway.db.models_access import CreneauLimite
-from gateway.db.upsert import insert_on_conflict
+from gateway.db.upsert import dialect_insert, dialect_name, insert_on_conflict
 
 KEY_MAX = 200
 # Free slots untouched for this long beyond their window are deleted (never the ones
@@ -326,6 +332,46 @@ class Level:
         return math.ceil(max(0.0, self.size - self.available) / self.restore_rate)
 
 
+@functools.cache
+def _pour_statement(dialect: str) -> Any:
+    """The pour as one statement, built once per database with its values as named
+    parameters: every request pours, and building the statement and its cache key anew
+    cost as much as running it."""
+    seau = _bucket_table().c
+    # Not named like a column: an INSERT keeps those names for its own values.
+    instant = bindparam("seau_instant", type_=Float)
+    cost = bindparam("cout", type_=Float)
+    rate = bindparam("debit", type_=Float)
+    # The level drained since the last pour; a pour dated in the future (the clock was
+    # set back, see CLOCK_SET_BACK) finds the bucket empty.
+    elapsed = instant - seau.instant
+    drained = case(
+        (seau.instant > bindparam("futur_apres", type_=Float), literal(0.0)),
+        (seau.niveau - elapsed * rate > 0, seau.niveau - elapsed * rate),
+        else_=literal(0.0),
+    )
+    fits = drained + cost <= bindparam("taille", type_=Float)
+    return (
+        dialect_insert(dialect, _bucket_table())
+        .values(
+            politique=bindparam("seau_politique", type_=String),
+            cle=bindparam("seau_cle", type_=String),
+            niveau=bindparam("niveau_initial", type_=Float),
+            instant=instant,
+            accepte=bindparam("accepte_initial", type_=Boolean),
+        )
+        .on_conflict_do_update(
+            index_elements=["politique", "cle"],
+            set_={
+                "niveau": case((fits, drained + cost), else_=drained),
+                "instant": instant,
+                "accepte": case((fits, literal(True)), else_=literal(False)),
+            },
+        )
+        .returning(seau.niveau, seau.accepte)
+    )
+
+
 def _bucket_table() -> Table:
     from gateway.db.models_http import SeauCout
 
@@ -335,42 +381,22 @@ def _bucket_table() -> Table:
 
 async def pour(db: Db, bucket: Bucket, key: str, cost: int, *, now: datetime) -> Level:
     """Pour ``cost`` points into ``key``'s bucket if they fit (nothing otherwise)."""
-    table = _bucket_table()
-    seau = table.c
     instant = now.timestamp()
-    # The level drained since the last pour; a pour dated in the future (the clock was
-    # set back, see CLOCK_SET_BACK) finds the bucket empty.
-    elapsed = literal(instant) - seau.instant
-    drained = case(
-        (seau.instant > instant + CLOCK_SET_BACK.total_seconds(), literal(0.0)),
-        (
-            seau.niveau - elapsed * bucket.restore_rate > 0,
-            seau.niveau - elapsed * bucket.restore_rate,
-        ),
-        else_=literal(0.0),
-    )
-    fits = drained + cost <= bucket.size
     first = cost <= bucket.size
-    statement = (
-        insert_on_conflict(db, table)
-        .values(
-            politique=bucket.name,
-            cle=stored_key(key),
-            niveau=float(cost if first else 0),
-            instant=instant,
-            accepte=first,
-        )
-        .on_conflict_do_update(
-            index_elements=["politique", "cle"],
-            set_={
-                "niveau": case((fits, drained + cost), else_=drained),
-                "instant": literal(instant),
-                "accepte": case((fits, literal(True)), else_=literal(False)),
-            },
-        )
-        .returning(seau.niveau, seau.accepte)
-    )
-    niveau, accepte = (await db.execute(statement)).one()
+    parameters = {
+        "seau_politique": bucket.name,
+        "seau_cle": stored_key(key),
+        "seau_instant": instant,
+        # A pour dated after this finds the bucket empty (see CLOCK_SET_BACK).
+        "futur_apres": instant + CLOCK_SET_BACK.total_seconds(),
+        "cout": float(cost),
+        "taille": float(bucket.size),
+        "debit": bucket.restore_rate,
+        "niveau_initial": float(cost if first else 0),
+        "accepte_initial": first,
+    }
+    statement = _pour_statement(dialect_name(db))
+    niveau, accepte = (await db.execute(statement, parameters)).one()
     available = max(0.0, bucket.size - float(niveau))
     if accepte:
         return Level(True, available, bucket.size, bucket.restore_rate)

@@ -54,6 +54,8 @@ class PageQuery:
 
     window: Window
     filters: tuple[Hashable, ...] = field(default=())
+    #: Values only the statement's parameters read (its form depends on the filters).
+    values: tuple[Hashable, ...] = field(default=())
 
 
 @dataclass(frozen=True, slots=True)
@@ -394,9 +396,10 @@ class Loaders:
                     fields=shape.fields,
                     ordre=ordre,
                     window=query.window,
-                    where=filters_to_where(query.filters),
+                    filters_to_where=filters_to_where,
+                    filters=query.filters,
                     with_total=shape.total,
-                    parameters=_only(shape.parameters, parameters(query.filters)),
+                    parameters=_only(shape.parameters, parameters(query.values)),
                 )
 
             self._json[name] = ListLoader(_per_query(read, NO_ITEMS))

@@ -22,5 +22,10 @@ def dialect_name(db: AsyncSession | AsyncConnection) -> str:
 
 def insert_on_conflict(db: AsyncSession | AsyncConnection, table: Any) -> Any:
     """The dialect's ``insert(table)``, which supports ``on_conflict_do_…``."""
-    insert = postgresql.insert if dialect_name(db) == "postgresql" else sqlite.insert
+    return dialect_insert(dialect_name(db), table)
+
+
+def dialect_insert(dialect: str, table: Any) -> Any:
+    """``insert(table)`` of the dialect named (for a statement built once per database)."""
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     return insert(table)

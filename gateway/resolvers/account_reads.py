@@ -103,7 +103,7 @@ def check_aware(updated_since: datetime | None, field: str = "updatedSince") -> 
 
 
 def _echeance_filters(filters: tuple[Hashable, ...]) -> Sequence[ColumnElement[bool]]:
-    du, au, statut, today, updated_since, _exempted = filters
+    du, au, statut, today, updated_since = filters
     where: list[ColumnElement[bool]] = []
     if isinstance(updated_since, datetime):
         where.append(Echeance.modifie_le >= updated_since)
@@ -118,10 +118,10 @@ def _echeance_filters(filters: tuple[Hashable, ...]) -> Sequence[ColumnElement[b
     return where
 
 
-def _echeance_parameters(filters: tuple[Hashable, ...]) -> dict[str, Any]:
+def _echeance_parameters(values: tuple[Hashable, ...]) -> dict[str, Any]:
     """What the values the database writes for instalments read: the day, and the
     instalments exempted by a plan (see ``gateway.db.echeance_sql``)."""
-    *_, today, _updated_since, exempted = filters
+    today, exempted = values
     assert isinstance(exempted, frozenset)
     return {echeance_sql.TODAY: today, echeance_sql.EXEMPTED: sorted(exempted)}
 
@@ -168,7 +168,8 @@ async def echeances(
         ctx,
         travailleur_ids,
         window,
-        (du, au, statut, today, updated_since, exempted),
+        (du, au, statut, today, updated_since),
+        values=(today, exempted),
         model=Echeance,
         ordre=ORDRE_ECHEANCES,
         filters_to_where=_echeance_filters,
@@ -322,7 +323,7 @@ def _no_filter(_filters: tuple[Hashable, ...]) -> Sequence[ColumnElement[bool]]:
     return ()
 
 
-def _no_parameters(_filters: tuple[Hashable, ...]) -> dict[str, Any]:
+def _no_parameters(_values: tuple[Hashable, ...]) -> dict[str, Any]:
     return {}
 
 
@@ -332,6 +333,7 @@ async def _pages(
     window: Window,
     filters: tuple[Hashable, ...],
     *,
+    values: tuple[Hashable, ...] = (),
     model: type[Any],
     ordre: Ordre,
     build: Callable[[Any], T],
@@ -343,8 +345,9 @@ async def _pages(
     objects), through the request's loader of that list (one statement for every worker
     asking the same window and filters). ``as_json``: each page as the JSON objects of
     that shape the database writes (``JsonItems``), the values it reads given by
-    ``parameters``."""
-    query = PageQuery(window, filters)
+    ``parameters`` from ``values`` (which, unlike the filters, leave the statement as
+    it is: it is built once for its filters and window)."""
+    query = PageQuery(window, filters, values)
     keys = [PagedKey(i, query) for i in travailleur_ids]
     loaders = ctx.loaders
     if as_json is not None:

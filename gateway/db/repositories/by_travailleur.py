@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import defaultdict
-from collections.abc import Hashable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -28,6 +28,7 @@ from gateway.auth.visibility import (
 )
 from gateway.cursors import Window
 from gateway.db import keyset
+from gateway.db.built_once import BuiltOnce
 from gateway.db.engine import RequestSession
 from gateway.db.json_values import JsonFields, JsonItems, json_object
 from gateway.db.keyset import Ordre, Page
@@ -107,6 +108,10 @@ async def page_by_travailleur(
 # FROM as a co-routine, in that subquery's order.
 
 
+#: The columns of each list read as JSON, by shape (see ``gateway.db.built_once``).
+_JSON_LISTS: BuiltOnce[list[Any]] = BuiltOnce()
+
+
 async def json_rows_by_travailleur(
     db: RequestSession,
     principal: Principal | None,
@@ -114,28 +119,40 @@ async def json_rows_by_travailleur(
     travailleur_ids: Sequence[int],
     *,
     fields: JsonFields,
-    order_by: Sequence[Any],
+    order_by: tuple[Any, ...],
 ) -> dict[int, JsonItems]:
-    """:func:`rows_by_travailleur` as the JSON objects of ``fields`` (``JsonItems``)."""
+    """:func:`rows_by_travailleur` as the JSON objects of ``fields`` (``JsonItems``);
+    ``order_by``: a constant of the caller's (the statement is built once per order)."""
+    shape = ("rows", model, fields, order_by, db.dialect)
+    items = _JSON_LISTS.get(shape, lambda: _json_rows(model, fields, order_by, db.dialect))
+    return await _per_worker(db, principal, travailleur_ids, shape, items)
+
+
+def _json_rows(
+    model: type[Any], fields: JsonFields, order_by: tuple[Any, ...], dialect: str
+) -> list[Any]:
     owner = _owner(model)
-    json_ = json_object(fields, db.dialect)
-    if db.dialect == "postgresql":
-        items = [
+    json_ = json_object(fields, dialect)
+    if dialect == "postgresql":
+        return [
+            literal_column("0"),
             select(_array_of(aggregate_order_by(json_, *order_by)))
             .where(owner == _WORKER.id)
             .correlate(_WORKER)
-            .scalar_subquery()
+            .scalar_subquery(),
         ]
-    else:
-        rows = (
-            select(json_.label("json_"))
-            .where(owner == _WORKER.id)
-            .order_by(*order_by)
-            .correlate(_WORKER)
-            .subquery()
-        )
-        items = _joined_in_order(rows)
-    return await _per_worker(db, principal, travailleur_ids, items)
+    rows = (
+        select(json_.label("json_"))
+        .where(owner == _WORKER.id)
+        .order_by(*order_by)
+        .correlate(_WORKER)
+        .subquery()
+    )
+    return [literal_column("0"), *_joined_in_order(rows)]
+
+
+def _no_where(_filters: tuple[Hashable, ...]) -> Sequence[ColumnElement[bool]]:
+    return ()
 
 
 async def json_page_by_travailleur(
@@ -147,25 +164,48 @@ async def json_page_by_travailleur(
     fields: JsonFields,
     ordre: Ordre,
     window: Window,
-    where: Iterable[ColumnElement[bool]] = (),
+    filters_to_where: Callable[[tuple[Hashable, ...]], Sequence[ColumnElement[bool]]] = _no_where,
+    filters: tuple[Hashable, ...] = (),
     with_total: bool = True,
     parameters: Mapping[str, Any] | None = None,
 ) -> dict[int, JsonItems]:
     """:func:`page_by_travailleur` as the JSON objects of ``fields`` (``JsonItems``);
     nothing tells whether more follow (for lists shown without ``pageInfo``).
-    ``with_total``: the list's total is read too. ``parameters``: the values of the
-    statement parameters that ``fields`` read (``gateway.db.echeance_sql``)."""
+    ``filters_to_where(filters)``: the conditions on the rows (the statement is built
+    once per window and filters). ``with_total``: the list's total is read too.
+    ``parameters``: the values of the statement parameters that ``fields`` read
+    (``gateway.db.echeance_sql``)."""
+    shape = ("page", model, fields, ordre.kind, window, filters_to_where, filters, with_total)
+    items = _JSON_LISTS.get(
+        (*shape, db.dialect),
+        lambda: _json_page(
+            model, fields, ordre, window, filters_to_where(filters), with_total, db.dialect
+        ),
+    )
+    return await _per_worker(db, principal, travailleur_ids, shape, items, parameters)
+
+
+def _json_page(
+    model: type[Any],
+    fields: JsonFields,
+    ordre: Ordre,
+    window: Window,
+    where: Sequence[ColumnElement[bool]],
+    with_total: bool,
+    dialect: str,
+) -> list[Any]:
+    """The list's total (or 0) and its page's JSON texts, correlated to the worker."""
     owner = _owner(model)
     rows_of = [owner == _WORKER.id, *where]
     page = (
-        select(json_object(fields, db.dialect).label("json_"), *ordre.key_columns())
+        select(json_object(fields, dialect).label("json_"), *ordre.key_columns())
         .where(*rows_of, *ordre.bounds(window))
         .order_by(*ordre.order_by(window.backward))
         .limit(window.limit)
         .correlate(_WORKER)
         .subquery()
     )
-    if db.dialect == "postgresql":
+    if dialect == "postgresql":
         in_order = aggregate_order_by(page.c.json_, *ordre.order_by_keys(page.c))
         items = [select(_array_of(in_order)).correlate(_WORKER).scalar_subquery()]
     elif window.backward:  # read from the end: put back in the list's order first
@@ -176,9 +216,9 @@ async def json_page_by_travailleur(
     total = (
         select(func.count()).select_from(model).where(*rows_of).correlate(_WORKER).scalar_subquery()
         if with_total
-        else None
+        else literal_column("0")
     )
-    return await _per_worker(db, principal, travailleur_ids, items, total, parameters)
+    return [total, *items]
 
 
 def _array_of(texts: Any) -> Any:
@@ -201,15 +241,15 @@ async def _per_worker(
     db: RequestSession,
     principal: Principal | None,
     travailleur_ids: Sequence[int],
-    items: list[Any],
-    total: Any = None,
+    shape: Hashable,
+    asked: list[Any],
     parameters: Mapping[str, Any] | None = None,
 ) -> dict[int, JsonItems]:
-    """One row per visible worker: ``items`` (PostgreSQL: an array of JSON texts;
-    SQLite: the texts joined and their number) and ``total``, read together with the
-    other lists asked for in the same turn (:class:`WorkerColumns`)."""
-    asked = [literal_column("0") if total is None else total, *items]
-    rows = await WorkerColumns.of(db, principal).read(travailleur_ids, asked, parameters)
+    """One row per visible worker: the columns ``asked`` of a list of that ``shape``
+    (its total, then on PostgreSQL an array of JSON texts, on SQLite the texts joined
+    and their number), read together with the other lists asked for in the same turn
+    (:class:`WorkerColumns`)."""
+    rows = await WorkerColumns.of(db, principal).read(travailleur_ids, shape, asked, parameters)
     if db.dialect == "postgresql":
         return {
             parent: JsonItems(",".join(texts or ()), len(texts or ()), total)
@@ -247,16 +287,20 @@ class WorkerColumns:
     async def read(
         self,
         travailleur_ids: Sequence[int],
+        shape: Hashable,
         asked: list[Any],
         parameters: Mapping[str, Any] | None = None,
     ) -> dict[int, tuple[Any, ...]]:
-        """Each visible worker's values of the columns ``asked``, which read the
-        statement ``parameters`` (lists whose parameters disagree get their own)."""
+        """Each visible worker's values of the columns ``asked`` (the same objects for
+        every list of that ``shape``), which read the statement ``parameters`` (lists
+        whose parameters disagree get their own statement)."""
         loop = asyncio.get_running_loop()
         future: asyncio.Future[dict[int, tuple[Any, ...]]] = loop.create_future()
         if not self._pending:
             loop.call_soon(self._dispatch)
-        self._pending.append(_Asked(list(travailleur_ids), asked, dict(parameters or {}), future))
+        self._pending.append(
+            _Asked(list(travailleur_ids), shape, asked, dict(parameters or {}), future)
+        )
         return await future
 
     def _dispatch(self) -> None:
@@ -268,13 +312,19 @@ class WorkerColumns:
 
     async def _run(self, batch: list[_Asked]) -> None:
         ids = list(dict.fromkeys(i for one in batch for i in one.wanted))
-        statement = select(_WORKER.id, *(c for one in batch for c in one.columns)).where(
-            one_of(_WORKER.id, ids, self._db.dialect),
-            is_visible(_WORKER.id, self._principal, per_row=True),
+        kind = visibility_kind(self._principal)
+        dialect = self._db.dialect
+        statement = _WORKER_COLUMNS.get(
+            (tuple(one.shape for one in batch), kind, dialect),
+            lambda: select(_WORKER.id, *(c for one in batch for c in one.columns)).where(
+                among(_WORKER.id, "worker_ids", dialect),
+                visible_to_kind(_WORKER.id, kind, per_row=True),
+            ),
         )
         parameters = {k: v for one in batch for k, v in one.parameters.items()}
+        parameters.update(visibility_parameters(self._principal), worker_ids=ids)
         try:
-            rows = await self._db.rows(statement, parameters or None)
+            rows = await self._db.rows(statement, parameters)
         except asyncio.CancelledError:
             for one in batch:
                 one.future.cancel()
@@ -293,11 +343,17 @@ class WorkerColumns:
             start = end
 
 
+#: ``WorkerColumns``' statements, by the shapes of the lists read together.
+_WORKER_COLUMNS: BuiltOnce[Any] = BuiltOnce()
+
+
 @dataclass(slots=True)
 class _Asked:
-    """One list's columns, for its workers, with the parameters they read."""
+    """One list's columns (and their shape), for its workers, with the parameters they
+    read."""
 
     wanted: list[int]
+    shape: Hashable
     columns: list[Any]
     parameters: dict[str, Any]
     future: asyncio.Future[Any]
