@@ -20,7 +20,19 @@ from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import ColumnElement, Select, and_, case, false, func, literal, or_, select, true
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    and_,
+    bindparam,
+    case,
+    false,
+    func,
+    literal,
+    or_,
+    select,
+    true,
+)
 
 from gateway.cursors import Part, Value, Window
 from gateway.db.engine import RequestSession
@@ -110,6 +122,19 @@ class Ordre:
             where.append(beyond(self.cles, window.before, backward=True))
         return where
 
+    def named_bounds(self, form: WindowForm) -> list[ColumnElement[bool]]:
+        """``bounds`` in a statement built once for a window's ``form``: the keys' values
+        are the named parameters ``after_<i>`` and ``before_<i>`` (``bound_values``)."""
+        where = []
+        for side, present in (("after", form[1]), ("before", form[2])):
+            if present is not None:
+                key = [
+                    bindparam(f"{side}_{i}", type_=cle.column.type) if shown else None
+                    for i, (cle, shown) in enumerate(zip(self.cles, present, strict=True))
+                ]
+                where.append(beyond(self.cles, key, backward=side == "before"))
+        return where
+
     def key_columns(self) -> list[Any]:
         return [c.column.label(f"cle_{i}") for i, c in enumerate(self.cles)]
 
@@ -117,6 +142,29 @@ class Ordre:
         """The forward order on the ``key_columns`` of a subquery (``selected``: its
         columns)."""
         return [c.order(False, selected[f"cle_{i}"]) for i, c in enumerate(self.cles)]
+
+
+#: What a statement of a window depends on: its direction and which values of its
+#: ``after`` and ``before`` keys are given (a missing value, NULL, has a condition of
+#: its own). The values themselves are parameters (``bound_values``).
+WindowForm = tuple[bool, tuple[bool, ...] | None, tuple[bool, ...] | None]
+
+
+def window_form(window: Window) -> WindowForm:
+    def given(key: Key | None) -> tuple[bool, ...] | None:
+        return None if key is None else tuple(value is not None for value in key)
+
+    return (window.backward, given(window.after), given(window.before))
+
+
+def bound_values(window: Window) -> dict[str, Any]:
+    """The values of ``Ordre.named_bounds``' parameters for this window."""
+    values: dict[str, Any] = {}
+    for side, key in (("after", window.after), ("before", window.before)):
+        for i, value in enumerate(key or ()):
+            if value is not None:
+                values[f"{side}_{i}"] = value
+    return values
 
 
 def newest_first(kind: str, moment: Any, part: Part, ident: Any) -> Ordre:

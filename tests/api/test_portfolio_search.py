@@ -79,6 +79,12 @@ async def found(api, token, recherche: str) -> list[str]:
         ("ornano eric", ["D'Ornano Éric"]),
         ("Émilie Çelik", []),
         ("émile", []),
+        # LIKE's wildcards and its escape character are searched as themselves.
+        ("e_ilie", []),
+        ("%milie", []),
+        ("emi%", []),
+        ("emi/lie", []),
+        ("1%", []),
     ],
 )
 async def test_a_search_ignores_accents_and_case(world, recherche, expected) -> None:

@@ -31,7 +31,11 @@ from typing import Any
 from sqlalchemy import (
     BigInteger,
     ColumnElement,
+    Date,
+    Integer,
+    String,
     and_,
+    bindparam,
     case,
     exists,
     func,
@@ -44,10 +48,17 @@ from domain.money import from_cents, to_cents
 from domain.nomenclatures import Regime, Situation
 from domain.recherche import search_key
 from gateway.auth.principal import Principal
-from gateway.auth.visibility import is_visible
+from gateway.auth.visibility import (
+    VisibilityKind,
+    is_visible,
+    visibility_kind,
+    visibility_parameters,
+    visible_to_kind,
+)
 from gateway.cursors import Part, Window
+from gateway.db.built_once import BuiltOnce
 from gateway.db.engine import RequestSession
-from gateway.db.keyset import Cle, Ordre
+from gateway.db.keyset import Cle, Ordre, bound_values, window_form
 from gateway.db.models import AffectationCollaborateur, Etablissement, Travailleur, Utilisateur
 from gateway.db.models_situation import SituationCompte as S
 from gateway.db.records import columns, record_type
@@ -106,7 +117,30 @@ class Resume:
     clients_vigilance_obtenable: int
 
 
-def _search(texte: str) -> ColumnElement[bool] | None:
+#: The portfolio's statements, by shape (see ``gateway.db.built_once``): a shape is the
+#: kind of principal, which filters are set, the order and the window's form; the
+#: values (the principal's ids, today, the filters' values, the cursor) are named
+#: parameters (``_values``).
+_STATEMENTS: BuiltOnce[Any] = BuiltOnce()
+
+
+@dataclass(frozen=True, slots=True)
+class FilterForm:
+    """Which filters are set (the boolean ones with their value, which chooses the SQL),
+    and the search's kind and number of terms: what the statement depends on."""
+
+    situations: bool
+    regime: bool
+    en_retard: bool | None
+    prochaine: bool
+    vigilance: bool | None
+    attention: bool | None
+    modifie: bool
+    collaborateur: bool
+    search: tuple[str, int] | None
+
+
+def _search_terms(texte: str) -> tuple[str, list[str]] | None:
     """Digits: a part of the NIR or of a SIRET (spaces ignored). Words: each word a part
     of the name or first name, accents and case ignored (both sides folded by
     ``domain.recherche``, so SQLite and PostgreSQL answer alike)."""
@@ -114,63 +148,118 @@ def _search(texte: str) -> ColumnElement[bool] | None:
     if not compact:
         return None
     if any(c.isdigit() for c in compact):
-        siret = exists(
-            select(Etablissement.id).where(
-                Etablissement.travailleur_id == Travailleur.id,
-                Etablissement.siret.contains(compact, autoescape=True),
+        return "digits", [compact]
+    words = search_key(texte).split()
+    return ("words", words) if words else None
+
+
+def _containing(part: str) -> str:
+    """A LIKE pattern (escape character ``/``) matching texts that contain ``part``."""
+    escaped = part.replace("/", "//").replace("%", "/%").replace("_", "/_")
+    return f"%{escaped}%"
+
+
+def _form(f: Filtres) -> FilterForm:
+    terms = None if f.recherche is None else _search_terms(f.recherche)
+    return FilterForm(
+        situations=f.situations is not None,
+        regime=f.regime is not None,
+        en_retard=f.en_retard,
+        prochaine=f.prochaine_echeance_avant is not None,
+        vigilance=f.vigilance_obtenable,
+        attention=f.a_surveiller,
+        modifie=f.modifie_depuis is not None,
+        collaborateur=f.collaborateur_id is not None,
+        search=None if terms is None else (terms[0], len(terms[1])),
+    )
+
+
+def _values(principal: Principal, today: date, f: Filtres) -> dict[str, Any]:
+    """The values of the named parameters of ``_conditions``."""
+    values: dict[str, Any] = {"portfolio_today": today, **visibility_parameters(principal)}
+    if f.situations is not None:
+        values["situations"] = list(f.situations)
+    if f.regime is not None:
+        values["regime"] = f.regime
+    if f.prochaine_echeance_avant is not None:
+        values["prochaine_avant"] = f.prochaine_echeance_avant
+    if f.modifie_depuis is not None:
+        values["modifie_depuis"] = f.modifie_depuis
+    if f.collaborateur_id is not None:
+        values["collaborateur"] = f.collaborateur_id
+        values["collaborateur_cabinet"] = principal.cabinet_id
+    terms = None if f.recherche is None else _search_terms(f.recherche)
+    for i, term in enumerate(terms[1] if terms is not None else ()):
+        values[f"recherche_{i}"] = _containing(term)
+    return values
+
+
+def _today() -> Any:
+    return bindparam("portfolio_today", type_=Date)
+
+
+def _conditions(kind: VisibilityKind | None, form: FilterForm) -> list[ColumnElement[bool]]:
+    """The visible workers whose stored situation is valid today, then the filters set
+    in ``form``, their values named parameters (``_values``)."""
+    where: list[ColumnElement[bool]] = [
+        visible_to_kind(Travailleur.id, kind),
+        # Never a row computed for another day (they are refreshed before the read).
+        S.valide_le == _today(),
+    ]
+    if form.situations:
+        where.append(
+            Travailleur.situation.in_(
+                bindparam("situations", expanding=True, type_=Travailleur.situation.type)
             )
         )
-        return or_(Travailleur.nir.contains(compact, autoescape=True), siret)
-    words = search_key(texte).split()
-    if not words:
-        return None
-    return and_(*(Travailleur.cle_recherche.contains(word, autoescape=True) for word in words))
-
-
-def _conditions(principal: Principal, today: date, f: Filtres) -> list[ColumnElement[bool]]:
-    """The visible workers whose stored situation is valid today, then the filters."""
-    where: list[ColumnElement[bool]] = [
-        is_visible(Travailleur.id, principal),
-        # Never a row computed for another day (they are refreshed before the read).
-        S.valide_le == today,
-    ]
-    if f.situations is not None:
-        where.append(Travailleur.situation.in_(f.situations))
-    if f.regime is not None:
-        where.append(Travailleur.regime == f.regime)
-    if f.en_retard is not None:
-        where.append(S.retard > 0 if f.en_retard else S.retard <= 0)
-    if f.prochaine_echeance_avant is not None:
-        where.append(S.prochaine < f.prochaine_echeance_avant)
-    if f.vigilance_obtenable is not None:
-        where.append(S.vigilance.is_(f.vigilance_obtenable))
-    if f.a_surveiller is not None:
-        where.append(S.attention.is_(f.a_surveiller))
-    if f.modifie_depuis is not None:
+    if form.regime:
+        where.append(Travailleur.regime == bindparam("regime", type_=Travailleur.regime.type))
+    if form.en_retard is not None:
+        where.append(S.retard > 0 if form.en_retard else S.retard <= 0)
+    if form.prochaine:
+        where.append(S.prochaine < bindparam("prochaine_avant", type_=Date))
+    if form.vigilance is not None:
+        where.append(S.vigilance.is_(form.vigilance))
+    if form.attention is not None:
+        where.append(S.attention.is_(form.attention))
+    if form.modifie:
+        since = bindparam("modifie_depuis", type_=Evenement.horodatage.type)
         where.append(
             exists(
                 select(Evenement.id).where(
-                    Evenement.travailleur_id == Travailleur.id,
-                    Evenement.horodatage >= f.modifie_depuis,
+                    Evenement.travailleur_id == Travailleur.id, Evenement.horodatage >= since
                 )
             )
         )
-    if f.collaborateur_id is not None:
+    if form.collaborateur:
         where.append(
             Travailleur.id.in_(
                 select(AffectationCollaborateur.travailleur_id)
                 .join(Utilisateur, Utilisateur.id == AffectationCollaborateur.utilisateur_id)
                 .where(
-                    AffectationCollaborateur.utilisateur_id == f.collaborateur_id,
-                    Utilisateur.cabinet_id == principal.cabinet_id,
+                    AffectationCollaborateur.utilisateur_id
+                    == bindparam("collaborateur", type_=Integer),
+                    Utilisateur.cabinet_id == bindparam("collaborateur_cabinet", type_=Integer),
                 )
             )
         )
-    if f.recherche is not None:
-        search = _search(f.recherche)
-        if search is not None:
-            where.append(search)
+    if form.search is not None:
+        where.append(_search(*form.search))
     return where
+
+
+def _search(kind: str, count: int) -> ColumnElement[bool]:
+    """The search of ``_search_terms``' kind and number of terms (``recherche_<i>``)."""
+    terms = [bindparam(f"recherche_{i}", type_=String) for i in range(count)]
+    if kind == "digits":
+        siret = exists(
+            select(Etablissement.id).where(
+                Etablissement.travailleur_id == Travailleur.id,
+                Etablissement.siret.like(terms[0], escape="/"),
+            )
+        )
+        return or_(Travailleur.nir.like(terms[0], escape="/"), siret)
+    return and_(*(Travailleur.cle_recherche.like(term, escape="/") for term in terms))
 
 
 NAMES = ((Travailleur.nom, Part.TEXT), (Travailleur.prenom, Part.TEXT), (Travailleur.id, Part.ID))
@@ -211,17 +300,20 @@ async def visible_clients(db: RequestSession, principal: Principal) -> int:
     )
 
 
-def _stale_count(principal: Principal, today: date) -> Any:
+def _stale_count(kind: VisibilityKind | None) -> Any:
     return (
         with_situation(select(func.count()).select_from(Travailleur))
-        .where(is_visible(Travailleur.id, principal), stale(today))
+        .where(visible_to_kind(Travailleur.id, kind), stale(_today()))
         .scalar_subquery()
     )
 
 
 async def stale_clients(db: RequestSession, principal: Principal, today: date) -> int:
     """How many visible clients have no stored situation valid today."""
-    return int(await db.scalar(select(_stale_count(principal, today))))
+    kind = visibility_kind(principal)
+    statement = _STATEMENTS.get(("stale", kind), lambda: select(_stale_count(kind)))
+    values = {"portfolio_today": today, **visibility_parameters(principal)}
+    return int((await db.rows(statement, values))[0][0])
 
 
 def reads_indicators(tri: Tri, f: Filtres) -> bool:
@@ -257,29 +349,24 @@ async def portfolio_page(
     (``last``), the page still in the portfolio's order. ``any_day`` (only when neither
     the order nor the filters read the indicators): the page whatever the day of its
     rows, which ones are stale said beside it."""
-    ordre = order_of(tri, descending)
-    backward = window.backward
-    where = _conditions(principal, today, filtres)
     if any_day:
         assert not reads_indicators(tri, filtres)
-        del where[1]  # the day of the rows
-    where.extend(ordre.bounds(window))
-    indicators = (S.retard, S.du_mois, S.prochaine, S.manquantes, S.denonce, S.vigilance)
-    # The workers as read-only records (gateway.db.records): no ORM instance per row.
-    statement = select(*columns(Travailleur), *indicators, S.attention, S.valide_le)
-    if any_day:
-        statement = with_situation(statement.select_from(Travailleur))
-    else:
-        statement = statement.join(S, S.travailleur_id == Travailleur.id)
-    statement = statement.where(*where).order_by(*ordre.order_by(backward)).limit(window.limit + 1)
-    page: list[tuple[Any, Indicateurs]] = []
-    stale_ids: list[int] = []
+    kind = visibility_kind(principal)
+    form = _form(filtres)
+    shape = ("page", kind, form, tri, descending, window_form(window), any_day)
+    statement = _STATEMENTS.get(
+        shape, lambda: _page_statement(kind, form, tri, descending, window, any_day)
+    )
+    values = _values(principal, today, filtres)
+    values.update(bound_values(window), page_limit=window.limit + 1)
     make = record_type(Travailleur)
     width = len(columns(Travailleur))
-    rows: Sequence[Any] = await db.rows(statement)
-    for values in rows:
-        row = make(*values[:width])
-        retard, du_mois, prochaine, manquantes, denonce, vigilance, attention, jour = values[width:]
+    page: list[tuple[Any, Indicateurs]] = []
+    stale_ids: list[int] = []
+    rows: Sequence[Any] = await db.rows(statement, values)
+    for found in rows:
+        row = make(*found[:width])
+        retard, du_mois, prochaine, manquantes, denonce, vigilance, attention, jour = found[width:]
         if jour != today:
             stale_ids.append(row.id)
             continue
@@ -297,9 +384,38 @@ async def portfolio_page(
                 ),
             )
         )
-    if backward:
+    if window.backward:
         page.reverse()
     return PageClients(page, stale_ids)
+
+
+def _page_statement(
+    kind: VisibilityKind | None,
+    form: FilterForm,
+    tri: Tri,
+    descending: bool,
+    window: Window,
+    any_day: bool,
+) -> Any:
+    """The page statement of its shape (only the form of ``window`` is read: its keys
+    are the parameters ``after_<i>``/``before_<i>``, its limit ``page_limit``)."""
+    ordre = order_of(tri, descending)
+    where = _conditions(kind, form)
+    if any_day:
+        del where[1]  # the day of the rows
+    where.extend(ordre.named_bounds(window_form(window)))
+    indicators = (S.retard, S.du_mois, S.prochaine, S.manquantes, S.denonce, S.vigilance)
+    # The workers as read-only records (gateway.db.records): no ORM instance per row.
+    statement = select(*columns(Travailleur), *indicators, S.attention, S.valide_le)
+    if any_day:
+        statement = with_situation(statement.select_from(Travailleur))
+    else:
+        statement = statement.join(S, S.travailleur_id == Travailleur.id)
+    return (
+        statement.where(*where)
+        .order_by(*ordre.order_by(window.backward))
+        .limit(bindparam("page_limit", type_=Integer))
+    )
 
 
 async def portfolio_summary(
@@ -307,32 +423,10 @@ async def portfolio_summary(
 ) -> tuple[Resume, int]:
     """Totals over the filtered portfolio from the stored situations, and how many
     visible clients have none valid today (the totals are right only when none)."""
-    # One pass over the visible clients: the filtered clients with a row valid today
-    # are totalled, the clients without one counted.
-    where = _conditions(principal, today, filtres)
-    kept = and_(*where[1:])
-    zero = literal(0, BigInteger)
-
-    def count(condition: ColumnElement[bool]) -> Any:
-        return func.coalesce(func.sum(case((and_(kept, condition), 1), else_=0)), 0)
-
-    def total(column: Any) -> Any:
-        return func.coalesce(func.sum(case((kept, column), else_=zero)), zero)
-
-    statement = with_situation(
-        select(
-            count(literal(True)),
-            total(S.retard),
-            total(S.du_mois),
-            count(S.retard > 0),
-            count(S.manquantes.is_(True)),
-            count(S.denonce.is_(True)),
-            count(S.attention.is_(True)),
-            count(S.vigilance.is_(True)),
-            func.coalesce(func.sum(case((stale(today), 1), else_=0)), 0),
-        ).select_from(Travailleur)
-    ).where(where[0])
-    totals: Any = (await db.execute(statement)).one()
+    kind = visibility_kind(principal)
+    form = _form(filtres)
+    statement = _STATEMENTS.get(("summary", kind, form), lambda: _summary_statement(kind, form))
+    totals: Any = (await db.rows(statement, _values(principal, today, filtres)))[0]
     (count_, retard, du_mois, en_retard, manquantes, denonce, attention, vigilance, stale_) = totals
     resume = Resume(
         nombre_clients=int(count_),
@@ -345,3 +439,31 @@ async def portfolio_summary(
         clients_vigilance_obtenable=int(vigilance),
     )
     return resume, int(stale_)
+
+
+def _summary_statement(kind: VisibilityKind | None, form: FilterForm) -> Any:
+    # One pass over the visible clients: the filtered clients with a row valid today
+    # are totalled, the clients without one counted.
+    where = _conditions(kind, form)
+    kept = and_(*where[1:])
+    zero = literal(0, BigInteger)
+
+    def count(condition: ColumnElement[bool]) -> Any:
+        return func.coalesce(func.sum(case((and_(kept, condition), 1), else_=0)), 0)
+
+    def total(column: Any) -> Any:
+        return func.coalesce(func.sum(case((kept, column), else_=zero)), zero)
+
+    return with_situation(
+        select(
+            count(literal(True)),
+            total(S.retard),
+            total(S.du_mois),
+            count(S.retard > 0),
+            count(S.manquantes.is_(True)),
+            count(S.denonce.is_(True)),
+            count(S.attention.is_(True)),
+            count(S.vigilance.is_(True)),
+            func.coalesce(func.sum(case((stale(_today()), 1), else_=0)), 0),
+        ).select_from(Travailleur)
+    ).where(where[0])
