@@ -18,7 +18,7 @@ from functools import cached_property
 from typing import Any, TypeVar
 
 from aiodataloader import DataLoader
-from sqlalchemy import ColumnElement
+from sqlalchemy import ColumnElement, Integer, bindparam
 
 from domain.compte import last_accounting_day
 from domain.money import ZERO
@@ -39,6 +39,7 @@ from gateway.db.models import (
     Revenu,
 )
 from gateway.db.repositories import appel, by_travailleur, compte, travailleurs
+from gateway.db.repositories.by_travailleur import RowsOf
 
 M = TypeVar("M")
 Q = TypeVar("Q", bound=Hashable)
@@ -163,6 +164,31 @@ def _by_id_loader(
 #: Établissements: the principal one first.
 ORDRE_ETABLISSEMENTS = (Etablissement.principal.desc(), Etablissement.id)
 
+# The lists of rows the loaders read per worker (their statements built once).
+ETABLISSEMENTS = RowsOf(Etablissement, order_by=ORDRE_ETABLISSEMENTS)
+COORDONNEES_ACTIVES = RowsOf(
+    CoordonneesBancaires,
+    where=(CoordonneesBancaires.actif.is_(True),),
+    order_by=(CoordonneesBancaires.id,),
+)
+REVENUS = RowsOf(Revenu, order_by=(Revenu.annee, Revenu.nature))
+COTISATIONS = RowsOf(Cotisation, order_by=(Cotisation.annee, Cotisation.nature, Cotisation.id))
+#: The lines of the year given as ``annee``.
+COTISATIONS_DE_L_ANNEE = RowsOf(
+    Cotisation,
+    where=(Cotisation.annee == bindparam("annee", type_=Integer),),
+    order_by=(Cotisation.nature, Cotisation.id),
+)
+ECHEANCES_ACTIVES = RowsOf(
+    Echeance, where=(Echeance.annulee.is_(False),), order_by=(Echeance.date_echeance, Echeance.id)
+)
+PAIEMENTS = RowsOf(Paiement, order_by=(Paiement.date_paiement, Paiement.id))
+DELAIS = RowsOf(DelaiPaiement, order_by=(DelaiPaiement.date_demande, DelaiPaiement.id))
+AVIS_APPEL = RowsOf(AvisAppel, order_by=(AvisAppel.date_emission.desc(), AvisAppel.id.desc()))
+DECLARATIONS = RowsOf(
+    DeclarationMicro, order_by=(DeclarationMicro.periode.desc(), DeclarationMicro.activite)
+)
+
 
 class Loaders:
     """The request's loaders; filters are built from the principal inside each batch."""
@@ -195,7 +221,7 @@ class Loaders:
 
     @cached_property
     def etablissements(self) -> DataLoader[Any, Any]:
-        return self._rows(Etablissement, order_by=ORDRE_ETABLISSEMENTS)
+        return self._rows(ETABLISSEMENTS)
 
     def etablissements_as_json(self, shape: JsonShape) -> ListLoader:
         """Each worker's établissements as the JSON objects of ``shape``."""
@@ -218,29 +244,21 @@ class Loaders:
 
     @cached_property
     def coordonnees_bancaires(self) -> DataLoader[Any, Any]:
-        return self._rows(
-            CoordonneesBancaires,
-            where=(CoordonneesBancaires.actif.is_(True),),
-            order_by=(CoordonneesBancaires.id,),
-        )
+        return self._rows(COORDONNEES_ACTIVES)
 
     @cached_property
     def revenus(self) -> DataLoader[Any, Any]:
-        return self._rows(Revenu, order_by=(Revenu.annee, Revenu.nature))
+        return self._rows(REVENUS)
 
     @cached_property
     def cotisations(self) -> DataLoader[Any, Any]:
-        return self._rows(Cotisation, order_by=(Cotisation.annee, Cotisation.nature, Cotisation.id))
+        return self._rows(COTISATIONS)
 
     def of_year(self, annee: int) -> YearLoaders:
         """What the view of one year reads, only for that year (``cotisations(annee:)``)."""
         if annee not in self._years:
             self._years[annee] = YearLoaders(
-                cotisations=self._rows(
-                    Cotisation,
-                    where=(Cotisation.annee == annee,),
-                    order_by=(Cotisation.nature, Cotisation.id),
-                ),
+                cotisations=self._rows(COTISATIONS_DE_L_ANNEE, {"annee": annee}),
                 appele=self._provisional_called(annee),
             )
         return self._years[annee]
@@ -248,11 +266,7 @@ class Loaders:
     @cached_property
     def echeances_actives(self) -> DataLoader[Any, Any]:
         """The whole account, for balances and summaries (cancelled instalments excluded)."""
-        return self._rows(
-            Echeance,
-            where=(Echeance.annulee.is_(False),),
-            order_by=(Echeance.date_echeance, Echeance.id),
-        )
+        return self._rows(ECHEANCES_ACTIVES)
 
     def comptes_classiques(self, today: date) -> DataLoader[Any, Any]:
         """Each régime classique worker's balance at ``today``'s accounting day and
@@ -270,21 +284,19 @@ class Loaders:
 
     @cached_property
     def paiements(self) -> DataLoader[Any, Any]:
-        return self._rows(Paiement, order_by=(Paiement.date_paiement, Paiement.id))
+        return self._rows(PAIEMENTS)
 
     @cached_property
     def delais(self) -> DataLoader[Any, Any]:
-        return self._rows(DelaiPaiement, order_by=(DelaiPaiement.date_demande, DelaiPaiement.id))
+        return self._rows(DELAIS)
 
     @cached_property
     def avis_appel(self) -> DataLoader[Any, Any]:
-        return self._rows(AvisAppel, order_by=(AvisAppel.date_emission.desc(), AvisAppel.id.desc()))
+        return self._rows(AVIS_APPEL)
 
     @cached_property
     def declarations(self) -> DataLoader[Any, Any]:
-        return self._rows(
-            DeclarationMicro, order_by=(DeclarationMicro.periode.desc(), DeclarationMicro.activite)
-        )
+        return self._rows(DECLARATIONS)
 
     @cached_property
     def echeances_delai(self) -> DataLoader[Any, Any]:
@@ -332,15 +344,11 @@ class Loaders:
         return SharedLoader(batch)
 
     def _rows(
-        self,
-        model: type[Any],
-        *,
-        where: Sequence[ColumnElement[bool]] = (),
-        order_by: Sequence[Any] = (),
+        self, rows: RowsOf, parameters: Mapping[str, Any] | None = None
     ) -> DataLoader[Any, Any]:
         async def batch(ids: list[int]) -> list[list[Any]]:
-            grouped = await by_travailleur.rows_by_travailleur(
-                self._db, self._principal, model, ids, where=where, order_by=order_by
+            grouped = await by_travailleur.read_rows(
+                self._db, self._principal, rows, ids, parameters
             )
             return [grouped.get(i, []) for i in ids]
 

@@ -31,7 +31,7 @@ from gateway.db.models import (
     Travailleur,
 )
 from gateway.db.repositories import delais as delais_repository
-from gateway.db.repositories.by_travailleur import rows_by_ids, rows_by_travailleur
+from gateway.db.repositories.by_travailleur import every_row, read_rows, rows_by_ids
 from gateway.db.repositories.travailleurs import travailleurs_by_ids
 from gateway.documents import data
 from gateway.documents.attestations import render_attestation
@@ -303,8 +303,8 @@ async def releve_carriere_pdf(
     if travailleur is None or travailleur.regime is Regime.MICRO:
         return None
     _, caisse, siret = await _owner(db, travailleur_id)
-    rows = await rows_by_travailleur(db, principal, Cotisation, [travailleur_id])
-    echeances = await rows_by_travailleur(db, principal, Echeance, [travailleur_id])
+    rows = await read_rows(db, principal, every_row(Cotisation), [travailleur_id])
+    echeances = await read_rows(db, principal, every_row(Echeance), [travailleur_id])
     annees = releve_carriere(
         travailleur, rows.get(travailleur_id, []), echeances.get(travailleur_id, []), today
     )

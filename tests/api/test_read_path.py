@@ -153,8 +153,8 @@ async def test_rows_are_read_as_records_and_lines_decoded_only_when_read(
             ),
         )
         principal = principal_for(utilisateur)
-        grouped = await by_travailleur.rows_by_travailleur(
-            db, principal, models.Cotisation, [travailleur_id]
+        grouped = await by_travailleur.read_rows(
+            db, principal, by_travailleur.every_row(models.Cotisation), [travailleur_id]
         )
         orm = await session.scalar(select(models.Cotisation))
     [line] = grouped[travailleur_id]

@@ -8,6 +8,7 @@ read-only records (``gateway.db.records``), not ORM instances.
 from __future__ import annotations
 
 import asyncio
+import functools
 from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -47,30 +48,57 @@ def _owner(model: type[Any]) -> InstrumentedAttribute[int]:
     return column
 
 
-async def rows_by_travailleur(
+@dataclass(frozen=True, eq=False)
+class RowsOf:
+    """A list of one table's rows read per worker: fixed conditions (their values named
+    parameters) and order. Declared once, as a constant: its statement is built once
+    per kind of principal and database (``eq=False``: the declaration is the shape)."""
+
+    model: type[Any]
+    where: tuple[ColumnElement[bool], ...] = ()
+    order_by: tuple[Any, ...] = ()
+
+
+#: ``read_rows``' statements, by list, kind of principal and database.
+_ROWS: BuiltOnce[Any] = BuiltOnce()
+
+
+async def read_rows(
     db: RequestSession,
     principal: Principal | None,
-    model: type[Any],
+    rows: RowsOf,
     travailleur_ids: Sequence[int],
-    *,
-    where: Iterable[ColumnElement[bool]] = (),
-    order_by: Sequence[Any] = (),
+    parameters: Mapping[str, Any] | None = None,
 ) -> dict[int, list[Any]]:
-    """All rows of ``model`` for each worker, in ``order_by`` order, as read-only records."""
-    owner = _owner(model)
-    statement = (
-        select(*columns(model))
-        .where(
-            one_of(owner, travailleur_ids, db.dialect),
-            is_visible(owner, principal, per_row=True),
-            *where,
+    """Each worker's rows of ``rows`` (the values of its parameters given), in its
+    order, as read-only records."""
+    model, kind, dialect = rows.model, visibility_kind(principal), db.dialect
+
+    def build() -> Any:
+        owner = _owner(model)
+        return (
+            select(*columns(model))
+            .where(
+                among(owner, "worker_ids", dialect),
+                visible_to_kind(owner, kind, per_row=True),
+                *rows.where,
+            )
+            .order_by(owner, *rows.order_by)
         )
-        .order_by(owner, *order_by)
-    )
+
+    statement = _ROWS.get((rows, kind, dialect), build)
+    values = {**(parameters or {}), **visibility_parameters(principal)}
+    values["worker_ids"] = list(travailleur_ids)
     grouped: dict[int, list[Any]] = defaultdict(list)
-    for row in records(model, await db.rows(statement)):
+    for row in records(model, await db.rows(statement, values)):
         grouped[row.travailleur_id].append(row)
     return grouped
+
+
+@functools.cache
+def every_row(model: type[Any]) -> RowsOf:
+    """All of a table's rows of a worker, in no particular order."""
+    return RowsOf(model)
 
 
 async def page_by_travailleur(
@@ -121,7 +149,7 @@ async def json_rows_by_travailleur(
     fields: JsonFields,
     order_by: tuple[Any, ...],
 ) -> dict[int, JsonItems]:
-    """:func:`rows_by_travailleur` as the JSON objects of ``fields`` (``JsonItems``);
+    """:func:`read_rows` as the JSON objects of ``fields`` (``JsonItems``);
     ``order_by``: a constant of the caller's (the statement is built once per order)."""
     shape = ("rows", model, fields, order_by, db.dialect)
     items = _JSON_LISTS.get(shape, lambda: _json_rows(model, fields, order_by, db.dialect))
