@@ -15,16 +15,17 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import BigInteger, case, literal, select
+from sqlalchemy import BigInteger, Integer, bindparam, case, literal, select
 from sqlalchemy.orm import aliased, join
 
 from domain.echeancier import NatureEcheance
 from domain.money import from_cents
 from gateway.auth.principal import Principal
-from gateway.auth.visibility import is_visible
+from gateway.auth.visibility import visibility_kind, visibility_parameters, visible_to_kind
+from gateway.db.built_once import BuiltOnce
 from gateway.db.engine import RequestSession
 from gateway.db.models import Echeance, Paiement, Travailleur
-from gateway.db.records import one_of
+from gateway.db.records import among
 from gateway.db.repositories.compte import worker_sum
 from gateway.db.types import raw_cents
 
@@ -37,7 +38,7 @@ _CREDIT = aliased(Paiement, name="credit_annee")
 _ZERO = literal(0, BigInteger)
 
 
-def _called_cents(annee: int) -> Any:
+def _called_cents(annee: Any) -> Any:
     """``provisional_called(annee, called_instalments(rows), credit)`` in integer cents.
 
     An instalment's own amount is ``montant − carried in + carried out``
@@ -76,8 +77,20 @@ async def provisional_called_by_worker(
     db: RequestSession, principal: Principal | None, travailleur_ids: Sequence[int], annee: int
 ) -> dict[int, Decimal]:
     """Each visible worker's provisional contributions called for ``annee``."""
-    statement = select(Travailleur.id, _called_cents(annee)).where(
-        one_of(Travailleur.id, travailleur_ids, db.dialect),
-        is_visible(Travailleur.id, principal, per_row=True),
-    )
-    return {ident: from_cents(int(cents)) for ident, cents in await db.rows(statement)}
+    kind, dialect = visibility_kind(principal), db.dialect
+
+    def build() -> Any:
+        return select(Travailleur.id, _called_cents(bindparam("appel_annee", type_=Integer))).where(
+            among(Travailleur.id, "worker_ids", dialect),
+            visible_to_kind(Travailleur.id, kind, per_row=True),
+        )
+
+    statement = _CALLED.get((kind, dialect), build)
+    values = {"appel_annee": annee, "worker_ids": list(travailleur_ids)}
+    values.update(visibility_parameters(principal))
+    return {ident: from_cents(int(cents)) for ident, cents in await db.rows(statement, values)}
+
+
+#: ``provisional_called_by_worker``'s statement, by kind of principal and database
+#: (built once: the year and the workers are named parameters).
+_CALLED: BuiltOnce[Any] = BuiltOnce()

@@ -14,16 +14,22 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import BigInteger, func, literal, select
+from sqlalchemy import BigInteger, Date, bindparam, func, literal, select
 from sqlalchemy.orm import aliased
 
 from domain.money import from_cents
 from gateway.auth.principal import Principal
-from gateway.auth.visibility import is_visible
+from gateway.auth.visibility import (
+    VisibilityKind,
+    visibility_kind,
+    visibility_parameters,
+    visible_to_kind,
+)
 from gateway.db import echeance_sql
+from gateway.db.built_once import BuiltOnce
 from gateway.db.engine import RequestSession
 from gateway.db.models import Echeance, Paiement, Travailleur
-from gateway.db.records import columns, one_of, record_type
+from gateway.db.records import among, columns, record_type
 from gateway.db.types import raw_cents
 
 # The sums read their own aliases: they never correlate with the overdue instalments
@@ -61,6 +67,29 @@ async def summaries(
     it minus payments received on or before it, the SQL form of
     ``domain.compte.balance`` — and their instalments (not cancelled) past due on
     ``today`` with something unpaid."""
+    kind = visibility_kind(principal)
+    statement = _SUMMARIES.get((kind, db.dialect), lambda: _summaries(kind, db.dialect))
+    values = {"compte_today": today, "compte_as_of": as_of, "worker_ids": list(travailleur_ids)}
+    values.update(visibility_parameters(principal))
+    make = record_type(Echeance)
+    found: dict[int, SummaryRows] = {}
+    for ident, cents, *instalment in await db.rows(statement, values):
+        summary = found.get(ident)
+        if summary is None:
+            summary = found[ident] = SummaryRows(from_cents(int(cents)))
+        if instalment[0] is not None:
+            summary.overdue.append(make(*instalment))
+    return found
+
+
+#: ``summaries``' statement, by kind of principal and database (built once: the days
+#: and the workers are named parameters).
+_SUMMARIES: BuiltOnce[Any] = BuiltOnce()
+
+
+def _summaries(kind: VisibilityKind | None, dialect: str) -> Any:
+    today = bindparam("compte_today", type_=Date)
+    as_of = bindparam("compte_as_of", type_=Date)
     due = worker_sum(
         raw_cents(_DUE.montant),
         _DUE.travailleur_id == Travailleur.id,
@@ -72,9 +101,8 @@ async def summaries(
         _RECU.travailleur_id == Travailleur.id,
         _RECU.date_paiement <= as_of,
     )
-    overdue = columns(Echeance)
-    statement = (
-        select(Travailleur.id, due - received, *overdue)
+    return (
+        select(Travailleur.id, due - received, *columns(Echeance))
         .select_from(Travailleur)
         .outerjoin(
             Echeance,
@@ -84,17 +112,8 @@ async def summaries(
             & echeance_sql.something_unpaid(),
         )
         .where(
-            one_of(Travailleur.id, travailleur_ids, db.dialect),
-            is_visible(Travailleur.id, principal, per_row=True),
+            among(Travailleur.id, "worker_ids", dialect),
+            visible_to_kind(Travailleur.id, kind, per_row=True),
         )
         .order_by(Travailleur.id, Echeance.date_echeance, Echeance.id)
     )
-    make = record_type(Echeance)
-    found: dict[int, SummaryRows] = {}
-    for ident, cents, *instalment in await db.rows(statement):
-        summary = found.get(ident)
-        if summary is None:
-            summary = found[ident] = SummaryRows(from_cents(int(cents)))
-        if instalment[0] is not None:
-            summary.overdue.append(make(*instalment))
-    return found
