@@ -25,11 +25,13 @@ general execution; the tests compare both on the same data.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Iterable
+from typing import Any, cast
 
 from graphql import (
+    GraphQLEnumType,
     GraphQLField,
+    GraphQLLeafType,
     GraphQLObjectType,
     Undefined,
     is_leaf_type,
@@ -60,7 +62,7 @@ def attribute_reader(field: GraphQLField) -> Reader | None:
         return None
     value_of = definition.default_resolver
     name = definition.python_name
-    serialise = leaf.coerce_output_value
+    serialise = leaf_serialiser(leaf)
 
     def read(source: Any) -> Any:
         value = value_of(source, name)
@@ -70,6 +72,32 @@ def attribute_reader(field: GraphQLField) -> Reader | None:
         return GENERAL if shown is None or shown is Undefined else shown
 
     return read
+
+
+def leaf_serialiser(leaf: GraphQLLeafType) -> Callable[[Any], Any]:
+    """The leaf type's serialiser, the same answers as its ``coerce_output_value``. For
+    one of strawberry's enums, a lookup of the member's name: strawberry compares the
+    value with each of the enum's values in turn, a tenth of a dashboard page's CPU
+    (thousands of contribution codes and statuses)."""
+    wrapped = getattr(leaf, "wrapped_cls", None)
+    coerce = leaf.coerce_output_value
+    if not isinstance(leaf, GraphQLEnumType) or not isinstance(wrapped, type):
+        return coerce
+    names: dict[Any, str] = {}
+    for member in cast("Iterable[Any]", wrapped):
+        for name, value in leaf.values.items():
+            if member.value == value.value:  # the first name of its value, as strawberry
+                names[member] = name
+                break
+
+    def serialise(value: Any) -> Any:
+        if isinstance(value, wrapped):
+            found = names.get(value)
+            if found is not None:
+                return found
+        return coerce(value)
+
+    return serialise
 
 
 class AttributeFieldsExecutionContext(StrawberryGraphQLCoreExecutionContext):

@@ -55,7 +55,11 @@ from strawberry.types.arguments import convert_arguments
 from strawberry.types.nodes import SelectedField
 
 from gateway.db.json_values import JsonShape, JsonValue, literal_text
-from gateway.schema.attribute_fields import GENERAL, AttributeFieldsExecutionContext
+from gateway.schema.attribute_fields import (
+    GENERAL,
+    AttributeFieldsExecutionContext,
+    leaf_serialiser,
+)
 from gateway.schema.json_lists import JsonPlan, JsonResolver, json_form, stored_value
 
 BatchResolver = Callable[..., Awaitable[Sequence[Any]]]
@@ -287,7 +291,7 @@ class BatchedListsExecutionContext(AttributeFieldsExecutionContext):
                 start += len(value)
             return lists
         if is_leaf_type(return_type):
-            serialise = return_type.coerce_output_value
+            serialise = leaf_serialiser(return_type)
             leaves = [serialise(value) for value in values]
             if any(leaf is None or leaf is Undefined for leaf in leaves):
                 raise Fallback

@@ -140,3 +140,34 @@ def test_each_schema_has_its_own_readers() -> None:
     one, other = for_one_schema(), for_one_schema()
     assert issubclass(one, AttributeFieldsExecutionContext)
     assert one._readers is not other._readers
+
+
+def test_an_enum_is_serialised_as_strawberry_does_for_every_enum_of_the_schema() -> None:
+    """The lookup of a member's name gives what strawberry's own serialiser gives, for
+    every member of every enum of the gateway's schema (and the values that are not
+    members go to strawberry's)."""
+    from graphql import GraphQLEnumType
+
+    from gateway.schema.assembly import build_schema
+    from gateway.schema.attribute_fields import leaf_serialiser
+
+    enums = [
+        t
+        for t in build_schema()._schema.type_map.values()
+        if isinstance(t, GraphQLEnumType) and hasattr(t, "wrapped_cls")
+    ]
+    assert len(enums) > 10
+    for graphql_enum in enums:
+        serialise = leaf_serialiser(graphql_enum)
+        assert serialise is not graphql_enum.coerce_output_value
+        for member in graphql_enum.wrapped_cls:
+            assert serialise(member) == graphql_enum.coerce_output_value(member)
+        name = next(iter(graphql_enum.values))
+        assert _outcome(serialise, name) == _outcome(graphql_enum.coerce_output_value, name)
+
+
+def _outcome(serialise: Any, value: Any) -> tuple[str, Any]:
+    try:
+        return "value", serialise(value)
+    except Exception as error:  # the same refusal, word for word
+        return "error", str(error)
