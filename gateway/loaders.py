@@ -116,6 +116,11 @@ class ListLoader:
             await asyncio.shield(batch)
         return [self._values[key] for key in keys]
 
+    async def load(self, key: Hashable) -> Any:
+        """One key's value, read with the keys asked for in the same turns."""
+        [value] = await self.load_many([key])
+        return value
+
     def _next_batch(self) -> asyncio.Future[None]:
         if self._next is None:
             loop = asyncio.get_running_loop()
@@ -196,7 +201,7 @@ class Loaders:
     def __init__(self, db: RequestSession, principal: Principal | None) -> None:
         self._db = db
         self._principal = principal
-        self._paged: dict[str, DataLoader[Any, Any]] = {}
+        self._paged: dict[str, ListLoader] = {}
         self._by_id: dict[type[Any], DataLoader[Any, Any]] = {}
         self._custom: dict[str, DataLoader[Any, Any]] = {}
         self._json: dict[str, ListLoader] = {}
@@ -220,7 +225,7 @@ class Loaders:
         return _by_id_loader(lambda ids: travailleurs.cabinets_by_ids(self._db, ids))
 
     @cached_property
-    def etablissements(self) -> DataLoader[Any, Any]:
+    def etablissements(self) -> ListLoader:
         return self._rows(ETABLISSEMENTS)
 
     def etablissements_as_json(self, shape: JsonShape) -> ListLoader:
@@ -243,15 +248,15 @@ class Loaders:
         return self._json[name]
 
     @cached_property
-    def coordonnees_bancaires(self) -> DataLoader[Any, Any]:
+    def coordonnees_bancaires(self) -> ListLoader:
         return self._rows(COORDONNEES_ACTIVES)
 
     @cached_property
-    def revenus(self) -> DataLoader[Any, Any]:
+    def revenus(self) -> ListLoader:
         return self._rows(REVENUS)
 
     @cached_property
-    def cotisations(self) -> DataLoader[Any, Any]:
+    def cotisations(self) -> ListLoader:
         return self._rows(COTISATIONS)
 
     def of_year(self, annee: int) -> YearLoaders:
@@ -264,42 +269,42 @@ class Loaders:
         return self._years[annee]
 
     @cached_property
-    def echeances_actives(self) -> DataLoader[Any, Any]:
+    def echeances_actives(self) -> ListLoader:
         """The whole account, for balances and summaries (cancelled instalments excluded)."""
         return self._rows(ECHEANCES_ACTIVES)
 
-    def comptes_classiques(self, today: date) -> DataLoader[Any, Any]:
+    def comptes_classiques(self, today: date) -> ListLoader:
         """Each régime classique worker's balance at ``today``'s accounting day and
         instalments overdue ``today`` (``compte.SummaryRows``): what the summary needs."""
         name = f"comptes classiques {today}"
-        if name not in self._custom:
+        if name not in self._json:
             as_of = last_accounting_day(today)
 
             async def batch(ids: list[int]) -> list[compte.SummaryRows]:
                 found = await compte.summaries(self._db, self._principal, ids, today, as_of)
                 return [found.get(i, compte.SummaryRows(ZERO)) for i in ids]
 
-            self._custom[name] = SharedLoader(batch)
-        return self._custom[name]
+            self._json[name] = ListLoader(batch)
+        return self._json[name]
 
     @cached_property
-    def paiements(self) -> DataLoader[Any, Any]:
+    def paiements(self) -> ListLoader:
         return self._rows(PAIEMENTS)
 
     @cached_property
-    def delais(self) -> DataLoader[Any, Any]:
+    def delais(self) -> ListLoader:
         return self._rows(DELAIS)
 
     @cached_property
-    def avis_appel(self) -> DataLoader[Any, Any]:
+    def avis_appel(self) -> ListLoader:
         return self._rows(AVIS_APPEL)
 
     @cached_property
-    def declarations(self) -> DataLoader[Any, Any]:
+    def declarations(self) -> ListLoader:
         return self._rows(DECLARATIONS)
 
     @cached_property
-    def echeances_delai(self) -> DataLoader[Any, Any]:
+    def echeances_delai(self) -> ListLoader:
         return self._plan_instalments()
 
     def custom(
@@ -329,30 +334,28 @@ class Loaders:
             )
         return self._by_id[model]
 
-    def _plan_instalments(self) -> DataLoader[Any, Any]:
+    def _plan_instalments(self) -> ListLoader:
         async def batch(ids: list[int]) -> list[list[Any]]:
             grouped = await by_travailleur.plan_instalments(self._db, self._principal, ids)
             return [grouped.get(i, []) for i in ids]
 
-        return SharedLoader(batch)
+        return ListLoader(batch)
 
-    def _provisional_called(self, annee: int) -> DataLoader[Any, Any]:
+    def _provisional_called(self, annee: int) -> ListLoader:
         async def batch(ids: list[int]) -> list[Decimal]:
             found = await appel.provisional_called_by_worker(self._db, self._principal, ids, annee)
             return [found.get(i, ZERO) for i in ids]
 
-        return SharedLoader(batch)
+        return ListLoader(batch)
 
-    def _rows(
-        self, rows: RowsOf, parameters: Mapping[str, Any] | None = None
-    ) -> DataLoader[Any, Any]:
+    def _rows(self, rows: RowsOf, parameters: Mapping[str, Any] | None = None) -> ListLoader:
         async def batch(ids: list[int]) -> list[list[Any]]:
             grouped = await by_travailleur.read_rows(
                 self._db, self._principal, rows, ids, parameters
             )
             return [grouped.get(i, []) for i in ids]
 
-        return SharedLoader(batch)
+        return ListLoader(batch)
 
     def paged(
         self,
@@ -361,7 +364,7 @@ class Loaders:
         *,
         filters_to_where: Where,
         ordre: Ordre,
-    ) -> DataLoader[Any, Any]:
+    ) -> ListLoader:
         """A loader of one keyset page per worker (``keyset.Page``); keys sharing a query
         share one statement."""
         if name not in self._paged:
@@ -377,7 +380,7 @@ class Loaders:
                     where=filters_to_where(query.filters),
                 )
 
-            self._paged[name] = SharedLoader(_per_query(read, EMPTY))
+            self._paged[name] = ListLoader(_per_query(read, EMPTY))
         return self._paged[name]
 
     def paged_as_json(
@@ -419,8 +422,8 @@ class YearLoaders:
     """What a year's contributions view needs of each worker: the year's lines, and its
     provisional contributions called (``Decimal``, summed by the database)."""
 
-    cotisations: DataLoader[Any, Any]
-    appele: DataLoader[Any, Any]
+    cotisations: ListLoader
+    appele: ListLoader
 
 
 def _only(names: frozenset[str], parameters: Mapping[str, Any]) -> dict[str, Any]:
