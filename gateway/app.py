@@ -28,7 +28,7 @@ from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types import ExecutionResult
 
 from domain.baremes import ANNEES_COUVERTES
-from gateway.auth.authenticate import EXPIRED, authenticate
+from gateway.auth.authenticate import EXPIRED, authenticate, authentication
 from gateway.auth.keys import KeyRing
 from gateway.auth.passwords import Passwords
 from gateway.auth.principal import Principal, Scope
@@ -275,16 +275,17 @@ class GatewayGraphQL(GraphQL[Context, None]):
             # A connection's context; each operation gets its own (gateway.live.websocket).
             return live_connection(self.services, self.services.broker, request)
         db = request.scope["state"][REQUEST_DB]
-        principal, auth_error = await authenticate(
+        found = await authentication(
             request.headers.get("authorization"), self.services.signer, self.services.clock, db
         )
+        principal, auth_error = found.principal, found.error
         observation = current_observation()
         if observation is not None:
             observation.principal = principal_kind(principal)
         state = request.scope.setdefault("state", {})
         state[SUB_RESPONSE] = response
         state[TOKEN_REFUSED] = auth_error is not None
-        return Context(
+        context = Context(
             request=request if isinstance(request, Request) else None,
             services=self.services,
             db=db,
@@ -293,6 +294,9 @@ class GatewayGraphQL(GraphQL[Context, None]):
             auth_error=auth_error,
             splices_json=True,
         )
+        if found.own_worker is not None:  # read with the user: no statement of its own
+            context.loaders.travailleur.prime(found.own_worker.id, found.own_worker)
+        return context
 
 
 class SessionMiddleware:

@@ -8,6 +8,9 @@ access at once, whatever the token's expiry.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
 from domain.nomenclatures import Role
 from gateway.auth import records
 from gateway.auth.principal import Principal
@@ -49,29 +52,51 @@ def principal_for_client(client: ClientOAuth, granted: frozenset[str] | None) ->
     )
 
 
+@dataclass(frozen=True, slots=True)
+class Authentication:
+    """Who a request's token names: ``principal``, or None with the ``error`` that
+    refused the token (both None without a token); for a worker's login, ``own_worker``:
+    the record of their account, read with the user."""
+
+    principal: Principal | None
+    error: str | None = None
+    own_worker: Any | None = None
+
+
 async def authenticate(
     authorization: str | None, signer: TokenSigner, clock: Clock, db: RequestSession
 ) -> tuple[Principal | None, str | None]:
     """``(principal, None)``, ``(None, reason)`` for a bad token, ``(None, None)`` if absent."""
+    found = await authentication(authorization, signer, clock, db)
+    return found.principal, found.error
+
+
+async def authentication(
+    authorization: str | None, signer: TokenSigner, clock: Clock, db: RequestSession
+) -> Authentication:
+    """:func:`authenticate`, with a worker's own account record."""
     if not authorization:
-        return None, None
+        return Authentication(None)
     scheme, _, token = authorization.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
-        return None, "En-tête Authorization invalide : attendu 'Bearer <jeton>'."
+        return Authentication(None, "En-tête Authorization invalide : attendu 'Bearer <jeton>'.")
     try:
         claims = await signer.verify(token.strip(), clock.now())
     except ExpiredToken:
-        return None, EXPIRED
+        return Authentication(None, EXPIRED)
     except InvalidToken:
-        return None, INVALID
+        return Authentication(None, INVALID)
     kind, _, key = claims.subject.partition(":")
     if kind == "user" and key.isdigit():
-        user = await travailleurs.utilisateur_by_id(db, int(key))
-        if user is not None:
-            return principal_for(user), None
+        found = await travailleurs.active_user_and_worker(db, int(key))
+        if found is not None:
+            user, worker = found
+            principal = principal_for(user)
+            own = worker if worker is not None and principal.travailleur_id == worker.id else None
+            return Authentication(principal, None, own)
     if kind == "client" and key:
         client = await records.active_client_for_token(db, key, claims.token_id)
         if client is not None:
-            return principal_for_client(client, claims.scopes), None
-        return None, "Client OAuth2 ou jeton révoqué : ce jeton n'est plus valable."
-    return None, INVALID
+            return Authentication(principal_for_client(client, claims.scopes))
+        return Authentication(None, "Client OAuth2 ou jeton révoqué : ce jeton n'est plus valable.")
+    return Authentication(None, INVALID)

@@ -223,3 +223,32 @@ def test_the_document_cache_keeps_the_most_recently_used() -> None:
     assert cache.get(("{ b }", ())) is None
     assert entry_of(documents["{ b }"]) is None
     assert entry_of(documents["{ a }"]) is not None
+
+
+async def test_a_workers_request_reads_its_account_with_its_user(
+    worker: tuple[Api, str, int],
+) -> None:
+    """``me { travailleur { nom } }`` costs one statement: the worker's account comes
+    with the user the token names (every field of it, as its own read gives it)."""
+    api, token, travailleur_id = worker
+    await api.data(ME, token=token)  # the rate limit's bucket is taken: not counted below
+    counter = StatementCounter(api.services.engine)
+    async with counter.counting():
+        body = await api.data(ME, token=token)
+    assert body == {"me": {"travailleur": {"nom": "Lefèvre"}}}
+    assert counter.count == 1, counter.statements
+    async with api.session() as session:
+        db = RequestSession(session)
+        user_id = await session.scalar(
+            select(models.Utilisateur.id).where(models.Utilisateur.travailleur_id == travailleur_id)
+        )
+        found = await travailleurs.active_user_and_worker(db, user_id)
+        assert found is not None
+        own = found[1]
+        alone = await travailleurs.travailleurs_by_ids(
+            db, principal_for(found[0]), [travailleur_id]
+        )
+    expected = alone[travailleur_id]
+    assert {f: getattr(own, f) for f in own.__slots__} == {
+        f: getattr(expected, f) for f in expected.__slots__
+    }

@@ -10,7 +10,7 @@ from sqlalchemy import bindparam, select
 from gateway.auth.principal import Principal
 from gateway.db.engine import RequestSession
 from gateway.db.models import Cabinet, Caisse, Travailleur, Utilisateur
-from gateway.db.records import columns, one_of, records
+from gateway.db.records import columns, one_of, record_type, records
 from gateway.db.repositories.by_travailleur import rows_by_ids
 
 
@@ -39,13 +39,30 @@ async def utilisateur_by_identifiant(db: RequestSession, identifiant: str) -> Ut
     return result
 
 
-# Built once: every authenticated request runs it.
-_ACTIVE_USER = select(*columns(Utilisateur)).where(
-    Utilisateur.id == bindparam("utilisateur_id"), Utilisateur.actif.is_(True)
+# Built once: every authenticated request runs it. The user's own worker comes with the
+# user (a worker's request then reads its account without a statement of its own).
+_ACTIVE_USER = (
+    select(*columns(Utilisateur), *columns(Travailleur))
+    .outerjoin(Travailleur, Travailleur.id == Utilisateur.travailleur_id)
+    .where(Utilisateur.id == bindparam("utilisateur_id"), Utilisateur.actif.is_(True))
 )
 
 
+async def active_user_and_worker(
+    db: RequestSession, utilisateur_id: int
+) -> tuple[Any, Any | None] | None:
+    """The active user and the worker whose account it is (None for other users), as
+    read-only records."""
+    found = await db.rows(_ACTIVE_USER, {"utilisateur_id": utilisateur_id})
+    if not found:
+        return None
+    width = len(columns(Utilisateur))
+    user = record_type(Utilisateur)(*found[0][:width])
+    worker = found[0][width:]
+    return user, (record_type(Travailleur)(*worker) if worker[0] is not None else None)
+
+
 async def utilisateur_by_id(db: RequestSession, utilisateur_id: int) -> Any | None:
-    """The active user, as a read-only record: every authenticated request reads it."""
-    found = records(Utilisateur, await db.rows(_ACTIVE_USER, {"utilisateur_id": utilisateur_id}))
-    return found[0] if found else None
+    """The active user, as a read-only record."""
+    found = await active_user_and_worker(db, utilisateur_id)
+    return found[0] if found is not None else None
