@@ -123,7 +123,9 @@ async def test_waiting_subscriptions_hold_no_connection_and_their_checks_take_tu
     monkeypatch.setattr(streams, "time", later)
     checks = InUse()  # token checks at once (each reads the user: one connection)
     monkeypatch.setattr(
-        travailleurs, "utilisateur_by_id", counting(checks, travailleurs.utilisateur_by_id)
+        travailleurs,
+        "active_user_and_worker",
+        counting(checks, travailleurs.active_user_and_worker),
     )
     async with api_for(db) as api:
         world = await build_world(api)
