@@ -18,7 +18,7 @@ from functools import cached_property
 from typing import Any, TypeVar
 
 from aiodataloader import DataLoader
-from sqlalchemy import ColumnElement, Integer, bindparam
+from sqlalchemy import Integer, bindparam
 
 from domain.compte import last_accounting_day
 from domain.money import ZERO
@@ -39,14 +39,13 @@ from gateway.db.models import (
     Revenu,
 )
 from gateway.db.repositories import appel, by_travailleur, compte, travailleurs
-from gateway.db.repositories.by_travailleur import RowsOf
+from gateway.db.repositories.by_travailleur import RowsOf, Where
 
 M = TypeVar("M")
 Q = TypeVar("Q", bound=Hashable)
 #: A loader's batch function: the values of the keys, in order.
 Batch = Callable[[list[Any]], Coroutine[Any, Any, list[Any]]]
 #: The SQL conditions of a list's filters.
-Where = Callable[[tuple[Hashable, ...]], Sequence[ColumnElement[bool]]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -204,7 +203,7 @@ class Loaders:
         self._paged: dict[str, ListLoader] = {}
         self._by_id: dict[type[Any], DataLoader[Any, Any]] = {}
         self._custom: dict[str, DataLoader[Any, Any]] = {}
-        self._json: dict[str, ListLoader] = {}
+        self._lists: dict[str, ListLoader] = {}
         self._years: dict[int, YearLoaders] = {}
 
     # Each loader is built when a field first needs it: most requests use one or two,
@@ -231,7 +230,7 @@ class Loaders:
     def etablissements_as_json(self, shape: JsonShape) -> ListLoader:
         """Each worker's établissements as the JSON objects of ``shape``."""
         name = f"etablissements as {shape.key}"
-        if name not in self._json:
+        if name not in self._lists:
 
             async def batch(ids: list[int]) -> list[JsonItems]:
                 found = await by_travailleur.json_rows_by_travailleur(
@@ -244,8 +243,8 @@ class Loaders:
                 )
                 return [found.get(i, NO_ITEMS) for i in ids]
 
-            self._json[name] = ListLoader(batch)
-        return self._json[name]
+            self._lists[name] = ListLoader(batch)
+        return self._lists[name]
 
     @cached_property
     def coordonnees_bancaires(self) -> ListLoader:
@@ -277,15 +276,15 @@ class Loaders:
         """Each régime classique worker's balance at ``today``'s accounting day and
         instalments overdue ``today`` (``compte.SummaryRows``): what the summary needs."""
         name = f"comptes classiques {today}"
-        if name not in self._json:
+        if name not in self._lists:
             as_of = last_accounting_day(today)
 
             async def batch(ids: list[int]) -> list[compte.SummaryRows]:
                 found = await compte.summaries(self._db, self._principal, ids, today, as_of)
                 return [found.get(i, compte.SummaryRows(ZERO)) for i in ids]
 
-            self._json[name] = ListLoader(batch)
-        return self._json[name]
+            self._lists[name] = ListLoader(batch)
+        return self._lists[name]
 
     @cached_property
     def paiements(self) -> ListLoader:
@@ -396,7 +395,7 @@ class Loaders:
         """:meth:`paged`, each page as the JSON objects of ``shape`` (``JsonItems``);
         ``parameters``: the statement's parameters the shape's values read."""
         name = f"{name} as {shape.key}"
-        if name not in self._json:
+        if name not in self._lists:
 
             async def read(query: PageQuery, ids: list[int]) -> dict[int, JsonItems]:
                 return await by_travailleur.json_page_by_travailleur(
@@ -413,8 +412,8 @@ class Loaders:
                     parameters=_only(shape.parameters, parameters(query.values)),
                 )
 
-            self._json[name] = ListLoader(_per_query(read, NO_ITEMS))
-        return self._json[name]
+            self._lists[name] = ListLoader(_per_query(read, NO_ITEMS))
+        return self._lists[name]
 
 
 @dataclass(frozen=True, slots=True)

@@ -115,24 +115,30 @@ class Ordre:
         return [c.order(backward) for c in self.cles]
 
     def bounds(self, window: Window) -> list[ColumnElement[bool]]:
-        where = []
-        if window.after is not None:
-            where.append(beyond(self.cles, window.after, backward=False))
-        if window.before is not None:
-            where.append(beyond(self.cles, window.before, backward=True))
-        return where
+        return self._between(window.after, window.before)
 
     def named_bounds(self, form: WindowForm) -> list[ColumnElement[bool]]:
         """``bounds`` in a statement built once for a window's ``form``: the keys' values
         are the named parameters ``after_<i>`` and ``before_<i>`` (``bound_values``)."""
+
+        def named(side: str, given: tuple[bool, ...] | None) -> list[Any] | None:
+            if given is None:
+                return None
+            return [
+                bindparam(f"{side}_{i}", type_=cle.column.type) if shown else None
+                for i, (cle, shown) in enumerate(zip(self.cles, given, strict=True))
+            ]
+
+        return self._between(named("after", form[1]), named("before", form[2]))
+
+    def _between(
+        self, after: Sequence[Any] | None, before: Sequence[Any] | None
+    ) -> list[ColumnElement[bool]]:
         where = []
-        for side, present in (("after", form[1]), ("before", form[2])):
-            if present is not None:
-                key = [
-                    bindparam(f"{side}_{i}", type_=cle.column.type) if shown else None
-                    for i, (cle, shown) in enumerate(zip(self.cles, present, strict=True))
-                ]
-                where.append(beyond(self.cles, key, backward=side == "before"))
+        if after is not None:
+            where.append(beyond(self.cles, after, backward=False))
+        if before is not None:
+            where.append(beyond(self.cles, before, backward=True))
         return where
 
     def key_columns(self) -> list[Any]:

@@ -160,6 +160,8 @@ class BatchedListsExecutionContext(AttributeFieldsExecutionContext):
 
     #: (type, field name) → kind or None; one per schema (``for_one_schema``).
     _kinds: dict[tuple[GraphQLObjectType, str], FieldKind | None]
+    #: leaf type → its serialiser (``leaf_serialiser``); one per schema.
+    _serialisers: dict[Any, Callable[[Any], Any]]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -223,6 +225,12 @@ class BatchedListsExecutionContext(AttributeFieldsExecutionContext):
         except KeyError:
             found = self._kinds[key] = field_kind(parent, name)
             return found
+
+    def _serialiser(self, leaf: Any) -> Callable[[Any], Any]:
+        found = self._serialisers.get(leaf)
+        if found is None:
+            found = self._serialisers[leaf] = leaf_serialiser(leaf)
+        return found
 
     def _plannable(self, named: Any, field_details_list: FieldDetailsList) -> bool:
         if is_leaf_type(named):
@@ -291,7 +299,7 @@ class BatchedListsExecutionContext(AttributeFieldsExecutionContext):
                 start += len(value)
             return lists
         if is_leaf_type(return_type):
-            serialise = leaf_serialiser(return_type)
+            serialise = self._serialiser(return_type)
             leaves = [serialise(value) for value in values]
             if any(leaf is None or leaf is Undefined for leaf in leaves):
                 raise Fallback
@@ -505,5 +513,5 @@ def for_one_schema() -> type[BatchedListsExecutionContext]:
     return type(
         "BatchedListsExecutionContext",
         (BatchedListsExecutionContext,),
-        {"_readers": {}, "_kinds": {}},
+        {"_readers": {}, "_kinds": {}, "_serialisers": {}},
     )

@@ -21,11 +21,11 @@ from sqlalchemy.orm import aliased, join
 from domain.echeancier import NatureEcheance
 from domain.money import from_cents
 from gateway.auth.principal import Principal
-from gateway.auth.visibility import visibility_kind, visibility_parameters, visible_to_kind
+from gateway.auth.visibility import visibility_kind
 from gateway.db.built_once import BuiltOnce
 from gateway.db.engine import RequestSession
 from gateway.db.models import Echeance, Paiement, Travailleur
-from gateway.db.records import among
+from gateway.db.repositories.by_travailleur import given_values, given_visible
 from gateway.db.repositories.compte import worker_sum
 from gateway.db.types import raw_cents
 
@@ -80,14 +80,11 @@ async def provisional_called_by_worker(
     kind, dialect = visibility_kind(principal), db.dialect
 
     def build() -> Any:
-        return select(Travailleur.id, _called_cents(bindparam("appel_annee", type_=Integer))).where(
-            among(Travailleur.id, "worker_ids", dialect),
-            visible_to_kind(Travailleur.id, kind, per_row=True),
-        )
+        called = _called_cents(bindparam("appel_annee", type_=Integer))
+        return select(Travailleur.id, called).where(*given_visible(Travailleur.id, kind, dialect))
 
     statement = _CALLED.get((kind, dialect), build)
-    values = {"appel_annee": annee, "worker_ids": list(travailleur_ids)}
-    values.update(visibility_parameters(principal))
+    values = {"appel_annee": annee, **given_values(principal, travailleur_ids)}
     return {ident: from_cents(int(cents)) for ident, cents in await db.rows(statement, values)}
 
 

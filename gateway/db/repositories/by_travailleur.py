@@ -48,6 +48,18 @@ def _owner(model: type[Any]) -> InstrumentedAttribute[int]:
     return column
 
 
+def given_visible(column: Any, kind: VisibilityKind | None, dialect: str) -> list[Any]:
+    """The conditions of a statement built once on given workers: ``column`` among the
+    parameter ``worker_ids``, those visible to principals of ``kind`` (their values:
+    :func:`given_values`)."""
+    return [among(column, "worker_ids", dialect), visible_to_kind(column, kind, per_row=True)]
+
+
+def given_values(principal: Principal | None, travailleur_ids: Sequence[int]) -> dict[str, Any]:
+    """The values of :func:`given_visible`'s parameters."""
+    return {**visibility_parameters(principal), "worker_ids": list(travailleur_ids)}
+
+
 @dataclass(frozen=True, eq=False)
 class RowsOf:
     """A list of one table's rows read per worker: fixed conditions (their values named
@@ -78,17 +90,12 @@ async def read_rows(
         owner = _owner(model)
         return (
             select(*columns(model))
-            .where(
-                among(owner, "worker_ids", dialect),
-                visible_to_kind(owner, kind, per_row=True),
-                *rows.where,
-            )
+            .where(*given_visible(owner, kind, dialect), *rows.where)
             .order_by(owner, *rows.order_by)
         )
 
     statement = _ROWS.get((rows, kind, dialect), build)
-    values = {**(parameters or {}), **visibility_parameters(principal)}
-    values["worker_ids"] = list(travailleur_ids)
+    values = {**(parameters or {}), **given_values(principal, travailleur_ids)}
     grouped: dict[int, list[Any]] = defaultdict(list)
     for row in records(model, await db.rows(statement, values)):
         grouped[row.travailleur_id].append(row)
@@ -179,8 +186,8 @@ def _json_rows(
     return [literal_column("0"), *_joined_in_order(rows)]
 
 
-def _no_where(_filters: tuple[Hashable, ...]) -> Sequence[ColumnElement[bool]]:
-    return ()
+#: The conditions on a list's rows for the filters of its query.
+Where = Callable[[tuple[Hashable, ...]], Sequence[ColumnElement[bool]]]
 
 
 async def json_page_by_travailleur(
@@ -192,8 +199,8 @@ async def json_page_by_travailleur(
     fields: JsonFields,
     ordre: Ordre,
     window: Window,
-    filters_to_where: Callable[[tuple[Hashable, ...]], Sequence[ColumnElement[bool]]] = _no_where,
-    filters: tuple[Hashable, ...] = (),
+    filters_to_where: Where,
+    filters: tuple[Hashable, ...],
     with_total: bool = True,
     parameters: Mapping[str, Any] | None = None,
 ) -> dict[int, JsonItems]:
@@ -203,9 +210,19 @@ async def json_page_by_travailleur(
     once per window and filters). ``with_total``: the list's total is read too.
     ``parameters``: the values of the statement parameters that ``fields`` read
     (``gateway.db.echeance_sql``)."""
-    shape = ("page", model, fields, ordre.kind, window, filters_to_where, filters, with_total)
+    shape = (
+        "page",
+        model,
+        fields,
+        ordre.kind,
+        window,
+        filters_to_where,
+        filters,
+        with_total,
+        db.dialect,
+    )
     items = _JSON_LISTS.get(
-        (*shape, db.dialect),
+        shape,
         lambda: _json_page(
             model, fields, ordre, window, filters_to_where(filters), with_total, db.dialect
         ),
@@ -345,12 +362,11 @@ class WorkerColumns:
         statement = _WORKER_COLUMNS.get(
             (tuple(one.shape for one in batch), kind, dialect),
             lambda: select(_WORKER.id, *(c for one in batch for c in one.columns)).where(
-                among(_WORKER.id, "worker_ids", dialect),
-                visible_to_kind(_WORKER.id, kind, per_row=True),
+                *given_visible(_WORKER.id, kind, dialect)
             ),
         )
         parameters = {k: v for one in batch for k, v in one.parameters.items()}
-        parameters.update(visibility_parameters(self._principal), worker_ids=ids)
+        parameters.update(given_values(self._principal, ids))
         try:
             rows = await self._db.rows(statement, parameters)
         except asyncio.CancelledError:
@@ -413,22 +429,21 @@ async def rows_by_ids(
 
 
 #: ``_visible_rows_by_ids``'s statements, by table, database and kind of principal.
-_BY_IDS: dict[tuple[type[Any], str, VisibilityKind | None], Any] = {}
+_BY_IDS: BuiltOnce[Any] = BuiltOnce()
 
 
 def _visible_rows_by_ids(model: type[Any], dialect: str, kind: VisibilityKind | None) -> Any:
     """Built once per table, database and kind of principal: every small request reads
     a row by id (``me``'s worker), and building the statement cost more than running it."""
-    key = (model, dialect, kind)
-    statement = _BY_IDS.get(key)
-    if statement is None:
+
+    def build() -> Any:
         pk: InstrumentedAttribute[int] = getattr(model, "id")  # noqa: B009  (any model)
         owner = pk if model is Travailleur else _owner(model)
-        statement = select(*columns(model)).where(
+        return select(*columns(model)).where(
             among(pk, "by_ids", dialect), visible_to_kind(owner, kind, per_row=True)
         )
-        _BY_IDS[key] = statement
-    return statement
+
+    return _BY_IDS.get((model, dialect, kind), build)
 
 
 async def plan_instalments(

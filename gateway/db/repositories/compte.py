@@ -22,14 +22,13 @@ from gateway.auth.principal import Principal
 from gateway.auth.visibility import (
     VisibilityKind,
     visibility_kind,
-    visibility_parameters,
-    visible_to_kind,
 )
 from gateway.db import echeance_sql
 from gateway.db.built_once import BuiltOnce
 from gateway.db.engine import RequestSession
 from gateway.db.models import Echeance, Paiement, Travailleur
-from gateway.db.records import among, columns, record_type
+from gateway.db.records import columns, record_type
+from gateway.db.repositories.by_travailleur import given_values, given_visible
 from gateway.db.types import raw_cents
 
 # The sums read their own aliases: they never correlate with the overdue instalments
@@ -69,8 +68,8 @@ async def summaries(
     ``today`` with something unpaid."""
     kind = visibility_kind(principal)
     statement = _SUMMARIES.get((kind, db.dialect), lambda: _summaries(kind, db.dialect))
-    values = {"compte_today": today, "compte_as_of": as_of, "worker_ids": list(travailleur_ids)}
-    values.update(visibility_parameters(principal))
+    values = {"compte_today": today, "compte_as_of": as_of}
+    values.update(given_values(principal, travailleur_ids))
     make = record_type(Echeance)
     found: dict[int, SummaryRows] = {}
     for ident, cents, *instalment in await db.rows(statement, values):
@@ -111,9 +110,6 @@ def _summaries(kind: VisibilityKind | None, dialect: str) -> Any:
             & (Echeance.date_echeance < today)
             & echeance_sql.something_unpaid(),
         )
-        .where(
-            among(Travailleur.id, "worker_ids", dialect),
-            visible_to_kind(Travailleur.id, kind, per_row=True),
-        )
+        .where(*given_visible(Travailleur.id, kind, dialect))
         .order_by(Travailleur.id, Echeance.date_echeance, Echeance.id)
     )

@@ -120,7 +120,7 @@ class Resume:
 #: The portfolio's statements, by shape (see ``gateway.db.built_once``): a shape is the
 #: kind of principal, which filters are set, the order and the window's form; the
 #: values (the principal's ids, today, the filters' values, the cursor) are named
-#: parameters (``_values``).
+#: parameters (``_filtered``).
 _STATEMENTS: BuiltOnce[Any] = BuiltOnce()
 
 
@@ -159,9 +159,11 @@ def _containing(part: str) -> str:
     return f"%{escaped}%"
 
 
-def _form(f: Filtres) -> FilterForm:
+def _filtered(principal: Principal, today: date, f: Filtres) -> tuple[FilterForm, dict[str, Any]]:
+    """The form of the filters (what the statement depends on) and the values of the
+    named parameters of ``_conditions``."""
     terms = None if f.recherche is None else _search_terms(f.recherche)
-    return FilterForm(
+    form = FilterForm(
         situations=f.situations is not None,
         regime=f.regime is not None,
         en_retard=f.en_retard,
@@ -172,10 +174,6 @@ def _form(f: Filtres) -> FilterForm:
         collaborateur=f.collaborateur_id is not None,
         search=None if terms is None else (terms[0], len(terms[1])),
     )
-
-
-def _values(principal: Principal, today: date, f: Filtres) -> dict[str, Any]:
-    """The values of the named parameters of ``_conditions``."""
     values: dict[str, Any] = {"portfolio_today": today, **visibility_parameters(principal)}
     if f.situations is not None:
         values["situations"] = list(f.situations)
@@ -188,10 +186,9 @@ def _values(principal: Principal, today: date, f: Filtres) -> dict[str, Any]:
     if f.collaborateur_id is not None:
         values["collaborateur"] = f.collaborateur_id
         values["collaborateur_cabinet"] = principal.cabinet_id
-    terms = None if f.recherche is None else _search_terms(f.recherche)
     for i, term in enumerate(terms[1] if terms is not None else ()):
         values[f"recherche_{i}"] = _containing(term)
-    return values
+    return form, values
 
 
 def _today() -> Any:
@@ -200,7 +197,7 @@ def _today() -> Any:
 
 def _conditions(kind: VisibilityKind | None, form: FilterForm) -> list[ColumnElement[bool]]:
     """The visible workers whose stored situation is valid today, then the filters set
-    in ``form``, their values named parameters (``_values``)."""
+    in ``form``, their values named parameters (``_filtered``)."""
     where: list[ColumnElement[bool]] = [
         visible_to_kind(Travailleur.id, kind),
         # Never a row computed for another day (they are refreshed before the read).
@@ -312,7 +309,7 @@ async def stale_clients(db: RequestSession, principal: Principal, today: date) -
     """How many visible clients have no stored situation valid today."""
     kind = visibility_kind(principal)
     statement = _STATEMENTS.get(("stale", kind), lambda: select(_stale_count(kind)))
-    values = {"portfolio_today": today, **visibility_parameters(principal)}
+    _, values = _filtered(principal, today, Filtres())
     return int((await db.rows(statement, values))[0][0])
 
 
@@ -352,12 +349,11 @@ async def portfolio_page(
     if any_day:
         assert not reads_indicators(tri, filtres)
     kind = visibility_kind(principal)
-    form = _form(filtres)
+    form, values = _filtered(principal, today, filtres)
     shape = ("page", kind, form, tri, descending, window_form(window), any_day)
     statement = _STATEMENTS.get(
         shape, lambda: _page_statement(kind, form, tri, descending, window, any_day)
     )
-    values = _values(principal, today, filtres)
     values.update(bound_values(window), page_limit=window.limit + 1)
     make = record_type(Travailleur)
     width = len(columns(Travailleur))
@@ -424,9 +420,9 @@ async def portfolio_summary(
     """Totals over the filtered portfolio from the stored situations, and how many
     visible clients have none valid today (the totals are right only when none)."""
     kind = visibility_kind(principal)
-    form = _form(filtres)
+    form, values = _filtered(principal, today, filtres)
     statement = _STATEMENTS.get(("summary", kind, form), lambda: _summary_statement(kind, form))
-    totals: Any = (await db.rows(statement, _values(principal, today, filtres)))[0]
+    totals: Any = (await db.rows(statement, values))[0]
     (count_, retard, du_mois, en_retard, manquantes, denonce, attention, vigilance, stale_) = totals
     resume = Resume(
         nombre_clients=int(count_),
