@@ -39,7 +39,6 @@ from gateway.schema.micro import DeclarationMicro as DeclarationMicroType
 from gateway.schema.relay import Connection, Pagination, connection, window_from
 from gateway.services.attestations import declaration_dues
 from gateway.services.ledger import called_instalments, credit_of_year
-from gateway.services.situation import instalment_of
 
 T = TypeVar("T")
 
@@ -250,11 +249,10 @@ async def comptes_resumes(
     """Each worker's balance at the last accounting day, surcharges today and monthly
     detail (SPEC §4), the page's reads batched together.
 
-    Régime classique without ``whole_account`` (the detail is not selected): the
-    balance summed in SQL and the overdue instalments only, an account holding years of
-    rows, read for the whole page at once. Otherwise, and for micro-entrepreneurs (their
-    dues come from their declarations, paid oldest first by every payment), the whole
-    account is read."""
+    Without ``whole_account`` (the detail is not selected): the balance summed in SQL
+    and the overdue dues only (instalments, or a micro-entrepreneur's declarations paid
+    oldest first by every payment), an account holding years of rows, read for the
+    whole page at once. Otherwise the whole account is read."""
     from gateway.resolvers.delais import plans_comptes
 
     today = ctx.clock.today()
@@ -263,13 +261,17 @@ async def comptes_resumes(
     # Asked now, before any await: the page's plans join those its instalments ask for
     # in this turn (one statement for both).
     plans = plans_comptes(ctx, [t.id for t in travailleurs])
-    whole = [t for t in travailleurs if whole_account or t.regime is Regime.MICRO]
-    focused = [t.id for t in travailleurs if not (whole_account or t.regime is Regime.MICRO)]
-    summaries = ctx.loaders.comptes_classiques(today).load_many(focused)
-    etats, summary_rows, accounts = await asyncio.gather(
-        plans, summaries, asyncio.gather(*(_account(ctx, t) for t in whole))
+    whole = [t for t in travailleurs if whole_account]
+    focused = [t for t in travailleurs if not whole_account]
+    micro = [t.id for t in focused if t.regime is Regime.MICRO]
+    classique = [t.id for t in focused if t.regime is not Regime.MICRO]
+    etats, micro_rows, classique_rows, accounts = await asyncio.gather(
+        plans,
+        ctx.loaders.comptes_micro(today).load_many(micro),
+        ctx.loaders.comptes_classiques(today).load_many(classique),
+        asyncio.gather(*(_account(ctx, t) for t in whole)),
     )
-    by_summary = dict(zip(focused, summary_rows, strict=True))
+    by_summary = dict(zip(micro + classique, micro_rows + classique_rows, strict=True))
     by_account = {t.id: account for t, account in zip(whole, accounts, strict=True)}
     resumes = []
     for travailleur, etat in zip(travailleurs, etats, strict=True):
@@ -281,7 +283,7 @@ async def comptes_resumes(
         else:
             summary = by_summary[travailleur.id]
             solde = summary.balance
-            overdue = [instalment_of(r) for r in summary.overdue]
+            overdue = summary.overdue
             detail = _detail_read_later(ctx, travailleur, arrete)
         majorations = sum(
             (compte_rules.majorations(i, today, exoneree=i.id in etat.exemptes) for i in overdue),

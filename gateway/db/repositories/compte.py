@@ -1,22 +1,23 @@
-"""The account summaries of many régime classique workers, in one statement (SPEC §4).
+"""The account summaries of many workers, one statement per régime (SPEC §4, §7).
 
-An account holds years of instalments and payments, and its summary needs only their
-sums up to the accounting day and the few instalments overdue: this read gives exactly
-that, so a portfolio page's summaries no longer read every row of every account (the
-monthly detail still does, when it is selected).
+An account holds years of instalments (or declarations) and payments, and its summary
+needs only their sums up to the accounting day and the few dues overdue: these reads
+give exactly that, so a portfolio page's summaries no longer read every row of every
+account (the monthly detail still does, when it is selected).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import BigInteger, Date, bindparam, func, literal, select
+from sqlalchemy import BigInteger, Date, and_, bindparam, case, func, literal, select
 from sqlalchemy.orm import aliased
 
+from domain.echeancier import Instalment
 from domain.money import from_cents
 from gateway.auth.principal import Principal
 from gateway.auth.visibility import (
@@ -26,8 +27,8 @@ from gateway.auth.visibility import (
 from gateway.db import echeance_sql
 from gateway.db.built_once import BuiltOnce
 from gateway.db.engine import RequestSession
-from gateway.db.models import Echeance, Paiement, Travailleur
-from gateway.db.records import columns, record_type
+from gateway.db.models import DeclarationMicro, Echeance, Paiement, Travailleur
+from gateway.db.records import among
 from gateway.db.repositories.by_travailleur import given_values, given_visible
 from gateway.db.types import raw_cents
 
@@ -35,14 +36,23 @@ from gateway.db.types import raw_cents
 # joined to the same worker.
 _DUE = aliased(Echeance, name="echeance_due")
 _RECU = aliased(Paiement, name="paiement_recu")
+_DECLARE = aliased(DeclarationMicro, name="declaration_due")
 
 
 @dataclass(frozen=True, slots=True)
 class SummaryRows:
-    """What a régime classique summary is computed on."""
+    """What an account summary is computed on: the balance on the accounting day and
+    the dues past due with something unpaid, oldest first."""
 
     balance: Decimal
-    overdue: list[Any] = field(default_factory=list)  # records of ``Echeance``, oldest first
+    overdue: list[Instalment] = field(default_factory=list)
+
+
+#: ``summaries`` or ``micro_summaries``.
+ReadSummaries = Callable[
+    [RequestSession, Principal | None, Sequence[int], date, date],
+    Awaitable[dict[int, "SummaryRows"]],
+]
 
 
 def worker_sum(cents: Any, *where: Any, source: Any = None) -> Any:
@@ -68,22 +78,54 @@ async def summaries(
     ``today`` with something unpaid."""
     kind = visibility_kind(principal)
     statement = _SUMMARIES.get((kind, db.dialect), lambda: _summaries(kind, db.dialect))
+    return await _read_summaries(db, statement, principal, travailleur_ids, today, as_of)
+
+
+async def micro_summaries(
+    db: RequestSession,
+    principal: Principal | None,
+    travailleur_ids: Sequence[int],
+    today: date,
+    as_of: date,
+) -> dict[int, SummaryRows]:
+    """Each micro-entrepreneur's balance on ``as_of`` — declared contributions and CFP
+    due on or before it minus payments received on or before it — and their dues past
+    due on ``today`` with something unpaid: the SQL form of ``domain.compte.micro_dues``
+    (one due per period and due date, every payment allocated oldest due first)."""
+    kind = visibility_kind(principal)
+    statement = _MICRO.get((kind, db.dialect), lambda: _micro_summaries(kind, db.dialect))
+    return await _read_summaries(db, statement, principal, travailleur_ids, today, as_of)
+
+
+async def _read_summaries(
+    db: RequestSession,
+    statement: Any,
+    principal: Principal | None,
+    travailleur_ids: Sequence[int],
+    today: date,
+    as_of: date,
+) -> dict[int, SummaryRows]:
+    """Rows of (worker, balance in cents, then an overdue due's id, date, amount and
+    paid in cents, or nulls), grouped per worker."""
     values = {"compte_today": today, "compte_as_of": as_of}
     values.update(given_values(principal, travailleur_ids))
-    make = record_type(Echeance)
     found: dict[int, SummaryRows] = {}
-    for ident, cents, *instalment in await db.rows(statement, values):
+    for ident, cents, due_id, due_le, montant, paye in await db.rows(statement, values):
         summary = found.get(ident)
         if summary is None:
             summary = found[ident] = SummaryRows(from_cents(int(cents)))
-        if instalment[0] is not None:
-            summary.overdue.append(make(*instalment))
+        if due_id is not None:
+            summary.overdue.append(
+                Instalment(due_id, due_le, from_cents(int(montant)), from_cents(int(paye)))
+            )
     return found
 
 
 #: ``summaries``' statement, by kind of principal and database (built once: the days
 #: and the workers are named parameters).
 _SUMMARIES: BuiltOnce[Any] = BuiltOnce()
+#: ``micro_summaries``' statement, likewise.
+_MICRO: BuiltOnce[Any] = BuiltOnce()
 
 
 def _summaries(kind: VisibilityKind | None, dialect: str) -> Any:
@@ -101,7 +143,14 @@ def _summaries(kind: VisibilityKind | None, dialect: str) -> Any:
         _RECU.date_paiement <= as_of,
     )
     return (
-        select(Travailleur.id, due - received, *columns(Echeance))
+        select(
+            Travailleur.id,
+            due - received,
+            Echeance.id,
+            Echeance.date_echeance,
+            raw_cents(Echeance.montant),
+            raw_cents(Echeance.montant_paye),
+        )
         .select_from(Travailleur)
         .outerjoin(
             Echeance,
@@ -112,4 +161,97 @@ def _summaries(kind: VisibilityKind | None, dialect: str) -> Any:
         )
         .where(*given_visible(Travailleur.id, kind, dialect))
         .order_by(Travailleur.id, Echeance.date_echeance, Echeance.id)
+    )
+
+
+def _micro_summaries(kind: VisibilityKind | None, dialect: str) -> Any:
+    today = bindparam("compte_today", type_=Date)
+    as_of = bindparam("compte_as_of", type_=Date)
+    zero = literal(0, BigInteger)
+    cents = raw_cents(DeclarationMicro.cotisations) + raw_cents(
+        DeclarationMicro.formation_professionnelle
+    )
+    # One due per (due date, period), its activities summed; numbered in the order
+    # ``micro_dues`` sorts them (period codes by code point, as Python compares them),
+    # and paid in the order of ``replay_allocations``: due date, then id (the later
+    # period first when two fall due on one date, their ids being minus the number).
+    dues = (
+        select(
+            DeclarationMicro.travailleur_id.label("travailleur_id"),
+            DeclarationMicro.date_exigibilite.label("due"),
+            DeclarationMicro.periode.label("periode"),
+            func.sum(cents).label("montant"),
+        )
+        .where(among(DeclarationMicro.travailleur_id, "worker_ids", dialect))
+        .group_by(
+            DeclarationMicro.travailleur_id,
+            DeclarationMicro.date_exigibilite,
+            DeclarationMicro.periode,
+        )
+        .subquery("du")
+    )
+    periode = dues.c.periode.collate("C") if dialect == "postgresql" else dues.c.periode
+    worker, numbered, paid_in = (
+        dues.c.travailleur_id,
+        (dues.c.due, periode),
+        (dues.c.due, periode.desc()),
+    )
+    ranked = select(
+        dues.c.travailleur_id,
+        dues.c.due,
+        dues.c.montant,
+        func.row_number().over(partition_by=worker, order_by=numbered).label("rang"),
+        # What the dues up to this one can absorb (a due of zero or less absorbs nothing).
+        func.sum(case((dues.c.montant > 0, dues.c.montant), else_=zero))
+        .over(partition_by=worker, order_by=paid_in, rows=(None, 0))
+        .label("cumul"),
+    ).subquery("rang_du")
+    paid = (
+        select(
+            Paiement.travailleur_id.label("travailleur_id"),
+            func.sum(raw_cents(Paiement.montant)).label("paye"),
+        )
+        .where(
+            among(Paiement.travailleur_id, "worker_ids", dialect), raw_cents(Paiement.montant) > 0
+        )
+        .group_by(Paiement.travailleur_id)
+        .subquery("paye")
+    )
+    paye = func.coalesce(paid.c.paye, zero)
+    due = worker_sum(
+        raw_cents(_DECLARE.cotisations) + raw_cents(_DECLARE.formation_professionnelle),
+        _DECLARE.travailleur_id == Travailleur.id,
+        _DECLARE.date_exigibilite <= as_of,
+    )
+    received = worker_sum(
+        raw_cents(_RECU.montant),
+        _RECU.travailleur_id == Travailleur.id,
+        _RECU.date_paiement <= as_of,
+    )
+    # Every payment fills the oldest due first: a due is paid what the payments leave
+    # after the dues before it, and something of it is unpaid while they fall short of
+    # its cumulative amount.
+    paid_on_due = ranked.c.montant - ranked.c.cumul + paye
+    return (
+        select(
+            Travailleur.id,
+            due - received,
+            -ranked.c.rang,
+            ranked.c.due,
+            ranked.c.montant,
+            case((paid_on_due > 0, paid_on_due), else_=zero),
+        )
+        .select_from(Travailleur)
+        .outerjoin(paid, paid.c.travailleur_id == Travailleur.id)
+        .outerjoin(
+            ranked,
+            and_(
+                ranked.c.travailleur_id == Travailleur.id,
+                ranked.c.due < today,
+                ranked.c.montant > 0,
+                ranked.c.cumul > paye,
+            ),
+        )
+        .where(*given_visible(Travailleur.id, kind, dialect))
+        .order_by(Travailleur.id, ranked.c.rang)
     )
