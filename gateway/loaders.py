@@ -9,7 +9,6 @@ Rows come back as read-only records (``gateway.db.records``), not ORM instances.
 from __future__ import annotations
 
 import asyncio
-from collections import defaultdict
 from collections.abc import Awaitable, Callable, Coroutine, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -56,12 +55,6 @@ class PageQuery:
     filters: tuple[Hashable, ...] = field(default=())
     #: Values only the statement's parameters read (its form depends on the filters).
     values: tuple[Hashable, ...] = field(default=())
-
-
-@dataclass(frozen=True, slots=True)
-class PagedKey:
-    travailleur_id: int
-    query: PageQuery
 
 
 class SharedLoader(DataLoader[Any, Any]):
@@ -200,7 +193,7 @@ class Loaders:
     def __init__(self, db: RequestSession, principal: Principal | None) -> None:
         self._db = db
         self._principal = principal
-        self._paged: dict[str, ListLoader] = {}
+        self._paged: dict[tuple[str, PageQuery], ListLoader] = {}
         self._by_id: dict[type[Any], DataLoader[Any, Any]] = {}
         self._custom: dict[str, DataLoader[Any, Any]] = {}
         self._lists: dict[str, ListLoader] = {}
@@ -367,16 +360,18 @@ class Loaders:
         self,
         name: str,
         model: type[Any],
+        query: PageQuery,
         *,
         filters_to_where: Where,
         ordre: Ordre,
     ) -> ListLoader:
-        """A loader of one keyset page per worker (``keyset.Page``); keys sharing a query
-        share one statement."""
-        if name not in self._paged:
+        """A loader of one keyset page per worker (``keyset.Page``) for ``query``: the
+        workers asking the same query share one statement."""
+        key = (name, query)
+        if key not in self._paged:
 
-            async def read(query: PageQuery, ids: list[int]) -> dict[Hashable, Page[Any]]:
-                return await by_travailleur.page_by_travailleur(
+            async def batch(ids: list[int]) -> list[Page[Any]]:
+                found = await by_travailleur.page_by_travailleur(
                     self._db,
                     self._principal,
                     model,
@@ -385,14 +380,16 @@ class Loaders:
                     window=query.window,
                     where=filters_to_where(query.filters),
                 )
+                return [found.get(i, EMPTY) for i in ids]
 
-            self._paged[name] = ListLoader(_per_query(read, EMPTY))
-        return self._paged[name]
+            self._paged[key] = ListLoader(batch)
+        return self._paged[key]
 
     def paged_as_json(
         self,
         name: str,
         model: type[Any],
+        query: PageQuery,
         *,
         filters_to_where: Where,
         parameters: Callable[[tuple[Hashable, ...]], Mapping[str, Any]],
@@ -401,11 +398,11 @@ class Loaders:
     ) -> ListLoader:
         """:meth:`paged`, each page as the JSON objects of ``shape`` (``JsonItems``);
         ``parameters``: the statement's parameters the shape's values read."""
-        name = f"{name} as {shape.key}"
-        if name not in self._lists:
+        key = (f"{name} as {shape.key}", query)
+        if key not in self._paged:
 
-            async def read(query: PageQuery, ids: list[int]) -> dict[int, JsonItems]:
-                return await by_travailleur.json_page_by_travailleur(
+            async def batch(ids: list[int]) -> list[JsonItems]:
+                found = await by_travailleur.json_page_by_travailleur(
                     self._db,
                     self._principal,
                     model,
@@ -418,9 +415,10 @@ class Loaders:
                     with_total=shape.total,
                     parameters=_only(shape.parameters, parameters(query.values)),
                 )
+                return [found.get(i, NO_ITEMS) for i in ids]
 
-            self._lists[name] = ListLoader(_per_query(read, NO_ITEMS))
-        return self._lists[name]
+            self._paged[key] = ListLoader(batch)
+        return self._paged[key]
 
 
 @dataclass(frozen=True, slots=True)
@@ -436,22 +434,3 @@ def _only(names: frozenset[str], parameters: Mapping[str, Any]) -> dict[str, Any
     """The parameters a shape reads (lists whose other parameters differ then still
     share a statement)."""
     return {name: value for name, value in parameters.items() if name in names}
-
-
-def _per_query(
-    read: Callable[[PageQuery, list[int]], Awaitable[Mapping[Any, Any]]], missing: Any
-) -> Batch:
-    """A batch of ``PagedKey``: one read per distinct query, for all its workers."""
-
-    async def batch(keys: list[PagedKey]) -> list[Any]:
-        by_query: dict[PageQuery, list[int]] = defaultdict(list)
-        for key in keys:
-            by_query[key.query].append(key.travailleur_id)
-        results: dict[PagedKey, Any] = {}
-        for query, ids in by_query.items():
-            found = await read(query, ids)
-            for travailleur_id in ids:
-                results[PagedKey(travailleur_id, query)] = found.get(travailleur_id, missing)
-        return [results[key] for key in keys]
-
-    return batch

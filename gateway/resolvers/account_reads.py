@@ -29,7 +29,7 @@ from gateway.db.models import (
     Paiement,
     Travailleur,
 )
-from gateway.loaders import PagedKey, PageQuery
+from gateway.loaders import PageQuery
 from gateway.schema.compte import Attestation as AttestationType
 from gateway.schema.compte import CompteResume, compte_type, echeance_type
 from gateway.schema.compte import Cotisation as CotisationType
@@ -350,20 +350,20 @@ async def _pages(
     ``parameters`` from ``values`` (which, unlike the filters, leave the statement as
     it is: it is built once for its filters and window)."""
     query = PageQuery(window, filters, values)
-    keys = [PagedKey(i, query) for i in travailleur_ids]
     loaders = ctx.loaders
     if as_json is not None:
         json_loader = loaders.paged_as_json(
             ordre.kind,
             model,
+            query,
             filters_to_where=filters_to_where,
             parameters=parameters,
             ordre=ordre,
             shape=as_json,
         )
-        return await json_loader.load_many(keys)
-    loader = loaders.paged(ordre.kind, model, filters_to_where=filters_to_where, ordre=ordre)
-    pages = await loader.load_many(keys)
+        return await json_loader.load_many(travailleur_ids)
+    loader = loaders.paged(ordre.kind, model, query, filters_to_where=filters_to_where, ordre=ordre)
+    pages = await loader.load_many(travailleur_ids)
     return [connection([build(r) for r in page.items], page, window, ordre) for page in pages]
 
 

@@ -21,7 +21,7 @@ from gateway.db.keyset import EMPTY
 from gateway.db.repositories import prevention
 from gateway.db.repositories import workspace as repository
 from gateway.global_ids import parse_key
-from gateway.loaders import PagedKey, PageQuery
+from gateway.loaders import PageQuery
 from gateway.resolvers.payloads import travailleur_of, user_errors
 from gateway.schema.errors import bad_user_input, forbidden
 from gateway.schema.relay import (
@@ -264,15 +264,15 @@ async def journal(
         if principal is not None and principal.role is Role.EXPERT_COMPTABLE
         else None
     )
+    owner = prevention.owner_of(principal)
     loader = ctx.loaders.paged(
         "workspace.journal",
         models.EvenementAudit,
+        PageQuery(window, (cabinet_id, operation, owner)),
         filters_to_where=_journal_filters,
         ordre=ORDRE_JOURNAL,
     )
-    owner = prevention.owner_of(principal)
-    query = PageQuery(window, (cabinet_id, operation, owner))
-    page = await loader.load(PagedKey(travailleur_id, query))
+    page = await loader.load(travailleur_id)
     items = [EvenementAudit.from_row(r) for r in page.items]
     return connection(items, page, window, ORDRE_JOURNAL)
 
