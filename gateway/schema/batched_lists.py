@@ -35,6 +35,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar, cast
 
 from graphql import (
+    DirectiveNode,
     GraphQLAbstractType,
     GraphQLList,
     GraphQLObjectType,
@@ -49,11 +50,13 @@ from graphql import (
     is_object_type,
 )
 from graphql.execution.collect_fields import FieldDetailsList
+from graphql.language import SelectionSetNode, VariableNode
 from graphql.pyutils import Path, gather_with_cancel
 from strawberry.schema.schema_converter import GraphQLCoreConverter
 from strawberry.types.arguments import convert_arguments
 from strawberry.types.nodes import SelectedField
 
+from gateway.db.built_once import BuiltOnce
 from gateway.db.json_values import JsonShape, JsonValue, literal_text
 from gateway.schema.attribute_fields import (
     GENERAL,
@@ -162,6 +165,10 @@ class BatchedListsExecutionContext(AttributeFieldsExecutionContext):
     _kinds: dict[tuple[GraphQLObjectType, str], FieldKind | None]
     #: leaf type → its serialiser (``leaf_serialiser``); one per schema.
     _serialisers: dict[Any, Callable[[Any], Any]]
+    #: Whether a list qualifies, across requests (``_plannable_list``); one per schema.
+    _qualifying: BuiltOnce[tuple[bool, tuple[Any, ...]]]
+    #: An operation's variables its directives read (``directive_variables``), likewise.
+    _directive_names: BuiltOnce[tuple[frozenset[str], Any]]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -188,7 +195,7 @@ class BatchedListsExecutionContext(AttributeFieldsExecutionContext):
             and self._converter is not None
             and isinstance(result, list)
             and len(result) > 1
-            and self._plannable(get_named_type(return_type), field_details_list)
+            and self._plannable_list(get_named_type(return_type), field_details_list)
         ):
             return self._column_wise(
                 general, return_type, field_details_list, info, path, result, position_context
@@ -230,6 +237,27 @@ class BatchedListsExecutionContext(AttributeFieldsExecutionContext):
         found = self._serialisers.get(leaf)
         if found is None:
             found = self._serialisers[leaf] = leaf_serialiser(leaf)
+        return found
+
+    def _plannable_list(self, named: Any, field_details_list: FieldDetailsList) -> bool:
+        """:meth:`_plannable`, remembered across requests of the same document: the
+        answer depends only on the fields' nodes and the values of the variables the
+        operation's directives read (``@skip``, ``@include``, ``@defer``); the entry
+        keeps the nodes, so their ids in its key are never reused while it is kept."""
+        if is_leaf_type(named):
+            return True
+        nodes = tuple(details.node for details in field_details_list)
+        operation = self.operation
+        names, _ = self._directive_names.get(
+            id(operation),
+            lambda: (directive_variables(operation, self.fragment_definitions), operation),
+        )
+        given = self.variable_values.coerced
+        values = tuple(sorted((name, given.get(name)) for name in names))
+        key = (named.name, tuple(map(id, nodes)), values)
+        found, _nodes = self._qualifying.get(
+            key, lambda: (self._plannable(named, field_details_list), nodes)
+        )
         return found
 
     def _plannable(self, named: Any, field_details_list: FieldDetailsList) -> bool:
@@ -507,11 +535,36 @@ class BatchedListsExecutionContext(AttributeFieldsExecutionContext):
         return found
 
 
+def directive_variables(operation: Any, fragments: Any) -> frozenset[str]:
+    """The variables the directives of an operation and of the fragments it may spread
+    read (``@skip(if: $x)``...): what decides, besides the document, which fields are
+    collected."""
+    names: set[str] = set()
+    pending: list[Any] = [operation, *fragments.values()]
+    while pending:
+        node = pending.pop()
+        for directive in getattr(node, "directives", None) or ():
+            assert isinstance(directive, DirectiveNode)
+            for argument in directive.arguments or ():
+                if isinstance(argument.value, VariableNode):
+                    names.add(argument.value.name.value)
+        selection_set = getattr(node, "selection_set", None)
+        if isinstance(selection_set, SelectionSetNode):
+            pending.extend(selection_set.selections)
+    return frozenset(names)
+
+
 def for_one_schema() -> type[BatchedListsExecutionContext]:
     """The execution context class of one schema, with its own caches of field readers
     and kinds (freed with the schema: tests build many)."""
     return type(
         "BatchedListsExecutionContext",
         (BatchedListsExecutionContext,),
-        {"_readers": {}, "_kinds": {}, "_serialisers": {}},
+        {
+            "_readers": {},
+            "_kinds": {},
+            "_serialisers": {},
+            "_qualifying": BuiltOnce(1024),
+            "_directive_names": BuiltOnce(),
+        },
     )

@@ -251,3 +251,41 @@ def test_a_type_overriding_an_interface_field_does_not_take_its_batch_form() -> 
     chat = field_kind(graphql.get_type("BLChat"), "jouets")  # type: ignore[arg-type]
     assert chat is not None and chat.batch is jouets_of
     assert field_kind(graphql.get_type("BLOiseau"), "jouets") is None  # type: ignore[arg-type]
+
+
+QUALIFYING = [
+    "query($garde: Boolean!) { animaux(n: 4) { nom garde @include(if: $garde) jouets { nom } } }",
+    "query($garde: Boolean!) { animaux(n: 4) { nom ...Garde jouets { nom } } }\n"
+    "fragment Garde on BLAnimal { garde @include(if: $garde) }",
+]
+
+
+@pytest.mark.parametrize("document", QUALIFYING)
+async def test_which_lists_qualify_is_remembered_per_document_and_directive_values(
+    document: str,
+) -> None:
+    """The same document (kept parsed across requests) asked with ``@include`` on and
+    off, in the operation or in a fragment: a field with a permission included sends the
+    list the general way, excluded lets it go column-wise, whatever was decided for the
+    previous request."""
+    from gateway.schema.document_cache import DocumentCache, DocumentCaching
+
+    documents = DocumentCache()
+    schema = strawberry.Schema(
+        query=Query,
+        types=[BLChat, BLChien],
+        execution_context_class=for_one_schema(),
+        extensions=[lambda: DocumentCaching(documents)],
+    )
+    calls = []
+    for garde in (False, True, False, True):
+        journal = Journal()
+        result = await schema.execute(
+            document, variable_values={"garde": garde}, context_value=journal
+        )
+        assert result.errors is None
+        assert all(("garde" in a) is garde for a in result.data["animaux"])
+        calls.append(sorted(journal.calls))
+    assert len(documents) == 1  # one document, parsed once
+    column_wise, general = [("jouets", 2), ("jouets", 2)], [("jouets", 1)] * 4
+    assert calls == [column_wise, general, column_wise, general]
