@@ -21,8 +21,9 @@ T = TypeVar("T")
 
 class BuiltOnce(Generic[T]):
     """The statements (or other values built from a shape) of one kind, by shape: at
-    most ``size`` are kept, the least recently used dropped first (a shape that changes with each request, such as a
-    list filtered on a moment, then costs what building it always cost)."""
+    most ``size`` are kept, the least recently used dropped first (a shape that changes
+    with each request, such as a list filtered on a moment, then costs what building it
+    always cost)."""
 
     def __init__(self, size: int = 256) -> None:
         self._size = size

@@ -25,6 +25,8 @@ value cannot be shown as it is (a null on a non-null field, an error raised by a
 resolver): its values are then completed again the general way, which reports the
 error at its path exactly as before; the loaders have cached what was read, so this
 costs no statement. The actual cost is counted alike (the fields of each object).
+Whether a list's selection qualifies is decided once per document and values of the
+variables its directives read, then remembered across requests.
 """
 
 from __future__ import annotations

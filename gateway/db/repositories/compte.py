@@ -191,11 +191,8 @@ def _micro_summaries(kind: VisibilityKind | None, dialect: str) -> Any:
         .subquery("du")
     )
     periode = dues.c.periode.collate("C") if dialect == "postgresql" else dues.c.periode
-    worker, numbered, paid_in = (
-        dues.c.travailleur_id,
-        (dues.c.due, periode),
-        (dues.c.due, periode.desc()),
-    )
+    worker = dues.c.travailleur_id
+    numbered, paid_in = (dues.c.due, periode), (dues.c.due, periode.desc())
     ranked = select(
         dues.c.travailleur_id,
         dues.c.due,
