@@ -261,10 +261,10 @@ async def comptes_resumes(
     # Asked now, before any await: the page's plans join those its instalments ask for
     # in this turn (one statement for both).
     plans = plans_comptes(ctx, [t.id for t in travailleurs])
-    whole = [t for t in travailleurs if whole_account]
-    focused = [t for t in travailleurs if not whole_account]
-    micro = [t.id for t in focused if t.regime is Regime.MICRO]
-    classique = [t.id for t in focused if t.regime is not Regime.MICRO]
+    whole = list(travailleurs) if whole_account else []
+    summed = [] if whole_account else travailleurs
+    micro = [t.id for t in summed if t.regime is Regime.MICRO]
+    classique = [t.id for t in summed if t.regime is not Regime.MICRO]
     etats, micro_rows, classique_rows, accounts = await asyncio.gather(
         plans,
         ctx.loaders.comptes_micro(today).load_many(micro),

@@ -109,19 +109,15 @@ async def test_a_micro_summary_read_by_the_database_equals_the_domain_rule(
             )
             assert set(found) == set(workers), "only the workers the caller sees"
             for worker in workers:
-                dues, _ = compte_rules.micro_dues(
-                    declaration_dues([d for d in declarations if d.travailleur_id == worker]),
-                    [
-                        compte_rules.Paiement(p.id, p.date_paiement, p.montant)
-                        for p in payments
-                        if p.travailleur_id == worker
-                    ],
-                )
                 received = [
                     compte_rules.Paiement(p.id, p.date_paiement, p.montant)
                     for p in payments
                     if p.travailleur_id == worker
                 ]
+                dues, _ = compte_rules.micro_dues(
+                    declaration_dues([d for d in declarations if d.travailleur_id == worker]),
+                    received,
+                )
                 overdue = [i for i in dues if i.date_echeance < today and i.reste_du > 0]
                 assert found[worker].balance == compte_rules.balance(dues, received, as_of)
                 assert found[worker].overdue == overdue, (worker, today)
