@@ -12,7 +12,6 @@ import asyncio
 from collections.abc import Awaitable, Callable, Coroutine, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal
 from functools import cached_property
 from typing import Any, TypeVar
 
@@ -21,6 +20,7 @@ from sqlalchemy import Integer, bindparam
 
 from domain.compte import last_accounting_day
 from domain.money import ZERO
+from domain.nomenclatures import NatureCotisation
 from gateway.auth.principal import Principal
 from gateway.cursors import Window
 from gateway.db.engine import RequestSession
@@ -176,6 +176,15 @@ COTISATIONS_DE_L_ANNEE = RowsOf(
     where=(Cotisation.annee == bindparam("annee", type_=Integer),),
     order_by=(Cotisation.nature, Cotisation.id),
 )
+#: The lines of each nature of the year given as ``annee``, in the order of a year's lines.
+LIGNES_DE_L_ANNEE = {
+    nature: RowsOf(
+        Cotisation,
+        where=(Cotisation.annee == bindparam("annee", type_=Integer), Cotisation.nature == nature),
+        order_by=(Cotisation.id,),
+    )
+    for nature in NatureCotisation
+}
 ECHEANCES_ACTIVES = RowsOf(
     Echeance, where=(Echeance.annulee.is_(False),), order_by=(Echeance.date_echeance, Echeance.id)
 )
@@ -224,20 +233,28 @@ class Loaders:
         """Each worker's établissements as the JSON objects of ``shape``."""
         name = f"etablissements as {shape.key}"
         if name not in self._lists:
-
-            async def batch(ids: list[int]) -> list[JsonItems]:
-                found = await by_travailleur.json_rows_by_travailleur(
-                    self._db,
-                    self._principal,
-                    Etablissement,
-                    ids,
-                    fields=shape.fields,
-                    order_by=ORDRE_ETABLISSEMENTS,
-                )
-                return [found.get(i, NO_ITEMS) for i in ids]
-
-            self._lists[name] = ListLoader(batch)
+            self._lists[name] = self._rows_as_json(ETABLISSEMENTS, shape)
         return self._lists[name]
+
+    def lignes_as_json(self, annee: int, nature: NatureCotisation, shape: JsonShape) -> ListLoader:
+        """Each worker's contribution lines of ``annee`` and ``nature`` as the JSON
+        objects of ``shape``, in the order of a year's lines."""
+        name = f"lignes {annee} {nature.value} as {shape.key}"
+        if name not in self._lists:
+            rows = LIGNES_DE_L_ANNEE[nature]
+            self._lists[name] = self._rows_as_json(rows, shape, {"annee": annee})
+        return self._lists[name]
+
+    def _rows_as_json(
+        self, rows: RowsOf, shape: JsonShape, parameters: Mapping[str, Any] | None = None
+    ) -> ListLoader:
+        async def batch(ids: list[int]) -> list[JsonItems]:
+            found = await by_travailleur.json_rows_by_travailleur(
+                self._db, self._principal, rows, ids, fields=shape.fields, parameters=parameters
+            )
+            return [found.get(i, NO_ITEMS) for i in ids]
+
+        return ListLoader(batch)
 
     @cached_property
     def coordonnees_bancaires(self) -> ListLoader:
@@ -256,7 +273,7 @@ class Loaders:
         if annee not in self._years:
             self._years[annee] = YearLoaders(
                 cotisations=self._rows(COTISATIONS_DE_L_ANNEE, {"annee": annee}),
-                appele=self._provisional_called(annee),
+                totals=self._year_totals(annee),
             )
         return self._years[annee]
 
@@ -340,10 +357,10 @@ class Loaders:
 
         return ListLoader(batch)
 
-    def _provisional_called(self, annee: int) -> ListLoader:
-        async def batch(ids: list[int]) -> list[Decimal]:
-            found = await appel.provisional_called_by_worker(self._db, self._principal, ids, annee)
-            return [found.get(i, ZERO) for i in ids]
+    def _year_totals(self, annee: int) -> ListLoader:
+        async def batch(ids: list[int]) -> list[appel.YearTotals]:
+            found = await appel.year_totals_by_worker(self._db, self._principal, ids, annee)
+            return [found.get(i, NO_YEAR) for i in ids]
 
         return ListLoader(batch)
 
@@ -423,11 +440,16 @@ class Loaders:
 
 @dataclass(frozen=True, slots=True)
 class YearLoaders:
-    """What a year's contributions view needs of each worker: the year's lines, and its
-    provisional contributions called (``Decimal``, summed by the database)."""
+    """What a year's contributions view needs of each worker: its totals
+    (``appel.YearTotals``, summed by the database), and the year's lines when they are
+    shown as objects."""
 
     cotisations: ListLoader
-    appele: ListLoader
+    totals: ListLoader
+
+
+#: The totals of a year without any line (or of a worker the caller may not see).
+NO_YEAR = appel.YearTotals(ZERO, 0, None, 0, ZERO)
 
 
 def _only(names: frozenset[str], parameters: Mapping[str, Any]) -> dict[str, Any]:

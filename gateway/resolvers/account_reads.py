@@ -48,18 +48,16 @@ async def cotisations(
 ) -> list[list[CotisationType]]:
     """Each worker's contributions view per year (all years, or ``annee``), each with
     what was really called for it — the definition the account uses
-    (``provisional_called``). One year asked for reads only that year's lines, and its
-    called total summed by the database."""
+    (``provisional_called``). One year asked for reads its totals summed by the
+    database, and its lines only when a field showing them is selected."""
     loaders = ctx.loaders
     if annee is not None:
-        of_year = loaders.of_year(annee)
-        lines, called = await asyncio.gather(
-            of_year.cotisations.load_many(travailleur_ids),
-            of_year.appele.load_many(travailleur_ids),
-        )
+        totals = await loaders.of_year(annee).totals.load_many(travailleur_ids)
         return [
-            [CotisationType.from_rows(i, annee, rows, appele)] if rows else []
-            for i, rows, appele in zip(travailleur_ids, lines, called, strict=True)
+            [CotisationType.from_totals(i, annee, of_one)]
+            if of_one.provisionnelles or of_one.definitives
+            else []
+            for i, of_one in zip(travailleur_ids, totals, strict=True)
         ]
     lines, echeances, paiements = await asyncio.gather(
         loaders.cotisations.load_many(travailleur_ids),

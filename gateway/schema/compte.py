@@ -17,12 +17,21 @@ from domain.nomenclatures import ModePaiement, NatureCotisation, NatureRevenu, S
 from domain.suivi_delais import SuiviDelai
 from gateway.context import Context
 from gateway.db import echeance_sql, models
-from gateway.db.json_values import global_id, money, money_of_cents, plain, reading
+from gateway.db.json_values import (
+    JsonItems,
+    JsonShape,
+    global_id,
+    money,
+    money_of_cents,
+    plain,
+    reading,
+)
+from gateway.db.repositories.appel import YearTotals
 from gateway.schema.attestations import Attestation as Attestation  # re-exported
-from gateway.schema.batched_lists import batched
+from gateway.schema.batched_lists import Fallback, batched
 from gateway.schema.cotisations import LigneCotisation, stored_ligne_type
 from gateway.schema.described_enum import described_enum
-from gateway.schema.json_lists import stored_fields
+from gateway.schema.json_lists import as_json, stored_fields
 from gateway.schema.relay import Node, encode_global_id
 from gateway.schema.scalars import Money
 
@@ -73,6 +82,18 @@ class EcartCotisation:
     )
 
 
+async def _provisionnelles(root: Cotisation, info: Info[Context, None]) -> list[LigneCotisation]:
+    return (await provisionnelles_of(info.context, [root]))[0]
+
+
+async def _definitives(root: Cotisation, info: Info[Context, None]) -> list[LigneCotisation] | None:
+    return (await definitives_of(info.context, [root]))[0]
+
+
+async def _ecarts(root: Cotisation, info: Info[Context, None]) -> list[EcartCotisation] | None:
+    return (await ecarts_of(info.context, [root]))[0]
+
+
 @strawberry.type(
     description=(
         "Contributions of one year: provisional, definitive once the income is declared, "
@@ -87,7 +108,7 @@ class Cotisation(Node):
 
     provisionnelles: list[LigneCotisation] = strawberry.field(
         description="Provisional lines, as computed on the provisional basis for the whole year.",
-        resolver=lambda root: _lines(root.provisional_rows),
+        resolver=_provisionnelles,
     )
     total_provisionnel: Money | None = strawberry.field(
         description=(
@@ -100,7 +121,7 @@ class Cotisation(Node):
 
     definitives: list[LigneCotisation] | None = strawberry.field(
         description="Definitive lines, once the year's income is declared; null before.",
-        resolver=lambda root: _lines(root.definitive_rows) or None,
+        resolver=_definitives,
     )
     total_definitif: Money | None = strawberry.field(description="Sum of the definitive lines.")
     regularisation: Money | None = strawberry.field(
@@ -113,49 +134,63 @@ class Cotisation(Node):
         description=(
             "Régularisation per line, what was called being attributed to the lines pro rata; "
             "null until the definitive contributions exist."
-        )
+        ),
+        resolver=_ecarts,
     )
-    # The stored lines: their explanation (a JSON detail) is decoded only when a line
-    # is selected, not for a year's totals.
-    provisional_rows: strawberry.Private[list[models.Cotisation]]
-    definitive_rows: strawberry.Private[list[models.Cotisation]]
+    travailleur_id: strawberry.Private[int]
+    appele: strawberry.Private[Decimal]
+    has_definitives: strawberry.Private[bool]
+    # The year's stored lines when the view was built from them (every year of an
+    # account); otherwise they are read only when a field showing them is selected.
+    rows: strawberry.Private[list[models.Cotisation] | None]
 
     @staticmethod
-    def from_rows(
-        travailleur_id: int, annee: int, rows: list[models.Cotisation], appele: Decimal
+    def from_totals(
+        travailleur_id: int,
+        annee: int,
+        totals: YearTotals,
+        rows: list[models.Cotisation] | None = None,
     ) -> Cotisation:
-        """The view of one year; ``appele`` is its provisional called
-        (``domain.appel_provisionnel.provisional_called``), as the account uses it."""
-        provisional = [r for r in rows if r.nature is NatureCotisation.PROVISIONNELLE]
-        definitive = [r for r in rows if r.nature is NatureCotisation.DEFINITIVE]
-        total_p = appele if provisional else None
-        total_d = sum((r.montant for r in definitive), Decimal(0)) if definitive else None
-        ecarts = None
-        if definitive:
-            called = _called_per_line(provisional, appele)
-            ecarts = [
-                EcartCotisation(
-                    code=r.code,
-                    libelle=LIBELLES[r.code],
-                    provisionnel=Money(called.get(r.code, Decimal(0))),
-                    definitif=Money(r.montant),
-                    regularisation=Money(r.montant - called.get(r.code, Decimal(0))),
-                )
-                for r in definitive
-            ]
+        """The view of one year from its totals (``rows``: its lines, if already read)."""
+        total_p = totals.appele if totals.provisionnelles else None
+        total_d = totals.total_definitif if totals.definitives else None
         return Cotisation(
             id=strawberry.ID(encode_global_id("Cotisation", f"{travailleur_id}:{annee}")),
             annee=annee,
-            base_provisionnelle=provisional[0].base_calcul if provisional else None,
+            base_provisionnelle=totals.base_provisionnelle,
             total_provisionnel=Money(total_p) if total_p is not None else None,
             total_definitif=Money(total_d) if total_d is not None else None,
             regularisation=(
                 Money(total_d - (total_p or Decimal(0))) if total_d is not None else None
             ),
-            ecarts=ecarts,
-            provisional_rows=provisional,
-            definitive_rows=definitive,
+            travailleur_id=travailleur_id,
+            appele=totals.appele,
+            has_definitives=bool(totals.definitives),
+            rows=rows,
         )
+
+    @staticmethod
+    def from_rows(
+        travailleur_id: int, annee: int, rows: list[models.Cotisation], appele: Decimal
+    ) -> Cotisation:
+        """The view of one year from its lines; ``appele`` is its provisional called
+        (``domain.appel_provisionnel.provisional_called``), as the account uses it."""
+        provisional = _of_nature(rows, NatureCotisation.PROVISIONNELLE)
+        definitive = _of_nature(rows, NatureCotisation.DEFINITIVE)
+        totals = YearTotals(
+            appele=appele,
+            provisionnelles=len(provisional),
+            base_provisionnelle=provisional[0].base_calcul if provisional else None,
+            definitives=len(definitive),
+            total_definitif=sum((r.montant for r in definitive), Decimal(0)),
+        )
+        return Cotisation.from_totals(travailleur_id, annee, totals, rows)
+
+
+def _of_nature(
+    rows: Sequence[models.Cotisation], nature: NatureCotisation
+) -> list[models.Cotisation]:
+    return [r for r in rows if r.nature is nature]
 
 
 def _lines(rows: list[models.Cotisation]) -> list[LigneCotisation]:
@@ -170,6 +205,96 @@ def _called_per_line(provisional: list[models.Cotisation], appele: Decimal) -> d
     if sum(lignes.values(), Decimal(0)) == Decimal(0):
         return {}
     return compte_rules.attribute_to_lines(appele, lignes)
+
+
+async def _year_rows(ctx: Context, views: Sequence[Cotisation]) -> list[list[models.Cotisation]]:
+    """Each view's lines: those it was built from, or its year's read now (one statement
+    per year for all the views)."""
+    missing: dict[int, list[int]] = {}
+    for view in views:
+        if view.rows is None:
+            missing.setdefault(view.annee, []).append(view.travailleur_id)
+    read: dict[tuple[int, int], list[models.Cotisation]] = {}
+    for annee, ids in missing.items():
+        lines = await ctx.loaders.of_year(annee).cotisations.load_many(ids)
+        read.update(((annee, i), of_one) for i, of_one in zip(ids, lines, strict=True))
+    return [
+        view.rows if view.rows is not None else read[(view.annee, view.travailleur_id)]
+        for view in views
+    ]
+
+
+@batched("Cotisation", "provisionnelles")
+async def provisionnelles_of(
+    ctx: Context, views: Sequence[Cotisation]
+) -> list[list[LigneCotisation]]:
+    rows = await _year_rows(ctx, views)
+    return [_lines(_of_nature(of_one, NatureCotisation.PROVISIONNELLE)) for of_one in rows]
+
+
+@batched("Cotisation", "definitives")
+async def definitives_of(
+    ctx: Context, views: Sequence[Cotisation]
+) -> list[list[LigneCotisation] | None]:
+    declared = await _rows_once_declared(ctx, views)
+    return [
+        None if rows is None else _lines(_of_nature(rows, NatureCotisation.DEFINITIVE))
+        for rows in declared
+    ]
+
+
+@batched("Cotisation", "ecarts")
+async def ecarts_of(
+    ctx: Context, views: Sequence[Cotisation]
+) -> list[list[EcartCotisation] | None]:
+    declared = await _rows_once_declared(ctx, views)
+    return [
+        None if rows is None else _ecarts_of(view, rows)
+        for view, rows in zip(views, declared, strict=True)
+    ]
+
+
+async def _rows_once_declared(
+    ctx: Context, views: Sequence[Cotisation]
+) -> list[list[models.Cotisation] | None]:
+    """Each view's lines once its year has definitive ones; None before (nothing read)."""
+    declared = [view for view in views if view.has_definitives]
+    rows = iter(await _year_rows(ctx, declared))
+    return [next(rows) if view.has_definitives else None for view in views]
+
+
+def _ecarts_of(view: Cotisation, rows: list[models.Cotisation]) -> list[EcartCotisation]:
+    called = _called_per_line(_of_nature(rows, NatureCotisation.PROVISIONNELLE), view.appele)
+    return [
+        EcartCotisation(
+            code=r.code,
+            libelle=LIBELLES[r.code],
+            provisionnel=Money(called.get(r.code, Decimal(0))),
+            definitif=Money(r.montant),
+            regularisation=Money(r.montant - called.get(r.code, Decimal(0))),
+        )
+        for r in _of_nature(rows, NatureCotisation.DEFINITIVE)
+    ]
+
+
+@as_json("Cotisation", "provisionnelles")
+async def provisionnelles_as_json(
+    ctx: Context, views: Sequence[Cotisation], shape: JsonShape
+) -> list[JsonItems]:
+    """The provisional lines as the JSON objects of ``shape``, for views of one year
+    asked alone (one statement per year); views of every year, built from lines
+    already read, show them as objects."""
+    if any(view.rows is not None for view in views):
+        raise Fallback
+    by_year: dict[int, list[int]] = {}
+    for view in views:
+        by_year.setdefault(view.annee, []).append(view.travailleur_id)
+    read: dict[tuple[int, int], JsonItems] = {}
+    for annee, ids in by_year.items():
+        loader = ctx.loaders.lignes_as_json(annee, NatureCotisation.PROVISIONNELLE, shape)
+        items = await loader.load_many(ids)
+        read.update(((annee, i), of_one) for i, of_one in zip(ids, items, strict=True))
+    return [read[(view.annee, view.travailleur_id)] for view in views]
 
 
 @strawberry.type(description="One instalment of the schedule (échéancier).")

@@ -10,7 +10,9 @@ from domain import cotisations as engine
 from domain.cotisations import LIBELLES, CotisationCode, NaturePartie, TypeBorne
 from domain.money import ZERO
 from gateway.db import models
+from gateway.db.json_values import money, plain
 from gateway.schema.described_enum import described_enum
+from gateway.schema.json_lists import stored_fields
 from gateway.schema.scalars import Money, Rate
 from gateway.services.contributions import ligne_from_row
 
@@ -174,3 +176,15 @@ def stored_ligne_type(row: models.Cotisation) -> LigneCotisation:
         explication=row.explication,
         source=row,
     )
+
+
+# A page of accounts shows a year's provisional lines by code, amount and explanation:
+# values the database holds as they are shown, written as JSON by it.
+stored_fields(
+    "LigneCotisation",
+    {
+        "code": plain(models.Cotisation.code),
+        "montant": money(models.Cotisation.montant),
+        "explication": plain(models.Cotisation.explication),
+    },
+)

@@ -2,7 +2,8 @@
 
 A régime classique summary without its monthly detail comes from the balance summed in
 SQL and the overdue instalments only; with the detail, from the whole account. A year's
-contributions asked for alone read only that year's lines, instalments and credit. Both
+contributions asked for alone read only that year's totals, summed by the database, and
+its lines when they are shown (as JSON the database writes, or as objects). Both
 must show exactly what the whole account shows, on every account of a synthetic
 cabinet and of the demo, on several days."""
 
@@ -19,7 +20,11 @@ from tests.api.client import api_for
 from tests.conftest import TODAY, Database
 
 SUMMARY = "dateArrete solde majorationsDeRetard montantEnRetard"
-YEAR = "annee totalProvisionnel totalDefinitif regularisation provisionnelles { code montant }"
+YEAR = (
+    "annee baseProvisionnelle totalProvisionnel totalDefinitif regularisation "
+    "provisionnelles { code montant explication } definitives { code montant } "
+    "ecarts { code provisionnel definitif regularisation }"
+)
 
 PAGE = f"""query($first: Int!, $annee: Int!) {{
   portfolio(first: $first) {{

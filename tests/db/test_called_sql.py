@@ -3,7 +3,7 @@
 ``called_instalments``) on both databases, over random accounts: several years, both
 natures, cancelled instalments, rejected debits carried into later instalments (of the
 same year or the next, cancelled or not), a credit per year or none, and workers the
-caller may not see."""
+caller may not see; and the year's other totals equal its lines."""
 
 from __future__ import annotations
 
@@ -14,12 +14,13 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from domain.appel_provisionnel import provisional_called
+from domain.cotisations import CotisationCode
 from domain.echeancier import NatureEcheance
-from domain.nomenclatures import ModePaiement, Role
+from domain.nomenclatures import ModePaiement, NatureCotisation, Role
 from gateway.auth.principal import Principal
 from gateway.db.engine import RequestSession, session_factory
-from gateway.db.models import Echeance, Paiement
-from gateway.db.repositories.appel import provisional_called_by_worker
+from gateway.db.models import Cotisation, Echeance, Paiement
+from gateway.db.repositories.appel import year_totals_by_worker
 from gateway.services.ledger import called_instalments, credit_of_year
 from tests import builders
 from tests.conftest import Database
@@ -87,7 +88,7 @@ async def test_the_called_total_summed_by_the_database_equals_the_domain_rule(
         payments = list(await session.scalars(select(Paiement)))
         carried, nonzero = 0, 0
         for annee in YEARS:
-            found = await provisional_called_by_worker(
+            found = await year_totals_by_worker(
                 RequestSession(session), agent, [*workers, hidden], annee
             )
             assert set(found) == set(workers), "only the workers the caller sees"
@@ -95,9 +96,55 @@ async def test_the_called_total_summed_by_the_database_equals_the_domain_rule(
                 actives = [r for r in instalments if r.travailleur_id == worker and not r.annulee]
                 credit = credit_of_year((p for p in payments if p.travailleur_id == worker), annee)
                 expected = provisional_called(annee, called_instalments(actives), credit)
-                assert found[worker] == expected, (worker, annee)
+                assert found[worker].appele == expected, (worker, annee)
                 nonzero += expected != 0
             carried += sum(1 for r in instalments if r.report_vers_id is not None)
     # Not vacuous: carried amounts, cancelled instalments and credits occur.
     assert carried > 20 and nonzero > 20
     assert any(r.annulee for r in instalments) and payments
+
+
+async def test_a_years_other_totals_summed_by_the_database_equal_its_lines(db: Database) -> None:
+    """The rest of a year's totals (lines per nature, the provisional basis of the first
+    provisional line, the definitive total), over random lines of several years."""
+    rng = random.Random(RNG_SEED + 1)
+    async with session_factory(db.engine)() as session:
+        caisse = await builders.caisse(session)
+        workers = [(await builders.travailleur(session, caisse_id=caisse.id)).id for _ in range(8)]
+        for worker in workers:
+            for annee in YEARS:
+                for nature in NatureCotisation:
+                    codes = rng.sample(list(CotisationCode), rng.randint(0, 4))
+                    for code in codes:
+                        session.add(
+                            Cotisation(
+                                travailleur_id=worker,
+                                annee=annee,
+                                nature=nature,
+                                code=code,
+                                montant=_amount(rng),
+                                assiette=_amount(rng),
+                                detail={},
+                                explication="-",
+                                base_calcul=f"base {rng.randint(1, 99)}",
+                                date_calcul=date(annee, 1, 15),
+                            )
+                        )
+        await session.commit()
+    agent = Principal(role=Role.AGENT, label="agent", caisse_id=caisse.id)
+    async with session_factory(db.engine)() as session:
+        lines = list(await session.scalars(select(Cotisation).order_by(Cotisation.id)))
+        for annee in YEARS:
+            found = await year_totals_by_worker(RequestSession(session), agent, workers, annee)
+            for worker in workers:
+                of_year = [c for c in lines if c.travailleur_id == worker and c.annee == annee]
+                provisional = [c for c in of_year if c.nature is NatureCotisation.PROVISIONNELLE]
+                definitive = [c for c in of_year if c.nature is NatureCotisation.DEFINITIVE]
+                totals = found[worker]
+                assert totals.provisionnelles == len(provisional)
+                assert totals.base_provisionnelle == (
+                    provisional[0].base_calcul if provisional else None
+                )
+                assert totals.definitives == len(definitive)
+                assert totals.total_definitif == sum((c.montant for c in definitive), Decimal(0))
+    assert any(c.nature is NatureCotisation.DEFINITIVE for c in lines)

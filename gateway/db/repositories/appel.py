@@ -6,25 +6,29 @@ provisional instalments not cancelled, minus the year's credit. A page of client
 ``cotisations(annee:)`` read every such instalment (and each instalment carrying an
 amount into one of them) to add them up in Python; this is the same sum written in SQL,
 one integer per worker. A test checks it against the domain rule on random accounts
-with rejected debits carried between instalments.
+with rejected debits carried between instalments. The same statement gives the rest of
+what the view shows without its lines (their number per nature, the provisional basis,
+the definitive total), so that a page showing a year's totals reads no line.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import BigInteger, Integer, bindparam, case, literal, select
+from sqlalchemy import BigInteger, Integer, bindparam, case, func, literal, select
 from sqlalchemy.orm import aliased, join
 
 from domain.echeancier import NatureEcheance
 from domain.money import from_cents
+from domain.nomenclatures import NatureCotisation
 from gateway.auth.principal import Principal
 from gateway.auth.visibility import visibility_kind
 from gateway.db.built_once import BuiltOnce
 from gateway.db.engine import RequestSession
-from gateway.db.models import Echeance, Paiement, Travailleur
+from gateway.db.models import Cotisation, Echeance, Paiement, Travailleur
 from gateway.db.repositories.by_travailleur import given_values, given_visible
 from gateway.db.repositories.compte import worker_sum
 from gateway.db.types import raw_cents
@@ -34,6 +38,7 @@ _OWN = aliased(Echeance, name="echeance_appelee")
 _CARRIER = aliased(Echeance, name="echeance_reportee")
 _TARGET = aliased(Echeance, name="echeance_cible")
 _CREDIT = aliased(Paiement, name="credit_annee")
+_LINE = aliased(Cotisation, name="ligne_annee")
 
 _ZERO = literal(0, BigInteger)
 
@@ -73,21 +78,73 @@ def _called_cents(annee: Any) -> Any:
     return own - carried_in - credit
 
 
-async def provisional_called_by_worker(
+@dataclass(frozen=True, slots=True)
+class YearTotals:
+    """What a worker's view of one year shows without its lines: the provisional
+    contributions called, how many lines of each nature, the provisional basis (that of
+    the first provisional line) and the definitive total."""
+
+    appele: Decimal
+    provisionnelles: int
+    base_provisionnelle: str | None
+    definitives: int
+    total_definitif: Decimal
+
+
+async def year_totals_by_worker(
     db: RequestSession, principal: Principal | None, travailleur_ids: Sequence[int], annee: int
-) -> dict[int, Decimal]:
-    """Each visible worker's provisional contributions called for ``annee``."""
+) -> dict[int, YearTotals]:
+    """Each visible worker's totals of ``annee`` (one statement for all of them)."""
     kind, dialect = visibility_kind(principal), db.dialect
 
     def build() -> Any:
-        called = _called_cents(bindparam("appel_annee", type_=Integer))
-        return select(Travailleur.id, called).where(*given_visible(Travailleur.id, kind, dialect))
+        year = bindparam("appel_annee", type_=Integer)
 
-    statement = _CALLED.get((kind, dialect), build)
+        def of_nature(nature: NatureCotisation) -> list[Any]:
+            return [
+                _LINE.travailleur_id == Travailleur.id,
+                _LINE.annee == year,
+                _LINE.nature == nature,
+            ]
+
+        def count(nature: NatureCotisation) -> Any:
+            counted = select(func.count()).select_from(_LINE).where(*of_nature(nature))
+            return counted.correlate(Travailleur).scalar_subquery()
+
+        first_base = (
+            select(_LINE.base_calcul)
+            .where(*of_nature(NatureCotisation.PROVISIONNELLE))
+            .order_by(_LINE.id)
+            .limit(1)
+            .correlate(Travailleur)
+            .scalar_subquery()
+        )
+        definitive = worker_sum(raw_cents(_LINE.montant), *of_nature(NatureCotisation.DEFINITIVE))
+        return select(
+            Travailleur.id,
+            _called_cents(year),
+            count(NatureCotisation.PROVISIONNELLE),
+            first_base,
+            count(NatureCotisation.DEFINITIVE),
+            definitive,
+        ).where(*given_visible(Travailleur.id, kind, dialect))
+
+    statement = _TOTALS.get((kind, dialect), build)
     values = {"appel_annee": annee, **given_values(principal, travailleur_ids)}
-    return {ident: from_cents(int(cents)) for ident, cents in await db.rows(statement, values)}
+    return {
+        ident: YearTotals(
+            from_cents(int(called)),
+            int(provisionnelles),
+            base,
+            int(definitives),
+            from_cents(int(definitive)),
+        )
+        for ident, called, provisionnelles, base, definitives, definitive in await db.rows(
+            statement, values
+        )
+    }
 
 
-#: ``provisional_called_by_worker``'s statement, by kind of principal and database
+#: ``year_totals_by_worker``'s statement, by kind of principal and database
 #: (built once: the year and the workers are named parameters).
-_CALLED: BuiltOnce[Any] = BuiltOnce()
+_TOTALS: BuiltOnce[Any] = BuiltOnce()

@@ -150,40 +150,38 @@ _JSON_LISTS: BuiltOnce[list[Any]] = BuiltOnce()
 async def json_rows_by_travailleur(
     db: RequestSession,
     principal: Principal | None,
-    model: type[Any],
+    rows: RowsOf,
     travailleur_ids: Sequence[int],
     *,
     fields: JsonFields,
-    order_by: tuple[Any, ...],
+    parameters: Mapping[str, Any] | None = None,
 ) -> dict[int, JsonItems]:
-    """:func:`read_rows` as the JSON objects of ``fields`` (``JsonItems``);
-    ``order_by``: a constant of the caller's (the statement is built once per order)."""
-    shape = ("rows", model, fields, order_by, db.dialect)
-    items = _JSON_LISTS.get(shape, lambda: _json_rows(model, fields, order_by, db.dialect))
-    return await _per_worker(db, principal, travailleur_ids, shape, items)
+    """:func:`read_rows` as the JSON objects of ``fields`` (``JsonItems``), the values
+    of the list's parameters given."""
+    shape = ("rows", rows, fields, db.dialect)
+    items = _JSON_LISTS.get(shape, lambda: _json_rows(rows, fields, db.dialect))
+    return await _per_worker(db, principal, travailleur_ids, shape, items, parameters)
 
 
-def _json_rows(
-    model: type[Any], fields: JsonFields, order_by: tuple[Any, ...], dialect: str
-) -> list[Any]:
-    owner = _owner(model)
+def _json_rows(rows: RowsOf, fields: JsonFields, dialect: str) -> list[Any]:
+    owner = _owner(rows.model)
     json_ = json_object(fields, dialect)
     if dialect == "postgresql":
         return [
             literal_column("0"),
-            select(_array_of(aggregate_order_by(json_, *order_by)))
-            .where(owner == _WORKER.id)
+            select(_array_of(aggregate_order_by(json_, *rows.order_by)))
+            .where(owner == _WORKER.id, *rows.where)
             .correlate(_WORKER)
             .scalar_subquery(),
         ]
-    rows = (
+    ordered = (
         select(json_.label("json_"))
-        .where(owner == _WORKER.id)
-        .order_by(*order_by)
+        .where(owner == _WORKER.id, *rows.where)
+        .order_by(*rows.order_by)
         .correlate(_WORKER)
         .subquery()
     )
-    return [literal_column("0"), *_joined_in_order(rows)]
+    return [literal_column("0"), *_joined_in_order(ordered)]
 
 
 #: The conditions on a list's rows for the filters of its query.
