@@ -29,6 +29,7 @@ from gateway.auth.visibility import visibility_kind
 from gateway.db.built_once import BuiltOnce
 from gateway.db.engine import RequestSession
 from gateway.db.models import Cotisation, Echeance, Paiement, Travailleur
+from gateway.db.records import among
 from gateway.db.repositories.by_travailleur import given_values, given_visible
 from gateway.db.repositories.compte import worker_sum
 from gateway.db.types import raw_cents
@@ -99,35 +100,38 @@ async def year_totals_by_worker(
 
     def build() -> Any:
         year = bindparam("appel_annee", type_=Integer)
-
-        def of_nature(nature: NatureCotisation) -> list[Any]:
-            return [
-                _LINE.travailleur_id == Travailleur.id,
-                _LINE.annee == year,
-                _LINE.nature == nature,
-            ]
-
-        def count(nature: NatureCotisation) -> Any:
-            counted = select(func.count()).select_from(_LINE).where(*of_nature(nature))
-            return counted.correlate(Travailleur).scalar_subquery()
-
-        first_base = (
-            select(_LINE.base_calcul)
-            .where(*of_nature(NatureCotisation.PROVISIONNELLE))
-            .order_by(_LINE.id)
-            .limit(1)
-            .correlate(Travailleur)
-            .scalar_subquery()
+        zero = literal(0, BigInteger)
+        provisional = _LINE.nature == NatureCotisation.PROVISIONNELLE
+        definitive = _LINE.nature == NatureCotisation.DEFINITIVE
+        # The year's lines of the given workers, in one pass (through the index on
+        # worker, year and nature), rather than a subquery per total and worker.
+        lines = (
+            select(
+                _LINE.travailleur_id.label("travailleur_id"),
+                func.sum(case((provisional, 1), else_=0)).label("provisionnelles"),
+                func.min(case((provisional, _LINE.id))).label("premiere"),
+                func.sum(case((definitive, 1), else_=0)).label("definitives"),
+                func.sum(case((definitive, raw_cents(_LINE.montant)), else_=zero)).label("total"),
+            )
+            .where(among(_LINE.travailleur_id, "worker_ids", dialect), _LINE.annee == year)
+            .group_by(_LINE.travailleur_id)
+            .subquery("lignes")
         )
-        definitive = worker_sum(raw_cents(_LINE.montant), *of_nature(NatureCotisation.DEFINITIVE))
-        return select(
-            Travailleur.id,
-            _called_cents(year),
-            count(NatureCotisation.PROVISIONNELLE),
-            first_base,
-            count(NatureCotisation.DEFINITIVE),
-            definitive,
-        ).where(*given_visible(Travailleur.id, kind, dialect))
+        first = aliased(Cotisation, name="premiere_ligne")
+        return (
+            select(
+                Travailleur.id,
+                _called_cents(year),
+                func.coalesce(lines.c.provisionnelles, 0),
+                first.base_calcul,
+                func.coalesce(lines.c.definitives, 0),
+                func.coalesce(lines.c.total, zero),
+            )
+            .select_from(Travailleur)
+            .outerjoin(lines, lines.c.travailleur_id == Travailleur.id)
+            .outerjoin(first, first.id == lines.c.premiere)
+            .where(*given_visible(Travailleur.id, kind, dialect))
+        )
 
     statement = _TOTALS.get((kind, dialect), build)
     values = {"appel_annee": annee, **given_values(principal, travailleur_ids)}
