@@ -431,16 +431,18 @@ class BatchedListsExecutionContext(AttributeFieldsExecutionContext):
         else:
             assert kind.batch is not None
             plan = self._json_plan(field, kind, details)
+            texts = None
             if plan is not None:
-                values = await plan.resolver(
+                texts = await plan.resolver(
                     self.context_value,
                     sources,
                     plan.shape,
                     **self._python_arguments(field, details),
                 )
-                if len(values) != len(sources):
+            if plan is not None and texts is not None:  # None: the batch form answers
+                if len(texts) != len(sources):
                     raise Fallback
-                answers, counted = plan.answers(values)
+                answers, counted = plan.answers(texts)
                 if self._counter is not None:
                     self._counter.fields_answered += counted
                 return answers

@@ -28,7 +28,7 @@ from gateway.db.json_values import (
 )
 from gateway.db.repositories.appel import YearTotals
 from gateway.schema.attestations import Attestation as Attestation  # re-exported
-from gateway.schema.batched_lists import Fallback, batched
+from gateway.schema.batched_lists import batched
 from gateway.schema.cotisations import LigneCotisation, stored_ligne_type
 from gateway.schema.described_enum import described_enum
 from gateway.schema.json_lists import as_json, stored_fields
@@ -280,12 +280,12 @@ def _ecarts_of(view: Cotisation, rows: list[models.Cotisation]) -> list[EcartCot
 @as_json("Cotisation", "provisionnelles")
 async def provisionnelles_as_json(
     ctx: Context, views: Sequence[Cotisation], shape: JsonShape
-) -> list[JsonItems]:
+) -> list[JsonItems] | None:
     """The provisional lines as the JSON objects of ``shape``, for views of one year
     asked alone (one statement per year); views of every year, built from lines
-    already read, show them as objects."""
+    already read, show them as objects (None: the batch form answers)."""
     if any(view.rows is not None for view in views):
-        raise Fallback
+        return None
     by_year: dict[int, list[int]] = {}
     for view in views:
         by_year.setdefault(view.annee, []).append(view.travailleur_id)

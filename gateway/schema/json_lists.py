@@ -30,7 +30,7 @@ import orjson
 
 from gateway.db.json_values import JsonItems, JsonShape, JsonValue
 
-JsonResolver = Callable[..., Awaitable[Sequence[Any]]]
+JsonResolver = Callable[..., Awaitable[Sequence[Any] | None]]
 F = TypeVar("F", bound=JsonResolver)
 
 #: (GraphQL type name, field name) → the value as the database writes it.
@@ -52,7 +52,8 @@ def stored_value(type_name: str, field_name: str) -> JsonValue | None:
 
 def as_json(type_name: str, field_name: str) -> Callable[[F], F]:
     """Declare ``resolver(context, objects, shape, **arguments)`` as the JSON form of
-    ``type_name.field_name``: each object's items as the JSON texts of ``shape``."""
+    ``type_name.field_name``: each object's items as the JSON texts of ``shape``, or
+    None when these objects' items are better answered by the batch form."""
 
     def register(resolver: F) -> F:
         _AS_JSON[(type_name, field_name)] = resolver
