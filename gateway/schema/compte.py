@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
+from typing import TypeVar
 
 import strawberry
 from strawberry.types import Info
@@ -34,6 +35,8 @@ from gateway.schema.described_enum import described_enum
 from gateway.schema.json_lists import as_json, stored_fields
 from gateway.schema.relay import Node, encode_global_id
 from gateway.schema.scalars import Money
+
+T = TypeVar("T")
 
 StatutDelaiEnum = described_enum(
     StatutDelai,
@@ -207,21 +210,31 @@ def _called_per_line(provisional: list[models.Cotisation], appele: Decimal) -> d
     return compte_rules.attribute_to_lines(appele, lignes)
 
 
+async def _per_year(
+    views: Sequence[Cotisation], read: Callable[[int, list[int]], Awaitable[Sequence[T]]]
+) -> list[T]:
+    """Each view's value, read for its year: ``read(annee, workers)`` once per year, for
+    all the views of that year."""
+    by_year: dict[int, list[int]] = {}
+    for view in views:
+        by_year.setdefault(view.annee, []).append(view.travailleur_id)
+    found: dict[tuple[int, int], T] = {}
+    for annee, ids in by_year.items():
+        values = await read(annee, ids)
+        found.update(((annee, i), value) for i, value in zip(ids, values, strict=True))
+    return [found[(view.annee, view.travailleur_id)] for view in views]
+
+
 async def _year_rows(ctx: Context, views: Sequence[Cotisation]) -> list[list[models.Cotisation]]:
     """Each view's lines: those it was built from, or its year's read now (one statement
     per year for all the views)."""
-    missing: dict[int, list[int]] = {}
-    for view in views:
-        if view.rows is None:
-            missing.setdefault(view.annee, []).append(view.travailleur_id)
-    read: dict[tuple[int, int], list[models.Cotisation]] = {}
-    for annee, ids in missing.items():
-        lines = await ctx.loaders.of_year(annee).cotisations.load_many(ids)
-        read.update(((annee, i), of_one) for i, of_one in zip(ids, lines, strict=True))
-    return [
-        view.rows if view.rows is not None else read[(view.annee, view.travailleur_id)]
-        for view in views
-    ]
+    missing = [view for view in views if view.rows is None]
+    read = iter(
+        await _per_year(
+            missing, lambda annee, ids: ctx.loaders.of_year(annee).cotisations.load_many(ids)
+        )
+    )
+    return [view.rows if view.rows is not None else next(read) for view in views]
 
 
 @batched("Cotisation", "provisionnelles")
@@ -286,15 +299,10 @@ async def provisionnelles_as_json(
     already read, show them as objects (None: the batch form answers)."""
     if any(view.rows is not None for view in views):
         return None
-    by_year: dict[int, list[int]] = {}
-    for view in views:
-        by_year.setdefault(view.annee, []).append(view.travailleur_id)
-    read: dict[tuple[int, int], JsonItems] = {}
-    for annee, ids in by_year.items():
-        loader = ctx.loaders.lignes_as_json(annee, NatureCotisation.PROVISIONNELLE, shape)
-        items = await loader.load_many(ids)
-        read.update(((annee, i), of_one) for i, of_one in zip(ids, items, strict=True))
-    return [read[(view.annee, view.travailleur_id)] for view in views]
+    nature = NatureCotisation.PROVISIONNELLE
+    return await _per_year(
+        views, lambda annee, ids: ctx.loaders.lignes_as_json(annee, nature, shape).load_many(ids)
+    )
 
 
 @strawberry.type(description="One instalment of the schedule (échéancier).")
