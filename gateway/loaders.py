@@ -282,22 +282,18 @@ class Loaders:
         """The whole account, for balances and summaries (cancelled instalments excluded)."""
         return self._rows(ECHEANCES_ACTIVES)
 
-    def comptes_classiques(self, today: date) -> ListLoader:
-        """Each régime classique worker's balance at ``today``'s accounting day and
-        instalments overdue ``today`` (``compte.SummaryRows``): what the summary needs."""
-        return self._summaries("classiques", compte.summaries, today)
-
-    def comptes_micro(self, today: date) -> ListLoader:
-        """The same for micro-entrepreneurs, their dues being their declarations."""
-        return self._summaries("micro", compte.micro_summaries, today)
-
-    def _summaries(self, regime: str, read: compte.ReadSummaries, today: date) -> ListLoader:
-        name = f"comptes {regime} {today}"
+    def summaries(self, today: date, *, micro: bool) -> ListLoader:
+        """Each worker's balance at ``today``'s accounting day and dues overdue
+        ``today`` (``compte.SummaryRows``), of the régime classique or of
+        micro-entrepreneurs (``micro``): what the summary needs."""
+        name = f"comptes {'micro' if micro else 'classiques'} {today}"
         if name not in self._lists:
             as_of = last_accounting_day(today)
 
             async def batch(ids: list[int]) -> list[compte.SummaryRows]:
-                found = await read(self._db, self._principal, ids, today, as_of)
+                found = await compte.summaries(
+                    self._db, self._principal, ids, today, as_of, micro=micro
+                )
                 return [found.get(i, compte.SummaryRows(ZERO)) for i in ids]
 
             self._lists[name] = ListLoader(batch)

@@ -265,8 +265,8 @@ async def comptes_resumes(
     classique = [t.id for t in summed if t.regime is not Regime.MICRO]
     etats, micro_rows, classique_rows, accounts = await asyncio.gather(
         plans,
-        ctx.loaders.comptes_micro(today).load_many(micro),
-        ctx.loaders.comptes_classiques(today).load_many(classique),
+        ctx.loaders.summaries(today, micro=True).load_many(micro),
+        ctx.loaders.summaries(today, micro=False).load_many(classique),
         asyncio.gather(*(_account(ctx, t) for t in whole)),
     )
     by_summary = dict(zip(micro + classique, micro_rows + classique_rows, strict=True))

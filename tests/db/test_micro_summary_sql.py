@@ -1,5 +1,5 @@
 """A micro-entrepreneur's account summary read by the database
-(``gateway.db.repositories.compte.micro_summaries``) equals the domain rule
+(``gateway.db.repositories.compte.summaries``) equals the domain rule
 (``micro_dues`` then ``balance`` and the dues overdue) on both databases, over random
 accounts: monthly and quarterly periods (so two periods may fall due on one date),
 several activities per period, dues of zero, payments positive, zero or negative,
@@ -20,7 +20,7 @@ from domain.nomenclatures import ModePaiement, Regime, Role
 from gateway.auth.principal import Principal
 from gateway.db.engine import RequestSession, session_factory
 from gateway.db.models import DeclarationMicro, Paiement
-from gateway.db.repositories.compte import micro_summaries
+from gateway.db.repositories.compte import summaries
 from gateway.services.attestations import declaration_dues
 from tests import builders
 from tests.conftest import Database
@@ -104,8 +104,8 @@ async def test_a_micro_summary_read_by_the_database_equals_the_domain_rule(
         payments = list(await session.scalars(select(Paiement)))
         for today in DAYS:
             as_of = compte_rules.last_accounting_day(today)
-            found = await micro_summaries(
-                RequestSession(session), agent, [*workers, hidden], today, as_of
+            found = await summaries(
+                RequestSession(session), agent, [*workers, hidden], today, as_of, micro=True
             )
             assert set(found) == set(workers), "only the workers the caller sees"
             for worker in workers:

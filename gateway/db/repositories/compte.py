@@ -8,7 +8,7 @@ account (the monthly detail still does, when it is selected).
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -48,13 +48,6 @@ class SummaryRows:
     overdue: list[Instalment] = field(default_factory=list)
 
 
-#: ``summaries`` or ``micro_summaries``.
-ReadSummaries = Callable[
-    [RequestSession, Principal | None, Sequence[int], date, date],
-    Awaitable[dict[int, "SummaryRows"]],
-]
-
-
 def worker_sum(cents: Any, *where: Any, source: Any = None) -> Any:
     """The worker's sum of ``cents`` (integer cents) over the rows of ``where``, zero
     when none: a subquery correlated to the enclosing ``Travailleur``."""
@@ -71,45 +64,26 @@ async def summaries(
     travailleur_ids: Sequence[int],
     today: date,
     as_of: date,
+    *,
+    micro: bool = False,
 ) -> dict[int, SummaryRows]:
-    """Each worker's balance on ``as_of`` — instalments (not cancelled) due on or before
-    it minus payments received on or before it, the SQL form of
-    ``domain.compte.balance`` — and their instalments (not cancelled) past due on
-    ``today`` with something unpaid."""
+    """Each worker's balance on ``as_of`` and their dues past due on ``today`` with
+    something unpaid.
+
+    Régime classique: instalments (not cancelled) due on or before ``as_of`` minus
+    payments received on or before it, the SQL form of ``domain.compte.balance``, and
+    the instalments (not cancelled) overdue. Micro-entrepreneurs (``micro``): declared
+    contributions and CFP due on or before ``as_of`` minus payments received on or
+    before it, and the dues overdue, the SQL form of ``domain.compte.micro_dues`` (one
+    due per period and due date, every payment allocated oldest due first)."""
     kind = visibility_kind(principal)
-    statement = _SUMMARIES.get((kind, db.dialect), lambda: _summaries(kind, db.dialect))
-    return await _read_summaries(db, statement, principal, travailleur_ids, today, as_of)
-
-
-async def micro_summaries(
-    db: RequestSession,
-    principal: Principal | None,
-    travailleur_ids: Sequence[int],
-    today: date,
-    as_of: date,
-) -> dict[int, SummaryRows]:
-    """Each micro-entrepreneur's balance on ``as_of`` — declared contributions and CFP
-    due on or before it minus payments received on or before it — and their dues past
-    due on ``today`` with something unpaid: the SQL form of ``domain.compte.micro_dues``
-    (one due per period and due date, every payment allocated oldest due first)."""
-    kind = visibility_kind(principal)
-    statement = _MICRO.get((kind, db.dialect), lambda: _micro_summaries(kind, db.dialect))
-    return await _read_summaries(db, statement, principal, travailleur_ids, today, as_of)
-
-
-async def _read_summaries(
-    db: RequestSession,
-    statement: Any,
-    principal: Principal | None,
-    travailleur_ids: Sequence[int],
-    today: date,
-    as_of: date,
-) -> dict[int, SummaryRows]:
-    """Rows of (worker, balance in cents, then an overdue due's id, date, amount and
-    paid in cents, or nulls), grouped per worker."""
+    build = _micro_summaries if micro else _summaries
+    statement = _SUMMARIES.get((micro, kind, db.dialect), lambda: build(kind, db.dialect))
     values = {"compte_today": today, "compte_as_of": as_of}
     values.update(given_values(principal, travailleur_ids))
     found: dict[int, SummaryRows] = {}
+    # Rows of (worker, balance in cents, then an overdue due's id, date, amount and paid
+    # in cents, or nulls).
     for ident, cents, due_id, due_le, montant, paye in await db.rows(statement, values):
         summary = found.get(ident)
         if summary is None:
@@ -121,11 +95,9 @@ async def _read_summaries(
     return found
 
 
-#: ``summaries``' statement, by kind of principal and database (built once: the days
-#: and the workers are named parameters).
+#: ``summaries``' statements, by regime, kind of principal and database (built once:
+#: the days and the workers are named parameters).
 _SUMMARIES: BuiltOnce[Any] = BuiltOnce()
-#: ``micro_summaries``' statement, likewise.
-_MICRO: BuiltOnce[Any] = BuiltOnce()
 
 
 def _summaries(kind: VisibilityKind | None, dialect: str) -> Any:
